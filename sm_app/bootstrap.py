@@ -1,0 +1,63 @@
+"""Composition root: builds the one System object the app, the CLI and the tests share."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from .config import Settings
+from .db import Database
+from .services.accounts import Accounts
+from .services.audit import AuditLog
+from .services.clock import Clock
+from .services.crypto import KeyRing
+from .services.messaging import Messaging
+from .services.passwords import Hasher
+from .services.realtime import RealtimeBus
+from .services.sessions import Sessions
+from .services.terms import TermsService
+
+
+@dataclass
+class System:
+    settings: Settings
+    db: Database
+    keys: KeyRing
+    clock: Clock
+    bus: RealtimeBus
+    audit: AuditLog
+    accounts: Accounts
+    sessions: Sessions
+    terms: TermsService
+    messaging: Messaging
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+def build_system(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    hasher: Hasher | None = None,
+    spawn: Callable[[Awaitable], object] | None = None,
+) -> System:
+    """Wire services together. Reads (or creates) the key file; refuses one others can read."""
+    keys = KeyRing.load_or_create(settings.key_file)
+    clock = clock or Clock()
+    hasher = hasher or Hasher()
+    db = Database(settings.database_url)
+    bus = RealtimeBus(spawn)
+    audit = AuditLog(db, keys.audit_mac_key, clock)
+    return System(
+        settings=settings,
+        db=db,
+        keys=keys,
+        clock=clock,
+        bus=bus,
+        audit=audit,
+        accounts=Accounts(db, hasher, audit, clock),
+        sessions=Sessions(db, hasher, audit, clock, settings),
+        terms=TermsService(db, audit, clock, settings.terms_version),
+        messaging=Messaging(db, keys, audit, bus, clock),
+    )

@@ -1,0 +1,59 @@
+"""All SM_* settings in one object, read once from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str) -> str:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    key_file: Path
+    base_url: str
+    host: str
+    port: int
+    clinic_name: str
+    storage_secret_file: Path
+    ssl_certfile: str | None = None
+    ssl_keyfile: str | None = None
+    # Session rules from SECURITY.md; minutes.
+    staff_idle_minutes: int = 15
+    patient_idle_minutes: int = 30
+    absolute_session_hours: int = 12
+    reply_target_business_days: int = 3
+    terms_version: str = "2026-11"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def https(self) -> bool:
+        return bool(self.ssl_certfile and self.ssl_keyfile) or self.base_url.startswith("https://")
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(_env("SM_DATA_DIR", str(PROJECT_ROOT / "data" / "runtime"))).resolve()
+        host = _env("SM_HOST", "127.0.0.1")
+        port = int(_env("SM_PORT", "8080"))
+        return cls(
+            data_dir=data_dir,
+            database_url=_env("SM_DATABASE_URL", f"sqlite:///{data_dir / 'sm.db'}"),
+            key_file=Path(_env("SM_KEY_FILE", str(data_dir / "keys.json"))),
+            base_url=_env("SM_BASE_URL", f"http://localhost:{port}"),
+            host=host,
+            port=port,
+            clinic_name=_env("SM_CLINIC_NAME", "Riverside Family Clinic"),
+            storage_secret_file=data_dir / "storage_secret",
+            ssl_certfile=os.environ.get("SM_TLS_CERT") or None,
+            ssl_keyfile=os.environ.get("SM_TLS_KEY") or None,
+            staff_idle_minutes=int(_env("SM_STAFF_IDLE_MINUTES", "15")),
+            patient_idle_minutes=int(_env("SM_PATIENT_IDLE_MINUTES", "30")),
+        )

@@ -1,0 +1,101 @@
+"""Database engines and the unit of work.
+
+SQLite is the default (one host, one process); PostgreSQL is used when SM_DATABASE_URL says so.
+Reads and writes go through two engines so that SQLite write transactions can start with
+BEGIN IMMEDIATE: a deferred transaction that reads and then writes can otherwise fail with
+SQLITE_BUSY_SNAPSHOT when another writer commits in between (the audit chain reads its head and
+then appends).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+def sync_url(url: str) -> str:
+    """The URL for synchronous tools (Alembic, CLI checks)."""
+    u = make_url(url)
+    if u.get_backend_name() == "postgresql":
+        return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if u.get_backend_name() == "sqlite":
+        return u.set(drivername="sqlite").render_as_string(hide_password=False)
+    raise ValueError(f"unsupported database: {u.get_backend_name()} (use sqlite or postgresql)")
+
+
+def async_url(url: str) -> str:
+    u = make_url(url)
+    if u.get_backend_name() == "postgresql":
+        return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if u.get_backend_name() == "sqlite":
+        return u.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+    raise ValueError(f"unsupported database: {u.get_backend_name()} (use sqlite or postgresql)")
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def sqlite_pragmas(dbapi_connection) -> None:
+    cur = dbapi_connection.cursor()
+    # WAL lets readers run beside the writer; FULL fsyncs every commit so a confirmed send
+    # survives a power cut or SIGKILL.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
+    if is_sqlite(url):
+        engine = create_async_engine(
+            async_url(url),
+            pool_size=1 if immediate else 5,
+            max_overflow=0 if immediate else 5,
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Take transaction control from the driver so BEGIN can be chosen below.
+            dbapi_connection.isolation_level = None
+            sqlite_pragmas(dbapi_connection)
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+    return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+
+class Database:
+    """Owns the engines; services open units of work through it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.sqlite = is_sqlite(url)
+        self._read_engine = _make_engine(url, immediate=False)
+        self._write_engine = _make_engine(url, immediate=True) if self.sqlite else self._read_engine
+        self._read = async_sessionmaker(self._read_engine, expire_on_commit=False)
+        self._write = async_sessionmaker(self._write_engine, expire_on_commit=False)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A write transaction: commits on success, rolls back on error."""
+        async with self._write() as session, session.begin():
+            yield session
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        async with self._read() as session, session.begin():
+            yield session
+
+    async def dispose(self) -> None:
+        await self._read_engine.dispose()
+        if self._write_engine is not self._read_engine:
+            await self._write_engine.dispose()

@@ -1,0 +1,151 @@
+"""SQLAlchemy models. Columns ending in _enc hold envelope-encrypted bytes (services/crypto.py)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def new_id() -> str:
+    """Random ids: URLs never reveal how many threads exist or let anyone count through them."""
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # patient | clerk | nurse | pharmacist | provider | admin | privacy_officer
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CareTeam(Base):
+    __tablename__ = "care_teams"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamMember(Base):
+    """A staff member's membership of a care team; the staff role lives on the user."""
+
+    __tablename__ = "team_members"
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PatientTeam(Base):
+    """A patient's association with a care team; a blocked patient cannot write to the team."""
+
+    __tablename__ = "patient_teams"
+    patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True, index=True)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TermsAcceptance(Base):
+    __tablename__ = "terms_acceptances"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """Server-side sign-in session. Only a hash of the bearer token is stored."""
+
+    __tablename__ = "user_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Thread(Base):
+    __tablename__ = "threads"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    subject_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("ix_threads_patient_last", "patient_id", "last_message_at"),
+        Index("ix_threads_team_last", "team_id", "last_message_at"),
+    )
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"))
+    sender_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    # "patient" or "team": which side of the conversation wrote it.
+    from_side: Mapped[str] = mapped_column(String(10))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # First time the other side opened the thread after this message arrived.
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    read_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+    __table_args__ = (
+        Index("ix_messages_thread_created", "thread_id", "created_at"),
+        # Unread lookups touch only unread rows.
+        Index(
+            "ix_messages_unread",
+            "thread_id",
+            "from_side",
+            sqlite_where=read_at.is_(None),
+            postgresql_where=read_at.is_(None),
+        ),
+    )
+
+
+class AuditHead(Base):
+    """One row: the newest link of the audit chain. Locked while appending so links never fork."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    object_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(400), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (UniqueConstraint("hash", name="uq_audit_hash"),)

@@ -1,0 +1,312 @@
+"""Threads and messages between a patient and a care team.
+
+Every method takes the acting user and applies one deny-by-default visibility rule
+(`visible_threads`): a patient reaches only their own threads, staff only threads of the care
+teams they belong to, everybody else nothing. A thread outside the rule is reported exactly like
+a thread that does not exist. Subjects and bodies are sealed with the key ring before they reach
+the database; pushes go out only after commit, with ids only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, false, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..db import Database
+from ..models import CareTeam, Message, PatientTeam, TeamMember, Thread, User, new_id
+from .accounts import Actor
+from .audit import AuditLog
+from .clock import Clock, as_utc
+from .crypto import KeyRing
+from .errors import NotAllowed, NotFound, ValidationError
+from .realtime import RealtimeBus, ThreadChanged
+
+CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
+SUBJECT_MAX = 100
+BODY_MAX = 10_000
+
+
+@dataclass(frozen=True)
+class TeamChoice:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: str
+    subject: str
+    team_name: str
+    patient_name: str
+    category: str
+    status: str
+    last_message_at: datetime
+    unread: bool
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    from_side: str  # "patient" | "team"
+    sender_name: str
+    body: str
+    sent_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    id: str
+    subject: str
+    team_name: str
+    patient_name: str
+    category: str
+    status: str
+    messages: list[MessageView]
+    can_reply: bool
+    reply_blocked_reason: str
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    thread_id: str
+    message_id: str
+
+
+def visible_threads(actor: Actor):
+    """The one access rule for threads, as a SQL condition."""
+    if actor.is_patient:
+        return Thread.patient_id == actor.user_id
+    if actor.is_staff:
+        return Thread.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == actor.user_id))
+    return false()
+
+
+def _side(actor: Actor) -> str:
+    return "patient" if actor.is_patient else "team"
+
+
+def _other_side(actor: Actor) -> str:
+    return "team" if actor.is_patient else "patient"
+
+
+def check_subject(subject: str) -> str:
+    subject = (subject or "").strip()
+    if not subject:
+        raise ValidationError("Subject", "Subject is required.")
+    if len(subject) > SUBJECT_MAX:
+        raise ValidationError("Subject", f"Subject must be at most {SUBJECT_MAX} characters (it has {len(subject)}).")
+    return subject
+
+
+def check_body(body: str) -> str:
+    if not (body or "").strip():
+        raise ValidationError("Message", "Message is required.")
+    if len(body) > BODY_MAX:
+        raise ValidationError("Message", f"Message must be at most {BODY_MAX:,} characters (it has {len(body):,}).")
+    return body
+
+
+class Messaging:
+    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock):
+        self._db = db
+        self._keys = keys
+        self._audit = audit
+        self._bus = bus
+        self._clock = clock
+
+    # -- sealing --------------------------------------------------------------------------------
+    def _subject(self, t: Thread) -> str:
+        return self._keys.open(t.subject_enc, table="threads", row_id=t.id, column="subject")
+
+    def _body(self, m: Message) -> str:
+        return self._keys.open(m.body_enc, table="messages", row_id=m.id, column="body")
+
+    # -- who may write to whom ------------------------------------------------------------------
+    async def teams_for_compose(self, actor: Actor) -> list[TeamChoice]:
+        """Care teams this patient may write to: associated and not blocked."""
+        if not actor.is_patient:
+            return []
+        async with self._db.read() as s:
+            rows = await s.execute(
+                select(CareTeam.id, CareTeam.name)
+                .join(PatientTeam, PatientTeam.team_id == CareTeam.id)
+                .where(PatientTeam.patient_id == actor.user_id, PatientTeam.blocked.is_(False))
+                .order_by(CareTeam.name)
+            )
+            return [TeamChoice(r.id, r.name) for r in rows]
+
+    async def _patient_may_write(self, s: AsyncSession, patient_id: str, team_id: str) -> bool:
+        link = await s.get(PatientTeam, (patient_id, team_id))
+        return link is not None and not link.blocked
+
+    async def _recipients(self, s: AsyncSession, thread: Thread) -> list[str]:
+        staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == thread.team_id))).all()
+        return [thread.patient_id, *staff]
+
+    # -- writing --------------------------------------------------------------------------------
+    async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str) -> SentMessage:
+        """A patient starts a conversation with one of their care teams."""
+        if not actor.is_patient:
+            raise NotAllowed("Only patients start conversations here.")
+        if not team_id:
+            raise ValidationError("To", "Choose a care team in To.")
+        if category not in CATEGORIES:
+            raise ValidationError("Category", "Choose a category.")
+        subject = check_subject(subject)
+        body = check_body(body)
+        now = self._clock.now()
+        async with self._db.write() as s:
+            if not await self._patient_may_write(s, actor.user_id, team_id):
+                # Same words whether the team does not exist, is not theirs, or blocks them.
+                raise ValidationError("To", "You cannot send messages to that care team.")
+            thread = Thread(id=new_id(), patient_id=actor.user_id, team_id=team_id, category=category,
+                            status="new", created_at=now, last_message_at=now, subject_enc=b"")
+            thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
+            s.add(thread)
+            await s.flush()
+            message = self._new_message(thread, actor, body, now)
+            s.add(message)
+            await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
+                                     object_id=thread.id, detail=f"message={message.id}")
+            recipients = await self._recipients(s, thread)
+        self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
+        return SentMessage(thread.id, message.id)
+
+    def _new_message(self, thread: Thread, actor: Actor, body: str, now: datetime) -> Message:
+        message = Message(id=new_id(), thread_id=thread.id, sender_id=actor.user_id, from_side=_side(actor),
+                          created_at=now, body_enc=b"")
+        message.body_enc = self._keys.seal(body, table="messages", row_id=message.id, column="body")
+        return message
+
+    async def reply(self, actor: Actor, thread_id: str, body: str) -> SentMessage:
+        """Add a message to a thread the actor can see."""
+        body = check_body(body)
+        now = self._clock.now()
+        try:
+            async with self._db.write() as s:
+                thread = await self._visible_thread(s, actor, thread_id)
+                reason = await self._reply_blocked_reason(s, actor, thread)
+                if reason:
+                    raise ValidationError("Message", reason)
+                message = self._new_message(thread, actor, body, now)
+                s.add(message)
+                thread.last_message_at = now
+                if actor.is_staff and thread.status == "new":
+                    thread.status = "in_progress"
+                await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
+                                         object_id=thread.id, detail=f"message={message.id}")
+                recipients = await self._recipients(s, thread)
+        except NotFound:
+            await self._record_denial(actor, "message.send", thread_id)
+            raise
+        self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
+        return SentMessage(thread.id, message.id)
+
+    async def _reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> str:
+        if actor.is_patient and not await self._patient_may_write(s, actor.user_id, thread.team_id):
+            return "You can no longer send messages to this care team."
+        return ""
+
+    # -- reading --------------------------------------------------------------------------------
+    async def _visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
+        thread = (
+            await s.execute(select(Thread).where(Thread.id == thread_id, visible_threads(actor)))
+        ).scalar_one_or_none()
+        if thread is None:
+            raise NotFound("conversation")
+        return thread
+
+    async def _record_denial(self, actor: Actor, action: str, thread_id: str) -> None:
+        # Its own transaction: the one that found nothing has been rolled back.
+        await self._audit.record_alone(actor_id=actor.user_id, action=action, object_type="thread",
+                                       object_id=(thread_id or "")[:64], outcome="denied")
+
+    async def open_thread(self, actor: Actor, thread_id: str) -> ThreadView:
+        """The whole conversation in order. Marks the other side's messages read and records the read."""
+        now = self._clock.now()
+        marked = False
+        try:
+            async with self._db.write() as s:
+                thread = await self._visible_thread(s, actor, thread_id)
+                result = await s.execute(
+                    update(Message)
+                    .where(Message.thread_id == thread.id, Message.from_side == _other_side(actor),
+                           Message.read_at.is_(None))
+                    .values(read_at=now, read_by_id=actor.user_id)
+                )
+                marked = result.rowcount > 0
+                await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
+                                         object_id=thread.id)
+                rows = (
+                    await s.execute(
+                        select(Message, User.name)
+                        .join(User, User.id == Message.sender_id)
+                        .where(Message.thread_id == thread.id)
+                        .order_by(Message.created_at, Message.id)
+                    )
+                ).all()
+                team_name = (await s.get(CareTeam, thread.team_id)).name
+                patient_name = (await s.get(User, thread.patient_id)).name
+                reason = await self._reply_blocked_reason(s, actor, thread)
+                recipients = await self._recipients(s, thread) if marked else []
+        except NotFound:
+            await self._record_denial(actor, "thread.read", thread_id)
+            raise
+        if marked:
+            self._bus.publish(recipients, ThreadChanged(thread.id, "read"))
+        messages = [
+            MessageView(m.id, m.from_side, name, self._body(m), as_utc(m.created_at),
+                        as_utc(m.read_at) if m.read_at else None)
+            for m, name in rows
+        ]
+        return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,
+                          thread.status, messages, can_reply=not reason, reply_blocked_reason=reason)
+
+    def _unread_condition(self, actor: Actor):
+        return exists().where(
+            Message.thread_id == Thread.id, Message.from_side == _other_side(actor), Message.read_at.is_(None)
+        )
+
+    async def list_threads(self, actor: Actor, folder: str, limit: int = 50) -> list[ThreadSummary]:
+        """Threads newest first. Folders: inbox (received), sent (sent by the actor), worklist (staff: all)."""
+        conditions = [visible_threads(actor)]
+        if folder == "inbox":
+            conditions.append(exists().where(Message.thread_id == Thread.id, Message.from_side == _other_side(actor)))
+        elif folder == "sent":
+            conditions.append(exists().where(Message.thread_id == Thread.id, Message.sender_id == actor.user_id))
+        elif folder == "worklist":
+            if not actor.is_staff:
+                return []
+        else:
+            raise NotFound("folder")
+        unread = self._unread_condition(actor).label("unread")
+        async with self._db.read() as s:
+            rows = (
+                await s.execute(
+                    select(Thread, CareTeam.name, User.name, unread)
+                    .join(CareTeam, CareTeam.id == Thread.team_id)
+                    .join(User, User.id == Thread.patient_id)
+                    .where(and_(*conditions))
+                    .order_by(Thread.last_message_at.desc(), Thread.id)
+                    .limit(limit)
+                )
+            ).all()
+        return [
+            ThreadSummary(t.id, self._subject(t), team, patient, t.category, t.status, as_utc(t.last_message_at),
+                          bool(is_unread))
+            for t, team, patient, is_unread in rows
+        ]
+
+    async def unread_count(self, actor: Actor) -> int:
+        """Threads with a message from the other side that nobody on this side has opened yet."""
+        async with self._db.read() as s:
+            return (
+                await s.execute(
+                    select(func.count()).select_from(Thread).where(visible_threads(actor),
+                                                                   self._unread_condition(actor))
+                )
+            ).scalar_one()
