@@ -23,6 +23,7 @@ class Settings:
     host: str
     port: int
     clinic_name: str
+    timezone: str
     storage_secret_file: Path
     ssl_certfile: str | None = None
     ssl_keyfile: str | None = None
@@ -51,6 +52,7 @@ class Settings:
             host=host,
             port=port,
             clinic_name=_env("SM_CLINIC_NAME", "Riverside Family Clinic"),
+            timezone=_env("SM_TIMEZONE", "America/New_York"),
             storage_secret_file=data_dir / "storage_secret",
             ssl_certfile=os.environ.get("SM_TLS_CERT") or None,
             ssl_keyfile=os.environ.get("SM_TLS_KEY") or None,

@@ -33,6 +33,9 @@ class RealtimeBus:
         self._spawn = spawn or asyncio.ensure_future
         self._subscribers: dict[str, set[Subscriber]] = defaultdict(set)
 
+    def use_spawner(self, spawn: Callable[[Awaitable], object]) -> None:
+        self._spawn = spawn
+
     def subscribe(self, user_id: str, callback: Subscriber) -> Callable[[], None]:
         """Register a callback for one user's events; returns the function that unsubscribes it."""
         self._subscribers[user_id].add(callback)

@@ -1,0 +1,156 @@
+"""Management command line: `sm-app <command>` or `python -m sm_app <command>`.
+
+Every failure prints one line to stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from .config import Settings
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line instead of usage + message
+        print(f"sm-app: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="sm-app", description="Clinic secure messaging")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub.add_parser("serve", help="migrate and serve the web app")
+    sub.add_parser("demo", help="migrate and seed the demo clinic if the database is empty")
+    sub.add_parser("migrate", help="bring the database schema up to date")
+    cu = sub.add_parser("create-user", help="create a user; the password is read from stdin")
+    cu.add_argument("--email", required=True)
+    cu.add_argument("--role", required=True)
+    cu.add_argument("--name", default=None)
+    cu.add_argument("--team", default=None, help="care team to join (staff) or be associated with (patient)")
+    cu.add_argument("--password-stdin", action="store_true", required=True)
+    ct = sub.add_parser("create-team", help="create a care team")
+    ct.add_argument("--name", required=True)
+    am = sub.add_parser("add-member", help="add a staff member to a care team")
+    am.add_argument("--team", required=True)
+    am.add_argument("--email", required=True)
+    am.add_argument("--role", required=True)
+    am.add_argument("--lead", action="store_true")
+    ap = sub.add_parser("assign-patient", help="associate a patient with a care team")
+    ap.add_argument("--team", required=True)
+    ap.add_argument("--email", required=True)
+    sub.add_parser("verify-audit", help="check the audit log's hash chain")
+    return p
+
+
+def _fail(message: str, code: int = 1) -> None:
+    print(f"sm-app: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+async def _with_system(settings: Settings, work):
+    from .bootstrap import build_system  # noqa: PLC0415
+
+    system = build_system(settings)
+    try:
+        return await work(system)
+    finally:
+        await system.close()
+
+
+def _print_demo_sign_ins() -> None:
+    from .services.demo import demo_sign_ins  # noqa: PLC0415
+
+    print("Demo sign-ins (demo clinic only):")
+    for d in demo_sign_ins():
+        print(f"  {d.role:<11} {d.email:<28} {d.password}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _parser().parse_args(argv)
+    settings = Settings.from_env()
+    # NiceGUI reads this when first imported: keep its per-browser files with the clinic's data.
+    os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
+
+    from .migrate import upgrade  # noqa: PLC0415
+    from .services.crypto import KeyFileError  # noqa: PLC0415
+    from .services.errors import ValidationError  # noqa: PLC0415
+
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if args.command != "verify-audit":
+            upgrade(settings.database_url)
+        asyncio.run(_run(args, settings)) if args.command != "serve" else _serve(settings)
+    except KeyFileError as exc:
+        _fail(str(exc))
+    except ValidationError as exc:
+        _fail(exc.message)
+    except (OSError, ValueError) as exc:
+        _fail(f"{exc.__class__.__name__}: {exc}")
+
+
+def _serve(settings: Settings) -> None:
+    from .app import run  # noqa: PLC0415
+    from .bootstrap import build_system  # noqa: PLC0415
+
+    system = build_system(settings)
+    print(f"Serving {settings.clinic_name} at {settings.base_url}", flush=True)
+    run(system)
+
+
+async def _run(args, settings: Settings) -> None:
+    from .services.demo import DEMO_FILE, seed_demo  # noqa: PLC0415
+
+    if args.command == "migrate":
+        print("Database is up to date.")
+    elif args.command == "demo":
+        async def work(system):
+            created = await seed_demo(system.accounts)
+            if created:
+                print(f"Demo clinic created from {DEMO_FILE.name}.")
+                return True
+            return await system.accounts.find_user("patient@demo.clinic") is not None
+
+        if await _with_system(settings, work):
+            _print_demo_sign_ins()
+        else:
+            print("The database already has users; the demo clinic was not added.")
+    elif args.command == "create-user":
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            _fail("no password on stdin")
+
+        async def work(system):
+            user = await system.accounts.create_user(email=args.email, role=args.role,
+                                                     name=args.name or args.email.split("@")[0], password=password)
+            if args.team:
+                if args.role == "patient":
+                    await system.accounts.assign_patient(team=args.team, email=user.email)
+                else:
+                    await system.accounts.add_member(team=args.team, email=user.email, role=args.role)
+            return user
+
+        user = await _with_system(settings, work)
+        print(f"Created {user.role} {user.email}.")
+    elif args.command == "create-team":
+        team = await _with_system(settings, lambda system: system.accounts.create_team(args.name))
+        print(f"Created care team {team.name}.")
+    elif args.command == "add-member":
+        await _with_system(settings, lambda system: system.accounts.add_member(
+            team=args.team, email=args.email, role=args.role, lead=args.lead))
+        print(f"Added {args.email} to {args.team}{' as team lead' if args.lead else ''}.")
+    elif args.command == "assign-patient":
+        await _with_system(settings, lambda system: system.accounts.assign_patient(team=args.team, email=args.email))
+        print(f"Associated {args.email} with {args.team}.")
+    elif args.command == "verify-audit":
+        result = await _with_system(settings, lambda system: system.audit.verify())
+        if result.ok:
+            print(f"OK: {result.entries} audit entries, chain intact.")
+        else:
+            _fail(f"audit chain broken at entry {result.first_broken_seq}: {result.reason}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""NiceGUI wiring: security headers, the sign-in gate, pages, and start/stop of the system."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from nicegui import app, background_tasks, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse
+
+from .bootstrap import System
+from .components.frame import session_token
+from .pages import auth, messages
+
+PUBLIC_PATHS = ("/login",)
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+class SecurityHeaders(BaseHTTPMiddleware):
+    def __init__(self, asgi_app, *, https: bool):
+        super().__init__(asgi_app)
+        self._https = https
+
+    async def dispatch(self, request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if self._https:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        return response
+
+
+def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
+    class SignInGate(BaseHTTPMiddleware):
+        """Every page needs a live session except the sign-in page and NiceGUI's own assets."""
+
+        async def dispatch(self, request: Request, call_next):
+            path = request.url.path
+            if path.startswith("/_nicegui") or path in PUBLIC_PATHS:
+                return await call_next(request)
+            state = await system.sessions.current(session_token(), touch=True)
+            if state is None:
+                target = "/login" if path == "/" else f"/login?redirect_to={path}"
+                return RedirectResponse(target)
+            return await call_next(request)
+
+    return SignInGate
+
+
+def create_app(system: System) -> None:
+    """Register middleware, pages and lifecycle hooks for this system on NiceGUI's app."""
+    app.state.sm_system = system
+    system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
+    app.add_middleware(_sign_in_gate(system))
+    app.add_middleware(SecurityHeaders, https=system.settings.https)
+    auth.register(system)
+    messages.register(system)
+    app.on_shutdown(system.close)
+
+
+def storage_secret(path: Path) -> str:
+    """A per-install secret for NiceGUI's signed browser cookie, kept next to the data (0600)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def run(system: System) -> None:
+    settings = system.settings
+    create_app(system)
+    ui.run(
+        host=settings.host,
+        port=settings.port,
+        title=settings.clinic_name,
+        reload=False,
+        show=False,
+        storage_secret=storage_secret(settings.storage_secret_file),
+        session_middleware_kwargs={"same_site": "strict", "https_only": settings.https, "max_age": None},
+        ssl_certfile=settings.ssl_certfile,
+        ssl_keyfile=settings.ssl_keyfile,
+        show_welcome_message=False,
+        reconnect_timeout=3.0,
+    )

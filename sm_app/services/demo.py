@@ -1,0 +1,41 @@
+"""Seed the demo clinic (data/demo_clinic.json) into an empty database."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .accounts import Accounts
+
+DEMO_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "demo_clinic.json"
+
+
+@dataclass(frozen=True)
+class DemoSignIn:
+    email: str
+    password: str
+    role: str
+    name: str
+
+
+def demo_sign_ins() -> list[DemoSignIn]:
+    data = json.loads(DEMO_FILE.read_text())
+    return [DemoSignIn(u["email"], u["password"], u["role"], u["name"]) for u in data["users"]]
+
+
+async def seed_demo(accounts: Accounts) -> bool:
+    """Create the demo clinic when there are no users yet. Returns False (and changes nothing) otherwise."""
+    if await accounts.count_users() > 0:
+        return False
+    data = json.loads(DEMO_FILE.read_text())
+    for team in data["teams"]:
+        await accounts.create_team(team)
+    for u in data["users"]:
+        await accounts.create_user(email=u["email"], role=u["role"], name=u["name"], password=u["password"])
+        for team in u["teams"]:
+            if u["role"] == "patient":
+                await accounts.assign_patient(team=team, email=u["email"])
+            else:
+                await accounts.add_member(team=team, email=u["email"], role=u["role"], lead=u.get("lead", False))
+    return True
