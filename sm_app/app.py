@@ -63,7 +63,14 @@ def create_app(system: System) -> None:
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     auth.register(system)
     messages.register(system)
-    app.on_shutdown(system.close)
+
+    async def shutdown() -> None:
+        # Let timers and in-flight pushes finish or cancel first: a query started after the pool is
+        # disposed would open a new connection that nobody closes (and whose thread keeps the process alive).
+        await background_tasks.teardown()
+        await system.close()
+
+    app.on_shutdown(shutdown)
 
 
 def storage_secret(path: Path) -> str:

@@ -60,12 +60,12 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
         return None
     ctx = PageContext(system, token, actor)
     ui.page_title(f"{title} · {system.settings.clinic_name}")
-    _header(ctx)
+    await _header(ctx)
     _idle_watch(ctx)
     return ctx
 
 
-def _header(ctx: PageContext) -> None:
+async def _header(ctx: PageContext) -> None:
     system, actor = ctx.system, ctx.actor
 
     @ui.refreshable
@@ -81,12 +81,12 @@ def _header(ctx: PageContext) -> None:
                 if actor.is_staff:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Worklist", "/worklist").classes("text-white")
-                        unread_badge()
+                        await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
                 elif actor.is_patient:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Inbox", "/inbox").classes("text-white")
-                        unread_badge()
+                        await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
         with ui.row().classes("items-center gap-2"):
             ui.label(actor.name).classes("text-caption")
@@ -99,7 +99,7 @@ def _header(ctx: PageContext) -> None:
             ui.button("Sign out", on_click=sign_out).props("flat color=white")
 
     async def on_change(_event) -> None:
-        unread_badge.refresh()
+        await unread_badge.refresh()
 
     follow(system.bus, actor.user_id, on_change)
 

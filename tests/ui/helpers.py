@@ -1,0 +1,37 @@
+"""Steps a person takes in the browser, for User-fixture tests."""
+
+from __future__ import annotations
+
+from nicegui import app
+from nicegui.testing import User
+
+from tests.conftest import Clinic, seed_clinic
+
+
+async def seeded(_user: User) -> Clinic:
+    """Seed the clinic into the app the `user` fixture started."""
+    return await seed_clinic(app.state.sm_system)
+
+
+async def sign_in(user: User, email: str, password: str) -> None:
+    await user.open("/login")
+    user.find("Email").type(email)
+    user.find("Password").type(password)
+    user.find("Sign in").click()
+
+
+async def sign_in_patient(user: User, email: str, password: str) -> None:
+    await sign_in(user, email, password)
+    await user.should_see("I accept the messaging terms")
+    user.find("I accept the messaging terms").click()
+    await user.should_see("New message")
+
+
+async def compose(user: User, *, category: str, subject: str, body: str) -> None:
+    user.find("New message").click()
+    await user.should_see("Not for emergencies")
+    user.find("Category").click()
+    user.find(category).click()
+    user.find("Subject").type(subject)
+    user.find("Message").type(body)
+    user.find("Send").click()
