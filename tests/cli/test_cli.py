@@ -1,0 +1,126 @@
+"""The management command line, run as a clinic admin would run it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sm_app.bootstrap import build_system
+from sm_app.config import Settings
+
+
+def sm(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {**os.environ, "SM_DATA_DIR": str(tmp_path), "SM_PORT": "8799"}
+    env.pop("SM_DATABASE_URL", None)
+    env.pop("SM_KEY_FILE", None)
+    return subprocess.run([sys.executable, "-m", "sm_app", *args], env=env, input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def one_error_line(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_demo_seeds_once_and_a_second_run_keeps_the_data(tmp_path):
+    first = sm(tmp_path, "demo")
+    assert first.returncode == 0, first.stderr
+    assert "patient@demo.clinic" in first.stdout and "nurse@demo.clinic" in first.stdout
+    again = sm(tmp_path, "demo")
+    assert again.returncode == 0
+    assert "created" not in again.stdout
+    assert "patient@demo.clinic" in again.stdout
+    assert oct(os.stat(tmp_path / "keys.json").st_mode & 0o777) == "0o600"
+    assert sm(tmp_path, "verify-audit").stdout.startswith("OK:")
+
+
+def test_set_up_a_clinic_from_the_command_line(tmp_path):
+    assert sm(tmp_path, "migrate").returncode == 0
+    assert sm(tmp_path, "create-team", "--name", "Oncology").returncode == 0
+    r = sm(tmp_path, "create-user", "--email", "onc.nurse@example.org", "--role", "nurse", "--name", "Olga",
+           "--team", "Oncology", "--password-stdin", stdin="a-long-staff-password\n")
+    assert r.returncode == 0, r.stderr
+    r = sm(tmp_path, "create-user", "--email", "lead@example.org", "--role", "provider", "--password-stdin",
+           stdin="another-long-staff-password\n")
+    assert r.returncode == 0, r.stderr
+    assert sm(tmp_path, "add-member", "--team", "Oncology", "--email", "lead@example.org", "--role", "provider",
+              "--lead").returncode == 0
+    r = sm(tmp_path, "create-user", "--email", "pia@example.org", "--role", "patient", "--name", "Pia",
+           "--password-stdin", stdin="patient-password\n")
+    assert r.returncode == 0, r.stderr
+    assert sm(tmp_path, "assign-patient", "--team", "Oncology", "--email", "pia@example.org").returncode == 0
+
+    async def check():
+        system = build_system(Settings.from_env())
+        try:
+            signed = await system.sessions.sign_in("pia@example.org", "patient-password")
+            teams = await system.messaging.teams_for_compose(signed.actor)
+            assert [t.name for t in teams] == ["Oncology"]
+            nurse = await system.sessions.sign_in("onc.nurse@example.org", "a-long-staff-password")
+            sent = await system.messaging.start_thread(signed.actor, team_id=teams[0].id, category="General",
+                                                       subject="Hello", body="First message")
+            assert [t.id for t in await system.messaging.list_threads(nurse.actor, "worklist")] == [sent.thread_id]
+        finally:
+            await system.close()
+
+    os.environ["SM_DATA_DIR"] = str(tmp_path)
+    try:
+        asyncio.run(check())
+    finally:
+        del os.environ["SM_DATA_DIR"]
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "expected"),
+    [
+        (("create-team",), "", "--name"),
+        (("frobnicate",), "", "invalid choice"),
+        (("create-user", "--email", "x@example.org", "--role", "wizard", "--password-stdin"), "long-enough-pw-123",
+         "Role must be one of"),
+        (("create-user", "--email", "not-an-email", "--role", "patient", "--password-stdin"), "long-enough-pw-123",
+         "valid email"),
+        (("create-user", "--email", "x@example.org", "--role", "nurse", "--password-stdin"), "short", "at least 15"),
+        (("create-user", "--email", "x@example.org", "--role", "patient", "--password-stdin"), "", "no password"),
+        (("add-member", "--team", "Nope", "--email", "x@example.org", "--role", "nurse"), "", "No care team"),
+        (("assign-patient", "--team", "Nope", "--email", "x@example.org"), "", "No care team"),
+    ],
+)
+def test_bad_arguments_exit_non_zero_with_one_clear_line(tmp_path, args, stdin, expected):
+    line = one_error_line(sm(tmp_path, *args, stdin=stdin))
+    assert line.startswith("sm-app: error:")
+    assert expected in line
+
+
+def test_duplicate_team_and_user_are_refused_clearly(tmp_path):
+    assert sm(tmp_path, "create-team", "--name", "Blue").returncode == 0
+    assert "already exists" in one_error_line(sm(tmp_path, "create-team", "--name", "Blue"))
+    args = ("create-user", "--email", "a@example.org", "--role", "patient", "--password-stdin")
+    assert sm(tmp_path, *args, stdin="patient-password\n").returncode == 0
+    assert "already exists" in one_error_line(sm(tmp_path, *args, stdin="patient-password\n"))
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640])
+def test_start_up_refuses_a_key_file_others_can_read(tmp_path, mode):
+    assert sm(tmp_path, "migrate").returncode == 0
+    assert sm(tmp_path, "demo").returncode == 0
+    (tmp_path / "keys.json").chmod(mode)
+    line = one_error_line(sm(tmp_path, "serve"))
+    assert "readable by group or others" in line
+    line = one_error_line(sm(tmp_path, "verify-audit"))
+    assert "chmod 600" in line
+
+
+def test_python_dash_m_and_the_sm_app_script_are_the_same_tool(tmp_path):
+    script = Path(sys.executable).parent / "sm-app"
+    r = subprocess.run([str(script), "--help"], capture_output=True, text=True)
+    assert r.returncode == 0
+    for command in ("serve", "demo", "migrate", "create-user", "create-team", "add-member", "assign-patient",
+                    "verify-audit"):
+        assert command in r.stdout
