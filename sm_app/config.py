@@ -31,6 +31,8 @@ class Settings:
     staff_idle_minutes: int = 15
     patient_idle_minutes: int = 30
     absolute_session_hours: int = 12
+    # How often an open page asks the server whether its session is still alive.
+    session_check_seconds: float = 10.0
     reply_target_business_days: int = 3
     terms_version: str = "2026-11"
     extra: dict = field(default_factory=dict)
@@ -58,4 +60,5 @@ class Settings:
             ssl_keyfile=os.environ.get("SM_TLS_KEY") or None,
             staff_idle_minutes=int(_env("SM_STAFF_IDLE_MINUTES", "15")),
             patient_idle_minutes=int(_env("SM_PATIENT_IDLE_MINUTES", "30")),
+            session_check_seconds=float(_env("SM_SESSION_CHECK_SECONDS", "10")),
         )

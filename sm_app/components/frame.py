@@ -128,4 +128,4 @@ def _idle_watch(ctx: PageContext) -> None:
         elif state.idle_left <= timedelta(minutes=1):
             warning.open()
 
-    timer = ui.timer(10, check)
+    timer = ui.timer(system.settings.session_check_seconds, check)

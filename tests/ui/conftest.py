@@ -15,6 +15,7 @@ async def clinic_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SM_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("SM_DATABASE_URL", url)
     monkeypatch.setenv("SM_KEY_FILE", str(tmp_path / "keys.json"))
+    monkeypatch.setenv("SM_SESSION_CHECK_SECONDS", "0.5")  # idle checks every half second instead of 10 s
     upgrade(url)
     yield tmp_path
     # Backstop: the app's shutdown disposes the engines; make sure, so no driver thread outlives the test.

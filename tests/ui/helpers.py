@@ -8,6 +8,11 @@ from nicegui.testing import User
 from tests.conftest import Clinic, seed_clinic
 
 
+async def see(user: User, text: str) -> None:
+    """should_see with patience: sign-in hashes a password and pages load over a shared, busy CPU."""
+    await user.should_see(text, retries=100)
+
+
 async def seeded(_user: User) -> Clinic:
     """Seed the clinic into the app the `user` fixture started."""
     return await seed_clinic(app.state.sm_system)
@@ -22,14 +27,14 @@ async def sign_in(user: User, email: str, password: str) -> None:
 
 async def sign_in_patient(user: User, email: str, password: str) -> None:
     await sign_in(user, email, password)
-    await user.should_see("I accept the messaging terms")
+    await see(user, "I accept the messaging terms")
     user.find("I accept the messaging terms").click()
-    await user.should_see("New message")
+    await see(user, "New message")
 
 
 async def compose(user: User, *, category: str, subject: str, body: str) -> None:
     user.find("New message").click()
-    await user.should_see("Not for emergencies")
+    await see(user, "Not for emergencies")
     user.find("Category").click()
     user.find(category).click()
     user.find("Subject").type(subject)

@@ -6,23 +6,23 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import compose, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import compose, see, seeded, sign_in, sign_in_patient
 
 
 async def test_pages_need_a_signed_in_session(user: User) -> None:
     await seeded(user)
     for path in ("/inbox", "/sent", "/worklist", "/compose", "/thread/abc"):
         await user.open(path)
-        await user.should_see("Sign in")
+        await see(user, "Sign in")
         await user.should_not_see("Sign out")
 
 
 async def test_wrong_password_shows_one_message_for_all_failures(user: User) -> None:
     await seeded(user)
     await sign_in(user, "pat@example.org", "wrong password here")
-    await user.should_see("Email or password is not correct.")
+    await see(user, "Email or password is not correct.")
     await sign_in(user, "nobody@example.org", "wrong password here")
-    await user.should_see("Email or password is not correct.")
+    await see(user, "Email or password is not correct.")
     await user.should_not_see("Inbox")
 
 
@@ -31,17 +31,17 @@ async def test_patient_accepts_terms_once_and_sees_notice_before_composing(user:
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     assert await app.state.sm_system.terms.has_accepted(clinic.pat)
     user.find("New message").click()
-    await user.should_see("Not for emergencies")
-    await user.should_see("call 911")
-    await user.should_see("Your care team replies within 3 business days.")
+    await see(user, "Not for emergencies")
+    await see(user, "call 911")
+    await see(user, "Your care team replies within 3 business days.")
     # Only associated, unblocked teams are offered in To.
     to = user.find("To").elements.pop()
     assert list(to.options.values()) == ["Blue Team"]
     # Signing in again does not ask for the terms again.
     user.find("Sign out").click()
-    await user.should_see("Sign in")
+    await see(user, "Sign in")
     await sign_in(user, "pat@example.org", PATIENT_PW)
-    await user.should_see("New message")
+    await see(user, "New message")
     await user.should_not_see("I accept the messaging terms")
 
 
@@ -49,32 +49,32 @@ async def test_patient_and_nurse_exchange_messages_live(user: User, create_user)
     await seeded(user)
     nurse = create_user()
     await sign_in(nurse, "nina@example.org", STAFF_PW)
-    await nurse.should_see("Worklist")
-    await nurse.should_see("No conversations for your care teams.")
+    await see(nurse, "Worklist")
+    await see(nurse, "No conversations for your care teams.")
 
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     await compose(user, category="Medication", subject="Refill of lisinopril", body="I have 3 pills left.")
-    await user.should_see("Message sent")
-    await user.should_see("I have 3 pills left.")
-    await user.should_see("Not read yet")
+    await see(user, "Message sent")
+    await see(user, "I have 3 pills left.")
+    await see(user, "Not read yet")
 
     # The nurse never reloads: the worklist and the unread badge update by push.
-    await nurse.should_see("Refill of lisinopril")
-    await nurse.should_see("Pat Patient · Blue Team · Medication")
+    await see(nurse, "Refill of lisinopril")
+    await see(nurse, "Pat Patient · Blue Team · Medication")
     badge = [b for b in nurse.find(ui.badge).elements if b.text == "1"]
     assert badge, "the unread badge should show 1"
 
     nurse.find("Refill of lisinopril").click()
-    await nurse.should_see("I have 3 pills left.")
+    await see(nurse, "I have 3 pills left.")
     # The patient's open thread shows the read receipt by push.
-    await user.should_see("Read by your care team")
+    await see(user, "Read by your care team")
 
     nurse.find("Reply").click()
     nurse.find("Message").type("Sent to your pharmacy today.")
     nurse.find("Send").click()
-    await nurse.should_see("Reply sent")
-    await user.should_see("Sent to your pharmacy today.")
-    await nurse.should_see("Read by patient")
+    await see(nurse, "Reply sent")
+    await see(user, "Sent to your pharmacy today.")
+    await see(nurse, "Read by patient")
 
 
 async def test_patient_inbox_and_badge_update_live(user: User, create_user) -> None:
@@ -83,13 +83,13 @@ async def test_patient_inbox_and_badge_update_live(user: User, create_user) -> N
     sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
                                                subject="Question about my diet", body="Can I eat grapefruit?")
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
-    await user.should_see("No messages yet.")
+    await see(user, "No messages yet.")
     await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Best to avoid it with your statin.")
-    await user.should_see("Question about my diet")
-    await user.should_see("Unread")
+    await see(user, "Question about my diet")
+    await see(user, "Unread")
     assert [b for b in user.find(ui.badge).elements if b.text == "1"]
     user.find("Question about my diet").click()
-    await user.should_see("Best to avoid it with your statin.")
+    await see(user, "Best to avoid it with your statin.")
     await user.open("/inbox")
     await user.should_not_see("Unread")
 
@@ -103,19 +103,19 @@ async def test_third_user_cannot_see_or_open_the_conversation(user: User, create
         other = create_user()
         await sign_in(other, email, password)
         if email.startswith("gil"):
-            await other.should_see("I accept the messaging terms")
+            await see(other, "I accept the messaging terms")
             other.find("I accept the messaging terms").click()
-            await other.should_see("No messages yet.")
+            await see(other, "No messages yet.")
         else:
-            await other.should_see("No conversations for your care teams.")
+            await see(other, "No conversations for your care teams.")
         await other.should_not_see("Private matter")
         await other.open(f"/thread/{sent.thread_id}")
-        await other.should_see("Conversation not found")
+        await see(other, "Conversation not found")
         await other.should_not_see("Private matter")
         await other.should_not_see("Only for Blue Team.")
         # A made-up id looks exactly the same.
         await other.open("/thread/" + "0" * 32)
-        await other.should_see("Conversation not found")
+        await see(other, "Conversation not found")
     # A live push to Blue Team never reaches them either.
     await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Reply for Pat only.")
     await other.open("/inbox")
@@ -126,12 +126,12 @@ async def test_compose_errors_name_the_field_and_keep_the_text(user: User) -> No
     await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     user.find("New message").click()
-    await user.should_see("Not for emergencies")
+    await see(user, "Not for emergencies")
     user.find("Category").click()
     user.find("General").click()
     user.find("Message").type("My text must survive.")
     user.find("Send").click()
-    await user.should_see("Subject is required.")
+    await see(user, "Subject is required.")
     assert user.find("Message").elements.pop().value == "My text must survive."
     await user.should_not_see("Message sent")
 
@@ -140,7 +140,7 @@ async def test_sign_out_ends_the_session_in_other_tabs(user: User, create_user) 
     await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     user.find("Sign out").click()
-    await user.should_see("Sign in")
+    await see(user, "Sign in")
     await user.open("/inbox")
-    await user.should_see("Sign in")
+    await see(user, "Sign in")
     await user.should_not_see("New message")

@@ -1,0 +1,67 @@
+"""Idle timeout, sign-out across tabs and push subscriptions, as a signed-in person meets them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from nicegui import Client, app
+from nicegui.testing import User
+from sqlalchemy import update
+
+from tests.conftest import PATIENT_PW, STAFF_PW
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+
+
+async def _age_sessions(minutes: float) -> None:
+    """Pretend the last activity was `minutes` ago (the server's clock is real)."""
+    from sm_app.models import UserSession  # imported late: NiceGUI's test harness reloads sm_app per test
+
+    system = app.state.sm_system
+    async with system.db.write() as s:
+        await s.execute(update(UserSession).values(last_activity_at=system.clock.now() - timedelta(minutes=minutes)))
+
+
+async def test_idle_staff_session_warns_then_ends(user: User, monkeypatch) -> None:
+    await seeded(user)
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "No conversations for your care teams.")
+    await _age_sessions(14.5)
+    await see(user, "You will be signed out in about a minute")
+    await _age_sessions(15.5)
+    await see(user, "You were signed out because you were inactive")
+    await user.open("/worklist")
+    await see(user, "Sign in")
+
+
+async def test_patient_is_not_warned_at_staff_limit(user: User) -> None:
+    await seeded(user)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await _age_sessions(16)
+    await user.open("/inbox")  # 16 idle minutes end a staff session, not a patient's
+    await see(user, "New message")
+
+
+async def test_sign_out_in_one_tab_ends_the_other(user: User, create_user) -> None:
+    await seeded(user)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    # A second tab of the same browser shares the session token.
+    await user.open("/sent")
+    second = await user.open("/inbox")
+    assert second is user.client
+    user.find("Sign out").click()
+    await see(user, "Sign in")
+    await user.open("/inbox")
+    await see(user, "Sign in")
+
+
+async def test_push_subscriptions_end_with_the_page(user: User) -> None:
+    clinic = await seeded(user)
+    bus = app.state.sm_system.bus
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    client = await user.open("/inbox")
+    for other in list(Client.instances.values()):  # earlier pages of this test (sign-in, terms)
+        if other is not client:
+            other.delete()
+    assert bus.subscriber_count(clinic.pat.user_id) == 2  # header badge + list of this page
+    client.delete()
+    assert bus.subscriber_count(clinic.pat.user_id) == 0
