@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
+from urllib.parse import quote
 
 from nicegui import app, background_tasks, ui
 from starlette.middleware.base import BaseHTTPMiddleware
@@ -48,7 +50,7 @@ def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
                 return await call_next(request)
             state = await system.sessions.current(session_token(), touch=True)
             if state is None:
-                target = "/login" if path == "/" else f"/login?redirect_to={path}"
+                target = "/login" if path == "/" else f"/login?redirect_to={quote(path)}"
                 return RedirectResponse(target)
             return await call_next(request)
 
@@ -77,8 +79,8 @@ def storage_secret(path: Path) -> str:
     """A per-install secret for NiceGUI's signed browser cookie, kept next to the data (0600)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+            f.write(secrets.token_urlsafe(48))
     return path.read_text().strip()
 
 
