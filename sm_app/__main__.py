@@ -70,6 +70,9 @@ def _print_demo_sign_ins() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    # Everything the app writes (database, WAL, key file, NiceGUI's per-browser files holding session
+    # tokens) is for this account only.
+    os.umask(0o077)
     settings = Settings.from_env()
     # NiceGUI reads this when first imported: keep its per-browser files with the clinic's data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> None:
     from .services.errors import ValidationError  # noqa: PLC0415
 
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if args.command != "verify-audit":
             upgrade(settings.database_url)
         asyncio.run(_run(args, settings)) if args.command != "serve" else _serve(settings)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import context, ui
 
 from ..bootstrap import System
 from ..components.formatting import clinic_time
@@ -119,13 +119,13 @@ def register(system: System) -> None:
                     return
                 finally:
                     send_button.enable()
-                ui.notify("Message sent", type="positive")
-                ui.navigate.to(f"/thread/{result.thread_id}")
+                # The confirmation lives on the page the person lands on; a toast would vanish with this page.
+                ui.navigate.to(f"/thread/{result.thread_id}?sent=1")
 
             send_button = ui.button("Send", on_click=send, icon="send")
 
     @ui.page("/thread/{thread_id}")
-    async def thread_page(thread_id: str) -> None:
+    async def thread_page(thread_id: str, sent: str = "") -> None:
         ctx = await open_page(system, f"/thread/{thread_id}", title="Conversation")
         if ctx is None:
             return
@@ -138,10 +138,10 @@ def register(system: System) -> None:
                 ui.label("It may have been removed, or the link is not right.")
                 ui.link("Back", "/")
             return
-        await _conversation(ctx, first)
+        await _conversation(ctx, first, just_sent=sent == "1")
 
 
-async def _conversation(ctx: PageContext, first: ThreadView) -> None:
+async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool = False) -> None:
     system, actor = ctx.system, ctx.actor
     tz = system.settings.timezone
     thread_id = first.id
@@ -179,6 +179,9 @@ async def _conversation(ctx: PageContext, first: ThreadView) -> None:
 
     own_side = "team" if actor.is_staff else "patient"
     with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
+        if just_sent:
+            with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite"'):
+                ui.label("Message sent").classes("text-green-10 text-bold sent-confirmation")
         await view()
         with ui.column().classes("w-full") as reply_box:
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
@@ -209,8 +212,12 @@ async def _conversation(ctx: PageContext, first: ThreadView) -> None:
 
         ui.button("Reply", on_click=start_reply, icon="reply")
 
+    page = context.client
+
     async def on_change(event) -> None:
-        if event.thread_id == thread_id:
+        # Re-reading marks the other side's messages read. Only do that while someone is looking: a page
+        # the person just left lingers a few seconds (NiceGUI's reconnect window) and must not read for them.
+        if event.thread_id == thread_id and page.has_socket_connection:
             await view.refresh()
 
     follow(system.bus, actor.user_id, on_change)

@@ -9,11 +9,18 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
-from selenium.webdriver.common.by import By
-from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.ui import WebDriverWait
+try:
+    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.remote.webelement import WebElement
+    from selenium.webdriver.support.ui import WebDriverWait
+except ImportError:  # the `browser` fixture reports it: skip, or fail when SM_REQUIRE_BROWSER=1
+    StaleElementReferenceException = TimeoutException = WebDriver = WebElement = WebDriverWait = None
+
+    class By:
+        CSS_SELECTOR = "css selector"
+        XPATH = "xpath"
 
 WAIT = 10.0  # seconds; every live update must arrive within this
 THREAD_URL = re.compile(r"/thread/([^/?#]+)$")
@@ -51,6 +58,11 @@ def wait_connected(driver: WebDriver) -> None:
         lambda d: d.execute_script("return !!(window.did_handshake && window.socket && window.socket.connected)"),
         f"{driver.e2e_name}: the page never connected its websocket",
     )
+
+
+def forget_cookies(driver: WebDriver) -> None:
+    """Drop every cookie of this browser (WebDriver's delete_all_cookies only reaches the current site)."""
+    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
 
 
 def mark_page(driver: WebDriver, marker: str) -> None:
@@ -237,6 +249,19 @@ def read_receipts(driver: WebDriver) -> list[str]:
 
 
 HOME_HEADINGS = {"/inbox": "Inbox", "/worklist": "Worklist"}
+FOLDER_EMPTY = ("No messages yet.", "You have not sent any messages.", "No conversations for your care teams.")
+
+
+def wait_for_folder(driver: WebDriver, title: str) -> None:
+    """A folder page (Inbox, Sent, Worklist) is drawn: its heading and its list, or the empty-folder text.
+
+    The list can show up a moment after the heading; checking that something is *not* listed before
+    the list is there would prove nothing.
+    """
+    wait_for_heading(driver, title)
+    empty = " or ".join(f"normalize-space()={xpath_literal(t)}" for t in FOLDER_EMPTY)
+    wait(driver).until(lambda d: visible(d, By.XPATH, f"//*[contains(@class,'thread-list')] | //div[{empty}]"),
+                       f"{driver.e2e_name}: the {title} list was never drawn")
 
 
 def sign_in(driver: WebDriver, base_url: str, email: str, password: str, *, home: str) -> None:
@@ -264,7 +289,7 @@ def sign_in(driver: WebDriver, base_url: str, email: str, password: str, *, home
     if where == "terms":
         click_button(driver, accept)
         wait_for_path(driver, re.escape(home))
-        wait_for_heading(driver, HOME_HEADINGS[home])
+    wait_for_folder(driver, HOME_HEADINGS[home])
     wait_connected(driver)
 
 

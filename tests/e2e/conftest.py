@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from .browser_steps import forget_cookies
+
+CHROMIUM = os.environ.get("SM_E2E_CHROMIUM") or "/usr/bin/chromium"
+CHROMEDRIVER = os.environ.get("SM_E2E_CHROMEDRIVER") or "/usr/bin/chromedriver"
 SM_APP = Path(sys.executable).with_name("sm-app")
 
 SERVER_START_TIMEOUT = 40.0
@@ -196,6 +198,21 @@ def server(make_server) -> Iterator[AppServer]:
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def _no_server_tracebacks(request):
+    """A test fails if the server it used logged a traceback while it ran (an exception the page may hide)."""
+    servers = [request.getfixturevalue(n) for n in ("shared_server", "server") if n in request.fixturenames]
+    sizes = {id(s): s.log_path.stat().st_size if s.log_path.exists() else 0 for s in servers}
+    yield
+    for server in servers:
+        if not server.log_path.exists():
+            continue
+        with open(server.log_path, "rb") as log:
+            log.seek(sizes[id(server)])
+            new = log.read().decode(errors="replace")
+        assert "Traceback (most recent call last)" not in new, f"the server logged an error:\n{new[-6000:]}"
+
+
 def _new_driver(name: str, root: Path):
     from selenium import webdriver  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
@@ -234,7 +251,7 @@ def _drivers(tmp_path_factory) -> Iterator[dict]:
 def _reset(driver) -> None:
     """Leave the page (its websocket closes) and forget every cookie: the next test starts signed out."""
     driver.get("about:blank")
-    driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+    forget_cookies(driver)
 
 
 @pytest.fixture

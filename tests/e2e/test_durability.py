@@ -12,16 +12,18 @@ import time
 import uuid
 
 import pytest
-from selenium.webdriver.common.by import By
 
 from .browser_steps import (
+    By,
     click_button,
     fill_new_message,
+    forget_cookies,
     link_xpath,
     message_bodies,
     sign_in,
     thread_links,
     wait,
+    wait_for_folder,
     wait_for_heading,
     wait_for_path,
 )
@@ -29,14 +31,13 @@ from .clinic_db import PATIENT, actor_for, clinic_system
 
 pytestmark = pytest.mark.e2e
 
-# One look at the page: the "Message sent" notification, or else the thread page the app goes to
-# right after it (both are sent only once start_thread() has committed).
+# One look at the page: the thread page with its "Message sent" confirmation, which the app shows
+# only once start_thread() has committed.
 _CONFIRMATION_JS = """
-const sent = [...document.querySelectorAll('.q-notification')]
-    .some(n => n.offsetParent !== null && n.textContent.includes('Message sent'));
-if (sent) return 'notification';
+const sent = [...document.querySelectorAll('.sent-confirmation')]
+    .some(n => n.getClientRects().length > 0 && n.textContent.includes('Message sent'));
 const m = location.pathname.match(/^\\/thread\\/([^/]+)$/);
-return m ? 'thread:' + m[1] : null;
+return sent && m ? 'thread:' + m[1] : null;
 """
 
 
@@ -80,11 +81,11 @@ def test_confirmed_send_survives_sigkill(server, browser):
     # A restarted server shows it to the patient, after signing in again.
     server.start()
     print(f"restarted {time.monotonic() - killed_at:.1f} s after the kill")
-    patient.delete_all_cookies()
+    forget_cookies(patient)
     sign_in(patient, server.base_url, *PATIENT, home="/inbox")
     patient.find_element(By.XPATH, f"//header{link_xpath('Sent')}").click()
     wait_for_path(patient, "/sent")
-    wait_for_heading(patient, "Sent")
+    wait_for_folder(patient, "Sent")
     links = wait(patient).until(lambda d: thread_links(d, subject), "the message is not in Sent after the restart")
     assert links[0].get_attribute("href").endswith(f"/thread/{thread_id}")
     links[0].click()

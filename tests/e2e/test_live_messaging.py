@@ -11,9 +11,9 @@ import time
 import uuid
 
 import pytest
-from selenium.webdriver.common.by import By
 
 from .browser_steps import (
+    By,
     assert_drawn_once,
     assert_not_reloaded,
     body_text,
@@ -34,6 +34,7 @@ from .browser_steps import (
     unread_badge_count,
     wait,
     wait_connected,
+    wait_for_folder,
     wait_for_heading,
     wait_for_path,
     wait_for_text,
@@ -109,8 +110,7 @@ def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
     # The nurse's worklist shows it without the nurse doing anything: an unread row, and the badge counts it.
     wait(nurse).until(lambda d: thread_links(d, subject), "the new thread never appeared live on the worklist")
     assert_not_reloaded(nurse, "nurse worklist")
-    link = thread_links(nurse, subject)[0]
-    assert link.get_attribute("href").endswith(f"/thread/{thread_id}")
+    assert thread_links(nurse, subject)[0].get_attribute("href").endswith(f"/thread/{thread_id}")
     assert row_is_unread(nurse, subject)
     assert "Pat Rivera · Primary Care Blue · General" in thread_row_text(nurse, subject)
     wait(nurse).until(lambda d: unread_badge_count(d) == nurse_unread_before + 1,
@@ -119,7 +119,7 @@ def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
     assert_drawn_once(nurse)
 
     # The nurse opens it and reads the message ...
-    link.click()
+    thread_links(nurse, subject)[0].click()
     wait_for_path(nurse, f"/thread/{thread_id}")
     wait_for_heading(nurse, subject)
     wait_connected(nurse)
@@ -137,8 +137,7 @@ def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
     assert_not_reloaded(patient, "patient thread")
     assert "Nora Nurse" in body_text(patient)
     # ... and since the patient has the conversation open, the nurse's receipt turns to read, live.
-    # ("in", not "==": the nurse's page may be drawn twice here, see the xfail test below.)
-    wait(nurse).until(lambda d: "Read by patient" in read_receipts(d), "the nurse never saw 'Read by patient'")
+    wait(nurse).until(lambda d: read_receipts(d) == ["Read by patient"], "the nurse never saw 'Read by patient'")
     assert_drawn_once(patient)
 
 
@@ -216,7 +215,7 @@ def test_other_team_cannot_open_the_thread(shared_server, browser):
 
     # A fresh worklist still does not list it.
     cardio.get(f"{base}/worklist")
-    wait_for_heading(cardio, "Worklist")
+    wait_for_folder(cardio, "Worklist")
     wait_connected(cardio)
     assert not thread_links(cardio, subject)
     assert subject not in cardio.page_source
@@ -236,12 +235,6 @@ def test_unread_badge_is_shown_when_a_page_loads(shared_server, browser):
     assert unread_badge_count(nurse) == expected
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG sm_app/pages/messages.py _conversation(): the page's realtime callback re-runs open_thread(), which "
-    "marks the other side's messages read; sm_app/components/live.py follow() keeps that callback until NiceGUI "
-    "deletes the client, reconnect_timeout=3 s (sm_app/app.py) after the person LEFT the page. A reply arriving "
-    "in those seconds is marked read, the sender sees 'Read by patient' and the patient's Inbox never shows it "
-    "as unread"))
 def test_a_reply_after_leaving_the_conversation_stays_unread(shared_server, browser):
     base, data_dir = shared_server.base_url, shared_server.data_dir
     subject = _unique("Leaving the page")
@@ -260,7 +253,7 @@ def test_a_reply_after_leaving_the_conversation_stays_unread(shared_server, brow
     _open_thread(patient, base, thread_id, subject)
     patient.find_element(By.XPATH, f"//header{link_xpath('Inbox')}").click()
     left_at = time.monotonic()
-    wait_for_heading(patient, "Inbox")
+    wait_for_folder(patient, "Inbox")
     wait_connected(patient)
 
     click_button(nurse, "Send")
@@ -277,13 +270,6 @@ def test_a_reply_after_leaving_the_conversation_stays_unread(shared_server, brow
         time.sleep(0.2)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG sm_app/pages/messages.py _conversation(): on_change runs `await view.refresh()` for every event, and "
-    "a refresh clears the conversation and then awaits open_thread() before drawing. Two events close together "
-    "start two refreshes that both draw: the conversation is shown twice until the next update. Here: two staff "
-    "have the thread open and the patient replies; the first page's open_thread() marks the reply read and "
-    "publishes 'read' while the second page's first refresh still waits for the (single) SQLite write "
-    "connection. folder_page() and the header badge refresh the same way."))
 def test_the_conversation_is_drawn_once_when_updates_cross(shared_server, browser):
     base, data_dir = shared_server.base_url, shared_server.data_dir
     subject = _unique("Crossing updates")
