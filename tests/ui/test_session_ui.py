@@ -59,6 +59,7 @@ async def test_push_subscriptions_end_with_the_page(user: User) -> None:
     bus = app.state.sm_system.bus
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     client = await user.open("/inbox")
+    await see(user, "No messages yet.")  # the page has finished building (its list subscribes last)
     for other in list(Client.instances.values()):  # earlier pages of this test (sign-in, terms)
         if other is not client:
             other.delete()
