@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse
 
 from .bootstrap import System
 from .components.frame import session_token
-from .pages import auth, messages
+from .pages import auth, folders, messages, printing, settings
 
 PUBLIC_PATHS = ("/login",)
 CSP = (
@@ -65,6 +65,9 @@ def create_app(system: System) -> None:
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     auth.register(system)
     messages.register(system)
+    folders.register(system)
+    settings.register(system)
+    printing.register(system)
 
     async def shutdown() -> None:
         # Let timers and in-flight pushes finish or cancel first: a query started after the pool is

@@ -11,8 +11,10 @@ from .services.accounts import Accounts
 from .services.audit import AuditLog
 from .services.clock import Clock
 from .services.crypto import KeyRing
+from .services.folders import Folders
 from .services.messaging import Messaging
 from .services.passwords import Hasher
+from .services.preferences import PreferencesService
 from .services.realtime import RealtimeBus
 from .services.sessions import Sessions
 from .services.terms import TermsService
@@ -30,6 +32,8 @@ class System:
     sessions: Sessions
     terms: TermsService
     messaging: Messaging
+    folders: Folders
+    preferences: PreferencesService
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -59,5 +63,7 @@ def build_system(
         accounts=Accounts(db, hasher, audit, clock),
         sessions=Sessions(db, hasher, audit, clock, settings),
         terms=TermsService(db, audit, clock, settings.terms_version),
-        messaging=Messaging(db, keys, audit, bus, clock),
+        messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days),
+        folders=Folders(db, keys, audit, bus, clock),
+        preferences=PreferencesService(db),
     )

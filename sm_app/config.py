@@ -34,6 +34,8 @@ class Settings:
     # How often an open page asks the server whether its session is still alive.
     session_check_seconds: float = 10.0
     reply_target_business_days: int = 3
+    # A patient cannot reply to a conversation whose last message is older than this (cfg).
+    reply_window_days: int = 45
     terms_version: str = "2026-11"
     extra: dict = field(default_factory=dict)
 
@@ -61,4 +63,5 @@ class Settings:
             staff_idle_minutes=int(_env("SM_STAFF_IDLE_MINUTES", "15")),
             patient_idle_minutes=int(_env("SM_PATIENT_IDLE_MINUTES", "30")),
             session_check_seconds=float(_env("SM_SESSION_CHECK_SECONDS", "10")),
+            reply_window_days=int(_env("SM_REPLY_WINDOW_DAYS", "45")),
         )

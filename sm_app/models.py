@@ -93,6 +93,9 @@ class Thread(Base):
     status: Mapped[str] = mapped_column(String(20), default="new")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set when the care team closes the conversation; the patient then cannot reply and sees why.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    closed_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     __table_args__ = (
         Index("ix_threads_patient_last", "patient_id", "last_message_at"),
@@ -124,6 +127,43 @@ class Message(Base):
             postgresql_where=read_at.is_(None),
         ),
     )
+
+
+class Folder(Base):
+    """A person's own folder. A name like "Cancer" is health information, so it is sealed; uniqueness per
+    owner is kept on a keyed hash of the normalised name, which reveals nothing without the key."""
+
+    __tablename__ = "folders"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    name_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("owner_id", "name_token", name="uq_folder_owner_name"),)
+
+
+class Filing(Base):
+    """Where one person keeps one thread: in a custom folder and/or in Trash. No row: the default folders.
+
+    Trash is a flag, not a deletion: nothing is ever hard-deleted and a thread is restored by clearing it.
+    """
+
+    __tablename__ = "filings"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"), primary_key=True)
+    folder_id: Mapped[str | None] = mapped_column(ForeignKey("folders.id"), nullable=True, index=True)
+    trashed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Preferences(Base):
+    """Per-person settings that are not health information (signature text is the person's own words)."""
+
+    __tablename__ = "preferences"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    signature_on: Mapped[bool] = mapped_column(Boolean, default=False)
+    signature_name: Mapped[str] = mapped_column(String(100), default="")
+    signature_title: Mapped[str] = mapped_column(String(100), default="")
 
 
 class AuditHead(Base):

@@ -88,8 +88,11 @@ async def _header(ctx: PageContext) -> None:
                         ui.link("Inbox", "/inbox").classes("text-white")
                         await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
+                    ui.link("Trash", "/trash").classes("text-white")
+                    ui.link("Folders", "/folders").classes("text-white")
         with ui.row().classes("items-center gap-2"):
             ui.label(actor.name).classes("text-caption")
+            ui.link("Settings", "/settings").classes("text-white")
 
             async def sign_out() -> None:
                 await system.sessions.sign_out(ctx.token)

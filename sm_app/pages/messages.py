@@ -6,19 +6,21 @@ from nicegui import context, ui
 
 from ..bootstrap import System
 from ..components.formatting import clinic_time
-from ..components.frame import PageContext, open_page
+from ..components.frame import PageContext, open_page, session_token
 from ..components.live import follow
 from ..components.notices import emergency_notice, reply_target_notice
 from ..components.thread_list import thread_list
 from ..services.errors import NotAllowed, NotFound, ValidationError
-from ..services.messaging import BODY_MAX, CATEGORIES, SUBJECT_MAX, ThreadView
+from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView
 
-FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "worklist": "Worklist"}
+FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash", "worklist": "Worklist"}
 EMPTY = {
     "inbox": "No messages yet.",
     "sent": "You have not sent any messages.",
+    "trash": "Trash is empty.",
     "worklist": "No conversations for your care teams.",
 }
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "team": "Care team", "subject": "Subject"}
 
 
 def _show_field_error(fields: dict, exc: ValidationError) -> None:
@@ -38,25 +40,48 @@ def _clear_errors(fields: dict) -> None:
 def register(system: System) -> None:
     tz = system.settings.timezone
 
-    async def folder_page(folder: str) -> None:
-        ctx = await open_page(system, f"/{folder}", title=FOLDER_TITLES[folder])
+    async def folder_page(folder: str, path: str, title: str | None = None) -> None:
+        ctx = await open_page(system, path, title=title or FOLDER_TITLES[folder])
         if ctx is None:
             return
         actor = ctx.actor
         if folder == "worklist" and not actor.is_staff:
             ui.navigate.to("/inbox")
             return
+        heading = title or FOLDER_TITLES[folder]
+        # Paging and sort are this page's own state (never shared between people or tabs).
+        view = {"page": 1, "page_size": 10, "sort": "newest"}
 
         @ui.refreshable
         async def threads() -> None:
-            items = await system.messaging.list_threads(actor, folder)
-            thread_list(items, staff_view=actor.is_staff, tz=tz, empty_text=EMPTY[folder])
+            try:
+                result = await system.messaging.list_threads(actor, folder, page=view["page"],
+                                                             page_size=view["page_size"], sort=view["sort"])
+            except NotFound:
+                ui.label("Folder not found").classes("text-h6")
+                return
+            empty = EMPTY.get(folder, "This folder is empty.")
+            thread_list(result.items, staff_view=actor.is_staff, tz=tz, empty_text=empty)
+            if result.pages > 1:
+                with ui.row().classes("items-center gap-2"):
+                    ui.pagination(1, result.pages, direction_links=True, value=result.page,
+                                  on_change=lambda e: change(page=e.value)).props('aria-label="Pages"')
+                    ui.label(f"{result.total} conversations").classes("text-caption")
+
+        async def change(**kwargs) -> None:
+            view.update(kwargs)
+            await threads.refresh()
 
         with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
             with ui.row().classes("w-full items-center justify-between"):
-                ui.label(FOLDER_TITLES[folder]).classes("text-h5").props('role=heading aria-level=1')
+                ui.label(heading).classes("text-h5").props('role=heading aria-level=1')
                 if actor.is_patient:
                     ui.button("New message", on_click=lambda: ui.navigate.to("/compose"), icon="edit")
+            with ui.row().classes("items-center gap-4"):
+                ui.select(SORT_LABELS, label="Sort by", value="newest",
+                          on_change=lambda e: change(sort=e.value, page=1)).classes("w-48")
+                ui.select({n: str(n) for n in PAGE_SIZES}, label="Per page", value=10,
+                          on_change=lambda e: change(page_size=e.value, page=1)).classes("w-32")
             await threads()
 
         async def on_change(_event) -> None:
@@ -66,18 +91,32 @@ def register(system: System) -> None:
 
     @ui.page("/inbox")
     async def inbox() -> None:
-        await folder_page("inbox")
+        await folder_page("inbox", "/inbox")
 
     @ui.page("/sent")
     async def sent() -> None:
-        await folder_page("sent")
+        await folder_page("sent", "/sent")
+
+    @ui.page("/trash")
+    async def trash() -> None:
+        await folder_page("trash", "/trash")
 
     @ui.page("/worklist")
     async def worklist() -> None:
-        await folder_page("worklist")
+        await folder_page("worklist", "/worklist")
+
+    @ui.page("/folder/{folder_id}")
+    async def custom_folder(folder_id: str) -> None:
+        token = session_token()
+        state = await system.sessions.current(token)
+        title = "Folder"
+        if state is not None:
+            names = {f.id: f.name for f in await system.folders.list_folders(state.actor)}
+            title = names.get(folder_id, "Folder")
+        await folder_page(folder_id, f"/folder/{folder_id}", title=title)
 
     @ui.page("/compose")
-    async def compose() -> None:
+    async def compose(from_thread: str = "") -> None:
         ctx = await open_page(system, "/compose", title="New message")
         if ctx is None:
             return
@@ -85,6 +124,15 @@ def register(system: System) -> None:
             ui.navigate.to("/worklist")
             return
         teams = await system.messaging.teams_for_compose(ctx.actor)
+        prefill_team, prefill_subject = None, ""
+        if from_thread:
+            # "Start a new message" from a conversation that can no longer be replied to. The thread id, not
+            # the subject, travels in the URL: subjects are health information and URLs end up in logs.
+            try:
+                prefill = await system.messaging.new_message_prefill(ctx.actor, from_thread)
+                prefill_team, prefill_subject = prefill.team_id, prefill.subject
+            except NotFound:
+                pass
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
             ui.label("New message").classes("text-h5").props('role=heading aria-level=1')
             emergency_notice()
@@ -96,10 +144,12 @@ def register(system: System) -> None:
                         "Please call your clinic."
                     )
                 return
-            to = ui.select({t.id: t.name for t in teams}, label="To",
-                           value=teams[0].id if len(teams) == 1 else None).classes("w-full")
+            team_ids = {t.id for t in teams}
+            preselected = prefill_team if prefill_team in team_ids else (teams[0].id if len(teams) == 1 else None)
+            to = ui.select({t.id: t.name for t in teams}, label="To", value=preselected).classes("w-full")
             category = ui.select(list(CATEGORIES), label="Category").classes("w-full")
-            subject = ui.input("Subject").props(f"counter maxlength={SUBJECT_MAX}").classes("w-full")
+            subject = ui.input("Subject", value=prefill_subject[:SUBJECT_MAX]).props(
+                f"counter maxlength={SUBJECT_MAX}").classes("w-full")
             body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
 
@@ -146,6 +196,19 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     tz = system.settings.timezone
     thread_id = first.id
     preloaded = [first]
+    own_side = "team" if actor.is_staff else "patient"
+    controls: dict = {}
+
+    async def move(destination: str, done: str) -> None:
+        if await ctx.still_signed_in() is None:
+            return
+        try:
+            await system.folders.move_thread(actor, thread_id, destination)
+        except (NotFound, ValidationError) as exc:
+            ui.notify(str(exc), type="negative")
+            return
+        ui.notify(done, type="positive")
+        await view.refresh()
 
     @ui.refreshable
     async def view() -> None:
@@ -160,6 +223,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         ui.label(thread.subject).classes("text-h5").props('role=heading aria-level=1')
         other = thread.patient_name if actor.is_staff else thread.team_name
         ui.label(f"{other} · {thread.category}").classes("text-grey-8")
+        await _thread_actions(ctx, thread, move)
         last_own = max((i for i, m in enumerate(thread.messages) if m.from_side == own_side), default=None)
         for i, m in enumerate(thread.messages):
             mine = m.from_side == own_side
@@ -174,10 +238,19 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     else:
                         ui.label("Not read yet").classes("text-caption text-grey-7 read-receipt")
         if not thread.can_reply:
-            with ui.card().classes("bg-orange-1").props("flat role=alert"):
-                ui.label(thread.reply_blocked_reason)
+            with ui.card().classes("w-full bg-orange-1").props("flat role=alert"):
+                ui.label(thread.reply_blocked_reason).classes("reply-blocked")
+                if thread.offer_new_message:
+                    ui.button("Start a new message", icon="edit",
+                              on_click=lambda: ui.navigate.to(f"/compose?from_thread={thread_id}"))
+        # The reply controls live outside this refreshable (so typed text survives a refresh); show them
+        # only when a reply is possible.
+        if "reply_button" in controls:
+            controls["reply_button"].set_visibility(thread.can_reply)
+            if not thread.can_reply:
+                controls["reply_box"].set_visibility(False)
+        controls["can_reply"] = thread.can_reply
 
-    own_side = "team" if actor.is_staff else "patient"
     with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
         if just_sent:
             with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite"'):
@@ -210,7 +283,9 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             reply_box.set_visibility(True)
             reply_body.run_method("focus")
 
-        ui.button("Reply", on_click=start_reply, icon="reply")
+        reply_button = ui.button("Reply", on_click=start_reply, icon="reply")
+        reply_button.set_visibility(controls.get("can_reply", True))
+        controls.update(reply_button=reply_button, reply_box=reply_box)
 
     page = context.client
 
@@ -221,3 +296,49 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             await view.refresh()
 
     follow(system.bus, actor.user_id, on_change)
+
+
+async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
+    """Move to a folder or Trash, print, and (staff) close or reopen."""
+    system, actor = ctx.system, ctx.actor
+    folders = await system.folders.list_folders(actor)
+    with ui.row().classes("items-center gap-2 no-print thread-actions"):
+        options = {"inbox": "Inbox", **{f.id: f.name for f in folders}}
+        current = thread.folder_id if thread.folder_id in options else "inbox"
+        ui.select(options, label="Move to", value=current,
+                  on_change=lambda e: move(e.value, f"Moved to {options[e.value]}")).classes("w-48")
+        if thread.in_trash:
+            ui.button("Restore", icon="restore_from_trash", on_click=lambda: move("restore", "Restored"))
+        else:
+            ui.button("Move to Trash", icon="delete", on_click=lambda: move("trash", "Moved to Trash")).props("flat")
+        ui.link("Print", f"/thread/{thread.id}/print", new_tab=True)
+        if actor.is_staff:
+            if thread.closed:
+                async def reopen() -> None:
+                    if await ctx.still_signed_in() is None:
+                        return
+                    await system.messaging.reopen_thread(actor, thread.id)
+                    ui.notify("Conversation reopened", type="positive")
+
+                ui.button("Reopen conversation", on_click=reopen).props("flat")
+            else:
+                with ui.dialog() as dialog, ui.card().classes("w-96"):
+                    ui.label("Close conversation").classes("text-h6")
+                    ui.label("The patient will no longer be able to reply and will see your reason.")
+                    reason = ui.input("Reason").props("counter maxlength=200").classes("w-full")
+
+                    async def confirm_close() -> None:
+                        if await ctx.still_signed_in() is None:
+                            return
+                        try:
+                            await system.messaging.close_thread(actor, thread.id, reason.value or "")
+                        except ValidationError as exc:
+                            _show_field_error({"Reason": reason}, exc)
+                            return
+                        dialog.close()
+                        ui.notify("Conversation closed", type="positive")
+
+                    with ui.row():
+                        ui.button("Close conversation", on_click=confirm_close)
+                        ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Close conversation…", on_click=dialog.open).props("flat")

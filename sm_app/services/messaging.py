@@ -9,14 +9,14 @@ the database; pushes go out only after commit, with ids only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, exists, false, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Database
-from ..models import CareTeam, Message, PatientTeam, TeamMember, Thread, User, new_id
+from ..models import CareTeam, Filing, Folder, Message, PatientTeam, Preferences, TeamMember, Thread, User, new_id
 from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock, as_utc
@@ -27,6 +27,9 @@ from .realtime import RealtimeBus, ThreadChanged
 CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
 SUBJECT_MAX = 100
 BODY_MAX = 10_000
+CLOSE_REASON_MAX = 200
+PAGE_SIZES = (10, 20, 50)
+SORTS = ("newest", "oldest", "team", "subject")
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,29 @@ class ThreadView:
     messages: list[MessageView]
     can_reply: bool
     reply_blocked_reason: str
+    # True when the patient may write to the team again in a new conversation (closed or too old).
+    offer_new_message: bool = False
+    closed: bool = False
+    in_trash: bool = False
+    folder_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    items: list[ThreadSummary]
+    total: int
+    page: int
+    page_size: int
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "pages", max(1, -(-self.total // self.page_size)))
+
+
+@dataclass(frozen=True)
+class Prefill:
+    team_id: str | None
+    subject: str
 
 
 @dataclass(frozen=True)
@@ -111,12 +137,14 @@ def check_body(body: str) -> str:
 
 
 class Messaging:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock):
+    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
+                 *, reply_window_days: int = 45):
         self._db = db
         self._keys = keys
         self._audit = audit
         self._bus = bus
         self._clock = clock
+        self._reply_window = timedelta(days=reply_window_days)
 
     # -- sealing --------------------------------------------------------------------------------
     def _subject(self, t: Thread) -> str:
@@ -168,7 +196,7 @@ class Messaging:
             thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
             s.add(thread)
             await s.flush()
-            message = self._new_message(thread, actor, body, now)
+            message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
             s.add(message)
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
@@ -189,14 +217,17 @@ class Messaging:
         try:
             async with self._db.write() as s:
                 thread = await self._visible_thread(s, actor, thread_id)
-                reason = await self._reply_blocked_reason(s, actor, thread)
+                reason, _ = await self._reply_blocked_reason(s, actor, thread)
                 if reason:
                     raise ValidationError("Message", reason)
-                message = self._new_message(thread, actor, body, now)
+                message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
                 s.add(message)
                 thread.last_message_at = now
                 if actor.is_staff and thread.status == "new":
                     thread.status = "in_progress"
+                # A new message from the other side brings a trashed conversation back, so it is not missed.
+                await s.execute(update(Filing).where(Filing.thread_id == thread.id, Filing.user_id != actor.user_id)
+                                .values(trashed_at=None))
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread.id, detail=f"message={message.id}")
                 recipients = await self._recipients(s, thread)
@@ -206,10 +237,83 @@ class Messaging:
         self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
         return SentMessage(thread.id, message.id)
 
-    async def _reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> str:
-        if actor.is_patient and not await self._patient_may_write(s, actor.user_id, thread.team_id):
-            return "You can no longer send messages to this care team."
-        return ""
+    async def _signed(self, s: AsyncSession, actor: Actor, body: str) -> str:
+        prefs = await s.get(Preferences, actor.user_id)
+        if prefs is None or not prefs.signature_on or not (prefs.signature_name or prefs.signature_title):
+            return body
+        lines = [x for x in (prefs.signature_name, prefs.signature_title) if x]
+        return body.rstrip() + "\n\n" + "\n".join(lines)
+
+    async def _reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> tuple[str, bool]:
+        """Why this actor cannot reply now ("" if they can), and whether a new message to the team is possible."""
+        if actor.is_patient:
+            may_write = await self._patient_may_write(s, actor.user_id, thread.team_id)
+            if not may_write:
+                return "You can no longer send messages to this care team.", False
+            if thread.closed_at is not None:
+                reason = self._closed_reason(thread)
+                return (f"Your care team closed this conversation ({reason}), so it cannot be replied to. "
+                        "You can start a new message instead."), True
+            if self._clock.now() - as_utc(thread.last_message_at) > self._reply_window:
+                days = self._reply_window.days
+                return (f"The last message in this conversation is more than {days} days old, so it cannot be "
+                        "replied to. You can start a new message instead."), True
+            return "", False
+        if thread.closed_at is not None:
+            return "This conversation is closed. Reopen it to reply.", False
+        return "", False
+
+    def _closed_reason(self, thread: Thread) -> str:
+        if thread.closed_reason_enc is None:
+            return ""
+        return self._keys.open(thread.closed_reason_enc, table="threads", row_id=thread.id, column="closed_reason")
+
+    async def close_thread(self, actor: Actor, thread_id: str, reason: str) -> None:
+        """Staff close a conversation with a reason the patient sees; the patient can no longer reply."""
+        if not actor.is_staff:
+            raise NotAllowed("Only the care team can close a conversation.")
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError("Reason", "Give a reason for closing; the patient will see it.")
+        if len(reason) > CLOSE_REASON_MAX:
+            raise ValidationError("Reason", f"Reason must be at most {CLOSE_REASON_MAX} characters.")
+        try:
+            async with self._db.write() as s:
+                thread = await self._visible_thread(s, actor, thread_id)
+                thread.closed_at = self._clock.now()
+                thread.closed_reason_enc = self._keys.seal(reason, table="threads", row_id=thread.id,
+                                                           column="closed_reason")
+                await self._audit.record(s, actor_id=actor.user_id, action="thread.close", object_type="thread",
+                                         object_id=thread.id)
+                recipients = await self._recipients(s, thread)
+        except NotFound:
+            await self._record_denial(actor, "thread.close", thread_id)
+            raise
+        self._bus.publish(recipients, ThreadChanged(thread_id, "status"))
+
+    async def reopen_thread(self, actor: Actor, thread_id: str) -> None:
+        if not actor.is_staff:
+            raise NotAllowed("Only the care team can reopen a conversation.")
+        try:
+            async with self._db.write() as s:
+                thread = await self._visible_thread(s, actor, thread_id)
+                thread.closed_at = None
+                thread.closed_reason_enc = None
+                await self._audit.record(s, actor_id=actor.user_id, action="thread.reopen", object_type="thread",
+                                         object_id=thread.id)
+                recipients = await self._recipients(s, thread)
+        except NotFound:
+            await self._record_denial(actor, "thread.reopen", thread_id)
+            raise
+        self._bus.publish(recipients, ThreadChanged(thread_id, "status"))
+
+    async def new_message_prefill(self, actor: Actor, thread_id: str) -> Prefill:
+        """Team and subject for "Start a new message" from a conversation that can no longer be replied to."""
+        async with self._db.read() as s:
+            thread = await self._visible_thread(s, actor, thread_id)
+            team = thread.team_id if await self._patient_may_write(s, actor.user_id, thread.team_id) else None
+            subject = self._subject(thread)
+        return Prefill(team, subject)
 
     # -- reading --------------------------------------------------------------------------------
     async def _visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
@@ -251,7 +355,8 @@ class Messaging:
                 ).all()
                 team_name = (await s.get(CareTeam, thread.team_id)).name
                 patient_name = (await s.get(User, thread.patient_id)).name
-                reason = await self._reply_blocked_reason(s, actor, thread)
+                reason, offer_new = await self._reply_blocked_reason(s, actor, thread)
+                filing = await s.get(Filing, (actor.user_id, thread.id))
                 recipients = await self._recipients(s, thread) if marked else []
         except NotFound:
             await self._record_denial(actor, "thread.read", thread_id)
@@ -264,42 +369,72 @@ class Messaging:
             for m, name in rows
         ]
         return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,
-                          thread.status, messages, can_reply=not reason, reply_blocked_reason=reason)
+                          thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
+                          offer_new_message=offer_new, closed=thread.closed_at is not None,
+                          in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None)
 
     def _unread_condition(self, actor: Actor):
         return exists().where(
             Message.thread_id == Thread.id, Message.from_side == _other_side(actor), Message.read_at.is_(None)
         )
 
-    async def list_threads(self, actor: Actor, folder: str, limit: int = 50) -> list[ThreadSummary]:
-        """Threads newest first. Folders: inbox (received), sent (sent by the actor), worklist (staff: all)."""
+    async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
+                           sort: str = "newest") -> ThreadPage:
+        """One page of a folder. Folders: inbox (received), sent (sent by the actor), trash, a custom folder id,
+        and worklist (staff: every thread of their teams). Sort: newest, oldest, team, subject."""
+        if page_size not in PAGE_SIZES:
+            raise ValidationError("Per page", f"Per page must be one of {', '.join(map(str, PAGE_SIZES))}.")
+        if sort not in SORTS:
+            raise ValidationError("Sort by", "Choose how to sort.")
+        page = max(1, int(page))
+        filed = Filing.__table__.alias("filed")
         conditions = [visible_threads(actor)]
+        not_trashed = filed.c.trashed_at.is_(None)
         if folder == "inbox":
-            conditions.append(exists().where(Message.thread_id == Thread.id, Message.from_side == _other_side(actor)))
+            conditions += [exists().where(Message.thread_id == Thread.id, Message.from_side == _other_side(actor)),
+                           filed.c.folder_id.is_(None), not_trashed]
         elif folder == "sent":
-            conditions.append(exists().where(Message.thread_id == Thread.id, Message.sender_id == actor.user_id))
+            conditions += [exists().where(Message.thread_id == Thread.id, Message.sender_id == actor.user_id),
+                           not_trashed]
+        elif folder == "trash":
+            conditions.append(filed.c.trashed_at.is_not(None))
         elif folder == "worklist":
             if not actor.is_staff:
-                return []
+                return ThreadPage([], 0, 1, page_size)
         else:
-            raise NotFound("folder")
+            # A custom folder: only the owner's own folder id matches.
+            conditions += [filed.c.folder_id == folder, not_trashed,
+                           exists().where(Folder.id == folder, Folder.owner_id == actor.user_id)]
         unread = self._unread_condition(actor).label("unread")
+        base = (
+            select(Thread, CareTeam.name, User.name, unread)
+            .join(CareTeam, CareTeam.id == Thread.team_id)
+            .join(User, User.id == Thread.patient_id)
+            .outerjoin(filed, and_(filed.c.thread_id == Thread.id, filed.c.user_id == actor.user_id))
+            .where(and_(*conditions))
+        )
+        order = {
+            "newest": (Thread.last_message_at.desc(), Thread.id),
+            "oldest": (Thread.last_message_at.asc(), Thread.id),
+            "team": (CareTeam.name.asc(), Thread.last_message_at.desc(), Thread.id),
+            "subject": (Thread.last_message_at.desc(), Thread.id),
+        }[sort]
         async with self._db.read() as s:
-            rows = (
-                await s.execute(
-                    select(Thread, CareTeam.name, User.name, unread)
-                    .join(CareTeam, CareTeam.id == Thread.team_id)
-                    .join(User, User.id == Thread.patient_id)
-                    .where(and_(*conditions))
-                    .order_by(Thread.last_message_at.desc(), Thread.id)
-                    .limit(limit)
-                )
-            ).all()
-        return [
+            total = (await s.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+            query = base.order_by(*order)
+            if sort != "subject":
+                query = query.offset((page - 1) * page_size).limit(page_size)
+            rows = (await s.execute(query)).all()
+        items = [
             ThreadSummary(t.id, self._subject(t), team, patient, t.category, t.status, as_utc(t.last_message_at),
                           bool(is_unread))
             for t, team, patient, is_unread in rows
         ]
+        if sort == "subject":
+            # Subjects are sealed, so the database cannot sort them: sort the actor's own threads in memory.
+            items.sort(key=lambda t: (t.subject.casefold(), t.id))
+            items = items[(page - 1) * page_size : page * page_size]
+        return ThreadPage(items, total, page, page_size)
 
     async def unread_count(self, actor: Actor) -> int:
         """Threads with a message from the other side that nobody on this side has opened yet."""

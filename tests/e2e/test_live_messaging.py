@@ -186,7 +186,7 @@ def test_other_team_cannot_open_the_thread(shared_server, browser):
     async def own_team_sees_it() -> bool:
         async with clinic_system(data_dir) as system:
             nurse = await actor_for(system, NURSE[0])
-            return subject in [t.subject for t in await system.messaging.list_threads(nurse, "worklist")]
+            return subject in [t.subject for t in (await system.messaging.list_threads(nurse, "worklist")).items]
 
     assert asyncio.run(own_team_sees_it())
 

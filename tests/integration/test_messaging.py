@@ -40,7 +40,7 @@ async def test_blocked_team_cannot_be_written_to_or_replied_to(clinic):
 async def test_care_team_sees_thread_reads_it_and_replies(clinic):
     m = clinic.system.messaging
     sent = await start(clinic)
-    worklist = await m.list_threads(clinic.blue_nurse, "worklist")
+    worklist = (await m.list_threads(clinic.blue_nurse, "worklist")).items
     assert [(t.subject, t.patient_name, t.unread) for t in worklist] == [("Knee pain", "Pat Patient", True)]
     assert await m.unread_count(clinic.blue_nurse) == 1
 
@@ -52,7 +52,7 @@ async def test_care_team_sees_thread_reads_it_and_replies(clinic):
     assert pat_view.messages[0].read_at is not None
 
     await m.reply(clinic.blue_nurse, sent.thread_id, "Please rest it and call if it swells.")
-    inbox = await m.list_threads(clinic.pat, "inbox")
+    inbox = (await m.list_threads(clinic.pat, "inbox")).items
     assert [(t.subject, t.unread) for t in inbox] == [("Knee pain", True)]
     assert await m.unread_count(clinic.pat) == 1
     pat_view = await m.open_thread(clinic.pat, sent.thread_id)
@@ -64,14 +64,14 @@ async def test_inbox_and_sent_list_newest_first(clinic):
     m = clinic.system.messaging
     first = await start(clinic, subject="First")
     await start(clinic, subject="Second")
-    sent = await m.list_threads(clinic.pat, "sent")
+    sent = (await m.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["Second", "First"]
-    assert await m.list_threads(clinic.pat, "inbox") == []
+    assert (await m.list_threads(clinic.pat, "inbox")).items == []
     await m.reply(clinic.blue_nurse, first.thread_id, "Answer")
-    sent = await m.list_threads(clinic.pat, "sent")
+    sent = (await m.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["First", "Second"]  # activity moves it up
-    assert [t.subject for t in await m.list_threads(clinic.pat, "inbox")] == ["First"]
-    assert [t.subject for t in await m.list_threads(clinic.blue_nurse, "sent")] == ["First"]
+    assert [t.subject for t in (await m.list_threads(clinic.pat, "inbox")).items] == ["First"]
+    assert [t.subject for t in (await m.list_threads(clinic.blue_nurse, "sent")).items] == ["First"]
 
 
 async def test_other_patients_and_other_teams_get_not_found(clinic):
@@ -82,9 +82,9 @@ async def test_other_patients_and_other_teams_get_not_found(clinic):
             await m.open_thread(outsider, sent.thread_id)
         with pytest.raises(NotFound):
             await m.reply(outsider, sent.thread_id, "Sneaky")
-        assert await m.list_threads(outsider, "inbox") == []
+        assert (await m.list_threads(outsider, "inbox")).items == []
         assert await m.unread_count(outsider) == 0
-    assert await m.list_threads(clinic.green_nurse, "worklist") == []
+    assert (await m.list_threads(clinic.green_nurse, "worklist")).items == []
     # A missing thread and someone else's thread answer the same way.
     with pytest.raises(NotFound) as missing:
         await m.open_thread(clinic.gil, "0" * 32)
@@ -112,7 +112,7 @@ async def test_limits_name_the_field(clinic, subject, body, field):
         await start(clinic, subject=subject, body=body)
     assert err.value.field == field
     assert field in err.value.message
-    assert await clinic.system.messaging.list_threads(clinic.pat, "sent") == []
+    assert (await clinic.system.messaging.list_threads(clinic.pat, "sent")).items == []
 
 
 async def test_limits_accept_the_edges(clinic):

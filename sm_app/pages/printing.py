@@ -1,0 +1,44 @@
+"""A print-friendly view of one conversation: no navigation, plain text, dates, names."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..bootstrap import System
+from ..components.formatting import clinic_time
+from ..components.frame import session_token
+from ..services.errors import NotFound
+
+PRINT_CSS = """
+<style>
+  @media print { .no-print { display: none !important; } body { background: white; } }
+  .print-message { border-top: 1px solid #999; padding-top: 6px; margin-top: 10px; }
+</style>
+"""
+
+
+def register(system: System) -> None:
+    @ui.page("/thread/{thread_id}/print")
+    async def print_view(thread_id: str) -> None:
+        state = await system.sessions.current(session_token(), touch=True)
+        if state is None:
+            ui.navigate.to("/login")
+            return
+        ui.add_head_html(PRINT_CSS)
+        ui.page_title(f"Conversation · {system.settings.clinic_name}")
+        try:
+            thread = await system.messaging.open_thread(state.actor, thread_id)
+        except NotFound:
+            ui.label("Conversation not found").classes("text-h5")
+            return
+        tz = system.settings.timezone
+        with ui.column().classes("q-pa-lg max-w-3xl gap-1"):
+            ui.button("Print", icon="print", on_click=lambda: ui.run_javascript("window.print()")).classes(
+                "no-print")
+            ui.label(system.settings.clinic_name).classes("text-caption")
+            ui.label(thread.subject).classes("text-h5").props("role=heading aria-level=1")
+            ui.label(f"Patient: {thread.patient_name} · Care team: {thread.team_name} · {thread.category}")
+            for m in thread.messages:
+                with ui.column().classes("print-message w-full gap-0"):
+                    ui.label(f"{m.sender_name} — {clinic_time(m.sent_at, tz)}").classes("text-bold")
+                    ui.label(m.body).style("white-space: pre-wrap")
