@@ -323,7 +323,7 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
                 ui.button("Reopen conversation", on_click=reopen).props("flat")
             else:
                 with ui.dialog() as dialog, ui.card().classes("w-96"):
-                    ui.label("Close conversation").classes("text-h6")
+                    ui.label("Close this conversation?").classes("text-h6")
                     ui.label("The patient will no longer be able to reply and will see your reason.")
                     reason = ui.input("Reason").props("counter maxlength=200").classes("w-full")
 
@@ -339,6 +339,6 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
                         ui.notify("Conversation closed", type="positive")
 
                     with ui.row():
-                        ui.button("Close conversation", on_click=confirm_close)
+                        ui.button("Confirm close", on_click=confirm_close)
                         ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Close conversation…", on_click=dialog.open).props("flat")
+                ui.button("Close conversation", on_click=dialog.open).props("flat")
