@@ -14,7 +14,9 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -64,6 +66,8 @@ class PatientTeam(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True, index=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The patient's contact list: a hidden team is left out of "To" (at least one team stays shown).
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TermsAcceptance(Base):
@@ -96,6 +100,11 @@ class Thread(Base):
     # Set when the care team closes the conversation; the patient then cannot reply and sees why.
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     closed_reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The template the patient started from (prescription renewal, ...), if any.
+    template_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Flagged when the text suggested an emergency; the evidence (words matched) is sealed.
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    urgent_evidence_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     __table_args__ = (
         Index("ix_threads_patient_last", "patient_id", "last_message_at"),
@@ -111,6 +120,8 @@ class Message(Base):
     # "patient" or "team": which side of the conversation wrote it.
     from_side: Mapped[str] = mapped_column(String(10))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # Structured template answers (JSON object of field label -> answer), sealed like the body.
+    fields_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # First time the other side opened the thread after this message arrived.
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -127,6 +138,49 @@ class Message(Base):
             postgresql_where=read_at.is_(None),
         ),
     )
+
+
+class MessageTemplate(Base):
+    """A structured request form (standard or clinic-made). Field definitions are not health information."""
+
+    __tablename__ = "message_templates"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(40))
+    # JSON list of {"label": ..., "kind": "text"|"textarea"|"date"|"choice", "required": bool, "options": [...]}
+    fields_json: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=100)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Draft(Base):
+    """An unsent message. Everything typed is sealed; a draft is visible to its owner only."""
+
+    __tablename__ = "drafts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[str | None] = mapped_column(ForeignKey("care_teams.id"), nullable=True)
+    reply_to_thread_id: Mapped[str | None] = mapped_column(ForeignKey("threads.id"), nullable=True)
+    category: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    template_key: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    subject_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    fields_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SearchTerm(Base):
+    """Keyed-hash tokens of the words (and word prefixes) in a thread's subject and messages.
+
+    The token is HMAC(search key, normalised word): the table holds no plaintext words, and without
+    the key a token cannot be tested against a guess.
+    """
+
+    __tablename__ = "search_terms"
+    token: Mapped[str] = mapped_column(String(32), primary_key=True)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"), primary_key=True, index=True)
 
 
 class Folder(Base):
