@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse
 
 from .bootstrap import System
 from .components.frame import session_token
-from .pages import auth, folders, messages, printing, settings
+from .pages import auth, folders, messages, printing, search, settings
 
 PUBLIC_PATHS = ("/login",)
 CSP = (
@@ -68,6 +68,7 @@ def create_app(system: System) -> None:
     folders.register(system)
     settings.register(system)
     printing.register(system)
+    search.register(system)
 
     async def shutdown() -> None:
         # Let timers and in-flight pushes finish or cancel first: a query started after the pool is

@@ -10,12 +10,14 @@ from .db import Database
 from .services.accounts import Accounts
 from .services.audit import AuditLog
 from .services.clock import Clock
+from .services.contacts import Contacts
 from .services.crypto import KeyRing
 from .services.folders import Folders
 from .services.messaging import Messaging
 from .services.passwords import Hasher
 from .services.preferences import PreferencesService
 from .services.realtime import RealtimeBus
+from .services.search import Search
 from .services.sessions import Sessions
 from .services.terms import TermsService
 
@@ -34,6 +36,8 @@ class System:
     messaging: Messaging
     folders: Folders
     preferences: PreferencesService
+    search: Search
+    contacts: Contacts
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -66,4 +70,6 @@ def build_system(
         messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days),
         folders=Folders(db, keys, audit, bus, clock),
         preferences=PreferencesService(db),
+        search=Search(db, keys, audit, clock, tz=settings.timezone),
+        contacts=Contacts(db),
     )

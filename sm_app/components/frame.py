@@ -83,11 +83,13 @@ async def _header(ctx: PageContext) -> None:
                         ui.link("Worklist", "/worklist").classes("text-white")
                         await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
+                    ui.link("Search", "/search").classes("text-white")
                 elif actor.is_patient:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Inbox", "/inbox").classes("text-white")
                         await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
+                    ui.link("Search", "/search").classes("text-white")
                     ui.link("Trash", "/trash").classes("text-white")
                     ui.link("Folders", "/folders").classes("text-white")
         with ui.row().classes("items-center gap-2"):

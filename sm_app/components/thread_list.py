@@ -17,6 +17,8 @@ def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empt
             with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")):
                 with ui.item_section():
                     with ui.row().classes("items-center gap-2"):
+                        if t.urgent:
+                            ui.badge("Urgent", color="red").classes("urgent-marker")
                         if t.unread:
                             ui.badge("Unread", color="blue").classes("unread-marker")
                         # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.

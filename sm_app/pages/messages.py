@@ -11,7 +11,7 @@ from ..components.live import follow
 from ..components.notices import emergency_notice, reply_target_notice
 from ..components.thread_list import thread_list
 from ..services.errors import NotAllowed, NotFound, ValidationError
-from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView
+from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView, UrgentCheck
 
 FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash", "worklist": "Worklist"}
 EMPTY = {
@@ -30,6 +30,30 @@ def _show_field_error(fields: dict, exc: ValidationError) -> None:
     if element is not None:
         element.props(f'error error-message="{exc.message}"')
         element.run_method("focus")
+
+
+def _confirm_urgent(check: UrgentCheck, send_anyway) -> None:
+    """Show the emergency notice again, say which words triggered it, and let the person choose."""
+    with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-lg").props('role=alertdialog'):
+        ui.label("Is this an emergency?").classes("text-h6")
+        emergency_notice()
+        ui.label(f"Your message mentions {check.decision.explanation()}.").classes("urgent-evidence")
+        ui.label("If it is not an emergency you can still send it; your care team will see it marked urgent.")
+
+        def dismiss() -> None:
+            # A new dialog is built for each check; remove this one rather than keep hidden copies around.
+            dialog.close()
+            dialog.delete()
+
+        async def go() -> None:
+            dialog.close()
+            await send_anyway()
+            dialog.delete()
+
+        with ui.row():
+            ui.button("Send anyway", on_click=go, color="negative")
+            ui.button("Go back and edit", on_click=dismiss).props("flat")
+    dialog.open()
 
 
 def _clear_errors(fields: dict) -> None:
@@ -123,7 +147,8 @@ def register(system: System) -> None:
         if not ctx.actor.is_patient:
             ui.navigate.to("/worklist")
             return
-        teams = await system.messaging.teams_for_compose(ctx.actor)
+        offered = await system.contacts.compose_teams(ctx.actor)
+        teams = offered.teams
         prefill_team, prefill_subject = None, ""
         if from_thread:
             # "Start a new message" from a conversation that can no longer be replied to. The thread id, not
@@ -139,21 +164,19 @@ def register(system: System) -> None:
             reply_target_notice(system.settings.reply_target_business_days)
             if not teams:
                 with ui.card().classes("bg-orange-1").props("flat role=alert"):
-                    ui.label(
-                        "You cannot send messages yet: you are not connected to a care team you can write to. "
-                        "Please call your clinic."
-                    )
+                    ui.label(offered.alert).classes("no-teams-alert")
                 return
-            team_ids = {t.id for t in teams}
-            preselected = prefill_team if prefill_team in team_ids else (teams[0].id if len(teams) == 1 else None)
-            to = ui.select({t.id: t.name for t in teams}, label="To", value=preselected).classes("w-full")
+            team_ids = {t.team_id for t in teams}
+            only = teams[0].team_id if len(teams) == 1 else None
+            preselected = prefill_team if prefill_team in team_ids else only
+            to = ui.select({t.team_id: t.name for t in teams}, label="To", value=preselected).classes("w-full")
             category = ui.select(list(CATEGORIES), label="Category").classes("w-full")
             subject = ui.input("Subject", value=prefill_subject[:SUBJECT_MAX]).props(
                 f"counter maxlength={SUBJECT_MAX}").classes("w-full")
             body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
 
-            async def send() -> None:
+            async def send(urgent_acknowledged: bool = False) -> None:
                 _clear_errors(fields)
                 actor = await ctx.still_signed_in()
                 if actor is None:
@@ -162,17 +185,20 @@ def register(system: System) -> None:
                 try:
                     result = await system.messaging.start_thread(
                         actor, team_id=to.value or "", category=category.value or "",
-                        subject=subject.value or "", body=body.value or "",
+                        subject=subject.value or "", body=body.value or "", urgent_acknowledged=urgent_acknowledged,
                     )
                 except ValidationError as exc:
                     _show_field_error(fields, exc)
+                    return
+                except UrgentCheck as check:
+                    _confirm_urgent(check, lambda: send(urgent_acknowledged=True))
                     return
                 finally:
                     send_button.enable()
                 # The confirmation lives on the page the person lands on; a toast would vanish with this page.
                 ui.navigate.to(f"/thread/{result.thread_id}?sent=1")
 
-            send_button = ui.button("Send", on_click=send, icon="send")
+            send_button = ui.button("Send", on_click=lambda: send(), icon="send")
 
     @ui.page("/thread/{thread_id}")
     async def thread_page(thread_id: str, sent: str = "") -> None:
@@ -223,6 +249,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         ui.label(thread.subject).classes("text-h5").props('role=heading aria-level=1')
         other = thread.patient_name if actor.is_staff else thread.team_name
         ui.label(f"{other} · {thread.category}").classes("text-grey-8")
+        if thread.urgent and actor.is_staff:
+            with ui.card().classes("w-full bg-red-1").props("flat role=alert"):
+                ui.label(f"Urgent — the patient's words suggested an emergency: {thread.urgent_evidence}").classes(
+                    "text-red-10 text-bold urgent-flag")
         await _thread_actions(ctx, thread, move)
         last_own = max((i for i, m in enumerate(thread.messages) if m.from_side == own_side), default=None)
         for i, m in enumerate(thread.messages):
@@ -259,15 +289,19 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         with ui.column().classes("w-full") as reply_box:
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
 
-            async def send_reply() -> None:
+            async def send_reply(urgent_acknowledged: bool = False) -> None:
                 _clear_errors({"Message": reply_body})
                 current = await ctx.still_signed_in()
                 if current is None:
                     return
                 try:
-                    await system.messaging.reply(current, thread_id, reply_body.value or "")
+                    await system.messaging.reply(current, thread_id, reply_body.value or "",
+                                                 urgent_acknowledged=urgent_acknowledged)
                 except ValidationError as exc:
                     _show_field_error({"Message": reply_body}, exc)
+                    return
+                except UrgentCheck as check:
+                    _confirm_urgent(check, lambda: send_reply(urgent_acknowledged=True))
                     return
                 except NotFound:
                     ui.notify("This conversation is no longer available.", type="negative")
@@ -276,7 +310,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 reply_box.set_visibility(False)
                 ui.notify("Reply sent", type="positive")
 
-            ui.button("Send", on_click=send_reply, icon="send")
+            ui.button("Send", on_click=lambda: send_reply(), icon="send")
         reply_box.set_visibility(False)
 
         def start_reply() -> None:

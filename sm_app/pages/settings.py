@@ -6,7 +6,7 @@ from nicegui import ui
 
 from ..bootstrap import System
 from ..components.frame import open_page
-from ..services.errors import ValidationError
+from ..services.errors import NotFound, ValidationError
 from ..services.preferences import SIGNATURE_PART_MAX
 
 
@@ -43,3 +43,32 @@ def register(system: System) -> None:
                 ui.notify("Settings saved", type="positive")
 
             ui.button("Save settings", on_click=save)
+
+            if ctx.actor.is_patient:
+                await _contact_list(system, ctx)
+
+
+async def _contact_list(system: System, ctx) -> None:
+    ui.label("Care teams").classes("text-h6 q-mt-md")
+    ui.label('Choose which of your care teams are offered in "To". At least one stays shown.').classes(
+        "text-grey-8")
+
+    @ui.refreshable
+    async def entries() -> None:
+        for entry in await system.contacts.contact_list(ctx.actor):
+            if entry.blocked:
+                ui.label(f"{entry.name}: messaging turned off by your clinic").classes("text-grey-7")
+                continue
+
+            async def toggle(e, team_id=entry.team_id) -> None:
+                if await ctx.still_signed_in() is None:
+                    return
+                try:
+                    await system.contacts.set_hidden(ctx.actor, team_id, hidden=not e.value)
+                except (ValidationError, NotFound) as exc:
+                    ui.notify(str(exc), type="negative")
+                await entries.refresh()
+
+            ui.switch(f"Show {entry.name} in To", value=not entry.hidden, on_change=toggle)
+
+    await entries()

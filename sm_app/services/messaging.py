@@ -23,6 +23,8 @@ from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
 from .realtime import RealtimeBus, ThreadChanged
+from .search import index_thread
+from .urgency import UrgencyDecision, assess
 
 CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
 SUBJECT_MAX = 100
@@ -30,6 +32,14 @@ BODY_MAX = 10_000
 CLOSE_REASON_MAX = 200
 PAGE_SIZES = (10, 20, 50)
 SORTS = ("newest", "oldest", "team", "subject")
+
+
+class UrgentCheck(Exception):  # noqa: N818 - a question for the sender, not a failure
+    """The text suggests an emergency: show the emergency notice again and let the sender choose."""
+
+    def __init__(self, decision: UrgencyDecision):
+        super().__init__("This message may describe an emergency.")
+        self.decision = decision
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,7 @@ class ThreadSummary:
     status: str
     last_message_at: datetime
     unread: bool
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +87,9 @@ class ThreadView:
     closed: bool = False
     in_trash: bool = False
     folder_id: str | None = None
+    urgent: bool = False
+    # What triggered the urgent flag; shown to staff only.
+    urgent_evidence: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,8 +190,13 @@ class Messaging:
         return [thread.patient_id, *staff]
 
     # -- writing --------------------------------------------------------------------------------
-    async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str) -> SentMessage:
-        """A patient starts a conversation with one of their care teams."""
+    async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str,
+                           urgent_acknowledged: bool = False) -> SentMessage:
+        """A patient starts a conversation with one of their care teams.
+
+        When the text suggests an emergency, raises UrgentCheck unless the patient has seen the emergency
+        notice again and chosen to send anyway; the thread is then flagged urgent for the team.
+        """
         if not actor.is_patient:
             raise NotAllowed("Only patients start conversations here.")
         if not team_id:
@@ -186,6 +205,9 @@ class Messaging:
             raise ValidationError("Category", "Choose a category.")
         subject = check_subject(subject)
         body = check_body(body)
+        urgency = assess(subject, body)
+        if urgency.urgent and not urgent_acknowledged:
+            raise UrgentCheck(urgency)
         now = self._clock.now()
         async with self._db.write() as s:
             if not await self._patient_may_write(s, actor.user_id, team_id):
@@ -194,10 +216,12 @@ class Messaging:
             thread = Thread(id=new_id(), patient_id=actor.user_id, team_id=team_id, category=category,
                             status="new", created_at=now, last_message_at=now, subject_enc=b"")
             thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
+            self._flag_urgent(thread, urgency)
             s.add(thread)
             await s.flush()
             message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
             s.add(message)
+            await index_thread(s, self._keys, thread.id, [subject, body])
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
             recipients = await self._recipients(s, thread)
@@ -210,9 +234,12 @@ class Messaging:
         message.body_enc = self._keys.seal(body, table="messages", row_id=message.id, column="body")
         return message
 
-    async def reply(self, actor: Actor, thread_id: str, body: str) -> SentMessage:
-        """Add a message to a thread the actor can see."""
+    async def reply(self, actor: Actor, thread_id: str, body: str, *, urgent_acknowledged: bool = False) -> SentMessage:
+        """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one."""
         body = check_body(body)
+        urgency = assess(body) if actor.is_patient else UrgencyDecision(False)
+        if urgency.urgent and not urgent_acknowledged:
+            raise UrgentCheck(urgency)
         now = self._clock.now()
         try:
             async with self._db.write() as s:
@@ -223,11 +250,13 @@ class Messaging:
                 message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
                 s.add(message)
                 thread.last_message_at = now
+                self._flag_urgent(thread, urgency)
                 if actor.is_staff and thread.status == "new":
                     thread.status = "in_progress"
                 # A new message from the other side brings a trashed conversation back, so it is not missed.
                 await s.execute(update(Filing).where(Filing.thread_id == thread.id, Filing.user_id != actor.user_id)
                                 .values(trashed_at=None))
+                await index_thread(s, self._keys, thread.id, [body])
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread.id, detail=f"message={message.id}")
                 recipients = await self._recipients(s, thread)
@@ -236,6 +265,12 @@ class Messaging:
             raise
         self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
         return SentMessage(thread.id, message.id)
+
+    def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
+        if urgency.urgent:
+            thread.urgent = True
+            thread.urgent_evidence_enc = self._keys.seal(f"{urgency.kind}: {urgency.explanation()}", table="threads",
+                                                         row_id=thread.id, column="urgent_evidence")
 
     async def _signed(self, s: AsyncSession, actor: Actor, body: str) -> str:
         prefs = await s.get(Preferences, actor.user_id)
@@ -262,6 +297,11 @@ class Messaging:
         if thread.closed_at is not None:
             return "This conversation is closed. Reopen it to reply.", False
         return "", False
+
+    def _urgent_evidence(self, thread: Thread) -> str:
+        if thread.urgent_evidence_enc is None:
+            return ""
+        return self._keys.open(thread.urgent_evidence_enc, table="threads", row_id=thread.id, column="urgent_evidence")
 
     def _closed_reason(self, thread: Thread) -> str:
         if thread.closed_reason_enc is None:
@@ -371,7 +411,8 @@ class Messaging:
         return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,
                           thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
                           offer_new_message=offer_new, closed=thread.closed_at is not None,
-                          in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None)
+                          in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None,
+                          urgent=thread.urgent, urgent_evidence=self._urgent_evidence(thread) if actor.is_staff else "")
 
     def _unread_condition(self, actor: Actor):
         return exists().where(
@@ -413,8 +454,10 @@ class Messaging:
             .outerjoin(filed, and_(filed.c.thread_id == Thread.id, filed.c.user_id == actor.user_id))
             .where(and_(*conditions))
         )
+        # The team sees urgent conversations at the top of its worklist.
+        urgent_first = (Thread.urgent.desc(),) if folder == "worklist" else ()
         order = {
-            "newest": (Thread.last_message_at.desc(), Thread.id),
+            "newest": (*urgent_first, Thread.last_message_at.desc(), Thread.id),
             "oldest": (Thread.last_message_at.asc(), Thread.id),
             "team": (CareTeam.name.asc(), Thread.last_message_at.desc(), Thread.id),
             "subject": (Thread.last_message_at.desc(), Thread.id),
@@ -427,7 +470,7 @@ class Messaging:
             rows = (await s.execute(query)).all()
         items = [
             ThreadSummary(t.id, self._subject(t), team, patient, t.category, t.status, as_utc(t.last_message_at),
-                          bool(is_unread))
+                          bool(is_unread), urgent=bool(t.urgent) and actor.is_staff)
             for t, team, patient, is_unread in rows
         ]
         if sort == "subject":

@@ -1,0 +1,66 @@
+"""The urgent-words safety net and the contact list, as a patient and a nurse meet them."""
+
+from __future__ import annotations
+
+from nicegui import app
+from nicegui.testing import User
+
+from tests.conftest import PATIENT_PW, STAFF_PW
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+
+
+async def test_urgent_draft_shows_the_notice_before_sending_and_arrives_flagged(user: User, create_user) -> None:
+    await seeded(user)
+    nurse = create_user()
+    await sign_in(nurse, "nina@example.org", STAFF_PW)
+    await see(nurse, "No conversations for your care teams.")
+
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    user.find("New message").click()
+    await see(user, "Not for emergencies")
+    user.find("Category").click()
+    user.find("Medication").click()
+    user.find("Subject").type("Inhaler renewal")
+    user.find("Message").type("Please renew my inhaler. Also I have chest pain since this morning.")
+    user.find("Send").click()
+    await see(user, "Is this an emergency?")
+    await see(user, 'Your message mentions "chest pain".')
+    await user.should_not_see("Message sent")
+    user.find("Go back and edit").click()
+    await user.should_not_see("Is this an emergency?")
+    assert user.find("Message").elements.pop().value.startswith("Please renew my inhaler.")  # nothing lost
+    user.find("Send").click()
+    await see(user, "Is this an emergency?")
+    user.find("Send anyway").click()
+    await see(user, "Message sent")
+
+    await see(nurse, "Inhaler renewal")
+    await see(nurse, "Urgent")
+    nurse.find("Inhaler renewal").click()
+    await see(nurse, 'Urgent — the patient\'s words suggested an emergency: cardiac: "chest pain"')
+
+
+async def test_contact_list_decides_what_to_offers(user: User) -> None:
+    clinic = await seeded(user)
+    await app.state.sm_system.accounts.assign_patient(team="Green Team", email=clinic.pat.email)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open("/settings")
+    await see(user, "Show Green Team in To")
+    user.find("Show Green Team in To").click()
+    await user.open("/compose")
+    await see(user, "Not for emergencies")
+    assert list(user.find("To").elements.pop().options.values()) == ["Blue Team"]
+    await user.open("/settings")
+    await see(user, "Show Blue Team in To")
+    user.find("Show Blue Team in To").click()  # the last one shown
+    await see(user, "Keep at least one care team shown.")
+
+
+async def test_patient_without_a_team_sees_why_they_cannot_write(user: User) -> None:
+    await seeded(user)
+    await app.state.sm_system.accounts.create_user(email="new@example.org", role="patient", name="New Patient",
+                                                   password=PATIENT_PW)
+    await sign_in_patient(user, "new@example.org", PATIENT_PW)
+    user.find("New message").click()
+    await see(user, "You are not connected to a care team yet")
+    await user.should_not_see("Subject")
