@@ -12,6 +12,7 @@ from .services.audit import AuditLog
 from .services.clock import Clock
 from .services.contacts import Contacts
 from .services.crypto import KeyRing
+from .services.drafts import Drafts
 from .services.folders import Folders
 from .services.messaging import Messaging
 from .services.passwords import Hasher
@@ -38,6 +39,7 @@ class System:
     preferences: PreferencesService
     search: Search
     contacts: Contacts
+    drafts: Drafts
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -72,4 +74,5 @@ def build_system(
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
+        drafts=Drafts(db, keys, clock),
     )

@@ -90,6 +90,7 @@ async def _header(ctx: PageContext) -> None:
                         await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
                     ui.link("Search", "/search").classes("text-white")
+                    ui.link("Drafts", "/drafts").classes("text-white")
                     ui.link("Trash", "/trash").classes("text-white")
                     ui.link("Folders", "/folders").classes("text-white")
         with ui.row().classes("items-center gap-2"):

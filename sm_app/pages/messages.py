@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from nicegui import context, ui
 
 from ..bootstrap import System
@@ -129,6 +131,54 @@ def register(system: System) -> None:
     async def worklist() -> None:
         await folder_page("worklist", "/worklist")
 
+    @ui.page("/drafts")
+    async def drafts_page() -> None:
+        ctx = await open_page(system, "/drafts", title="Drafts")
+        if ctx is None:
+            return
+
+        @ui.refreshable
+        async def listing() -> None:
+            drafts = await system.drafts.list_drafts(ctx.actor)
+            if not drafts:
+                ui.label("You have no drafts.").classes("text-grey-7 q-pa-md")
+                return
+            with ui.list().props("bordered separator").classes("w-full"):
+                for d in drafts:
+                    with ui.item():
+                        with ui.item_section():
+                            ui.link(d.subject or "(no subject)", f"/compose?draft={d.id}")
+                            ui.label(f"{d.team_name or 'No care team chosen'} · saved "
+                                     f"{clinic_time(d.updated_at, tz)}").classes("text-caption")
+                        with ui.item_section().props("side"):
+                            delete_button(d.id)
+
+        def delete_button(draft_id: str) -> None:
+            with ui.dialog() as dialog, ui.card():
+                ui.label("Delete this draft? This cannot be undone.")
+
+                async def delete() -> None:
+                    dialog.close()
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        await system.drafts.delete(ctx.actor, draft_id)
+                    except NotFound:
+                        pass
+                    ui.notify("Draft deleted", type="positive")
+                    await listing.refresh()
+
+                with ui.row():
+                    ui.button("Delete draft", on_click=delete, color="negative")
+                    ui.button("Keep draft", on_click=dialog.close).props("flat")
+            ui.button("Delete", on_click=dialog.open).props("flat color=negative")
+
+        with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label("Drafts").classes("text-h5").props("role=heading aria-level=1")
+                ui.button("New message", on_click=lambda: ui.navigate.to("/compose"), icon="edit")
+            await listing()
+
     @ui.page("/folder/{folder_id}")
     async def custom_folder(folder_id: str) -> None:
         token = session_token()
@@ -140,7 +190,7 @@ def register(system: System) -> None:
         await folder_page(folder_id, f"/folder/{folder_id}", title=title)
 
     @ui.page("/compose")
-    async def compose(from_thread: str = "") -> None:
+    async def compose(from_thread: str = "", draft: str = "") -> None:
         ctx = await open_page(system, "/compose", title="New message")
         if ctx is None:
             return
@@ -158,6 +208,13 @@ def register(system: System) -> None:
                 prefill_team, prefill_subject = prefill.team_id, prefill.subject
             except NotFound:
                 pass
+        saved = None
+        if draft:
+            try:
+                saved = await system.drafts.get(ctx.actor, draft)
+                prefill_team, prefill_subject = saved.team_id, saved.subject
+            except NotFound:
+                ui.notify("That draft was not found.", type="warning")
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
             ui.label("New message").classes("text-h5").props('role=heading aria-level=1')
             emergency_notice()
@@ -170,11 +227,14 @@ def register(system: System) -> None:
             only = teams[0].team_id if len(teams) == 1 else None
             preselected = prefill_team if prefill_team in team_ids else only
             to = ui.select({t.team_id: t.name for t in teams}, label="To", value=preselected).classes("w-full")
-            category = ui.select(list(CATEGORIES), label="Category").classes("w-full")
+            category = ui.select(list(CATEGORIES), label="Category",
+                                 value=saved.category if saved else None).classes("w-full")
             subject = ui.input("Subject", value=prefill_subject[:SUBJECT_MAX]).props(
                 f"counter maxlength={SUBJECT_MAX}").classes("w-full")
-            body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            body = ui.textarea("Message", value=saved.body if saved else "").props(
+                f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
+            autosave = DraftKeeper(ctx, fields, saved.id if saved else None)
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 _clear_errors(fields)
@@ -195,10 +255,14 @@ def register(system: System) -> None:
                     return
                 finally:
                     send_button.enable()
+                await autosave.discard()  # sent: the draft has done its job
                 # The confirmation lives on the page the person lands on; a toast would vanish with this page.
                 ui.navigate.to(f"/thread/{result.thread_id}?sent=1")
 
-            send_button = ui.button("Send", on_click=lambda: send(), icon="send")
+            with ui.row().classes("items-center gap-2"):
+                send_button = ui.button("Send", on_click=lambda: send(), icon="send")
+                ui.button("Save draft", on_click=autosave.save_now, icon="save").props("outline")
+                autosave.status_label()
 
     @ui.page("/thread/{thread_id}")
     async def thread_page(thread_id: str, sent: str = "") -> None:
@@ -215,6 +279,86 @@ def register(system: System) -> None:
                 ui.link("Back", "/")
             return
         await _conversation(ctx, first, just_sent=sent == "1")
+
+
+class DraftKeeper:
+    """Autosaves the compose form as a draft a couple of seconds after typing pauses (well within 10 s),
+    and guards against leaving the page with unsaved text."""
+
+    PAUSE_SECONDS = 2.0
+
+    def __init__(self, ctx: PageContext, fields: dict, draft_id: str | None):
+        self._ctx = ctx
+        self._fields = fields
+        self.draft_id = draft_id
+        self._dirty = False
+        self._last_change = 0.0
+        self._label = None
+        for element in fields.values():
+            element.on_value_change(self._changed)
+        ui.add_body_html(_LEAVE_GUARD_JS)
+        ui.timer(1.0, self._tick)
+
+    def status_label(self) -> None:
+        self._label = ui.label("").classes("text-caption text-grey-8 draft-status").props('aria-live="polite"')
+
+    def _changed(self, _event=None) -> None:
+        if not self._dirty:
+            ui.run_javascript("window.__smUnsaved = true")
+        self._dirty = True
+        self._last_change = time.monotonic()
+
+    def _has_text(self) -> bool:
+        return any((self._fields[k].value or "").strip() for k in ("Subject", "Message"))
+
+    async def _tick(self) -> None:
+        if self._dirty and time.monotonic() - self._last_change >= self.PAUSE_SECONDS:
+            await self._save(manual=False)
+
+    async def save_now(self) -> None:
+        await self._save(manual=True)
+
+    async def _save(self, *, manual: bool) -> None:
+        if not self._has_text() and self.draft_id is None:
+            self._dirty = False
+            ui.run_javascript("window.__smUnsaved = false")
+            return
+        actor = await self._ctx.still_signed_in()
+        if actor is None:
+            return
+        f = self._fields
+        self._dirty = False  # set before the await: typing during the save marks it dirty again
+        try:
+            view = await self._ctx.system.drafts.save(
+                actor, self.draft_id, team_id=f["To"].value, category=f["Category"].value,
+                subject=f["Subject"].value or "", body=f["Message"].value or "")
+        except ValidationError as exc:
+            _show_field_error(f, exc)
+            return
+        self.draft_id = view.id
+        if not self._dirty:
+            ui.run_javascript("window.__smUnsaved = false")
+        if self._label is not None:
+            self._label.set_text(f"Draft saved at {clinic_time(view.updated_at, self._ctx.system.settings.timezone)}")
+        if manual:
+            ui.notify("Draft saved", type="positive")
+
+    async def discard(self) -> None:
+        ui.run_javascript("window.__smUnsaved = false")
+        self._dirty = False
+        if self.draft_id:
+            try:
+                await self._ctx.system.drafts.delete(self._ctx.actor, self.draft_id)
+            except NotFound:
+                pass
+
+
+# Ask before leaving a page with text that has not been saved yet (browser's own confirmation).
+_LEAVE_GUARD_JS = """
+<script>
+window.addEventListener('beforeunload', (e) => { if (window.__smUnsaved) { e.preventDefault(); e.returnValue = ''; } });
+</script>
+"""
 
 
 async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool = False) -> None:
