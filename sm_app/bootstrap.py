@@ -14,12 +14,13 @@ from .services.contacts import Contacts
 from .services.crypto import KeyRing
 from .services.drafts import Drafts
 from .services.folders import Folders
-from .services.messaging import Messaging
+from .services.messaging import CATEGORIES, Messaging
 from .services.passwords import Hasher
 from .services.preferences import PreferencesService
 from .services.realtime import RealtimeBus
 from .services.search import Search
 from .services.sessions import Sessions
+from .services.templates import Templates
 from .services.terms import TermsService
 
 
@@ -40,6 +41,7 @@ class System:
     search: Search
     contacts: Contacts
     drafts: Drafts
+    templates: Templates
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -59,6 +61,7 @@ def build_system(
     db = Database(settings.database_url)
     bus = RealtimeBus(spawn)
     audit = AuditLog(db, keys.audit_mac_key, clock)
+    templates = Templates(db, clock, CATEGORIES)
     return System(
         settings=settings,
         db=db,
@@ -69,10 +72,12 @@ def build_system(
         accounts=Accounts(db, hasher, audit, clock),
         sessions=Sessions(db, hasher, audit, clock, settings),
         terms=TermsService(db, audit, clock, settings.terms_version),
-        messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days),
+        messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days,
+                            templates=templates),
         folders=Folders(db, keys, audit, bus, clock),
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
         drafts=Drafts(db, keys, clock),
+        templates=templates,
     )

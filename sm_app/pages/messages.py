@@ -229,6 +229,40 @@ def register(system: System) -> None:
             to = ui.select({t.team_id: t.name for t in teams}, label="To", value=preselected).classes("w-full")
             category = ui.select(list(CATEGORIES), label="Category",
                                  value=saved.category if saved else None).classes("w-full")
+            templates = {t.key: t for t in await system.templates.list_templates()}
+            answers: dict = {}  # field label -> input element of the chosen template
+
+            @ui.refreshable
+            def template_fields(key: str | None) -> None:
+                answers.clear()
+                chosen = templates.get(key or "")
+                if chosen is None:
+                    return
+                with ui.card().classes("w-full").props("flat bordered"):
+                    ui.label(chosen.name).classes("text-subtitle1")
+                    for f in chosen.fields:
+                        label = f.label if f.required else f"{f.label} (optional)"
+                        if f.kind == "choice":
+                            element = ui.select(list(f.options), label=label)
+                        elif f.kind == "textarea":
+                            element = ui.textarea(label).props("autogrow counter maxlength=1000")
+                        elif f.kind == "date":
+                            element = ui.input(label).props("type=date stack-label")
+                        else:
+                            element = ui.input(label).props("counter maxlength=1000")
+                        if f.hint:
+                            element.props(f'hint="{f.hint}"')
+                        answers[f.label] = element.classes("w-full")
+
+            def choose_template(e) -> None:
+                chosen = templates.get(e.value or "")
+                if chosen is not None:
+                    category.set_value(chosen.category)
+                template_fields.refresh(e.value)
+
+            template = ui.select({"": "No template", **{k: t.name for k, t in templates.items()}},
+                                 label="Template", value="", on_change=choose_template).classes("w-full")
+            template_fields(None)
             subject = ui.input("Subject", value=prefill_subject[:SUBJECT_MAX]).props(
                 f"counter maxlength={SUBJECT_MAX}").classes("w-full")
             body = ui.textarea("Message", value=saved.body if saved else "").props(
@@ -246,9 +280,11 @@ def register(system: System) -> None:
                     result = await system.messaging.start_thread(
                         actor, team_id=to.value or "", category=category.value or "",
                         subject=subject.value or "", body=body.value or "", urgent_acknowledged=urgent_acknowledged,
+                        template_key=template.value or None,
+                        answers={label: element.value or "" for label, element in answers.items()},
                     )
                 except ValidationError as exc:
-                    _show_field_error(fields, exc)
+                    _show_field_error({**fields, "Template": template, **answers}, exc)
                     return
                 except UrgentCheck as check:
                     _confirm_urgent(check, lambda: send(urgent_acknowledged=True))
@@ -403,8 +439,15 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             mine = m.from_side == own_side
             with ui.card().classes("w-full message " + ("bg-teal-1" if mine else "bg-grey-2")).props("flat bordered"):
                 ui.label(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}").classes("text-caption")
+                if m.fields:
+                    # Template answers as a table; fixed column keys, values shown as text.
+                    ui.table(columns=[{"name": "field", "label": "Field", "field": "field", "align": "left"},
+                                      {"name": "answer", "label": "Answer", "field": "answer", "align": "left"}],
+                             rows=[{"field": label, "answer": value} for label, value in m.fields],
+                             row_key="field").props("flat dense hide-bottom").classes("w-full template-answers")
                 # Plain text, never HTML: message text is shown as text.
-                ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
+                if m.body:
+                    ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
                 if i == last_own:
                     if m.read_at:
                         ui.label("Read by patient" if actor.is_staff else "Read by your care team").classes(

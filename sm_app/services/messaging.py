@@ -9,6 +9,7 @@ the database; pushes go out only after commit, with ids only.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,6 +25,7 @@ from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
 from .realtime import RealtimeBus, ThreadChanged
 from .search import index_thread
+from .templates import Templates, check_answers
 from .urgency import UrgencyDecision, assess
 
 CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
@@ -69,6 +71,8 @@ class MessageView:
     body: str
     sent_at: datetime
     read_at: datetime | None
+    # Template answers as (field label, answer), in the template's order; empty for free text.
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,13 +156,14 @@ def check_body(body: str) -> str:
 
 class Messaging:
     def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
-                 *, reply_window_days: int = 45):
+                 *, reply_window_days: int = 45, templates: Templates | None = None):
         self._db = db
         self._keys = keys
         self._audit = audit
         self._bus = bus
         self._clock = clock
         self._reply_window = timedelta(days=reply_window_days)
+        self._templates = templates or Templates(db, clock, CATEGORIES)
 
     # -- sealing --------------------------------------------------------------------------------
     def _subject(self, t: Thread) -> str:
@@ -166,6 +171,12 @@ class Messaging:
 
     def _body(self, m: Message) -> str:
         return self._keys.open(m.body_enc, table="messages", row_id=m.id, column="body")
+
+    def _fields(self, m: Message) -> tuple[tuple[str, str], ...]:
+        if m.fields_enc is None:
+            return ()
+        raw = self._keys.open(m.fields_enc, table="messages", row_id=m.id, column="fields")
+        return tuple((label, value) for label, value in json.loads(raw))
 
     # -- who may write to whom ------------------------------------------------------------------
     async def teams_for_compose(self, actor: Actor) -> list[TeamChoice]:
@@ -191,7 +202,8 @@ class Messaging:
 
     # -- writing --------------------------------------------------------------------------------
     async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str,
-                           urgent_acknowledged: bool = False) -> SentMessage:
+                           urgent_acknowledged: bool = False, template_key: str | None = None,
+                           answers: dict[str, str] | None = None) -> SentMessage:
         """A patient starts a conversation with one of their care teams.
 
         When the text suggests an emergency, raises UrgentCheck unless the patient has seen the emergency
@@ -204,8 +216,18 @@ class Messaging:
         if category not in CATEGORIES:
             raise ValidationError("Category", "Choose a category.")
         subject = check_subject(subject)
-        body = check_body(body)
-        urgency = assess(subject, body)
+        fields: list[tuple[str, str]] = []
+        if template_key:
+            try:
+                template = await self._templates.get(template_key)
+            except NotFound:
+                raise ValidationError("Template", "Choose a template from the list.") from None
+            fields = check_answers(template, answers or {})
+            # With a template the answers carry the request; the free-text message is optional.
+            body = check_body(body) if (body or "").strip() else ""
+        else:
+            body = check_body(body)
+        urgency = assess(subject, body, *(answer for _, answer in fields))
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
         now = self._clock.now()
@@ -214,14 +236,18 @@ class Messaging:
                 # Same words whether the team does not exist, is not theirs, or blocks them.
                 raise ValidationError("To", "You cannot send messages to that care team.")
             thread = Thread(id=new_id(), patient_id=actor.user_id, team_id=team_id, category=category,
-                            status="new", created_at=now, last_message_at=now, subject_enc=b"")
+                            status="new", created_at=now, last_message_at=now, subject_enc=b"",
+                            template_key=template_key or None)
             thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
             self._flag_urgent(thread, urgency)
             s.add(thread)
             await s.flush()
-            message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
+            message = self._new_message(thread, actor, await self._signed(s, actor, body) if body else "", now)
+            if fields:
+                message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
+                                                     column="fields")
             s.add(message)
-            await index_thread(s, self._keys, thread.id, [subject, body])
+            await index_thread(s, self._keys, thread.id, [subject, body, *(answer for _, answer in fields)])
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
             recipients = await self._recipients(s, thread)
@@ -405,7 +431,7 @@ class Messaging:
             self._bus.publish(recipients, ThreadChanged(thread.id, "read"))
         messages = [
             MessageView(m.id, m.from_side, name, self._body(m), as_utc(m.created_at),
-                        as_utc(m.read_at) if m.read_at else None)
+                        as_utc(m.read_at) if m.read_at else None, fields=self._fields(m))
             for m, name in rows
         ]
         return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,
