@@ -10,11 +10,12 @@ from urllib.parse import quote
 from nicegui import app, background_tasks, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from .bootstrap import System
 from .components.frame import session_token
 from .pages import auth, folders, messages, printing, search, settings
+from .services.errors import NotFound
 
 PUBLIC_PATHS = ("/login",)
 CSP = (
@@ -57,6 +58,28 @@ def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
     return SignInGate
 
 
+def _download_route(system: System) -> None:
+    @app.get("/attachment/{attachment_id}")
+    async def download(attachment_id: str) -> Response:
+        """Files go out only to someone who can see the conversation, always as a download, never rendered."""
+        state = await system.sessions.current(session_token(), touch=True)
+        if state is None:
+            return PlainTextResponse("Not found", status_code=404)
+        try:
+            file = await system.attachments.download(state.actor, attachment_id)
+        except NotFound:
+            return PlainTextResponse("Not found", status_code=404)
+        return Response(
+            content=file.data,
+            media_type="application/octet-stream",
+            headers={
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.name)}",
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "no-store",
+            },
+        )
+
+
 def create_app(system: System) -> None:
     """Register middleware, pages and lifecycle hooks for this system on NiceGUI's app."""
     app.state.sm_system = system
@@ -64,6 +87,7 @@ def create_app(system: System) -> None:
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     auth.register(system)
+    _download_route(system)
     messages.register(system)
     folders.register(system)
     settings.register(system)

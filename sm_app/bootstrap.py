@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .config import Settings
 from .db import Database
 from .services.accounts import Accounts
+from .services.attachments import Attachments
 from .services.audit import AuditLog
 from .services.clock import Clock
 from .services.contacts import Contacts
@@ -42,6 +43,7 @@ class System:
     contacts: Contacts
     drafts: Drafts
     templates: Templates
+    attachments: Attachments
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -62,6 +64,7 @@ def build_system(
     bus = RealtimeBus(spawn)
     audit = AuditLog(db, keys.audit_mac_key, clock)
     templates = Templates(db, clock, CATEGORIES)
+    attachments = Attachments(db, keys, audit, clock, settings.data_dir / "attachments")
     return System(
         settings=settings,
         db=db,
@@ -73,11 +76,12 @@ def build_system(
         sessions=Sessions(db, hasher, audit, clock, settings),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days,
-                            templates=templates),
+                            templates=templates, attachments=attachments),
         folders=Folders(db, keys, audit, bus, clock),
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
         drafts=Drafts(db, keys, clock),
         templates=templates,
+        attachments=attachments,
     )

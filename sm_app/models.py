@@ -171,6 +171,20 @@ class Draft(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class Attachment(Base):
+    """A file sent with a message. The bytes live sealed in a file with a random name under the data
+    directory (never the web root); the original file name is sealed too (it can be health information)."""
+
+    __tablename__ = "attachments"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), index=True)
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    kind: Mapped[str] = mapped_column(String(10))  # detected type: pdf, png, jpeg, gif, txt, rtf, doc, docx, ...
+    size: Mapped[int] = mapped_column(Integer)
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SearchTerm(Base):
     """Keyed-hash tokens of the words (and word prefixes) in a thread's subject and messages.
 

@@ -7,6 +7,7 @@ import time
 from nicegui import context, ui
 
 from ..bootstrap import System
+from ..components.attachment_picker import AttachmentPicker
 from ..components.formatting import clinic_time
 from ..components.frame import PageContext, open_page, session_token
 from ..components.live import follow
@@ -269,6 +270,7 @@ def register(system: System) -> None:
                 f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
             autosave = DraftKeeper(ctx, fields, saved.id if saved else None)
+            picker = AttachmentPicker()
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 _clear_errors(fields)
@@ -282,6 +284,7 @@ def register(system: System) -> None:
                         subject=subject.value or "", body=body.value or "", urgent_acknowledged=urgent_acknowledged,
                         template_key=template.value or None,
                         answers={label: element.value or "" for label, element in answers.items()},
+                        files=picker.files,
                     )
                 except ValidationError as exc:
                     _show_field_error({**fields, "Template": template, **answers}, exc)
@@ -448,6 +451,11 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 # Plain text, never HTML: message text is shown as text.
                 if m.body:
                     ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
+                for a in m.attachments:
+                    with ui.row().classes("items-center gap-1 attachment"):
+                        ui.icon("attach_file")
+                        # A real download link: the server checks access again and sends it as an attachment.
+                        ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
                 if i == last_own:
                     if m.read_at:
                         ui.label("Read by patient" if actor.is_staff else "Read by your care team").classes(
@@ -475,6 +483,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         await view()
         with ui.column().classes("w-full") as reply_box:
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            reply_picker = AttachmentPicker()
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
                 _clear_errors({"Message": reply_body})
@@ -483,7 +492,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     return
                 try:
                     await system.messaging.reply(current, thread_id, reply_body.value or "",
-                                                 urgent_acknowledged=urgent_acknowledged)
+                                                 urgent_acknowledged=urgent_acknowledged, files=reply_picker.files)
                 except ValidationError as exc:
                     _show_field_error({"Message": reply_body}, exc)
                     return
@@ -494,6 +503,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     ui.notify("This conversation is no longer available.", type="negative")
                     return
                 reply_body.set_value("")
+                reply_picker.clear()
                 reply_box.set_visibility(False)
                 ui.notify("Reply sent", type="positive")
 

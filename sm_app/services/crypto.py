@@ -110,12 +110,21 @@ class KeyRing:
 
     def seal(self, plaintext: str, *, table: str, row_id: str, column: str) -> bytes:
         """Encrypt one field of one row. Layout: version, kek id, wrapped data key, nonce+ciphertext."""
+        return self.seal_bytes(plaintext.encode("utf-8"), table=table, row_id=row_id, column=column)
+
+    def open(self, envelope: bytes, *, table: str, row_id: str, column: str) -> str:
+        try:
+            return self.open_bytes(envelope, table=table, row_id=row_id, column=column).decode("utf-8")
+        except UnicodeDecodeError:
+            raise DecryptionError("ciphertext refused (not text)") from None
+
+    def seal_bytes(self, plaintext: bytes, *, table: str, row_id: str, column: str) -> bytes:
         aad = self._aad(table, row_id, column)
         data_key = AESGCM.generate_key(256)
         wrap_nonce = os.urandom(_NONCE)
         wrapped = AESGCM(self.keks[self.current_kek_id]).encrypt(wrap_nonce, data_key, aad)
         nonce = os.urandom(_NONCE)
-        ct = AESGCM(data_key).encrypt(nonce, plaintext.encode("utf-8"), aad)
+        ct = AESGCM(data_key).encrypt(nonce, plaintext, aad)
         kek_id = self.current_kek_id.encode()
         return (
             struct.pack(">BB", ENVELOPE_VERSION, len(kek_id))
@@ -127,7 +136,7 @@ class KeyRing:
             + ct
         )
 
-    def open(self, envelope: bytes, *, table: str, row_id: str, column: str) -> str:
+    def open_bytes(self, envelope: bytes, *, table: str, row_id: str, column: str) -> bytes:
         aad = self._aad(table, row_id, column)
         try:
             version, kid_len = struct.unpack_from(">BB", envelope, 0)
@@ -145,7 +154,7 @@ class KeyRing:
                 raise DecryptionError("sealed under an unknown key-encryption key")
             data_key = AESGCM(kek).decrypt(wrap[:_NONCE], wrap[_NONCE:], aad)
             body = envelope[pos:]
-            return AESGCM(data_key).decrypt(body[:_NONCE], body[_NONCE:], aad).decode("utf-8")
+            return AESGCM(data_key).decrypt(body[:_NONCE], body[_NONCE:], aad)
         except (InvalidTag, struct.error, UnicodeDecodeError, ValueError) as exc:
             raise DecryptionError(f"ciphertext refused ({exc.__class__.__name__})") from None
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..db import Database
 from ..models import CareTeam, Filing, Folder, Message, PatientTeam, Preferences, TeamMember, Thread, User, new_id
 from .accounts import Actor
+from .attachments import AttachmentInfo, Attachments, PendingFile
 from .audit import AuditLog
 from .clock import Clock, as_utc
 from .crypto import KeyRing
@@ -73,6 +74,7 @@ class MessageView:
     read_at: datetime | None
     # Template answers as (field label, answer), in the template's order; empty for free text.
     fields: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[AttachmentInfo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,8 @@ def check_body(body: str) -> str:
 
 class Messaging:
     def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
-                 *, reply_window_days: int = 45, templates: Templates | None = None):
+                 *, reply_window_days: int = 45, templates: Templates | None = None,
+                 attachments: Attachments | None = None):
         self._db = db
         self._keys = keys
         self._audit = audit
@@ -164,6 +167,7 @@ class Messaging:
         self._clock = clock
         self._reply_window = timedelta(days=reply_window_days)
         self._templates = templates or Templates(db, clock, CATEGORIES)
+        self._attachments = attachments
 
     # -- sealing --------------------------------------------------------------------------------
     def _subject(self, t: Thread) -> str:
@@ -203,7 +207,8 @@ class Messaging:
     # -- writing --------------------------------------------------------------------------------
     async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str,
                            urgent_acknowledged: bool = False, template_key: str | None = None,
-                           answers: dict[str, str] | None = None) -> SentMessage:
+                           answers: dict[str, str] | None = None, files: list[PendingFile] | None = None,
+                           ) -> SentMessage:
         """A patient starts a conversation with one of their care teams.
 
         When the text suggests an emergency, raises UrgentCheck unless the patient has seen the emergency
@@ -227,6 +232,7 @@ class Messaging:
             body = check_body(body) if (body or "").strip() else ""
         else:
             body = check_body(body)
+        files = self._recheck(files)
         urgency = assess(subject, body, *(answer for _, answer in fields))
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
@@ -247,6 +253,7 @@ class Messaging:
                 message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
                                                      column="fields")
             s.add(message)
+            await self._store_files(s, message, files)
             await index_thread(s, self._keys, thread.id, [subject, body, *(answer for _, answer in fields)])
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
@@ -260,9 +267,11 @@ class Messaging:
         message.body_enc = self._keys.seal(body, table="messages", row_id=message.id, column="body")
         return message
 
-    async def reply(self, actor: Actor, thread_id: str, body: str, *, urgent_acknowledged: bool = False) -> SentMessage:
+    async def reply(self, actor: Actor, thread_id: str, body: str, *, urgent_acknowledged: bool = False,
+                    files: list[PendingFile] | None = None) -> SentMessage:
         """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one."""
         body = check_body(body)
+        files = self._recheck(files)
         urgency = assess(body) if actor.is_patient else UrgencyDecision(False)
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
@@ -275,6 +284,7 @@ class Messaging:
                     raise ValidationError("Message", reason)
                 message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
                 s.add(message)
+                await self._store_files(s, message, files)
                 thread.last_message_at = now
                 self._flag_urgent(thread, urgency)
                 if actor.is_staff and thread.status == "new":
@@ -291,6 +301,18 @@ class Messaging:
             raise
         self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
         return SentMessage(thread.id, message.id)
+
+    def _recheck(self, files: list[PendingFile] | None) -> list[PendingFile]:
+        if not files:
+            return []
+        if self._attachments is None:
+            raise ValidationError("Attach files", "Attachments are not available.")
+        return self._attachments.recheck(files)
+
+    async def _store_files(self, s: AsyncSession, message: Message, files: list[PendingFile]) -> None:
+        if files:
+            await s.flush()  # the message row must exist before attachments point at it
+            await self._attachments.store(s, message.id, files)
 
     def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
         if urgency.urgent:
@@ -424,6 +446,8 @@ class Messaging:
                 reason, offer_new = await self._reply_blocked_reason(s, actor, thread)
                 filing = await s.get(Filing, (actor.user_id, thread.id))
                 recipients = await self._recipients(s, thread) if marked else []
+                files = (await self._attachments.for_messages(s, [m.id for m, _ in rows])
+                         if self._attachments else {})
         except NotFound:
             await self._record_denial(actor, "thread.read", thread_id)
             raise
@@ -431,7 +455,8 @@ class Messaging:
             self._bus.publish(recipients, ThreadChanged(thread.id, "read"))
         messages = [
             MessageView(m.id, m.from_side, name, self._body(m), as_utc(m.created_at),
-                        as_utc(m.read_at) if m.read_at else None, fields=self._fields(m))
+                        as_utc(m.read_at) if m.read_at else None, fields=self._fields(m),
+                        attachments=tuple(files.get(m.id, ())))
             for m, name in rows
         ]
         return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,

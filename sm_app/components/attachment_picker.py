@@ -1,0 +1,62 @@
+"""The "Attach files" control: picks files, checks each at once, says how many more can be added."""
+
+from __future__ import annotations
+
+from nicegui import events, ui
+
+from ..services.attachments import MAX_FILE_BYTES, MAX_FILES, PendingFile, check_file
+from ..services.errors import ValidationError
+
+
+class AttachmentPicker:
+    def __init__(self) -> None:
+        self.files: list[PendingFile] = []
+        with ui.column().classes("w-full gap-1 attachment-picker"):
+            self._upload = ui.upload(label=self._label(), multiple=True, auto_upload=True,
+                                     max_file_size=MAX_FILE_BYTES, on_upload=self._received,
+                                     on_rejected=self._too_big).props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,'
+                                                                      '.doc,.docx,.xls,.xlsx"').classes("w-full")
+            self._error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
+            self._list = ui.column().classes("gap-1")
+
+    def _label(self) -> str:
+        left = MAX_FILES - len(self.files)
+        return f"Attach files ({left} of {MAX_FILES} remaining)"
+
+    def _too_big(self) -> None:
+        self._show_error(f"A file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+
+    def _show_error(self, message: str) -> None:
+        self._error.set_text(message)
+        ui.notify(message, type="negative")
+
+    async def _received(self, e: events.UploadEventArguments) -> None:
+        data = await e.file.read()
+        try:
+            self.files.append(check_file(e.file.name, data, self.files))
+        except ValidationError as exc:
+            self._show_error(exc.message)
+        else:
+            self._error.set_text("")
+        self._upload.reset()
+        self._render()
+
+    def _render(self) -> None:
+        self._upload.props(f'label="{self._label()}"')
+        self._list.clear()
+        with self._list:
+            for f in list(self.files):
+                with ui.row().classes("items-center gap-2 attached-file"):
+                    ui.icon("attach_file")
+                    ui.label(f"{f.name} ({max(1, f.size // 1024)} KB)")
+                    ui.button("Remove", on_click=lambda _=None, f=f: self.remove(f)).props(
+                        f'flat dense aria-label="Remove {f.name}"')
+
+    def remove(self, f: PendingFile) -> None:
+        self.files.remove(f)
+        self._render()
+
+    def clear(self) -> None:
+        self.files.clear()
+        self._error.set_text("")
+        self._render()
