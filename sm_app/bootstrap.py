@@ -81,7 +81,7 @@ def build_system(
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
-        drafts=Drafts(db, keys, clock),
+        drafts=Drafts(db, keys, clock, attachments),
         templates=templates,
         attachments=attachments,
     )

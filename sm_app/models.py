@@ -177,11 +177,14 @@ class Attachment(Base):
 
     __tablename__ = "attachments"
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), index=True)
+    # Exactly one of these: a sent message's file, or a draft's (drafts keep their files until sent).
+    message_id: Mapped[str | None] = mapped_column(ForeignKey("messages.id"), nullable=True, index=True)
+    draft_id: Mapped[str | None] = mapped_column(ForeignKey("drafts.id"), nullable=True, index=True)
     name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     kind: Mapped[str] = mapped_column(String(10))  # detected type: pdf, png, jpeg, gif, txt, rtf, doc, docx, ...
     size: Mapped[int] = mapped_column(Integer)
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the content: duplicate checks without opening
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

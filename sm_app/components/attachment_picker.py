@@ -9,8 +9,9 @@ from ..services.errors import ValidationError
 
 
 class AttachmentPicker:
-    def __init__(self) -> None:
-        self.files: list[PendingFile] = []
+    def __init__(self, files: list[PendingFile] | None = None, on_change=None) -> None:
+        self.files: list[PendingFile] = list(files or [])
+        self.on_change = on_change
         with ui.column().classes("w-full gap-1 attachment-picker"):
             self._upload = ui.upload(label=self._label(), multiple=True, auto_upload=True,
                                      max_file_size=MAX_FILE_BYTES, on_upload=self._received,
@@ -18,6 +19,8 @@ class AttachmentPicker:
                                                                       '.doc,.docx,.xls,.xlsx"').classes("w-full")
             self._error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
             self._list = ui.column().classes("gap-1")
+        if self.files:
+            self._render()
 
     def _label(self) -> str:
         left = MAX_FILES - len(self.files)
@@ -38,8 +41,13 @@ class AttachmentPicker:
             self._show_error(exc.message)
         else:
             self._error.set_text("")
+            self._changed()
         self._upload.reset()
         self._render()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def _render(self) -> None:
         self._upload.props(f'label="{self._label()}"')
@@ -54,6 +62,7 @@ class AttachmentPicker:
 
     def remove(self, f: PendingFile) -> None:
         self.files.remove(f)
+        self._changed()
         self._render()
 
     def clear(self) -> None:

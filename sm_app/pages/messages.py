@@ -269,8 +269,8 @@ def register(system: System) -> None:
             body = ui.textarea("Message", value=saved.body if saved else "").props(
                 f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
-            autosave = DraftKeeper(ctx, fields, saved.id if saved else None)
-            picker = AttachmentPicker()
+            picker = AttachmentPicker(list(saved.files) if saved else None)
+            autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker)
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 _clear_errors(fields)
@@ -326,9 +326,11 @@ class DraftKeeper:
 
     PAUSE_SECONDS = 2.0
 
-    def __init__(self, ctx: PageContext, fields: dict, draft_id: str | None):
+    def __init__(self, ctx: PageContext, fields: dict, draft_id: str | None, picker: AttachmentPicker):
         self._ctx = ctx
         self._fields = fields
+        self._picker = picker
+        picker.on_change = self._changed
         self.draft_id = draft_id
         self._dirty = False
         self._last_change = 0.0
@@ -348,7 +350,7 @@ class DraftKeeper:
         self._last_change = time.monotonic()
 
     def _has_text(self) -> bool:
-        return any((self._fields[k].value or "").strip() for k in ("Subject", "Message"))
+        return bool(self._picker.files) or any((self._fields[k].value or "").strip() for k in ("Subject", "Message"))
 
     async def _tick(self) -> None:
         if self._dirty and time.monotonic() - self._last_change >= self.PAUSE_SECONDS:
@@ -370,7 +372,7 @@ class DraftKeeper:
         try:
             view = await self._ctx.system.drafts.save(
                 actor, self.draft_id, team_id=f["To"].value, category=f["Category"].value,
-                subject=f["Subject"].value or "", body=f["Message"].value or "")
+                subject=f["Subject"].value or "", body=f["Message"].value or "", files=list(self._picker.files))
         except ValidationError as exc:
             _show_field_error(f, exc)
             return

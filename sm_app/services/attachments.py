@@ -167,12 +167,13 @@ class Attachments:
             checked.append(check_file(f.name, f.data, checked))
         return checked
 
-    async def store(self, session: AsyncSession, message_id: str, files: list[PendingFile]) -> list[str]:
-        """Seal each file to disk under a random name and record it, inside the sender's transaction."""
+    async def store(self, session: AsyncSession, files: list[PendingFile], *, message_id: str | None = None,
+                    draft_id: str | None = None) -> list[str]:
+        """Seal each file to disk under a random name and record it, inside the caller's transaction."""
         ids = []
         for f in files:
-            row = Attachment(message_id=message_id, kind=f.kind, size=f.size, storage_name=secrets.token_hex(20),
-                             created_at=self._clock.now(), name_enc=b"")
+            row = Attachment(message_id=message_id, draft_id=draft_id, kind=f.kind, size=f.size, digest=f.digest,
+                             storage_name=secrets.token_hex(20), created_at=self._clock.now(), name_enc=b"")
             session.add(row)
             await session.flush()
             row.name_enc = self._keys.seal(f.name, table="attachments", row_id=row.id, column="name")
@@ -181,6 +182,35 @@ class Attachments:
             await asyncio.to_thread(_write_durably, self._path(row.storage_name), sealed)
             ids.append(row.id)
         return ids
+
+    async def for_draft(self, session: AsyncSession, draft_id: str) -> list[PendingFile]:
+        """A draft's files, opened, so the compose page can show and send them."""
+        rows = (await session.scalars(select(Attachment).where(Attachment.draft_id == draft_id)
+                                      .order_by(Attachment.created_at, Attachment.id))).all()
+        files = []
+        for r in rows:
+            sealed = await asyncio.to_thread(self._path(r.storage_name).read_bytes)
+            data = self._keys.open_bytes(sealed, table="attachments", row_id=r.id, column="content")
+            name = self._keys.open(r.name_enc, table="attachments", row_id=r.id, column="name")
+            files.append(PendingFile(name, r.kind, data, r.digest))
+        return files
+
+    async def draft_digests(self, session: AsyncSession, draft_id: str) -> list[str]:
+        return list((await session.scalars(select(Attachment.digest).where(Attachment.draft_id == draft_id)
+                                           .order_by(Attachment.created_at, Attachment.id))).all())
+
+    async def drop_for_draft(self, session: AsyncSession, draft_id: str) -> list[Path]:
+        """Remove a draft's file records; returns the files to delete once the transaction has committed."""
+        rows = (await session.scalars(select(Attachment).where(Attachment.draft_id == draft_id))).all()
+        paths = [self._path(r.storage_name) for r in rows]
+        for r in rows:
+            await session.delete(r)
+        return paths
+
+    @staticmethod
+    async def remove_files(paths: list[Path]) -> None:
+        for p in paths:
+            await asyncio.to_thread(p.unlink, True)
 
     async def for_messages(self, session: AsyncSession, message_ids: list[str]) -> dict[str, list[AttachmentInfo]]:
         rows = (await session.scalars(select(Attachment).where(Attachment.message_id.in_(message_ids))

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from ..db import Database
 from ..models import CareTeam, Draft
 from .accounts import Actor
+from .attachments import Attachments, PendingFile
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotFound, ValidationError
@@ -36,13 +37,15 @@ class DraftView:
     subject: str
     body: str
     updated_at: datetime
+    files: tuple[PendingFile, ...] = ()
 
 
 class Drafts:
-    def __init__(self, db: Database, keys: KeyRing, clock: Clock):
+    def __init__(self, db: Database, keys: KeyRing, clock: Clock, attachments: Attachments):
         self._db = db
         self._keys = keys
         self._clock = clock
+        self._attachments = attachments
 
     def _seal(self, draft: Draft, column: str, text: str) -> bytes | None:
         return self._keys.seal(text, table="drafts", row_id=draft.id, column=column) if text else None
@@ -58,8 +61,10 @@ class Drafts:
         return draft
 
     async def save(self, actor: Actor, draft_id: str | None, *, team_id: str | None, category: str | None,
-                   subject: str, body: str) -> DraftView:
-        """Create or update a draft. Limits are the same as for sending; empty fields are fine in a draft."""
+                   subject: str, body: str, files: list[PendingFile] | None = None) -> DraftView:
+        """Create or update a draft, its attached files included (None leaves the files as they are).
+        Limits are the same as for sending; empty fields are fine in a draft."""
+        files = self._attachments.recheck(files) if files else ([] if files is not None else None)
         subject, body = subject or "", body or ""
         if len(subject) > SUBJECT_MAX:
             raise ValidationError("Subject", f"Subject must be at most {SUBJECT_MAX} characters.")
@@ -81,13 +86,20 @@ class Drafts:
             draft.subject_enc = self._seal(draft, "subject", subject)
             draft.body_enc = self._seal(draft, "body", body)
             draft.updated_at = now
-        return DraftView(draft.id, draft.team_id, draft.category, subject, body, now)
+            stale: list = []
+            # Files are rewritten only when the set changed, not on every keystroke's autosave.
+            if files is not None and [f.digest for f in files] != await self._attachments.draft_digests(s, draft.id):
+                stale = await self._attachments.drop_for_draft(s, draft.id)
+                await self._attachments.store(s, files, draft_id=draft.id)
+        await self._attachments.remove_files(stale)
+        return DraftView(draft.id, draft.team_id, draft.category, subject, body, now, tuple(files or ()))
 
     async def get(self, actor: Actor, draft_id: str) -> DraftView:
         async with self._db.read() as s:
             d = await self._own(s, actor, draft_id)
+            files = await self._attachments.for_draft(s, d.id)
             return DraftView(d.id, d.team_id, d.category, self._open(d, "subject"), self._open(d, "body"),
-                             as_utc(d.updated_at))
+                             as_utc(d.updated_at), tuple(files))
 
     async def list_drafts(self, actor: Actor) -> list[DraftSummary]:
         """The actor's drafts, most recently saved first."""
@@ -105,4 +117,8 @@ class Drafts:
 
     async def delete(self, actor: Actor, draft_id: str) -> None:
         async with self._db.write() as s:
-            await s.delete(await self._own(s, actor, draft_id))
+            draft = await self._own(s, actor, draft_id)
+            stale = await self._attachments.drop_for_draft(s, draft.id)
+            await s.flush()
+            await s.delete(draft)
+        await self._attachments.remove_files(stale)

@@ -312,7 +312,7 @@ class Messaging:
     async def _store_files(self, s: AsyncSession, message: Message, files: list[PendingFile]) -> None:
         if files:
             await s.flush()  # the message row must exist before attachments point at it
-            await self._attachments.store(s, message.id, files)
+            await self._attachments.store(s, files, message_id=message.id)
 
     def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
         if urgency.urgent:

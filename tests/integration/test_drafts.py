@@ -53,3 +53,25 @@ async def test_draft_limits_match_sending_and_delete_removes_it(clinic):
     kept = await d.save(clinic.pat, None, team_id=None, category=None, subject="", body="x" * 10_000)
     await d.delete(clinic.pat, kept.id)
     assert await d.list_drafts(clinic.pat) == []
+
+
+async def test_a_draft_keeps_its_attachments_until_sent_or_deleted(clinic):
+    from sm_app.services.attachments import check_file
+
+    d = clinic.system.drafts
+    pdf = check_file("scan.pdf", b"%PDF-1.7\nscan\n", [])
+    note = check_file("note.txt", b"my readings", [pdf])
+    saved = await d.save(clinic.pat, None, team_id=clinic.blue_id, category=None, subject="With files", body="",
+                         files=[pdf, note])
+    restored = await d.get(clinic.pat, saved.id)
+    assert [(f.name, f.data) for f in restored.files] == [("scan.pdf", pdf.data), ("note.txt", note.data)]
+    # Saving text only (files=None) leaves the files; saving a smaller set replaces them.
+    await d.save(clinic.pat, saved.id, team_id=clinic.blue_id, category=None, subject="With files", body="more")
+    assert len((await d.get(clinic.pat, saved.id)).files) == 2
+    await d.save(clinic.pat, saved.id, team_id=clinic.blue_id, category=None, subject="With files", body="more",
+                 files=[note])
+    assert [f.name for f in (await d.get(clinic.pat, saved.id)).files] == ["note.txt"]
+    folder = clinic.system.settings.data_dir / "attachments"
+    assert len([p for p in folder.rglob("*") if p.is_file()]) == 1
+    await d.delete(clinic.pat, saved.id)
+    assert [p for p in folder.rglob("*") if p.is_file()] == []

@@ -34,7 +34,7 @@ async def sign_in_patient(user: User, email: str, password: str) -> None:
 
 async def compose(user: User, *, category: str, subject: str, body: str) -> None:
     user.find("New message").click()
-    await see(user, "Not for emergencies")
+    await see(user, "Save draft")  # the whole compose form is there
     user.find("Category").click()
     user.find(category).click()
     user.find("Subject").type(subject)

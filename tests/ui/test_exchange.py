@@ -31,7 +31,7 @@ async def test_patient_accepts_terms_once_and_sees_notice_before_composing(user:
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     assert await app.state.sm_system.terms.has_accepted(clinic.pat)
     user.find("New message").click()
-    await see(user, "Not for emergencies")
+    await see(user, "Save draft")  # the whole compose form is there
     await see(user, "call 911")
     await see(user, "Your care team replies within 3 business days.")
     # Only associated, unblocked teams are offered in To.
@@ -126,7 +126,7 @@ async def test_compose_errors_name_the_field_and_keep_the_text(user: User) -> No
     await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     user.find("New message").click()
-    await see(user, "Not for emergencies")
+    await see(user, "Save draft")  # the whole compose form is there
     user.find("Category").click()
     user.find("General").click()
     user.find("Message").type("My text must survive.")
