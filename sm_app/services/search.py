@@ -278,18 +278,32 @@ class Search:
                     in_text = Thread.id.in_(select(SearchTerm.thread_id).where(SearchTerm.token == token(key, term)))
                     named = [tid for tid, ws in team_words.items() if any(_matches(w, [term]) for w in ws)]
                     conditions.append(or_(in_text, Thread.team_id.in_(named)) if named else in_text)
-            base = (
-                select(Thread.id, Thread.subject_enc, Thread.category, Thread.status, Thread.last_message_at,
-                       Thread.urgent, CareTeam.name.label("team_name"), User.name.label("patient_name"), unread)
-                .join(CareTeam, CareTeam.id == Thread.team_id)
-                .join(User, User.id == Thread.patient_id)
+            # One pass over the matches gives both the page of ids and the total (a window count): a common word
+            # matches most of a team's threads, and scanning them twice (count, then page) is what costs.
+            page_rows = (await s.execute(
+                select(Thread.id, func.count().over().label("total"))
                 .where(and_(*conditions))
-            )
-            # Every condition is on the thread row: count threads alone, without the joins and the unread column.
-            total = (await s.execute(select(func.count()).select_from(Thread).where(and_(*conditions)))).scalar_one()
-            rows = (await s.execute(base.order_by(Thread.last_message_at.desc(), Thread.id)
-                                    .offset((page - 1) * page_size).limit(page_size))).all()
-            ids = [r.id for r in rows]
+                .order_by(Thread.last_message_at.desc(), Thread.id)
+                .offset((page - 1) * page_size).limit(page_size)
+            )).all()
+            ids = [r.id for r in page_rows]
+            if page_rows:
+                total = page_rows[0].total
+            elif page == 1:
+                total = 0
+            else:  # past the last page: the window saw no rows, so count on its own
+                total = (await s.execute(select(func.count()).select_from(Thread).where(and_(*conditions))
+                                         )).scalar_one()
+            details = {}
+            if ids:
+                details = {r.id: r for r in (await s.execute(
+                    select(Thread.id, Thread.subject_enc, Thread.category, Thread.status, Thread.last_message_at,
+                           Thread.urgent, CareTeam.name.label("team_name"), User.name.label("patient_name"), unread)
+                    .join(CareTeam, CareTeam.id == Thread.team_id)
+                    .join(User, User.id == Thread.patient_id)
+                    .where(Thread.id.in_(ids))
+                )).all()}
+            rows = [details[i] for i in ids]
             bodies: dict[str, list[tuple[str, bytes]]] = {i: [] for i in ids}
             if ids:
                 for m in (await s.execute(

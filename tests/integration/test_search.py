@@ -204,6 +204,8 @@ async def test_results_are_paged_newest_first(timed):
     first = await clinic.system.search.search(clinic.pat, keyword="knee", page_size=10)
     second = await clinic.system.search.search(clinic.pat, keyword="knee", page=2, page_size=10)
     assert (first.total, first.pages, second.page) == (12, 2, 2)
+    beyond = await clinic.system.search.search(clinic.pat, keyword="knee", page=3, page_size=10)
+    assert (beyond.items, beyond.total) == ([], 12)
     assert [t.subject for t in first.items + second.items] == [f"Knee {i:02d}" for i in range(11, -1, -1)]
     assert all(t.last_message_at - u.last_message_at == timedelta(minutes=1)
                for t, u in zip(first.items, first.items[1:], strict=False))
