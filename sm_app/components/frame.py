@@ -113,7 +113,8 @@ async def _header(ctx: PageContext) -> None:
 def _idle_watch(ctx: PageContext) -> None:
     """Warn a minute before the idle limit; end the page when the server says the session is over."""
     system = ctx.system
-    ui.add_body_html(f"<script>{_ACTIVITY_JS}</script>")
+    # Run once the browser is connected: script tags added after NiceGUI has sent the page never execute.
+    ui.timer(0, lambda: ui.run_javascript(_ACTIVITY_JS), once=True)
 
     async def activity() -> None:
         await system.sessions.current(ctx.token, touch=True)

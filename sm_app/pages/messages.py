@@ -337,7 +337,8 @@ class DraftKeeper:
         self._label = None
         for element in fields.values():
             element.on_value_change(self._changed)
-        ui.add_body_html(_LEAVE_GUARD_JS)
+        # Installed once the browser is connected (a <script> added after the page was sent would not run).
+        ui.timer(0, lambda: ui.run_javascript(_LEAVE_GUARD_JS), once=True)
         ui.timer(1.0, self._tick)
 
     def status_label(self) -> None:
@@ -394,11 +395,16 @@ class DraftKeeper:
                 pass
 
 
-# Ask before leaving a page with text that has not been saved yet (browser's own confirmation).
+# Ask before leaving a page with text that has not been saved yet (browser's own confirmation). Typing marks
+# the page unsaved at once, in the browser, so leaving faster than a round trip to the server is still caught.
 _LEAVE_GUARD_JS = """
-<script>
-window.addEventListener('beforeunload', (e) => { if (window.__smUnsaved) { e.preventDefault(); e.returnValue = ''; } });
-</script>
+if (!window.__smLeaveGuard) {
+  window.__smLeaveGuard = true;
+  document.addEventListener('input', () => { window.__smUnsaved = true; }, true);
+  window.addEventListener('beforeunload', (e) => {
+    if (window.__smUnsaved) { e.preventDefault(); e.returnValue = ''; }
+  });
+}
 """
 
 
@@ -418,8 +424,9 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         except (NotFound, ValidationError) as exc:
             ui.notify(str(exc), type="negative")
             return
+        # No refresh here: move_thread publishes a change to this person, and the page refreshes from that
+        # (refreshing here too would draw the conversation twice).
         ui.notify(done, type="positive")
-        await view.refresh()
 
     @ui.refreshable
     async def view() -> None:

@@ -10,13 +10,16 @@ import re
 from urllib.parse import urlparse
 
 try:
-    from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
+    from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.remote.webelement import WebElement
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:  # the `browser` fixture reports it: skip, or fail when SM_REQUIRE_BROWSER=1
     StaleElementReferenceException = TimeoutException = WebDriver = WebElement = WebDriverWait = None
+    ActionChains = Keys = NoAlertPresentException = None
 
     class By:
         CSS_SELECTOR = "css selector"
@@ -152,8 +155,11 @@ def selected(driver: WebDriver, label: str) -> str:
     return combobox(driver, label).get_property("value")
 
 
-def choose(driver: WebDriver, label: str, option: str) -> None:
-    """Open a Quasar select by its label (click the field, as a person would) and pick an option by its text."""
+def pick_option(driver: WebDriver, label: str, option: str) -> str:
+    """Open a Quasar select by its label (click the field, as a person would) and click an option by its text.
+
+    What the page does next is the caller's to check; returns the option's XPath.
+    """
     combo = combobox(driver, label)
     combo.find_element(By.XPATH, "./ancestor::label[1]").click()
     listbox = combo.get_attribute("aria-controls")
@@ -161,6 +167,12 @@ def choose(driver: WebDriver, label: str, option: str) -> None:
                     f"[normalize-space()={xpath_literal(option)}]")
     wait(driver).until(lambda d: visible(d, By.XPATH, option_xpath),
                        f"{driver.e2e_name}: option {option!r} of {label!r} never showed")[0].click()
+    return option_xpath
+
+
+def choose(driver: WebDriver, label: str, option: str) -> None:
+    """Open a Quasar select by its label (click the field, as a person would) and pick an option by its text."""
+    option_xpath = pick_option(driver, label, option)
     wait(driver).until(lambda d: selected(d, label) == option, f"{driver.e2e_name}: {label!r} did not take {option!r}")
     wait(driver).until(lambda d: not visible(d, By.XPATH, option_xpath), f"{driver.e2e_name}: menu did not close")
 
@@ -252,14 +264,15 @@ HOME_HEADINGS = {"/inbox": "Inbox", "/worklist": "Worklist"}
 FOLDER_EMPTY = ("No messages yet.", "You have not sent any messages.", "No conversations for your care teams.")
 
 
-def wait_for_folder(driver: WebDriver, title: str) -> None:
+def wait_for_folder(driver: WebDriver, title: str, empty_texts: tuple[str, ...] = FOLDER_EMPTY) -> None:
     """A folder page (Inbox, Sent, Worklist) is drawn: its heading and its list, or the empty-folder text.
 
     The list can show up a moment after the heading; checking that something is *not* listed before
-    the list is there would prove nothing.
+    the list is there would prove nothing. Trash and one's own folders say other things when empty:
+    pass those as `empty_texts`.
     """
     wait_for_heading(driver, title)
-    empty = " or ".join(f"normalize-space()={xpath_literal(t)}" for t in FOLDER_EMPTY)
+    empty = " or ".join(f"normalize-space()={xpath_literal(t)}" for t in empty_texts)
     wait(driver).until(lambda d: visible(d, By.XPATH, f"//*[contains(@class,'thread-list')] | //div[{empty}]"),
                        f"{driver.e2e_name}: the {title} list was never drawn")
 
@@ -320,3 +333,67 @@ def thread_id_of(driver: WebDriver) -> str:
     match = THREAD_URL.search(path_of(driver))
     assert match, f"{driver.e2e_name}: not on a thread page ({driver.current_url})"
     return match.group(1)
+
+
+def header_link(driver: WebDriver, text: str) -> WebElement:
+    """The link with this text in the page header's navigation (Inbox, Drafts, Trash, Folders, ...)."""
+    return wait(driver).until(lambda d: (visible(d, By.XPATH, f"//header{link_xpath(text)}") or [False])[0],
+                              f"{driver.e2e_name}: no header link {text!r}")
+
+
+def link(driver: WebDriver, text: str) -> WebElement:
+    """The one visible link with exactly this text, anywhere on the page."""
+
+    def find(d):
+        links = visible(d, By.XPATH, link_xpath(text))
+        return links[0] if len(links) == 1 else False
+
+    return wait(driver).until(find, f"{driver.e2e_name}: no single visible link {text!r}")
+
+
+def draft_status(driver: WebDriver) -> str:
+    """The compose page's autosave line ("Draft saved at ..."); empty before the first save."""
+    return " ".join(visible_texts(driver, By.CSS_SELECTOR, ".draft-status"))
+
+
+def dialog_texts(driver: WebDriver) -> list[str]:
+    """The visible alert dialogs' texts (the app's "Is this an emergency?" question is one)."""
+    return visible_texts(driver, By.CSS_SELECTOR, "[role=alertdialog]")
+
+
+def open_prompt(driver: WebDriver):
+    """The browser's own open dialog (alert, confirm, "Leave site?"), or None."""
+    try:
+        return driver.switch_to.alert
+    except NoAlertPresentException:
+        return None
+
+
+# Keyboard only: keys go to whatever has focus, as a person's keyboard does; no element is clicked.
+
+def press(driver: WebDriver, *keys: str) -> None:
+    ActionChains(driver).send_keys(*keys).perform()
+
+
+def focused_name(driver: WebDriver) -> str:
+    """The accessible name (what a screen reader announces) of the element that has keyboard focus."""
+    return driver.switch_to.active_element.accessible_name
+
+
+def focus_is_on_the_page(driver: WebDriver) -> bool:
+    """Nothing in particular has focus: a freshly loaded page, before the first Tab."""
+    return driver.execute_script("return document.activeElement === document.body;")
+
+
+def tab_to(driver: WebDriver, name: str, *, limit: int = 40) -> None:
+    """Press Tab until the focused element's accessible name is `name`; fail naming every stop on the way.
+
+    Case is ignored: Chromium's name follows CSS text-transform (Quasar buttons say "SEND").
+    """
+    stops = []
+    for _ in range(limit):
+        press(driver, Keys.TAB)
+        stops.append(focused_name(driver))
+        if stops[-1].casefold() == name.casefold():
+            return
+    raise AssertionError(f"{driver.e2e_name}: Tab never reached {name!r} in {limit} presses; focus went {stops}")

@@ -213,7 +213,7 @@ def _no_server_tracebacks(request):
         assert "Traceback (most recent call last)" not in new, f"the server logged an error:\n{new[-6000:]}"
 
 
-def _new_driver(name: str, root: Path):
+def _new_driver(name: str, root: Path, capabilities: dict | None = None):
     from selenium import webdriver  # noqa: PLC0415
     from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
 
@@ -229,6 +229,8 @@ def _new_driver(name: str, root: Path):
         "--window-size=1280,900", f"--user-data-dir={profile}",
     ):
         options.add_argument(arg)
+    for key, value in (capabilities or {}).items():
+        options.set_capability(key, value)
     env = {**os.environ, "HOME": str(home), "SE_OFFLINE": "true"}
     service = Service(executable_path=CHROMEDRIVER, env=env, log_output=str(root / "chromedriver.log"))
     driver = webdriver.Chrome(options=options, service=service)
@@ -282,6 +284,46 @@ def browser(request, _drivers, tmp_path_factory) -> Iterator[Callable[[str], obj
             _reset(driver)
         except Exception as exc:  # noqa: BLE001 - diagnostics only
             print(f"\n--- {driver.e2e_name}: unusable ({exc})")
+
+
+# In a classic WebDriver session ChromeDriver accepts a page's "Leave site?" (beforeunload) confirmation
+# by itself, whatever unhandledPromptBehavior says (checked with ChromeDriver 156). Only a BiDi session
+# told to leave beforeunload prompts alone keeps the confirmation open for switch_to.alert.
+SHOW_LEAVE_PROMPTS = {
+    "webSocketUrl": True,
+    "unhandledPromptBehavior": {"beforeUnload": "ignore", "default": "dismiss and notify"},
+}
+
+
+@pytest.fixture
+def leave_prompt_browser(request, tmp_path_factory) -> Iterator[Callable[[str], object]]:
+    """leave_prompt_browser('patient') -> a signed-out Chromium that shows beforeunload confirmations.
+
+    A fresh Chromium for this test alone, quit at the end: an open confirmation would block the
+    about:blank reset that the shared browsers get.
+    """
+    _require_browser()
+    drivers = []
+
+    def get(name: str):
+        root = tmp_path_factory.mktemp(f"chromium-{name.replace(' ', '-')}-leave-prompts")
+        driver = _new_driver(f"{name} (leave prompts)", root, SHOW_LEAVE_PROMPTS)
+        drivers.append(driver)
+        return driver
+
+    yield get
+
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for driver in drivers:
+        try:
+            if failed:
+                print(f"\n--- {driver.e2e_name}: {driver.current_url}\n{driver.find_element('tag name', 'body').text}")
+        except Exception as exc:  # noqa: BLE001 - diagnostics only
+            print(f"\n--- {driver.e2e_name}: unusable ({exc})")
+        try:
+            driver.quit()
+        except Exception:  # noqa: BLE001, S110 - a dead driver must not hide the test result
+            pass
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
