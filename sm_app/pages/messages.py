@@ -8,6 +8,7 @@ from nicegui import context, ui
 
 from ..bootstrap import System
 from ..components.attachment_picker import AttachmentPicker
+from ..components.field_errors import clear_errors, show_field_error
 from ..components.formatting import clinic_time
 from ..components.frame import PageContext, open_page, session_token
 from ..components.live import follow
@@ -24,15 +25,6 @@ EMPTY = {
     "worklist": "No conversations for your care teams.",
 }
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "team": "Care team", "subject": "Subject"}
-
-
-def _show_field_error(fields: dict, exc: ValidationError) -> None:
-    """Name the field, mark it, and move focus there; what was typed stays."""
-    ui.notify(exc.message, type="negative")
-    element = fields.get(exc.field)
-    if element is not None:
-        element.props(f'error error-message="{exc.message}"')
-        element.run_method("focus")
 
 
 def _confirm_urgent(check: UrgentCheck, send_anyway) -> None:
@@ -57,11 +49,6 @@ def _confirm_urgent(check: UrgentCheck, send_anyway) -> None:
             ui.button("Send anyway", on_click=go, color="negative")
             ui.button("Go back and edit", on_click=dismiss).props("flat")
     dialog.open()
-
-
-def _clear_errors(fields: dict) -> None:
-    for element in fields.values():
-        element.props(remove="error error-message")
 
 
 def register(system: System) -> None:
@@ -273,7 +260,7 @@ def register(system: System) -> None:
             autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker)
 
             async def send(urgent_acknowledged: bool = False) -> None:
-                _clear_errors(fields)
+                clear_errors(fields)
                 actor = await ctx.still_signed_in()
                 if actor is None:
                     return
@@ -287,7 +274,7 @@ def register(system: System) -> None:
                         files=picker.files,
                     )
                 except ValidationError as exc:
-                    _show_field_error({**fields, "Template": template, **answers}, exc)
+                    show_field_error({**fields, "Template": template, **answers}, exc)
                     return
                 except UrgentCheck as check:
                     _confirm_urgent(check, lambda: send(urgent_acknowledged=True))
@@ -375,7 +362,7 @@ class DraftKeeper:
                 actor, self.draft_id, team_id=f["To"].value, category=f["Category"].value,
                 subject=f["Subject"].value or "", body=f["Message"].value or "", files=list(self._picker.files))
         except ValidationError as exc:
-            _show_field_error(f, exc)
+            show_field_error(f, exc)
             return
         self.draft_id = view.id
         if not self._dirty:
@@ -495,7 +482,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             reply_picker = AttachmentPicker()
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
-                _clear_errors({"Message": reply_body})
+                clear_errors({"Message": reply_body})
                 current = await ctx.still_signed_in()
                 if current is None:
                     return
@@ -503,7 +490,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     await system.messaging.reply(current, thread_id, reply_body.value or "",
                                                  urgent_acknowledged=urgent_acknowledged, files=reply_picker.files)
                 except ValidationError as exc:
-                    _show_field_error({"Message": reply_body}, exc)
+                    show_field_error({"Message": reply_body}, exc)
                     return
                 except UrgentCheck as check:
                     _confirm_urgent(check, lambda: send_reply(urgent_acknowledged=True))
@@ -573,7 +560,7 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
                         try:
                             await system.messaging.close_thread(actor, thread.id, reason.value or "")
                         except ValidationError as exc:
-                            _show_field_error({"Reason": reason}, exc)
+                            show_field_error({"Reason": reason}, exc)
                             return
                         dialog.close()
                         ui.notify("Conversation closed", type="positive")

@@ -7,6 +7,7 @@ from datetime import date
 from nicegui import ui
 
 from ..bootstrap import System
+from ..components.field_errors import clear_errors, show_field_error
 from ..components.formatting import clinic_time
 from ..components.frame import open_page
 from ..services.errors import ValidationError
@@ -15,20 +16,6 @@ from ..services.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
 
 ANY = "Any"
 NO_MATCHES = "No conversations match your search."
-
-
-def _show_field_error(fields: dict, exc: ValidationError) -> None:
-    """Name the field, mark it, and move focus there; what was typed stays."""
-    ui.notify(exc.message, type="negative")
-    element = fields.get(exc.field)
-    if element is not None:
-        element.props(f'error error-message="{exc.message}"')
-        element.run_method("focus")
-
-
-def _clear_errors(fields: dict) -> None:
-    for element in fields.values():
-        element.props(remove="error error-message")
 
 
 def _date_input(label: str) -> ui.input:
@@ -117,7 +104,7 @@ def register(system: System) -> None:
                 result = await system.search.search(current, **query, page=view["page"],
                                                     page_size=view["page_size"])
             except ValidationError as exc:
-                _show_field_error(fields, exc)
+                show_field_error(fields, exc)
                 return
             _results(result, staff_view=actor.is_staff, tz=tz)
             if result.pages > 1:
@@ -130,12 +117,12 @@ def register(system: System) -> None:
             await results.refresh()
 
         async def run_search() -> None:
-            _clear_errors(fields)
+            clear_errors(fields)
             try:
                 start = _parse_date("Start date", start_date.value) if date_range.value == "custom" else None
                 end = _parse_date("End date", end_date.value) if date_range.value == "custom" else None
             except ValidationError as exc:
-                _show_field_error(fields, exc)
+                show_field_error(fields, exc)
                 return
             view["query"] = {
                 "keyword": keyword.value or "",
@@ -148,7 +135,7 @@ def register(system: System) -> None:
             await results.refresh()
 
         async def clear() -> None:
-            _clear_errors(fields)
+            clear_errors(fields)
             keyword.set_value("")
             category.set_value(ANY)
             date_range.set_value("any")
