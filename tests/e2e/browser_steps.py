@@ -19,6 +19,7 @@ try:
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:  # the `browser` fixture reports it: skip, or fail when SM_REQUIRE_BROWSER=1
     StaleElementReferenceException = TimeoutException = WebDriver = WebElement = WebDriverWait = None
+    ElementClickInterceptedException = Exception
     ActionChains = Keys = NoAlertPresentException = None
 
     class By:
@@ -113,11 +114,17 @@ def click_button(driver: WebDriver, label: str, timeout: float = WAIT) -> None:
     """Click the one visible, enabled button with this text (once the page can tell the server)."""
     wait_connected(driver)
 
-    def find(d):
+    def find_and_click(d):
         buttons = d.execute_script(_QUERY_JS, By.XPATH, button_xpath(label), "enabled")
-        return buttons[0] if len(buttons) == 1 else False
+        if len(buttons) != 1:
+            return False
+        try:
+            buttons[0].click()
+        except ElementClickInterceptedException:
+            return False  # a dialog is still fading in or out over it: try again
+        return True
 
-    wait(driver, timeout).until(find, f"{driver.e2e_name}: no single visible button {label!r}").click()
+    wait(driver, timeout).until(find_and_click, f"{driver.e2e_name}: no single clickable button {label!r}")
 
 
 def field(driver: WebDriver, label: str, timeout: float = WAIT) -> WebElement:
