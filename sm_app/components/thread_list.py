@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nicegui import ui
 
 from ..services.messaging import ThreadSummary
 from .formatting import clinic_time
 
 
-def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empty_text: str) -> None:
+def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empty_text: str,
+                extra: Callable[[ThreadSummary], None] | None = None, classes: str = "") -> None:
+    """`extra` draws more under a row's subject line (search draws its highlighted snippet there)."""
     if not threads:
         ui.label(empty_text).classes("text-grey-7 q-pa-md")
         return
-    with ui.list().props("bordered separator").classes("w-full thread-list"):
+    with ui.list().props("bordered separator").classes(f"w-full thread-list {classes}"):
         for t in threads:
             with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")):
                 with ui.item_section():
@@ -27,6 +31,8 @@ def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empt
                             link.classes("text-bold")
                     who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
                     ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
+                    if extra is not None:
+                        extra(t)
                 with ui.item_section().props("side"):
                     ui.label(clinic_time(t.last_message_at, tz)).classes("text-caption")
                     if staff_view:

@@ -8,8 +8,8 @@ from nicegui import ui
 
 from ..bootstrap import System
 from ..components.field_errors import clear_errors, show_field_error
-from ..components.formatting import clinic_time
 from ..components.frame import open_page
+from ..components.thread_list import thread_list
 from ..services.errors import ValidationError
 from ..services.messaging import CATEGORIES, PAGE_SIZES
 from ..services.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
@@ -47,36 +47,19 @@ def _results(result: SearchResult, *, staff_view: bool, tz: str) -> None:
         return
     found = f"{result.total} conversation{'s' if result.total != 1 else ''} found"
     ui.label(found).classes("text-caption").props('role=status aria-live="polite"')
-    with ui.list().props("bordered separator").classes("w-full thread-list search-results"):
-        for t in result.items:
-            _result_row(t, staff_view=staff_view, tz=tz)
+    thread_list(result.items, staff_view=staff_view, tz=tz, empty_text=NO_MATCHES, extra=_snippet,
+                classes="search-results")
 
 
-def _result_row(t: SearchHit, *, staff_view: bool, tz: str) -> None:
-    with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")):
-        with ui.item_section():
-            with ui.row().classes("items-center gap-2"):
-                if t.urgent:
-                    ui.badge("Urgent", color="red").classes("urgent-marker")
-                if t.unread:
-                    ui.badge("Unread", color="blue").classes("unread-marker")
-                link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1")
-                if t.unread:
-                    link.classes("text-bold")
-            who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
-            ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
-            # Message text is shown as text: each piece is its own label (escaped), matched words inside <mark>.
-            with ui.element("div").classes("text-body2 search-snippet"):
-                for part in t.snippet:
-                    if part.hit:
-                        with ui.element("mark").classes("bg-yellow-3 q-px-none"):
-                            ui.label(part.text).classes("inline text-bold search-hit").mark("search-hit")
-                    else:
-                        ui.label(part.text).classes("inline").style("white-space: pre-wrap")
-        with ui.item_section().props("side"):
-            ui.label(clinic_time(t.last_message_at, tz)).classes("text-caption")
-            if staff_view:
-                ui.label(t.status.replace("_", " ").capitalize()).classes("text-caption")
+def _snippet(t: SearchHit) -> None:
+    # Message text is shown as text: each piece is its own label (escaped), matched words inside <mark>.
+    with ui.element("div").classes("text-body2 search-snippet"):
+        for part in t.snippet:
+            if part.hit:
+                with ui.element("mark").classes("bg-yellow-3 q-px-none"):
+                    ui.label(part.text).classes("inline text-bold search-hit").mark("search-hit")
+            else:
+                ui.label(part.text).classes("inline").style("white-space: pre-wrap")
 
 
 def register(system: System) -> None:
