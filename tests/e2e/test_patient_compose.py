@@ -287,7 +287,8 @@ def test_urgent_words_show_the_notice_before_sending(shared_server, browser):
     click_button(patient, "Send")
     wait(patient).until(asks_first, "no 'Is this an emergency?' dialog after the second Send")
     click_button(patient, "Send anyway")
-    wait_for_path(patient, r"/thread/[^/]+")
+    # Under a loaded CI machine the send (encrypt, fsync, index) can take a while: wait longer than usual.
+    wait_for_path(patient, r"/thread/[^/]+", timeout=30)
     thread_id = thread_id_of(patient)
     wait_for_text(patient, "Message sent")
     wait_for_heading(patient, subject)
