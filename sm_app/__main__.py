@@ -99,6 +99,9 @@ def _serve(settings: Settings) -> None:
     from .bootstrap import build_system  # noqa: PLC0415
 
     system = build_system(settings)
+    if not settings.smtp_host:
+        print(f"No SMTP server configured (SM_SMTP_HOST): emails are written to {settings.data_dir / 'mail'}",
+              flush=True)
     print(f"Serving {settings.clinic_name} at {settings.base_url}", flush=True)
     run(system)
 

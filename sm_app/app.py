@@ -14,8 +14,9 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from .bootstrap import System
 from .components.frame import session_token
-from .pages import auth, folders, messages, printing, search, settings
-from .services.errors import NotFound
+from .jobs import start_scheduler
+from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
+from .services.errors import NotFound, ValidationError
 
 PUBLIC_PATHS = ("/login",)
 CSP = (
@@ -58,6 +59,15 @@ def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
     return SignInGate
 
 
+def _as_download(data: bytes, filename: str, media_type: str) -> Response:
+    """Always a download (never rendered in the page), never cached, never sniffed."""
+    return Response(content=data, media_type=media_type, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+    })
+
+
 def _download_route(system: System) -> None:
     @app.get("/attachment/{attachment_id}")
     async def download(attachment_id: str) -> Response:
@@ -69,15 +79,21 @@ def _download_route(system: System) -> None:
             file = await system.attachments.download(state.actor, attachment_id)
         except NotFound:
             return PlainTextResponse("Not found", status_code=404)
-        return Response(
-            content=file.data,
-            media_type="application/octet-stream",
-            headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file.name)}",
-                "X-Content-Type-Options": "nosniff",
-                "Cache-Control": "no-store",
-            },
-        )
+        return _as_download(file.data, file.name, "application/octet-stream")
+
+    @app.get("/thread/{thread_id}/documentation-note.pdf")
+    async def documentation_note(thread_id: str) -> Response:
+        """A completed conversation as a PDF for the medical record: staff of its team only, always a download."""
+        state = await system.sessions.current(session_token(), touch=True)
+        if state is None:
+            return PlainTextResponse("Not found", status_code=404)
+        try:
+            note = await system.documentation.note_pdf(state.actor, thread_id)
+        except NotFound:
+            return PlainTextResponse("Not found", status_code=404)
+        except ValidationError as exc:
+            return PlainTextResponse(exc.message, status_code=409)
+        return _as_download(note.data, note.filename, note.media_type)
 
 
 def create_app(system: System) -> None:
@@ -93,13 +109,26 @@ def create_app(system: System) -> None:
     settings.register(system)
     printing.register(system)
     search.register(system)
+    worklist.register(system)
+    dashboard.register(system)
+    team_messages.register(system)
+    admin.register(system)
+
+    scheduler = None
+
+    async def startup() -> None:
+        nonlocal scheduler
+        scheduler = start_scheduler(system)
 
     async def shutdown() -> None:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         # Let timers and in-flight pushes finish or cancel first: a query started after the pool is
         # disposed would open a new connection that nobody closes (and whose thread keeps the process alive).
         await background_tasks.teardown()
         await system.close()
 
+    app.on_startup(startup)
     app.on_shutdown(shutdown)
 
 

@@ -10,19 +10,27 @@ from .db import Database
 from .services.accounts import Accounts
 from .services.attachments import Attachments
 from .services.audit import AuditLog
+from .services.broadcast import Broadcasts
+from .services.clinic_settings import ClinicSettings
 from .services.clock import Clock
 from .services.contacts import Contacts
 from .services.crypto import KeyRing
+from .services.documentation import DocumentationNotes
 from .services.drafts import Drafts
+from .services.escalation import Escalation
 from .services.folders import Folders
 from .services.messaging import CATEGORIES, Messaging
+from .services.notifications import Mailer, Notifications, make_mailer
 from .services.passwords import Hasher
 from .services.preferences import PreferencesService
 from .services.realtime import RealtimeBus
+from .services.reports import Reports
+from .services.response_clock import BusinessHours
 from .services.search import Search
 from .services.sessions import Sessions
 from .services.templates import Templates
 from .services.terms import TermsService
+from .services.triage import Triage
 
 
 @dataclass
@@ -44,6 +52,13 @@ class System:
     drafts: Drafts
     templates: Templates
     attachments: Attachments
+    clinic_settings: ClinicSettings
+    triage: Triage
+    escalation: Escalation
+    documentation: DocumentationNotes
+    broadcasts: Broadcasts
+    notifications: Notifications
+    reports: Reports
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -55,6 +70,7 @@ def build_system(
     clock: Clock | None = None,
     hasher: Hasher | None = None,
     spawn: Callable[[Awaitable], object] | None = None,
+    mailer: Mailer | None = None,
 ) -> System:
     """Wire services together. Reads (or creates) the key file; refuses one others can read."""
     keys = KeyRing.load_or_create(settings.key_file)
@@ -65,6 +81,13 @@ def build_system(
     audit = AuditLog(db, keys.audit_mac_key, clock)
     templates = Templates(db, clock, CATEGORIES)
     attachments = Attachments(db, keys, audit, clock, settings.data_dir / "attachments")
+    default_hours = BusinessHours(timezone=settings.timezone,
+                                  target_business_days=settings.reply_target_business_days)
+    clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
+    notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
+    messaging = Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days,
+                          templates=templates, attachments=attachments, clinic_settings=clinic_settings,
+                          notifications=notifications)
     return System(
         settings=settings,
         db=db,
@@ -75,8 +98,7 @@ def build_system(
         accounts=Accounts(db, hasher, audit, clock),
         sessions=Sessions(db, hasher, audit, clock, settings),
         terms=TermsService(db, audit, clock, settings.terms_version),
-        messaging=Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days,
-                            templates=templates, attachments=attachments),
+        messaging=messaging,
         folders=Folders(db, keys, audit, bus, clock),
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
@@ -84,4 +106,12 @@ def build_system(
         drafts=Drafts(db, keys, clock, attachments),
         templates=templates,
         attachments=attachments,
+        clinic_settings=clinic_settings,
+        triage=Triage(db, keys, audit, bus, clock, clinic_settings),
+        escalation=Escalation(db, audit, bus, clock, notifications),
+        notifications=notifications,
+        documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
+                                         timezone=settings.timezone),
+        broadcasts=Broadcasts(db, keys, audit, bus, clock, messaging, tz=settings.timezone),
+        reports=Reports(db, audit, clock, clinic_settings),
     )

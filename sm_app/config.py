@@ -37,6 +37,21 @@ class Settings:
     # A patient cannot reply to a conversation whose last message is older than this (cfg).
     reply_window_days: int = 45
     terms_version: str = "2026-11"
+    # How often the response-clock sweep looks for reminders and escalations that fell due.
+    sweep_seconds: float = 60.0
+    # Email (SM_SMTP_*). Without a host, emails go to files in $SM_DATA_DIR/mail (the demo): never lost.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: str = "starttls"  # starttls | tls | none
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_ca_file: str = ""  # extra CA certificates (PEM) to trust for the SMTP server, e.g. a private CA
+    smtp_from: str = "no-reply@localhost"
+    smtp_timeout: float = 30.0
+    mail_seconds: float = 5.0  # how often the dispatcher looks for emails to send
+    mail_max_attempts: int = 8
+    mail_backoff_seconds: float = 30.0  # first retry; doubles each time, capped at an hour
+    digest_hour: int = 7  # daily digests go out from this hour, clinic time
     extra: dict = field(default_factory=dict)
 
     @property
@@ -64,4 +79,17 @@ class Settings:
             patient_idle_minutes=int(_env("SM_PATIENT_IDLE_MINUTES", "30")),
             session_check_seconds=float(_env("SM_SESSION_CHECK_SECONDS", "10")),
             reply_window_days=int(_env("SM_REPLY_WINDOW_DAYS", "45")),
+            reply_target_business_days=int(_env("SM_REPLY_TARGET_BUSINESS_DAYS", "3")),
+            sweep_seconds=float(_env("SM_SWEEP_SECONDS", "60")),
+            smtp_host=_env("SM_SMTP_HOST", ""),
+            smtp_port=int(_env("SM_SMTP_PORT", "587")),
+            smtp_security=_env("SM_SMTP_SECURITY", "starttls"),
+            smtp_user=_env("SM_SMTP_USER", ""),
+            smtp_password=_env("SM_SMTP_PASSWORD", ""),
+            smtp_ca_file=_env("SM_SMTP_CA_FILE", ""),
+            smtp_from=_env("SM_SMTP_FROM", "no-reply@localhost"),
+            mail_seconds=float(_env("SM_MAIL_SECONDS", "5")),
+            mail_max_attempts=int(_env("SM_MAIL_MAX_ATTEMPTS", "8")),
+            mail_backoff_seconds=float(_env("SM_MAIL_BACKOFF_SECONDS", "30")),
+            digest_hour=int(_env("SM_DIGEST_HOUR", "7")),
         )

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -41,6 +42,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Patients' demographics for targeted broadcasts (age range, sex). Plain: SQL must filter on them.
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(10), nullable=True)  # female | male | other
 
 
 class CareTeam(Base):
@@ -105,11 +109,42 @@ class Thread(Base):
     # Flagged when the text suggested an emergency; the evidence (words matched) is sealed.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     urgent_evidence_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Triage: who is working on it, or which role pool it waits in (None: the whole team).
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    pool_role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # The response clock, copied from the open response cycle so the worklist can filter and sort on it.
+    awaiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The structured outcome of a template request (renewal_approved, appointment_booked, ...), if recorded.
+    outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Set when the thread is one patient's copy of a targeted broadcast.
+    broadcast_id: Mapped[str | None] = mapped_column(ForeignKey("broadcasts.id"), nullable=True, index=True)
 
     __table_args__ = (
         Index("ix_threads_patient_last", "patient_id", "last_message_at"),
         Index("ix_threads_team_last", "team_id", "last_message_at"),
+        # The worklist: filters on (team, status, due) and, past them, every column it filters or sorts on, so
+        # sorting a team's open threads reads this index only, never the table (bench/bench_sweep.py).
+        Index("ix_threads_team_status_due", "team_id", "status", "due_at", "urgent", "last_message_at", "assignee_id",
+              "category", "id"),
+        Index("ix_threads_assignee", "assignee_id"),
     )
+
+
+class Broadcast(Base):
+    """One targeted message from a care team to a cohort of its patients; each patient gets their own thread."""
+
+    __tablename__ = "broadcasts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), index=True)
+    sender_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    subject_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # The cohort as chosen (JSON of the criteria: sex, age range); not health information by itself.
+    criteria_json: Mapped[str] = mapped_column(Text)
+    replies_allowed: Mapped[bool] = mapped_column(Boolean, default=True)
+    recipients: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Message(Base):
@@ -235,6 +270,9 @@ class Preferences(Base):
     signature_on: Mapped[bool] = mapped_column(Boolean, default=False)
     signature_name: Mapped[str] = mapped_column(String(100), default="")
     signature_title: Mapped[str] = mapped_column(String(100), default="")
+    # Email notifications: "each" message, a daily "digest", or "none"; None means the role's default.
+    email_mode: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    last_digest_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
 class AuditHead(Base):
@@ -260,3 +298,133 @@ class AuditEntry(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     __table_args__ = (UniqueConstraint("hash", name="uq_audit_hash"),)
+
+
+class ResponseCycle(Base):
+    """One turn of the response clock: from a patient's message that needs an answer to the team's answer.
+
+    A thread has at most one open cycle (ended_at is None). The sweep reads only rows with a pending
+    alert (`next_alert_at`, partial index), so it stays fast however many messages there are; the
+    dashboard reads finished cycles for response times.
+    """
+
+    __tablename__ = "response_cycles"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"), index=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"))
+    category: Mapped[str] = mapped_column(String(40))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    remind_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    second_escalation_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # 0 nothing sent yet, 1 assignee reminded, 2 escalated to team leads, 3 escalated to the clinic admin.
+    alert_stage: Mapped[int] = mapped_column(Integer, default=0)
+    next_alert_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # First answer from the team, and when the clock stopped (answer, completed, waiting on patient, closed).
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    answered_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_cycles_next_alert", "next_alert_at", sqlite_where=next_alert_at.is_not(None),
+              postgresql_where=next_alert_at.is_not(None)),
+        Index("ix_cycles_team_received", "team_id", "received_at"),
+    )
+
+
+class ThreadEvent(Base):
+    """The thread's history of hand-offs and status changes, shown to staff. A reason is sealed (free text)."""
+
+    __tablename__ = "thread_events"
+    # A sequence, not a random id: events of one transaction share a timestamp and must keep their order.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)  # None: the clinic's rules
+    # created | claimed | assigned | routed | status | priority | reopened | closed | reminded | escalated
+    kind: Mapped[str] = mapped_column(String(20))
+    assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+    __table_args__ = (Index("ix_thread_events_thread_at", "thread_id", "at"),)
+
+
+class InternalNote(Base):
+    """A staff-only note on a thread. Its own table: no patient-facing query can ever reach it."""
+
+    __tablename__ = "internal_notes"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"))
+    author_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_internal_notes_thread_created", "thread_id", "created_at"),)
+
+
+class StaffAlert(Base):
+    """An in-app alert: a reminder or an escalation about one thread, for one person.
+
+    The unique key makes an alert for the same clock (same due time) impossible to create twice,
+    whatever the sweep does.
+    """
+
+    __tablename__ = "staff_alerts"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"))
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # reminder | escalation | admin_escalation
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("user_id", "thread_id", "kind", "due_at", name="uq_staff_alert_once"),
+        Index("ix_staff_alerts_user_created", "user_id", "created_at"),
+        # The sweep's "already alerted?" lookup by thread (the unique key leads with user_id).
+        Index("ix_staff_alerts_thread", "thread_id"),
+    )
+
+
+class ClinicSetting(Base):
+    """A clinic-wide setting (routing rules, business hours) as JSON. Not health information."""
+
+    __tablename__ = "clinic_settings"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value_json: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+
+
+class OutboxEmail(Base):
+    """An email waiting to be sent, written in the same transaction as the event that causes it.
+
+    Subject and body are fixed texts (no health information). `event_key` is unique: the same event never
+    queues two emails. `message_id` is the stable Message-ID header, the same on every attempt, so a retry
+    after an ambiguous failure is recognisable as the same email.
+    """
+
+    __tablename__ = "email_outbox"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    event_key: Mapped[str] = mapped_column(String(120), unique=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # new_message | reminder | escalation | admin_escalation | digest
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_email_outbox_due", "next_attempt_at", sqlite_where=status == "pending",
+              postgresql_where=status == "pending"),
+        Index("ix_email_outbox_status_created", "status", "created_at"),
+    )

@@ -74,6 +74,12 @@ async def _header(ctx: PageContext) -> None:
         if count:
             ui.badge(str(count), color="red").props(f'aria-label="{count} unread"').classes("unread-badge")
 
+    @ui.refreshable
+    async def alert_badge() -> None:
+        count = await system.escalation.unread_count(actor)
+        if count:
+            ui.badge(str(count), color="orange").props(f'aria-label="{count} new alerts"').classes("alert-badge")
+
     with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):
         with ui.row().classes("items-center gap-4"):
             ui.label(system.settings.clinic_name).classes("text-h6")
@@ -84,7 +90,15 @@ async def _header(ctx: PageContext) -> None:
                         await unread_badge()
                     ui.link("Sent", "/sent").classes("text-white")
                     ui.link("Search", "/search").classes("text-white")
-                elif actor.is_patient:
+                    ui.link("Dashboard", "/dashboard").classes("text-white")
+                    ui.link("Team messages", "/team-messages").classes("text-white")
+                if actor.role == "admin":
+                    ui.link("Admin", "/admin").classes("text-white")
+                if actor.is_staff or actor.role == "admin":
+                    with ui.row().classes("items-center gap-1"):
+                        ui.link("Alerts", "/alerts").classes("text-white")
+                        await alert_badge()
+                if actor.is_patient:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Inbox", "/inbox").classes("text-white")
                         await unread_badge()
@@ -104,8 +118,15 @@ async def _header(ctx: PageContext) -> None:
 
             ui.button("Sign out", on_click=sign_out).props("flat color=white")
 
-    async def on_change(_event) -> None:
+    async def on_change(event) -> None:
+        if event.kind == "alert":
+            await alert_badge.refresh()
+            ui.notify("New alert: see Alerts", type="warning")
+            return
         await unread_badge.refresh()
+        if event.kind == "message" and event.by and event.by != actor.user_id:
+            # A toast for messages from others (never one's own send); ids only travel, so no content here.
+            ui.notify("New secure message", type="info", position="top-right")
 
     follow(system.bus, actor.user_id, on_change)
 

@@ -26,6 +26,8 @@ def home_for(role: str) -> str:
         return "/inbox"
     if role in ("clerk", "nurse", "pharmacist", "provider"):
         return "/worklist"
+    if role == "admin":
+        return "/admin"
     return "/account"
 
 

@@ -14,41 +14,19 @@ from ..components.frame import PageContext, open_page, session_token
 from ..components.live import follow
 from ..components.notices import emergency_notice, reply_target_notice
 from ..components.thread_list import thread_list
+from ..components.triage_panel import triage_panel
+from ..components.urgent_check import UrgentCheckDialog
 from ..services.errors import NotAllowed, NotFound, ValidationError
 from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView, UrgentCheck
+from ..services.templates import quick_replies
 
-FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash", "worklist": "Worklist"}
+FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash"}
 EMPTY = {
     "inbox": "No messages yet.",
     "sent": "You have not sent any messages.",
     "trash": "Trash is empty.",
-    "worklist": "No conversations for your care teams.",
 }
 SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "team": "Care team", "subject": "Subject"}
-
-
-def _confirm_urgent(check: UrgentCheck, send_anyway) -> None:
-    """Show the emergency notice again, say which words triggered it, and let the person choose."""
-    with ui.dialog().props("persistent") as dialog, ui.card().classes("max-w-lg").props('role=alertdialog'):
-        ui.label("Is this an emergency?").classes("text-h6")
-        emergency_notice()
-        ui.label(f"Your message mentions {check.decision.explanation()}.").classes("urgent-evidence")
-        ui.label("If it is not an emergency you can still send it; your care team will see it marked urgent.")
-
-        def dismiss() -> None:
-            # A new dialog is built for each check; remove this one rather than keep hidden copies around.
-            dialog.close()
-            dialog.delete()
-
-        async def go() -> None:
-            dialog.close()
-            await send_anyway()
-            dialog.delete()
-
-        with ui.row():
-            ui.button("Send anyway", on_click=go, color="negative")
-            ui.button("Go back and edit", on_click=dismiss).props("flat")
-    dialog.open()
 
 
 def register(system: System) -> None:
@@ -59,9 +37,6 @@ def register(system: System) -> None:
         if ctx is None:
             return
         actor = ctx.actor
-        if folder == "worklist" and not actor.is_staff:
-            ui.navigate.to("/inbox")
-            return
         heading = title or FOLDER_TITLES[folder]
         # Paging and sort are this page's own state (never shared between people or tabs).
         view = {"page": 1, "page_size": 10, "sort": "newest"}
@@ -114,10 +89,6 @@ def register(system: System) -> None:
     @ui.page("/trash")
     async def trash() -> None:
         await folder_page("trash", "/trash")
-
-    @ui.page("/worklist")
-    async def worklist() -> None:
-        await folder_page("worklist", "/worklist")
 
     @ui.page("/drafts")
     async def drafts_page() -> None:
@@ -258,6 +229,7 @@ def register(system: System) -> None:
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
             picker = AttachmentPicker(list(saved.files) if saved else None)
             autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker)
+            urgent_check = UrgentCheckDialog()  # one per page, reused for every check
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 clear_errors(fields)
@@ -277,7 +249,7 @@ def register(system: System) -> None:
                     show_field_error({**fields, "Template": template, **answers}, exc)
                     return
                 except UrgentCheck as check:
-                    _confirm_urgent(check, lambda: send(urgent_acknowledged=True))
+                    urgent_check.ask(check, lambda: send(urgent_acknowledged=True))
                     return
                 finally:
                     send_button.enable()
@@ -478,8 +450,21 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.label("Message sent").classes("text-green-10 text-bold sent-confirmation")
         await view()
         with ui.column().classes("w-full") as reply_box:
+            if actor.is_staff:
+                replies = {q.name: q.text for q in quick_replies()}
+
+                def insert_quick_reply(e) -> None:
+                    # Inserted, not sent: the staff member reads and edits it first.
+                    if e.value:
+                        current = (reply_body.value or "").rstrip()
+                        reply_body.set_value((current + "\n\n" if current else "") + replies[e.value])
+                        e.sender.set_value(None)
+                        reply_body.run_method("focus")
+
+                ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             reply_picker = AttachmentPicker()
+            urgent_check = UrgentCheckDialog()  # one per page, reused for every check
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
                 clear_errors({"Message": reply_body})
@@ -493,7 +478,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     show_field_error({"Message": reply_body}, exc)
                     return
                 except UrgentCheck as check:
-                    _confirm_urgent(check, lambda: send_reply(urgent_acknowledged=True))
+                    urgent_check.ask(check, lambda: send_reply(urgent_acknowledged=True))
                     return
                 except NotFound:
                     ui.notify("This conversation is no longer available.", type="negative")
@@ -503,7 +488,16 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 reply_box.set_visibility(False)
                 ui.notify("Reply sent", type="positive")
 
-            ui.button("Send", on_click=lambda: send_reply(), icon="send")
+            async def send_once() -> None:
+                # A double click must not send the reply twice: the button is off until this send is done.
+                if send_button.enabled:
+                    send_button.disable()
+                    try:
+                        await send_reply()
+                    finally:
+                        send_button.enable()
+
+            send_button = ui.button("Send", on_click=send_once, icon="send")
         reply_box.set_visibility(False)
 
         def start_reply() -> None:
@@ -513,6 +507,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         reply_button = ui.button("Reply", on_click=start_reply, icon="reply")
         reply_button.set_visibility(controls.get("can_reply", True))
         controls.update(reply_button=reply_button, reply_box=reply_box)
+        if actor.is_staff:
+            await triage_panel(ctx, thread_id)
 
     page = context.client
 
@@ -539,6 +535,9 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
         else:
             ui.button("Move to Trash", icon="delete", on_click=lambda: move("trash", "Moved to Trash")).props("flat")
         ui.link("Print", f"/thread/{thread.id}/print", new_tab=True)
+        if actor.is_staff and thread.status == "completed":
+            # A plain download link: the server checks access and the status again, and audits the export.
+            ui.link("Export documentation note (PDF)", f"/thread/{thread.id}/documentation-note.pdf")
         if actor.is_staff:
             if thread.closed:
                 async def reopen() -> None:

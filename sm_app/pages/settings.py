@@ -7,6 +7,7 @@ from nicegui import ui
 from ..bootstrap import System
 from ..components.frame import open_page
 from ..services.errors import NotFound, ValidationError
+from ..services.notifications import EMAIL_MODES
 from ..services.preferences import SIGNATURE_PART_MAX
 
 
@@ -44,6 +45,8 @@ def register(system: System) -> None:
 
             ui.button("Save settings", on_click=save)
 
+            if ctx.actor.is_patient or ctx.actor.is_staff:
+                await _email_choice(system, ctx)
             if ctx.actor.is_patient:
                 await _contact_list(system, ctx)
 
@@ -72,3 +75,24 @@ async def _contact_list(system: System, ctx) -> None:
             ui.switch(f"Show {entry.name} in To", value=not entry.hidden, on_change=toggle)
 
     await entries()
+
+
+async def _email_choice(system: System, ctx) -> None:
+    """How the person hears about new messages by email. Emails never contain message content."""
+    mode = await system.notifications.email_mode(ctx.actor)
+    ui.label("Email notifications").classes("text-h6 q-mt-md")
+    ui.label("Emails only say that something is waiting, never what: no names, subjects or message text.").classes(
+        "text-grey-8")
+
+    async def choose(e) -> None:
+        if await ctx.still_signed_in() is None:
+            return
+        try:
+            await system.notifications.set_email_mode(ctx.actor, e.value)
+        except ValidationError as exc:
+            ui.notify(exc.message, type="negative")
+            return
+        ui.notify(f"Email notifications: {EMAIL_MODES[e.value]}", type="positive")
+
+    ui.radio(EMAIL_MODES, value=mode, on_change=choose).props(
+        'aria-label="Email notifications"').classes("email-mode")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +90,21 @@ class Accounts:
         except IntegrityError:
             raise ValidationError("Email", "A user with that email already exists.") from None
         return UserInfo(user.id, user.email, user.name, user.role)
+
+    async def set_demographics(self, *, email: str, birth_date: date | None, sex: str | None,
+                               actor_id: str | None = None) -> None:
+        """A patient's date of birth and sex, used to choose broadcast cohorts."""
+        if sex not in (None, "female", "male", "other"):
+            raise ValidationError("Sex", "Sex must be female, male or other.")
+        if birth_date is not None and birth_date > self._clock.now().date():
+            raise ValidationError("Date of birth", "Date of birth cannot be in the future.")
+        async with self._db.write() as s:
+            user = await self._user_by_email(s, normalise_email(email))
+            if user.role != "patient":
+                raise ValidationError("Email", "Only patients have demographics here.")
+            user.birth_date, user.sex = birth_date, sex
+            await self._audit.record(s, actor_id=actor_id, action="user.demographics", object_type="user",
+                                     object_id=user.id)
 
     async def find_user(self, email: str) -> UserInfo | None:
         email = normalise_email(email)

@@ -223,7 +223,7 @@ class Attachments:
 
     async def download(self, actor: Actor, attachment_id: str) -> Download:
         """The file, for someone who can see its conversation; anyone else gets "not found" (and an audit entry)."""
-        from .messaging import visible_threads  # noqa: PLC0415 - messaging imports this module
+        from .access import visible_threads  # noqa: PLC0415
 
         async with self._db.read() as s:
             row = (await s.execute(

@@ -62,9 +62,22 @@ class AuditLog:
         # FOR UPDATE serialises appends across processes on PostgreSQL; on SQLite the write
         # transaction (BEGIN IMMEDIATE) already holds the database write lock.
         head = (await session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())).scalar_one()
+        self._append(session, head, actor_id=actor_id, action=action, object_type=object_type, object_id=object_id,
+                     outcome=outcome, detail=detail)
+
+    async def record_many(self, session: AsyncSession, entries: list[dict]) -> None:
+        """Append several entries (keyword dicts as for `record`) under one lock of the chain head, in order."""
+        if not entries:
+            return
+        head = (await session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())).scalar_one()
+        for entry in entries:
+            self._append(session, head, **entry)
+
+    def _append(self, session: AsyncSession, head: AuditHead, *, actor_id: str | None, action: str,
+                object_type: str | None = None, object_id: str | None = None, outcome: str = "ok",
+                detail: str = "") -> None:
         seq = head.seq + 1
-        # Microsecond precision survives both SQLite and PostgreSQL round trips.
-        at = self._clock.now()
+        at = self._clock.now()  # microsecond precision survives both SQLite and PostgreSQL round trips
         digest = self._link(head.hash, _canonical(seq, at, actor_id, action, object_type, object_id, outcome, detail))
         session.add(
             AuditEntry(

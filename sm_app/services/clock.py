@@ -24,3 +24,6 @@ class FakeClock(Clock):
 
     def advance(self, **kwargs) -> None:
         self._now += timedelta(**kwargs)
+
+    def set(self, when: datetime) -> None:
+        self._now = when

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .accounts import Accounts
@@ -33,6 +34,9 @@ async def seed_demo(accounts: Accounts) -> bool:
         await accounts.create_team(team)
     for u in data["users"]:
         await accounts.create_user(email=u["email"], role=u["role"], name=u["name"], password=u["password"])
+        if "birth_date" in u:
+            await accounts.set_demographics(email=u["email"], birth_date=date.fromisoformat(u["birth_date"]),
+                                            sex=u.get("sex"))
         for team in u["teams"]:
             if u["role"] == "patient":
                 await accounts.assign_patient(team=team, email=u["email"])

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Database
 from ..models import Filing, Folder, Thread
+from .access import visible_threads
 from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock
 from .crypto import KeyRing
 from .errors import NotFound, ValidationError
-from .messaging import visible_threads
 from .realtime import RealtimeBus, ThreadChanged
 
 NAME_MAX = 50

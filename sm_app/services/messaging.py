@@ -13,20 +13,26 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, false, func, select, update
+from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Database
 from ..models import CareTeam, Filing, Folder, Message, PatientTeam, Preferences, TeamMember, Thread, User, new_id
+from .access import visible_threads
 from .accounts import Actor
 from .attachments import AttachmentInfo, Attachments, PendingFile
 from .audit import AuditLog
+from .clinic_settings import ClinicSettings
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
+from .notifications import Notifications
+from .outcomes import build_outcome
 from .realtime import RealtimeBus, ThreadChanged
+from .response_clock import BusinessHours
 from .search import index_thread
 from .templates import Templates, check_answers
+from .triage import end_cycle, on_new_thread, on_patient_message, on_team_reply, record_event
 from .urgency import UrgencyDecision, assess
 
 CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
@@ -122,13 +128,12 @@ class SentMessage:
     message_id: str
 
 
-def visible_threads(actor: Actor):
-    """The one access rule for threads, as a SQL condition."""
-    if actor.is_patient:
-        return Thread.patient_id == actor.user_id
-    if actor.is_staff:
-        return Thread.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == actor.user_id))
-    return false()
+async def unread_threads_count(s: AsyncSession, actor: Actor) -> int:
+    """Threads the actor can see with a message from the other side nobody on the actor's side has opened."""
+    unread = exists().where(Message.thread_id == Thread.id, Message.from_side == _other_side(actor),
+                            Message.read_at.is_(None))
+    return (await s.execute(select(func.count()).select_from(Thread).where(visible_threads(actor), unread))
+            ).scalar_one()
 
 
 def _side(actor: Actor) -> str:
@@ -159,7 +164,8 @@ def check_body(body: str) -> str:
 class Messaging:
     def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
                  *, reply_window_days: int = 45, templates: Templates | None = None,
-                 attachments: Attachments | None = None):
+                 attachments: Attachments | None = None, clinic_settings: ClinicSettings | None = None,
+                 notifications: Notifications | None = None):
         self._db = db
         self._keys = keys
         self._audit = audit
@@ -168,6 +174,9 @@ class Messaging:
         self._reply_window = timedelta(days=reply_window_days)
         self._templates = templates or Templates(db, clock, CATEGORIES)
         self._attachments = attachments
+        self._notifications = notifications
+        self._clinic = clinic_settings or ClinicSettings(db, audit, clock, categories=CATEGORIES,
+                                                         default_hours=BusinessHours())
 
     # -- sealing --------------------------------------------------------------------------------
     def _subject(self, t: Thread) -> str:
@@ -247,6 +256,7 @@ class Messaging:
             thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
             self._flag_urgent(thread, urgency)
             s.add(thread)
+            await on_new_thread(s, thread, self._clinic, now)
             await s.flush()
             message = self._new_message(thread, actor, await self._signed(s, actor, body) if body else "", now)
             if fields:
@@ -258,8 +268,43 @@ class Messaging:
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
             recipients = await self._recipients(s, thread)
-        self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
+            await self._notify(s, message, recipients, actor)
+        self._bus.publish(recipients, ThreadChanged(thread.id, "message", by=actor.user_id))
         return SentMessage(thread.id, message.id)
+
+    async def _notify(self, s: AsyncSession, message: Message, recipients: list[str], actor: Actor) -> None:
+        # In the sending transaction: the email exists exactly when the message does.
+        if self._notifications is not None:
+            await self._notifications.queue_for_message(s, message_id=message.id, recipient_ids=recipients,
+                                                        sender_id=actor.user_id)
+
+    async def team_thread_in(self, s: AsyncSession, actor: Actor, *, team_id: str, patient_id: str, category: str,
+                             subject: str, body: str, fields: tuple[tuple[str, str], ...] = (),
+                             replies_allowed: bool = True, broadcast_id: str | None = None) -> Thread:
+        """A conversation the care team starts with one of its patients, inside the caller's transaction.
+
+        The caller has checked the actor's right to write for the team and that the patient belongs to it.
+        Nothing is owed to the patient, so it starts Completed with no clock; a reply from the patient reopens
+        it like any other. With replies off it is closed with a reason the patient sees.
+        """
+        now = self._clock.now()
+        thread = Thread(id=new_id(), patient_id=patient_id, team_id=team_id, category=category, status="completed",
+                        created_at=now, last_message_at=now, subject_enc=b"", broadcast_id=broadcast_id)
+        thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
+        if not replies_allowed:
+            thread.closed_at = now
+            thread.closed_reason_enc = self._keys.seal("replies are turned off for this message", table="threads",
+                                                       row_id=thread.id, column="closed_reason")
+        s.add(thread)
+        await record_event(s, thread, now, "team_started", actor_id=actor.user_id)
+        message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
+        if fields:
+            message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
+                                                 column="fields")
+        s.add(message)
+        await index_thread(s, self._keys, thread.id, [subject, body, *(answer for _, answer in fields)])
+        await self._notify(s, message, [patient_id], actor)
+        return thread
 
     def _new_message(self, thread: Thread, actor: Actor, body: str, now: datetime) -> Message:
         message = Message(id=new_id(), thread_id=thread.id, sender_id=actor.user_id, from_side=_side(actor),
@@ -275,6 +320,28 @@ class Messaging:
         urgency = assess(body) if actor.is_patient else UrgencyDecision(False)
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
+        return await self._append(actor, thread_id, body, urgency=urgency, files=files)
+
+    async def send_outcome(self, actor: Actor, thread_id: str, outcome: str, *, on_date: str = "", at_time: str = "",
+                           place: str = "", note: str = "") -> SentMessage:
+        """Staff record the outcome of a template request; the patient sees it in the thread as a message."""
+        if not actor.is_staff:
+            raise NotAllowed("Only the care team records outcomes.")
+        async with self._db.read() as s:
+            template_key = (await self._visible_thread(s, actor, thread_id)).template_key
+        result = build_outcome(template_key, outcome, on_date=on_date, at_time=at_time, place=place, note=note)
+
+        async def settle(s: AsyncSession, thread: Thread, now: datetime) -> None:
+            thread.outcome = result.key
+            thread.status = result.status
+            await end_cycle(s, thread, now)
+            await record_event(s, thread, now, "outcome", actor_id=actor.user_id, status=result.key)
+
+        return await self._append(actor, thread_id, result.body, urgency=UrgencyDecision(False), files=[],
+                                  fields=result.fields, then=settle)
+
+    async def _append(self, actor: Actor, thread_id: str, body: str, *, urgency: UrgencyDecision,
+                      files: list[PendingFile], fields: tuple[tuple[str, str], ...] = (), then=None) -> SentMessage:
         now = self._clock.now()
         try:
             async with self._db.write() as s:
@@ -283,12 +350,19 @@ class Messaging:
                 if reason:
                     raise ValidationError("Message", reason)
                 message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
+                if fields:
+                    message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
+                                                         column="fields")
                 s.add(message)
                 await self._store_files(s, message, files)
                 thread.last_message_at = now
                 self._flag_urgent(thread, urgency)
-                if actor.is_staff and thread.status == "new":
-                    thread.status = "in_progress"
+                if actor.is_staff:
+                    await on_team_reply(s, thread, actor, now)
+                else:
+                    await on_patient_message(s, thread, self._clinic, now)
+                if then is not None:
+                    await then(s, thread, now)
                 # A new message from the other side brings a trashed conversation back, so it is not missed.
                 await s.execute(update(Filing).where(Filing.thread_id == thread.id, Filing.user_id != actor.user_id)
                                 .values(trashed_at=None))
@@ -296,10 +370,11 @@ class Messaging:
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread.id, detail=f"message={message.id}")
                 recipients = await self._recipients(s, thread)
+                await self._notify(s, message, recipients, actor)
         except NotFound:
             await self._record_denial(actor, "message.send", thread_id)
             raise
-        self._bus.publish(recipients, ThreadChanged(thread.id, "message"))
+        self._bus.publish(recipients, ThreadChanged(thread.id, "message", by=actor.user_id))
         return SentMessage(thread.id, message.id)
 
     def _recheck(self, files: list[PendingFile] | None) -> list[PendingFile]:
@@ -369,6 +444,10 @@ class Messaging:
             async with self._db.write() as s:
                 thread = await self._visible_thread(s, actor, thread_id)
                 thread.closed_at = self._clock.now()
+                # A closed conversation owes the patient nothing more: stop the response clock, and it is done.
+                await end_cycle(s, thread, thread.closed_at)
+                thread.status = "completed"
+                await record_event(s, thread, thread.closed_at, "closed", actor_id=actor.user_id)
                 thread.closed_reason_enc = self._keys.seal(reason, table="threads", row_id=thread.id,
                                                            column="closed_reason")
                 await self._audit.record(s, actor_id=actor.user_id, action="thread.close", object_type="thread",
@@ -387,6 +466,8 @@ class Messaging:
                 thread = await self._visible_thread(s, actor, thread_id)
                 thread.closed_at = None
                 thread.closed_reason_enc = None
+                thread.status = "in_progress"
+                await record_event(s, thread, self._clock.now(), "unclosed", actor_id=actor.user_id)
                 await self._audit.record(s, actor_id=actor.user_id, action="thread.reopen", object_type="thread",
                                          object_id=thread.id)
                 recipients = await self._recipients(s, thread)
@@ -533,9 +614,4 @@ class Messaging:
     async def unread_count(self, actor: Actor) -> int:
         """Threads with a message from the other side that nobody on this side has opened yet."""
         async with self._db.read() as s:
-            return (
-                await s.execute(
-                    select(func.count()).select_from(Thread).where(visible_threads(actor),
-                                                                   self._unread_condition(actor))
-                )
-            ).scalar_one()
+            return await unread_threads_count(s, actor)

@@ -246,7 +246,8 @@ class Search:
         Date ranges are calendar days in the clinic time zone; a custom range includes its end date.
         """
         # messaging imports index_thread from this module: import it here so either can be loaded first.
-        from .messaging import CATEGORIES, PAGE_SIZES, visible_threads  # noqa: PLC0415
+        from .access import visible_threads  # noqa: PLC0415
+        from .messaging import CATEGORIES, PAGE_SIZES  # noqa: PLC0415
 
         terms = self._query_terms(keyword)
         if category and category not in CATEGORIES:

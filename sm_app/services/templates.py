@@ -22,6 +22,18 @@ from .clock import Clock
 from .errors import NotAllowed, NotFound, ValidationError
 
 TEMPLATES_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "templates.json"
+QUICK_REPLIES_FILE = TEMPLATES_FILE.with_name("quick_replies.json")
+
+
+@dataclass(frozen=True)
+class QuickReply:
+    name: str
+    text: str
+
+
+def quick_replies(path: Path = QUICK_REPLIES_FILE) -> list[QuickReply]:
+    """Staff quick replies (data/quick_replies.json): text a care team inserts into a reply and then edits."""
+    return [QuickReply(q["name"], q["text"]) for q in json.loads(path.read_text())["quick_replies"]]
 KINDS = ("text", "textarea", "date", "choice")
 ANSWER_MAX = 1000
 _KEY = re.compile(r"^[a-z][a-z0-9_]{1,39}$")

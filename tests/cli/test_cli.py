@@ -125,3 +125,11 @@ def test_python_dash_m_and_the_sm_app_script_are_the_same_tool(tmp_path):
     for command in ("serve", "demo", "migrate", "create-user", "create-team", "add-member", "assign-patient",
                     "verify-audit"):
         assert command in r.stdout
+
+
+def test_serve_refuses_an_unknown_smtp_security_mode(tmp_path, monkeypatch):
+    # A typo must not silently mean "no encryption".
+    monkeypatch.setenv("SM_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SM_SMTP_SECURITY", "ssl")
+    line = one_error_line(sm(tmp_path, "serve"))
+    assert "SM_SMTP_SECURITY must be one of starttls, tls, none" in line

@@ -10,7 +10,12 @@ import re
 from urllib.parse import urlparse
 
 try:
-    from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException, TimeoutException
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        NoAlertPresentException,
+        StaleElementReferenceException,
+        TimeoutException,
+    )
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -291,6 +296,9 @@ def sign_in(driver: WebDriver, base_url: str, email: str, password: str, *, home
     "arrived" means: the terms button, or the home page's heading.
     """
     driver.get(f"{base_url}/login")
+    # Keys typed before the websocket is up reach the server out of order (NiceGUI's pending-event timers),
+    # so the server could get "nurse@demo.cli" while the field shows the whole address.
+    wait_connected(driver)
     type_into(driver, "Email", email)
     type_into(driver, "Password", password)
     click_button(driver, "Sign in")
@@ -404,3 +412,59 @@ def tab_to(driver: WebDriver, name: str, *, limit: int = 40) -> None:
         if stops[-1].casefold() == name.casefold():
             return
     raise AssertionError(f"{driver.e2e_name}: Tab never reached {name!r} in {limit} presses; focus went {stops}")
+
+
+# Rows of the staff worklist (one row per conversation, found by its subject link).
+
+def row_texts(driver: WebDriver, subject: str) -> list[str]:
+    """The visible texts of the thread-list rows whose link is `subject` (empty while the list is redrawn)."""
+    return visible_texts(driver, By.XPATH, _row_xpath(subject))
+
+
+def click_button_in_row(driver: WebDriver, subject: str, label: str, timeout: float = WAIT) -> None:
+    """Click the one visible, enabled button with this text inside the row of `subject`."""
+    wait_connected(driver)
+    xpath = _row_xpath(subject) + button_xpath(label)
+
+    def find_and_click(d):
+        buttons = d.execute_script(_QUERY_JS, By.XPATH, xpath, "enabled")
+        if len(buttons) != 1:
+            return False
+        buttons[0].click()
+        return True
+
+    wait(driver, timeout).until(find_and_click, f"{driver.e2e_name}: no single button {label!r} in the row {subject!r}")
+
+
+def click_row_at(driver: WebDriver, subject: str, css: str) -> None:
+    """A real mouse click on a part of the row of `subject` that is not its link (e.g. '.worklist-with').
+
+    A pointer click at that spot, whatever is on top there: a row that acts as a link must take it.
+    """
+    xpath = _row_xpath(subject)
+
+    def find(d):
+        rows = visible(d, By.XPATH, xpath)
+        if len(rows) != 1:
+            return False
+        parts = [p for p in rows[0].find_elements(By.CSS_SELECTOR, css) if p.is_displayed()]
+        return parts[0] if len(parts) == 1 else False
+
+    part = wait(driver).until(find, f"{driver.e2e_name}: no single {css!r} in the row {subject!r}")
+    ActionChains(driver).move_to_element(part).click().perform()
+
+
+def field_error(driver: WebDriver, label: str) -> str:
+    """The error shown under the field labelled `label` when the field is marked as wrong; '' otherwise."""
+    return driver.execute_script(
+        """
+        const label = arguments[0];
+        const input = [...document.querySelectorAll('input[aria-label], textarea[aria-label]')]
+          .find(e => e.getAttribute('aria-label') === label && e.getClientRects().length > 0);
+        const box = input && input.closest('.q-field');
+        if (!box || !box.classList.contains('q-field--error')) return '';
+        const messages = box.querySelector('.q-field__messages');
+        return messages ? messages.innerText.trim() : '';
+        """,
+        label,
+    )

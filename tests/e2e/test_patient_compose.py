@@ -252,9 +252,6 @@ def test_keyboard_only_send(shared_server, browser):
 # 4. Urgent words ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "Intermittent under full-suite load: after 'Go back and edit', the second 'Send anyway' is sometimes not "
-    "clickable in time (open bug, see the session note); the same flow passes in tests/ui/test_safety_and_contacts.py"))
 def test_urgent_words_show_the_notice_before_sending(shared_server, browser):
     subject = _unique("Since this morning")
     body = "I have chest pain when I climb the stairs."

@@ -128,7 +128,7 @@ async def test_pushes_go_to_the_patient_and_the_team_only_with_ids(clinic):
     sent = await start(clinic)
     assert set(got) == {clinic.pat.user_id, clinic.blue_nurse.user_id, clinic.blue_provider.user_id}
     event = got[clinic.blue_nurse.user_id][0]
-    assert event == ThreadChanged(sent.thread_id, "message")
+    assert event == ThreadChanged(sent.thread_id, "message", by=clinic.pat.user_id)  # ids only
     assert "Knee" not in repr(event)
 
 

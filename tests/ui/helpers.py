@@ -10,7 +10,7 @@ from tests.conftest import Clinic, seed_clinic
 
 async def see(user: User, text: str) -> None:
     """should_see with patience: sign-in hashes a password and pages load over a shared, busy CPU."""
-    await user.should_see(text, retries=100)
+    await user.should_see(text, retries=200)
 
 
 async def seeded(_user: User) -> Clinic:

@@ -1,0 +1,170 @@
+"""Clinic admin: routing rules by category, the response clock's business hours, and the email outbox."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from nicegui import ui
+
+from ..bootstrap import System
+from ..components.field_errors import clear_errors, show_field_error
+from ..components.formatting import clinic_time
+from ..components.frame import open_page
+from ..services.errors import NotAllowed, NotFound, ValidationError
+from ..services.response_clock import BusinessHours
+from ..services.triage import POOL_NAMES
+
+DAYS = {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri", 5: "Sat", 6: "Sun"}
+HOLIDAY_CALENDARS = {"US": "US federal holidays", "": "No holidays"}
+
+
+def _time(value: str, field: str) -> time:
+    try:
+        return time.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ValidationError(field, f"{field}: enter a time as HH:MM.") from None
+
+
+def register(system: System) -> None:
+    settings = system.clinic_settings
+
+    @ui.page("/admin")
+    async def admin_page() -> None:
+        ctx = await open_page(system, "/admin", title="Admin")
+        if ctx is None:
+            return
+        actor = ctx.actor
+        if actor.role != "admin":
+            ui.label("Administration is for the clinic admin.").classes("q-pa-md")
+            return
+        routing = await settings.routing()
+        hours = await settings.business_hours()
+
+        with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
+            ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
+            ui.link("Email outbox", "/admin/outbox")
+
+            with ui.card().classes("w-full").props("flat bordered"):
+                ui.label("Routing rules").classes("text-h6").props("role=heading aria-level=2")
+                ui.label("Where a new conversation waits, by category.").classes("text-grey-8")
+                pools = {"team": "Whole team", **POOL_NAMES}
+                rule_selects = {}
+                for category, role in routing.items():
+                    rule_selects[category] = ui.select(pools, label=category, value=role or "team").classes("w-64")
+
+                async def save_routing() -> None:
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        await settings.set_routing(actor, {c: (None if s.value == "team" else s.value)
+                                                           for c, s in rule_selects.items()})
+                    except (ValidationError, NotAllowed) as exc:
+                        ui.notify(str(exc), type="negative")
+                        return
+                    ui.notify("Routing rules saved", type="positive")
+
+                ui.button("Save routing rules", on_click=save_routing)
+
+            with ui.card().classes("w-full").props("flat bordered"):
+                ui.label("Response clock").classes("text-h6").props("role=heading aria-level=2")
+                tz = ui.input("Time zone", value=hours.timezone).classes("w-64")
+                with ui.row().classes("items-center gap-2"):
+                    ui.label("Workdays")
+                    day_boxes = {d: ui.checkbox(name, value=d in hours.workdays) for d, name in DAYS.items()}
+                with ui.row().classes("gap-4"):
+                    opens = ui.input("Opening time", value=hours.opens.strftime("%H:%M")).props("type=time")
+                    closes = ui.input("Closing time", value=hours.closes.strftime("%H:%M")).props("type=time")
+                calendar = ui.select(HOLIDAY_CALENDARS, label="Holiday calendar",
+                                     value=hours.holiday_country or "").classes("w-64")
+                with ui.row().classes("gap-4"):
+                    target = ui.number("Response target", value=hours.target_business_days, min=1, max=365,
+                                       precision=0, suffix="business days").classes("w-48")
+                    share = ui.number("Reminder share", value=round(hours.reminder_share * 100), min=1, max=99,
+                                      precision=0, suffix="% of the clock").classes("w-48")
+                    second = ui.number("Second escalation", value=hours.second_escalation_business_days, min=0,
+                                       max=365, precision=0, suffix="business days after due").classes("w-56")
+                fields = {"Time zone": tz, "Opening time": opens, "Closing time": closes,
+                          "Holiday calendar": calendar, "Response target": target, "Reminder share": share,
+                          "Second escalation": second}
+
+                async def save_hours() -> None:
+                    clear_errors(fields)
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        new_hours = BusinessHours(
+                            timezone=(tz.value or "").strip(),
+                            workdays=tuple(d for d, box in day_boxes.items() if box.value),
+                            opens=_time(opens.value, "Opening time"), closes=_time(closes.value, "Closing time"),
+                            holiday_country=calendar.value or None,
+                            target_business_days=int(target.value or 0),
+                            reminder_share=float(share.value or 0) / 100,
+                            second_escalation_business_days=int(second.value or 0))
+                        await settings.set_business_hours(actor, new_hours)
+                    except ValidationError as exc:
+                        show_field_error(fields, exc)
+                        return
+                    ui.notify("Response clock saved; it applies to requests received from now on", type="positive")
+
+                ui.button("Save response clock", on_click=save_hours)
+
+    @ui.page("/admin/outbox")
+    async def outbox_page() -> None:
+        ctx = await open_page(system, "/admin/outbox", title="Email outbox")
+        if ctx is None:
+            return
+        actor = ctx.actor
+        if actor.role != "admin":
+            ui.label("Administration is for the clinic admin.").classes("q-pa-md")
+            return
+        notifications = system.notifications
+        tz = system.settings.timezone
+        shown = {"status": ""}
+
+        async def retry(email_id: str) -> None:
+            if await ctx.still_signed_in() is None:
+                return
+            try:
+                await notifications.retry(actor, email_id)
+            except NotFound:
+                ui.notify("That email is no longer failed.", type="warning")
+            else:
+                ui.notify("Queued again; it will be sent shortly", type="positive")
+            await listing.refresh()
+
+        @ui.refreshable
+        async def listing() -> None:
+            counts = await notifications.counts(actor)
+            ui.label(f"Pending {counts['pending']} · Sent {counts['sent']} · Failed {counts['failed']}").classes(
+                "text-subtitle1 outbox-counts")
+            rows = await notifications.outbox(actor, status=shown["status"])
+            if not rows:
+                ui.label("No emails.").classes("text-grey-7")
+                return
+            with ui.list().props("bordered separator").classes("w-full outbox"):
+                for r in rows:
+                    with ui.item().classes("outbox-row"):
+                        with ui.item_section():
+                            ui.label(f"{r.kind.replace('_', ' ')} to {r.to_address}").classes("text-body1")
+                            ui.label(f"Queued {clinic_time(r.created_at, tz)} · attempts {r.attempts}"
+                                     + (f" · sent {clinic_time(r.sent_at, tz)}" if r.sent_at else "")).classes(
+                                "text-caption")
+                            if r.last_error:
+                                ui.label(f"Last error: {r.last_error}").classes("text-caption text-negative")
+                        with ui.item_section().props("side"):
+                            ui.label(r.status.capitalize()).classes("outbox-status")
+                            if r.status == "failed":
+                                ui.button("Retry", on_click=lambda _e, i=r.id: retry(i)).props("dense flat")
+
+        async def show(e) -> None:
+            shown["status"] = e.value
+            await listing.refresh()
+
+        with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md gap-3"):
+            ui.label("Email outbox").classes("text-h5").props("role=heading aria-level=1")
+            ui.label("Emails carry fixed text only (no health information).").classes("text-grey-8")
+            with ui.row().classes("items-center gap-4"):
+                ui.select({"": "All", "pending": "Pending", "sent": "Sent", "failed": "Failed"}, label="Show",
+                          value="", on_change=show).classes("w-40")
+                ui.button("Refresh", icon="refresh", on_click=listing.refresh).props("flat")
+            await listing()

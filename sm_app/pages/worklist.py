@@ -1,0 +1,158 @@
+"""The care team's worklist and a staff member's (or admin's) alerts."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from ..bootstrap import System
+from ..components.formatting import clinic_time
+from ..components.frame import open_page
+from ..components.live import follow
+from ..services.errors import NotFound
+from ..services.messaging import CATEGORIES, PAGE_SIZES
+from ..services.triage import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
+
+# The whole row is the link's click target (a "stretched link"), so rows look and act clickable while the
+# subject stays a real link for keyboards and screen readers; buttons sit above it.
+_ROW_CSS = """
+.worklist-row { position: relative; }
+.worklist-row:hover { background: rgba(0, 0, 0, 0.04); }
+.worklist-row a.row-link::after { content: ""; position: absolute; inset: 0; }
+.worklist-row .q-btn { position: relative; z-index: 1; }
+"""
+
+DEFAULT_VIEW = {"show": "all", "category": "", "status": "open", "sort": "due", "page": 1, "page_size": 20}
+
+
+def register(system: System) -> None:
+    tz = system.settings.timezone
+
+    @ui.page("/worklist")
+    async def worklist_page() -> None:
+        ctx = await open_page(system, "/worklist", title="Worklist")
+        if ctx is None:
+            return
+        actor = ctx.actor
+        if not actor.is_staff:
+            ui.label("The worklist is for care teams.").classes("q-pa-md")
+            return
+        ui.add_css(_ROW_CSS)
+        view = dict(DEFAULT_VIEW)
+
+        async def claim(thread_id: str) -> None:
+            if await ctx.still_signed_in() is None:
+                return
+            try:
+                await system.triage.claim(actor, thread_id)
+            except NotFound:
+                ui.notify("This conversation is no longer available.", type="negative")
+                return
+            ui.notify("You have this one now", type="positive")
+
+        def row(t: WorklistRow) -> None:
+            with ui.item().classes("thread-row worklist-row" + (" bg-blue-1" if t.unread else "")):
+                with ui.item_section():
+                    with ui.row().classes("items-center gap-2"):
+                        if t.urgent:
+                            ui.badge("Urgent", color="red").classes("urgent-marker")
+                        if t.overdue:
+                            ui.badge("Overdue", color="orange-9").classes("overdue-marker")
+                        if t.unread:
+                            ui.badge("Unread", color="blue").classes("unread-marker")
+                        link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1 row-link")
+                        if t.unread:
+                            link.classes("text-bold")
+                    ui.label(f"{t.patient_name} · {t.team_name} · {t.category}").classes("text-caption text-grey-8")
+                with ui.item_section().props("side").classes("items-start"):
+                    ui.label(STATUSES.get(t.status, t.status)).classes("text-caption worklist-status")
+                    ui.label(f"With: {where_label(t.assignee_name, t.pool_role)}").classes(
+                        "text-caption worklist-with")
+                with ui.item_section().props("side").classes("items-end"):
+                    ui.label(f"Received {clinic_time(t.received_at, tz)}").classes("text-caption")
+                    ui.label(f"Due {clinic_time(t.due_at, tz)}" if t.due_at else "No reply owed").classes(
+                        "text-caption worklist-due" + (" text-negative text-bold" if t.overdue else ""))
+                    if not t.assignee_name and t.status != "completed":
+                        ui.button("Claim", on_click=lambda _e, i=t.id: claim(i)).props("dense flat size=sm")
+
+        @ui.refreshable
+        async def threads() -> None:
+            result = await system.triage.worklist(actor, **view)
+            if not result.items:
+                filtered = any(view[k] != DEFAULT_VIEW[k] for k in ("show", "category", "status"))
+                ui.label("No conversations match these filters." if filtered
+                         else "No conversations for your care teams.").classes("text-grey-7 q-pa-md")
+            else:
+                with ui.list().props("bordered separator").classes("w-full thread-list worklist"):
+                    for t in result.items:
+                        row(t)
+            with ui.row().classes("items-center gap-4"):
+                if result.pages > 1:
+                    ui.pagination(1, result.pages, value=result.page, direction_links=True,
+                                  on_change=lambda e: change(page=e.value))
+                ui.label(f"{result.total} conversations").classes("text-caption worklist-total")
+
+        async def change(**kwargs) -> None:
+            view.update(kwargs)
+            await threads.refresh()
+
+        with ui.column().classes("w-full max-w-5xl mx-auto q-pa-md"):
+            ui.label("Worklist").classes("text-h5").props("role=heading aria-level=1")
+            with ui.row().classes("items-center gap-4"):
+                ui.select(SHOW, label="Show", value="all",
+                          on_change=lambda e: change(show=e.value, page=1)).classes("w-44")
+                ui.select({"": "All categories", **{c: c for c in CATEGORIES}}, label="Category", value="",
+                          on_change=lambda e: change(category=e.value, page=1)).classes("w-44")
+                ui.select(STATUS_FILTERS, label="Status", value="open",
+                          on_change=lambda e: change(status=e.value, page=1)).classes("w-52")
+                ui.select(WORKLIST_SORTS, label="Sort by", value="due",
+                          on_change=lambda e: change(sort=e.value, page=1)).classes("w-40")
+                ui.select({n: str(n) for n in PAGE_SIZES}, label="Per page", value=20,
+                          on_change=lambda e: change(page_size=e.value, page=1)).classes("w-28")
+            await threads()
+
+        async def on_change(_event) -> None:
+            await threads.refresh()
+
+        follow(system.bus, actor.user_id, on_change)
+
+    @ui.page("/alerts")
+    async def alerts_page() -> None:
+        ctx = await open_page(system, "/alerts", title="Alerts")
+        if ctx is None:
+            return
+        actor = ctx.actor
+
+        @ui.refreshable
+        async def listing() -> None:
+            alerts = await system.escalation.alerts(actor)
+            if not alerts:
+                ui.label("No reminders or escalations.").classes("text-grey-7 q-pa-md")
+                return
+            with ui.list().props("bordered separator").classes("w-full alerts"):
+                for a in alerts:
+                    with ui.item().classes("alert-row" + ("" if a.read else " bg-orange-1")):
+                        with ui.item_section():
+                            ui.label(a.text).classes("text-body1" + ("" if a.read else " text-bold"))
+                            ui.label(f"Due {clinic_time(a.due_at, tz)} · sent {clinic_time(a.created_at, tz)}"
+                                     ).classes("text-caption")
+                        if a.can_open:
+                            with ui.item_section().props("side"):
+                                ui.link("Open conversation", f"/thread/{a.thread_id}")
+
+        async def mark_read() -> None:
+            if await ctx.still_signed_in() is None:
+                return
+            await system.escalation.mark_all_read(actor)
+            await listing.refresh()
+
+        with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label("Alerts").classes("text-h5").props("role=heading aria-level=1")
+                ui.button("Mark all as read", on_click=mark_read).props("flat")
+            await listing()
+
+        async def on_change(event) -> None:
+            if event.kind == "alert":
+                await listing.refresh()
+
+        follow(system.bus, actor.user_id, on_change)
