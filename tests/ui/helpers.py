@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from nicegui import app
+import asyncio
+
+from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import Clinic, seed_clinic
@@ -11,6 +13,17 @@ from tests.conftest import Clinic, seed_clinic
 async def see(user: User, text: str) -> None:
     """should_see with patience: sign-in hashes a password and pages load over a shared, busy CPU."""
     await user.should_see(text, retries=200)
+
+
+async def table_rows(user: User, css_class: str) -> list[dict]:
+    """The rows of the table marked `css_class`, waiting for them: a page renders its parts one after another."""
+    for _ in range(200):
+        tables = [t for t in user.current_layout.descendants()
+                  if isinstance(t, ui.table) and css_class in t.classes]
+        if tables and tables[0].rows:
+            return tables[0].rows
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no table .{css_class} with rows appeared")
 
 
 async def seeded(_user: User) -> Clinic:

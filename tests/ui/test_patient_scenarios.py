@@ -9,7 +9,7 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, table_rows
 
 
 async def _thread(clinic, subject="Knee pain", body="My knee hurts."):
@@ -209,8 +209,7 @@ async def test_appointment_request_needs_a_visit_type(user: User) -> None:
     user.find("Video").click()
     user.find("Send").click()
     await see(user, "Message sent")
-    table = next(t for t in user.find(ui.table).elements if "template-answers" in t.classes)
-    assert {"field": "Visit type", "answer": "Video"} in table.rows
+    assert {"field": "Visit type", "answer": "Video"} in await table_rows(user, "template-answers")
 
 
 async def test_signature_off_is_not_added(user: User) -> None:

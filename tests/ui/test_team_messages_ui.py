@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 
 from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, table_rows
 
 
 def _choose(user: User, label: str, option: str) -> None:
@@ -89,12 +88,8 @@ async def test_result_available_and_a_broadcast_from_the_team_messages_page(user
     user.find("Send broadcast").click()
     await see(user, "Broadcast sent to 1 patients")
     # The delivery report: sent to 1, read by nobody yet.
-    for _ in range(100):
-        tables = [t for t in user.find(ui.table).elements if "delivery-report" in t.classes]
-        if tables and tables[0].rows:
-            break
-        await asyncio.sleep(0.05)
-    assert [(r["subject"], r["cohort"], r["recipients"], r["read"]) for r in tables[0].rows] == [
+    rows = await table_rows(user, "delivery-report")
+    assert [(r["subject"], r["cohort"], r["recipients"], r["read"]) for r in rows] == [
         ("Flu clinic on Saturday", "female patients", 1, 0)]
 
     patient = create_user()

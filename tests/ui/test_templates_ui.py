@@ -6,7 +6,7 @@ from nicegui import ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, table_rows
 
 
 async def test_prescription_renewal_template_answers_reach_staff_as_a_table(user: User, create_user) -> None:
@@ -31,6 +31,5 @@ async def test_prescription_renewal_template_answers_reach_staff_as_a_table(user
     await see(nurse, "Renewal please")
     nurse.find("Renewal please").click()
     await see(nurse, "Move to")  # the conversation page
-    tables = [t for t in nurse.find(ui.table).elements if "template-answers" in t.classes]
-    assert tables and tables[0].rows == [{"field": "Medication", "answer": "Lisinopril"},
-                                         {"field": "Dose", "answer": "10 mg daily"}]
+    assert await table_rows(nurse, "template-answers") == [{"field": "Medication", "answer": "Lisinopril"},
+                                                            {"field": "Dose", "answer": "10 mg daily"}]
