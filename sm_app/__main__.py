@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--team", required=True)
     ap.add_argument("--email", required=True)
     sub.add_parser("verify-audit", help="check the audit log's hash chain")
+    sub.add_parser("triage-text", help="read one message on stdin; exit 0 if it suggests an emergency, 1 if not")
     return p
 
 
@@ -68,8 +69,32 @@ def _print_demo_sign_ins() -> None:
         print(f"  {d.role:<11} {d.email:<28} {d.password}")
 
 
+def _triage_text() -> None:
+    """The urgent-message check on its own: no database, no key file, nothing written."""
+    from .services.urgency import assess  # noqa: PLC0415
+
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except UnicodeDecodeError:
+        _fail("the message on stdin is not UTF-8 text", code=2)
+    if not text.strip():
+        _fail("no message on stdin", code=2)
+    decision = assess(text)
+    if decision.urgent:
+        print(f"urgent: {decision.kind} ({decision.label})")
+        print(f"evidence: {decision.explanation()}")
+        if len(decision.kinds) > 1:
+            print(f"also: {', '.join(decision.kinds[1:])}")
+    else:
+        print("not urgent")
+    print(f"language: {decision.language}")
+    raise SystemExit(0 if decision.urgent else 1)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "triage-text":
+        _triage_text()
     # Everything the app writes (database, WAL, key file, NiceGUI's per-browser files holding session
     # tokens) is for this account only.
     os.umask(0o077)

@@ -16,6 +16,9 @@ from ..services.messaging import UrgentCheck
 from .notices import emergency_notice
 
 SendAnyway = Callable[[], Awaitable[None]]
+# For thoughts of suicide, self-harm or violence, the crisis line comes first and in plain words.
+CRISIS_KINDS = frozenset({"suicidal", "self_harm", "violence"})
+CRISIS_TEXT = "You do not have to wait for a reply: call or text 988 now (press 1 for the Veterans Crisis Line)."
 
 
 class UrgentCheckDialog:
@@ -31,6 +34,7 @@ class UrgentCheckDialog:
             ui.label("Is this an emergency?").classes("text-h6")
             emergency_notice()
             self._evidence = ui.label("").classes("urgent-evidence")
+            self._crisis = ui.label(CRISIS_TEXT).classes("text-bold urgent-crisis")
             ui.label("If it is not an emergency you can still send it; your care team will see it marked urgent.")
             with ui.row():
                 self._send_button = ui.button("Send anyway", on_click=self._go, color="negative")
@@ -47,7 +51,9 @@ class UrgentCheckDialog:
         """Show the emergency notice again, say which words triggered it, and let the person choose."""
         if self._sending:
             return  # "Send anyway" is already under way; the question stays as it was
-        self._evidence.set_text(f"Your message mentions {check.decision.explanation()}.")
+        decision = check.decision
+        self._evidence.set_text(f"Your message mentions {decision.explanation()} ({decision.label}).")
+        self._crisis.set_visibility(decision.kind in CRISIS_KINDS)
         self._send_anyway = send_anyway
         self._set_enabled(True)
         self._dialog.open()

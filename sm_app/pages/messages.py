@@ -402,7 +402,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         ui.label(f"{other} · {thread.category}").classes("text-grey-8")
         if thread.urgent and actor.is_staff:
             with ui.card().classes("w-full bg-red-1").props("flat role=alert"):
-                ui.label(f"Urgent — the patient's words suggested an emergency: {thread.urgent_evidence}").classes(
+                ui.label(f"Urgent, flagged from the patient's words — {thread.urgent_evidence}").classes(
                     "text-red-10 text-bold urgent-flag")
         await _thread_actions(ctx, thread, move)
         last_own = max((i for i, m in enumerate(thread.messages) if m.from_side == own_side), default=None)

@@ -273,7 +273,7 @@ def test_urgent_words_show_the_notice_before_sending(shared_server, browser):
     question = wait(patient).until(asks_first, "no 'Is this an emergency?' dialog after Send")
     assert question.startswith("Is this an emergency?"), question
     assert "call 911" in question, question
-    assert 'Your message mentions "chest pain".' in question, question
+    assert 'Your message mentions "chest pain" (possible heart attack).' in question, question
 
     # "Go back and edit": nothing is sent and nothing typed is lost.
     click_button(patient, "Go back and edit")

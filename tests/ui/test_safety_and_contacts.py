@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import asyncio
 
-from nicegui import app
+from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
 
+def _worklist_subjects(user: User) -> list[str]:
+    rows = [e for e in user.current_layout.descendants() if "worklist-row" in e.classes]
+    return [link.text for row in rows for link in row.descendants() if isinstance(link, ui.link)]
+
+
 async def test_urgent_draft_shows_the_notice_before_sending_and_arrives_flagged(user: User, create_user) -> None:
-    await seeded(user)
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    # A routine conversation that came in first, so it is due sooner: the urgent one must still be on top.
+    team = (await system.messaging.teams_for_compose(clinic.pat))[0]
+    await system.messaging.start_thread(clinic.pat, team_id=team.id, category="General", subject="Flu shot question",
+                                        body="When is the flu clinic this year?")
     nurse = create_user()
     await sign_in(nurse, "nina@example.org", STAFF_PW)
-    await see(nurse, "No conversations for your care teams.")
+    await see(nurse, "Flu shot question")
 
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     user.find("New message").click()
@@ -26,7 +36,8 @@ async def test_urgent_draft_shows_the_notice_before_sending_and_arrives_flagged(
     user.find("Message").type("Please renew my inhaler. Also I have chest pain since this morning.")
     user.find("Send").click()
     await see(user, "Is this an emergency?")
-    await see(user, 'Your message mentions "chest pain".')
+    await see(user, 'Your message mentions "chest pain" (possible heart attack).')
+    await see(user, "call 911")  # the emergency notice, shown again
     await user.should_not_see("Message sent")
     user.find("Go back and edit").click()
     await user.should_not_see("Is this an emergency?")
@@ -36,10 +47,16 @@ async def test_urgent_draft_shows_the_notice_before_sending_and_arrives_flagged(
     user.find("Send anyway").click()
     await see(user, "Message sent")
 
+    await nurse.open("/worklist")
     await see(nurse, "Inhaler renewal")
+    for _ in range(100):
+        if len(_worklist_subjects(nurse)) == 2:
+            break
+        await asyncio.sleep(0.05)
+    assert _worklist_subjects(nurse) == ["Inhaler renewal", "Flu shot question"]  # urgent first
     await see(nurse, "Urgent")
     nurse.find("Inhaler renewal").click()
-    await see(nurse, 'Urgent — the patient\'s words suggested an emergency: cardiac: "chest pain"')
+    await see(nurse, 'Urgent, flagged from the patient\'s words — possible heart attack: "chest pain"')
 
 
 async def test_contact_list_decides_what_to_offers(user: User) -> None:

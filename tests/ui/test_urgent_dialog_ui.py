@@ -31,7 +31,7 @@ async def test_compose_double_click_sends_once_and_one_dialog(user: User) -> Non
     for _ in range(3):  # ask, go back, ask again ... : always the same single dialog
         user.find("Send").click()
         await see(user, "Is this an emergency?")
-        await see(user, 'Your message mentions "chest pain".')
+        await see(user, 'Your message mentions "chest pain" (possible heart attack).')
         assert len(user.find("Send anyway").elements) == 1
         user.find("Go back and edit").click()
         await user.should_not_see("Is this an emergency?")
@@ -62,7 +62,7 @@ async def test_reply_urgent_dialog_reused_and_double_click_sends_once(user: User
     for _ in range(2):
         user.find("Send").click()
         await see(user, "Is this an emergency?")
-        await see(user, 'Your message mentions "chest pain".')
+        await see(user, 'Your message mentions "chest pain" (possible heart attack).')
         user.find("Go back and edit").click()
         await user.should_not_see("Is this an emergency?")
         assert user.find("Message").elements.pop().value == URGENT

@@ -1,4 +1,7 @@
-"""The urgent-words hook: explainable, deterministic, not fooled by the most common near-misses."""
+"""The urgent-message detector, sentence by sentence: what it must catch, what it must let through, and why.
+
+The scored development set is in test_urgency_devset.py; these are the rules it generalises from, one behaviour each.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +10,167 @@ import pytest
 from sm_app.services.urgency import assess
 
 
-@pytest.mark.parametrize(
-    ("text", "kind", "evidence"),
-    [
-        ("I have crushing chest pain right now", "cardiac", "chest pain"),
-        ("renew my inhaler, also I've been coughing up blood", "bleeding", "coughing up blood"),
-        ("i cant breathe", "breathing", "cant breathe"),
-        ("I want to kill myself", "suicidal", "kill myself"),
-        ("took too many pills last night", "overdose", "took too many pills"),
-        ("Mi madre tiene dolor de pecho", "cardiac", "dolor de pecho"),
-        ("No puedo respirar bien", "breathing", "no puedo respirar"),
-        ("his face droops and slurred speech", "stroke", "slurred speech"),
-    ],
-)
-def test_urgent_messages_are_caught_with_their_words(text, kind, evidence):
+def urgent(text: str, kind: str | None = None) -> None:
     decision = assess(text)
-    assert decision.urgent and decision.kind in (kind, decision.kind)
-    assert any(evidence in e for e in decision.evidence)
-    assert evidence in decision.explanation()
+    assert decision.urgent, f"missed: {text!r}"
+    if kind:
+        assert kind in decision.kinds, (text, decision)
+    assert decision.evidence and all(e for e in decision.evidence)
 
 
-@pytest.mark.parametrize(
-    "text",
-    ["no chest pain since the new dose", "my chest x-ray results", "what is my stroke risk score?",
-     "please renew my lisinopril 10 mg", "I never had chest pain", "blood test results please"],
-)
-def test_routine_messages_and_negations_are_not_flagged(text):
-    assert not assess(text).urgent
+def routine(text: str) -> None:
+    decision = assess(text)
+    assert not decision.urgent, f"false alarm: {text!r} -> {decision.kind}: {decision.explanation()}"
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("I have crushing chest pain right now", "cardiac"),
+    ("feels like an elephant is sitting on my chest", "cardiac"),
+    ("his face is drooping on one side and his speech is slurred", "stroke"),
+    ("i cant breathe", "breathing"),
+    ("I want to kill myself", "suicidal"),
+    ("took too many pills last night and I feel weird", "overdose"),
+    ("my 2 year old drank some bleach from under the sink", "overdose"),
+    ("I've been coughing up blood since Tuesday", "bleeding"),
+    ("my throat is closing up after the shrimp", "allergic"),
+    ("I've been cutting myself again", "self_harm"),
+    ("my husband hits me and I am not safe at home", "violence"),
+    ("worst pain of my life in my belly", "severe_pain"),
+    ("I'm 32 weeks pregnant and bleeding", "pregnancy"),
+    ("my 3 week old has a fever of 100.8", "child"),
+    ("my sugar is 520 and I keep throwing up", "diabetic"),
+    ("fever of 101 and I had chemo last week", "sepsis"),
+    ("my dad fell and hit his head, he takes warfarin", "head_injury"),
+    ("my son is having a seizure", "other"),
+])
+def test_each_kind_is_caught_and_named(text, kind):
+    urgent(text, kind)
+
+
+@pytest.mark.parametrize("text", [
+    "renew my inhaler, also I've been coughing up blood",
+    "Can I get a refill of metformin 500 mg? btw my chest has felt tight and heavy all morning.",
+    "please change my appointment to Friday. also my left arm went numb and my words came out wrong an hour ago",
+])
+def test_a_red_flag_buried_in_a_routine_request_is_caught(text):
+    urgent(text)
+
+
+@pytest.mark.parametrize("text", [
+    "im havin chest pian and cant breth",
+    "my husbend is haveing a strok i think, his face is droopy",
+    "sucidal thoughts all day today",
+    "chest pressure rn idk what to do",
+])
+def test_misspelled_lower_case_and_text_speak(text):
+    urgent(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("My mother says she has chest pain and is sweating", "cardiac"),
+    ("my wife cant lift her right arm and shes talking funny", "stroke"),
+    ("my son is 15 and says he wants to die", "suicidal"),
+    ("our baby is limp and won't wake up", "child"),
+])
+def test_third_person_reports_are_urgent(text, kind):
+    urgent(text, kind)
+
+
+@pytest.mark.parametrize("text", [
+    "no chest pain since the new dose",
+    "I haven't had any shortness of breath this week",
+    "No fever, chest pain or shortness of breath, just a runny nose",
+    "denies suicidal thoughts, sleeping better",
+    "no tengo dolor de pecho ni falta de aire",
+])
+def test_negated_symptoms_are_not_urgent(text):
+    routine(text)
+
+
+def test_a_negation_reaches_only_its_own_clause():
+    urgent("no fever but I can't breathe")
+    urgent("I can't remember his name, and one eyelid is drooping and his arm is weak")
+
+
+@pytest.mark.parametrize("text", [
+    "the chest pain I had in 2019 is why I see cardiology",
+    "after my stroke three years ago I need a new walker prescription",
+    "I had a seizure once in 2018, never again. Do I list it on the form?",
+    "el sangrado de hace dos meses ya paro",
+    "I had chest pain last night but it went away after an hour and I feel fine now",
+])
+def test_past_and_resolved_events_are_not_urgent(text):
+    routine(text)
+
+
+def test_a_past_event_that_is_back_is_urgent():
+    urgent("I had chest pain in 2019 and it came back this morning, worse")
+    urgent("Last year I tried to kill myself and got help, but the thoughts are back this week")
+
+
+@pytest.mark.parametrize("text", [
+    "can you send me the results of my chest x-ray",
+    "what is my stroke risk score?",
+    "blood test results please",
+    "Is there a suicide prevention class for parents?",
+    "need a refill of my nitroglycerin 0.4 mg and my epipen",
+    "please renew my lisinopril 10 mg",
+])
+def test_test_document_and_medication_names_are_not_urgent(text):
+    routine(text)
+
+
+@pytest.mark.parametrize("text", [
+    "this cough is killing me, can I get a refill of the syrup",
+    "dying to know my results!",
+    "I almost had a heart attack when I saw the bill",
+    "what a stroke of luck to get an appointment so soon",
+    "me muero de ganas de saber mis resultados",
+    "scared to death of needles, can I bring someone",
+])
+def test_idioms_are_not_urgent(text):
+    routine(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what are the warning signs of a stroke?",
+    "what should I do if my son ever has an allergic reaction",
+    "my brother needs information about suicide for his school project",
+    "if my sugar goes over 300 what do I do",
+])
+def test_hypotheticals_and_questions_for_information_are_not_urgent(text):
+    routine(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Mi madre tiene dolor de pecho y esta sudando", "cardiac"),
+    ("No puedo respirar bien desde hace una hora", "breathing"),
+    ("ya no quiero vivir, estarian mejor sin mi", "suicidal"),
+    ("mi bebe de 2 meses tiene calentura de 38.5", "child"),
+    ("estoy embarazada de 30 semanas y tengo sangrado", "pregnancy"),
+    ("mi esposo me pega y tengo miedo de volver a casa", "violence"),
+])
+def test_spanish_is_understood(text, kind):
+    decision = assess(text)
+    assert decision.urgent and kind in decision.kinds, decision
+    assert decision.language == "es"
+
+
+def test_the_evidence_quotes_the_patients_own_words():
+    decision = assess("Hi, can't breathe well and my CHEST feels crushed.")
+    assert decision.kind == "cardiac" and "breathing" in decision.kinds
+    assert "CHEST feels crushed" in decision.evidence
+    assert "can't breathe" in decision.evidence
+    assert decision.explanation() == ", ".join(f'"{e}"' for e in decision.evidence)
+    assert decision.language == "en"
 
 
 def test_the_same_text_gives_the_same_decision():
-    assert assess("chest pain and can't breathe") == assess("chest pain and can't breathe")
+    text = "chest pain and can't breathe"
+    assert assess(text) == assess(text) == assess(text)
+
+
+def test_empty_and_odd_input_is_not_urgent():
+    assert not assess("").urgent
+    assert not assess("   \n\n ").urgent
+    assert not assess("?!?!... 12/15 ,,,").urgent

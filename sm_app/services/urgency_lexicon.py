@@ -1,0 +1,859 @@
+"""The clinical lexicon behind the urgent-message safety net (English and Spanish).
+
+Everything here is data the clinic's safety reviewers can read and change without reading the engine
+(`urgency.py`). Patterns are regular expressions over *normalised* text: lower case, accents removed, contractions
+and text-speak expanded ("cant" -> "can not", "rn" -> "right now"), one space between tokens, and every sentence end
+(. ! ? ; new line) written as a lone "." token. `_` in a pattern stands for "up to a few words in the same sentence"
+(see `gap`).
+
+A red flag is a `Rule`: a kind, a pattern, and optionally what else the message must say for the pattern to count
+(a pregnancy for "bleeding" to be a pregnancy warning sign, a high-risk condition for a fever). Whether a match is
+about the here and now is the engine's job, using the context triggers at the end of this file (negation, past and
+resolved events, hypotheticals and questions for information, test and document names, idioms).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def gap(n: int) -> str:
+    """Up to `n` words, not crossing a sentence end."""
+    return rf"(?:[^\s.]+ ){{0,{n}}}"
+
+
+def alt(*words: str) -> str:
+    return "(?:" + "|".join(words) + ")"
+
+
+def near(a: str, b: str, n: int = 4) -> str:
+    """`a` and `b` within `n` words of each other, in either order, in one sentence."""
+    return rf"(?:{a}) {gap(n)}(?:{b})|(?:{b}) {gap(n)}(?:{a})"
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    pattern: str
+    needs: str | None = None  # a pattern the whole message must also contain (not negated, not past)
+    check: str | None = None  # name of a numeric check in urgency._CHECKS, applied to the match's first group
+
+
+@dataclass(frozen=True)
+class CueSet:
+    """Weaker signs that together make a red flag: `at_least` different cues, one of them an anchor.
+
+    "her jaw hurts" alone is a dental question; with "clammy" and "indigestion all day" it is a heart attack until
+    proven otherwise. Each cue is a pattern; `checks` names a numeric check for a cue's first group.
+    """
+    kind: str
+    cues: dict[str, str]
+    anchors: tuple[str, ...]
+    at_least: int = 2
+    checks: tuple[tuple[str, str], ...] = ()
+
+
+# Plain-language labels, in the order a tie between kinds is broken (the most time-critical first).
+KINDS: dict[str, str] = {
+    "suicidal": "suicidal thoughts",
+    "overdose": "overdose or poisoning",
+    "cardiac": "possible heart attack",
+    "stroke": "possible stroke",
+    "breathing": "trouble breathing",
+    "allergic": "severe allergic reaction",
+    "bleeding": "severe bleeding",
+    "child": "a very sick infant or child",
+    "pregnancy": "pregnancy warning signs",
+    "self_harm": "self-harm",
+    "violence": "violence or abuse",
+    "sepsis": "fever with a high risk of sepsis",
+    "diabetic": "diabetic emergency",
+    "head_injury": "head injury",
+    "severe_pain": "severe pain",
+    "other": "other emergency signs",
+}
+
+P = alt("my", "his", "her", "their", "our", "your", "the", "a", "mi", "su", "sus", "el", "la", "los", "las", "le")
+SELF = alt("myself", "himself", "herself", "themselves", "themself", "yourself")
+NOT_ = alt("can not", "could not", "can t", "unable to", "will not", "does not", "do not", "did not",
+           "no (?:puedo|puede|podia|pudo)")
+
+CHEST = alt("chest", "chests", "pecho", "sternum", "breastbone", "torax")
+CHEST_PAIN = alt("pain", "pains", "painful", "hurts?", "hurting", "aches?", "aching", "pressure", "tight",
+                 "tightness", "tightening", "squeez\\w*", "crush\\w*", "heavy", "heaviness", "weight", "elephant",
+                 "stabbing", "dolor\\w*", "duele", "doliendo", "dolia", "opresion", "presion", "apretad\\w*",
+                 "aprieta", "apretando", "punzadas?", "peso", "sqeezing", "presure")
+BREATHE = alt("breathe", "breath", "breathing", "breth", "respirar", "respira", "respiro", "respirando")
+CHILD = alt("baby", "babies", "babys", "infant", "infants", "newborn", "toddler", "toddlers", "sons?", "daughters?",
+            "child", "childs", "children", "kid", "kids", "boy", "boys", "girl", "girls", "grandsons?",
+            "granddaughters?", "nephews?", "nieces?", "little one", "bebe", "bebes", "bebita", "bebito", "nino", "nina",
+            "ninos", "ninas", "hijo", "hija", "hijos", "hijas", "hijito", "hijita", "nieto", "nieta", "recien nacido",
+            "nena", "nene", "chiquito", "chiquita", "pequeno", "pequena", "sobrino", "sobrina",
+            r"\d+ (?:day|days|week|weeks|wk|wks|month|months|mo|mos|year|years|yr|yrs) old",
+            r"\d+ (?:dias|semanas|mes|meses|anos) de (?:nacido|nacida|edad)")
+INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks) old", r"[1-2] (?:month|mo) old",
+             r"(?:one|two|three|four|five|six) weeks? old", r"\d+ (?:dias|semanas) de (?:nacido|nacida)",
+             r"(?:un|1|2|dos) mes(?:es)? de (?:nacido|nacida)", r"(?:bebe|baby) (?:de )?\d+ (?:dias|semanas|days|weeks)",
+             r"(?:bebe|baby|nino|nina|hijo|hija|nieto|nieta) (?:de )?[12] (?:mes|meses|months?)")
+FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fiebre", "calentura", "temperatura",
+            r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?")
+PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
+               r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant) \d+ (?:weeks|semanas)(?! old)",
+               r"\d+ (?:weeks|semanas) (?:along|pregnant|de embarazo|embarazada|and|y)",
+               "trimester", "embarazada", "embarazo", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
+
+RULES: tuple[Rule, ...] = (
+    # --- cardiac ---------------------------------------------------------------------------------------------------
+    Rule("cardiac", near(CHEST, CHEST_PAIN, 4)),
+    Rule("cardiac", alt("heart attack", "heart attak", "hart attack", "infarto", "ataque (?:al|del) corazon",
+                        "ataque cardiaco", "cardiac arrest", "paro cardiaco", "heart is stopping")),
+    Rule("cardiac", r"(?:pain|ache|pressure|dolor) {gap(3)}(?:radiat\w*|spread\w*|shoot\w*|going|goes|moving|baja|"
+                    r"corre|se va|se extiende) {gap(2)}(?:arm|arms|jaw|brazo|mandibula|shoulder blade)"),
+    Rule("cardiac", near(alt("heart", "corazon", "pulse", "pulso", "heart rate", "heartbeat"),
+                         alt("racing", "pounding", "beating (?:so |really |very )?fast", "out of control",
+                             "acelerado", r"1[5-9]\d", r"2\d\d", "skipping", "fluttering", "late muy rapido",
+                             "muy rapido"), 4),
+         needs=alt("dizzy", "faint\\w*", "pass(?:ed|ing)? out", "lightheaded", "light headed", "chest", "mareo",
+                   "mareado", "mareada", "desmay\\w*", "pecho", "short of breath", "can not breathe", "sweat\\w*",
+                   "black(?:ing)? out")),
+    # --- stroke ----------------------------------------------------------------------------------------------------
+    Rule("stroke", alt("stroke", "strokes", "stroking", "stoke", "mini stroke", "derrame(?: cerebral)?", "embolia",
+                       "ictus", "accidente cerebro ?vascular", "tia")),
+    Rule("stroke", near(alt("face", "mouth", "smile", "lip", "lips", "eyelid", "cara", "boca", "labio", "rostro",
+                            "sonrisa"),
+                        alt("droop\\w*", "drop\\w*", "sag\\w*", "uneven", "crooked", "lopsided", "melting", "sliding",
+                            "torcid\\w*", "caid\\w*", "chuec\\w*", "ladead\\w*", "colgad\\w*", "dormid\\w*",
+                            "paralizad\\w*", "se le cae", "se me cae", "se cayo", "falling", "fell", "slanted",
+                            "hanging", "pulled"), 3)),
+    Rule("stroke", alt("slur\\w*", "garbled", "gibberish", "arrastra\\w* (?:las )?palabras", "habla enredad\\w*",
+                       "habla rar\\w*", "habla chistoso", "lengua trabada", "no se le entiende", "no le entiendo",
+                       "no (?:le|me) salen (?:las )?palabras", "mumbl\\w* (?:words|nonsense)", "word salad")),
+    Rule("stroke", r"(?:words|speech|talking|talk|speaking) {gap(3)}"
+                   r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense|odd|off)"),
+    Rule("stroke", r"{NOT_} {gap(1)}(?:talk|speak|hablar|get (?:my|his|her|the) words out|find (?:my|his|her|the) "
+                   r"words|form words|say words|encontrar (?:las )?palabras)"),
+    Rule("stroke", near(alt("one side", "left side", "right side", "half (?:of )?(?:my|his|her|the) (?:body|face)",
+                            "un lado", "lado izquierdo", "lado derecho", "la mitad", "one arm", "one leg", "un brazo",
+                            "una pierna"),
+                        alt("weak\\w*", "numb\\w*", "limp", "paralyz\\w*", "dead", "heavy", "can not (?:move|lift|feel)",
+                            "debil\\w*", "entumid\\w*", "adormecid\\w*", "dormid\\w*", "no (?:puedo|puede) mover",
+                            "paralizad\\w*", "no (?:lo|la) (?:puedo|puede) mover", "tingl\\w*"), 5)),
+    Rule("stroke", r"(?:suddenly|sudden|de repente|just) {gap(3)}(?:arm|leg|hand|brazo|pierna|mano) {gap(2)}"
+                   r"(?:numb\w*|weak\w*|limp|dead|heavy|useless|dormid\w*|debil)"),
+    Rule("stroke", r"{NOT_} (?:lift|raise|move|levantar|mover) {P} (?:arm|leg|brazo|pierna|left arm|right arm)"),
+    Rule("stroke", alt(r"worst headache (?:of|in) (?:my|his|her|their) (?:life|lives)", "thunderclap",
+                       r"(?:el )?peor dolor de cabeza de (?:mi|su) vida",
+                       r"sudden (?:severe |terrible |bad )?headache",
+                       r"(?:sudden|suddenly) (?:\w+ )?(?:double vision|blind\w*|can not see|lost (?:my |his |her )?vision)",
+                       "dolor de cabeza (?:muy )?(?:fuerte|horrible) de repente")),
+    Rule("stroke", r"(?:arm|brazo|face|cara) {gap(6)}(?:speech|talking|habla|hablar|words|palabras)",
+         needs=alt("droop\\w*", "weak\\w*", "numb\\w*", "slur\\w*", "caid\\w*", "torcid\\w*", "debil\\w*",
+                   "dormid\\w*", "limp")),
+    # --- breathing -------------------------------------------------------------------------------------------------
+    Rule("breathing", r"(?:can not|could not|unable to|cannot|can t|hard to|hard time|trouble|difficult\w*|"
+                      r"struggl\w*|fighting|labou?red|having to work to|barely|no (?:puedo|puede|podia|pudo)|"
+                      r"dificultad (?:para|al)|le cuesta|me cuesta|trabajo para|problemas? para|not able to) {gap(2)}"
+                      r"(?:breathe|breath|breathing|breth|breathin|catch (?:my|his|her|a) breath|"
+                      r"get (?:enough |any )?air|respirar|agarrar aire|tomar aire|get a breath)"),
+    Rule("breathing", alt(r"short(?:ness)? (?:of|on) breath", "sob", "breathless\\w*", "winded (?:just|sitting|at rest)",
+                          "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
+                          "stopped breathing", "not breathing", "no respira", "dejo de respirar",
+                          r"falta (?:de )?(?:el )?aire", r"(?:me|le|nos) falta (?:el )?aire",
+                          r"(?:me|se|le) (?:ahoga|ahogo|ahogando|esta ahogando|estoy ahogando)", "ahogandose",
+                          "ahogandome", r"no (?:me|le) (?:entra|llega|pasa) (?:el )?aire", "sin aire",
+                          "asfixi\\w*", "respira (?:muy )?(?:rapido|mal|feo|raro|con dificultad|agitad\\w*)",
+                          "respiracion (?:muy )?(?:rapida|agitada|dificil)", "silb\\w* (?:al respirar|en el pecho)",
+                          "gasping for air", "heaving for air", "wheez\\w* (?:badly|bad|so bad|a lot|really bad)")),
+    Rule("breathing", near(alt("lips", "lip", "face", "fingers", "fingernails", "skin", "labios", "labio", "cara",
+                               "unas", "dedos"),
+                           alt("blue", "bluish", "purple", "gray", "grey", "azul\\w*", "morad\\w*", "gris\\w*"), 3)),
+    Rule("breathing", near(alt("inhaler", "nebulizer", "albuterol", "inhalador", "nebulizador", "puffer", "rescue"),
+                           alt("not helping", "not working", "does not help", "did not help", "is not helping",
+                               "no (?:le |me )?(?:ayuda|sirve|funciona|hace nada)", "not doing anything",
+                               "every (?:hour|15 minutes|20 minutes|30 minutes)"), 5)),
+    Rule("breathing", alt(r"(?:ribs|chest|belly|skin) (?:is |are )?(?:sucking|pulling|caving) in",
+                          "retractions", "se le hunden las costillas", "se le marcan las costillas",
+                          r"breathing (?:is )?(?:so |really |very )?(?:fast|rapid|hard|heavy|shallow|labou?red|noisy)",
+                          "breathing weird", "breathing funny", "breathing strange")),
+    # --- suicidal --------------------------------------------------------------------------------------------------
+    Rule("suicidal", alt("suicid\\w*", "sucid\\w*", "suiside", "suicde", r"kill(?:ing)? {SELF}",
+                         r"(?:end|ending|take|taking) (?:my|his|her|their) (?:own )?li(?:fe|ves)",
+                         "end it all", "ending it all", "end it", "end things", "ending things", "finish it all",
+                         "matarme", "matarse", "quitarme la vida", "quitarse la vida", "me voy a matar",
+                         "se va a matar", r"acabar con (?:todo|mi vida|su vida)", "terminar con (?:todo|mi vida)",
+                         r"(?:wants?|wanted|wanting|wanna) to die", r"want to be dead", "wish i (?:was|were) dead",
+                         "wish i (?:could|would) die", "rather be dead",
+                         r"(?:not|do not|never) (?:want|wanna|wanting) to (?:live|be alive|be here|exist|wake up|go on)",
+                         "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
+                         r"better off (?:dead|without me|if i (?:was|were) (?:gone|dead))",
+                         r"(?:be|are) better off without (?:me|him|her)",
+                         "no point (?:in )?(?:living|going on|being alive|anymore|to any of it)",
+                         "can not go on", "can not do this anymore", "can not keep going",
+                         r"(?:hang|shoot|drown) {SELF}", "jump (?:off|from) (?:a|the) (?:bridge|roof|building)",
+                         r"(?:gun|pistol) to (?:my|his|her) head", r"goodbye (?:letters?|notes?)",
+                         r"(?:giving|gave|give) (?:away )?(?:my|all my|his|her) (?:stuff|things|belongings|pets?) away",
+                         "giving away (?:my|all my|his|her) (?:stuff|things|belongings)",
+                         r"(?:go to )?sleep and (?:not|never) wake up", "not wake up (?:again|ever)",
+                         r"no (?:quiero|quiere) (?:vivir|seguir(?: viviendo)?|estar aqui|despertar|existir)",
+                         r"(?:me )?(?:quiero|quiere) morir\w*", "ganas de morir\\w*", "deseo morir\\w*",
+                         r"mejor (?:estaria|estarian|estaria\w*) (?:muert[oa]|sin mi)", "estarian mejor sin mi",
+                         "no vale la pena vivir", "no tiene sentido vivir", "ya no (?:puedo|aguanto) mas",
+                         r"dormir(?:me)? y no despertar", "pensamientos de (?:muerte|morir|matarme|quitarme)",
+                         "cartas? de despedida", "despedir\\w* de (?:todos|mi familia)", "regal\\w* (?:mis|sus) cosas",
+                         "desaparecer para siempre", "no despertar nunca", "tirarme (?:del|de un|de la|al)",
+                         "aventarme", "colgarme", "ahorcarme", "pegarme un tiro", "dispararme")),
+    # --- overdose / poisoning --------------------------------------------------------------------------------------
+    Rule("overdose", alt("overdos\\w*", "over dos\\w*", "overdoes", "od d", "o d d", "sobredosis", "sobre dosis",
+                         "envenen\\w*", "poison\\w*", "veneno", "intoxica\\w*",
+                         r"(?:took|take|taken|taking|swallowed|ate|tomo|tome|tomado|trago|trague|se tomo|se trago|"
+                         r"me tome|me trague|se comio|se comio) {gap(3)}"
+                         r"(?:too many|too much|way too many|a (?:whole|full|entire) (?:bottle|pack|box|sheet)|"
+                         r"(?:the )?(?:whole|entire) (?:bottle|pack|box)|all (?:of )?(?:my|his|her|the|their) "
+                         r"(?:pills|meds|medicine|medication|tablets|pastillas)|a handful|handfuls|"
+                         r"(?:\d{2,}|twenty|thirty|forty|fifty) (?:pills|tablets|caps|capsules)|"
+                         r"(?:todas|todo) (?:las|el|sus|mis) (?:pastillas|pildoras|frasco|medicin\w*)|"
+                         r"(?:muchas|demasiadas) (?:pastillas|pildoras)|un frasco(?: entero)?|el frasco)",
+                         r"(?:drank|drunk|drink|swallowed|ate|eaten|got into|ingested|sipped|licked|bebio|tomo|trago|"
+                         r"se tomo|se trago|se bebio|se comio|comio|chupo|mordio|bit) {gap(3)}"
+                         r"(?:bleach|antifreeze|anti freeze|cleaner|detergent|pods?|tide pods?|rat poison|"
+                         r"drain cleaner|lighter fluid|pesticide|weed killer|windshield (?:washer )?fluid|"
+                         r"lamp oil|gasoline|paint thinner|nail polish remover|iron pills|vitamins|edibles?|"
+                         r"(?:my|his|her|grandma s|grandpa s|the) (?:pills|meds|medicine|pastillas)|pills|pastillas|"
+                         r"pildoras|fentanyl|patch|cloro|veneno|detergente|limpiador|raticida|anticongelante|"
+                         r"gasolina|insecticida|cápsulas?|capsulas|medicina de (?:su|mi) (?:abuel\w+|mama|papa))",
+                         r"mixed {gap(3)}(?:pills|meds|xanax|oxy\w*|opioids|percocet|sleeping pills|benzos?|"
+                         r"pastillas) (?:and|with) {gap(2)}(?:alcohol|booze|drinking|vodka|whiskey|beer|wine)",
+                         r"(?:pills|meds|pastillas|xanax|oxy\w*|sleeping pills) (?:and|with|con) {gap(2)}"
+                         r"(?:alcohol|booze|vodka|whiskey|tequila|wine|beer)\b.*? (?:on purpose|to sleep forever|to not wake)",
+                         r"accidentally (?:took|gave|take|give) {gap(2)}(?:double|twice|two|extra|another|his|her|my "
+                         r"(?:wife|husband)s?)\w* {gap(2)}(?:dose|doses|pills|insulin|shot|warfarin|units)",
+                         r"(?:gave|given|injected|took|inyecto|puso) {gap(2)}(?:double|twice|two|extra|wrong|"
+                         r"doble|otra) {gap(2)}(?:dose|doses|insulin|units|dosis|insulina)",
+                         "poison control", "control de envenenamiento")
+         # the pills themselves belong to the red flag, not to a document name ("took too many pills")
+         + r"(?: (?:of )?(?:my |his |her |the |their |las |sus |mis )?(?:pills|meds|tablets|pastillas|pildoras|medicine|"
+           r"medication|capsules))?"),
+    # --- bleeding --------------------------------------------------------------------------------------------------
+    Rule("bleeding", alt(r"(?:cough\w*|vomit\w*|throw\w* up|threw up|puk\w*|spit\w*|spat|hack\w*|barf\w*|"
+                         r"tos\w*|vomit\w*|escup\w*|devolv\w*|arroj\w*) {gap(2)}(?:up )?(?:blood|bloody|bright red|"
+                         r"sangre|con sangre|coffee grounds?|clots)",
+                         r"(?:blood|sangre) (?:in|when|with|en|al|con) {gap(2)}"
+                         r"(?:vomit\w*|cough\w*|spit\w*|phlegm|mucus|sputum|tos\w*|vomit\w*|flema)",
+                         r"(?:black|tarry|tar like|maroon|negr\w*) {gap(2)}(?:stools?|poops?|poo|bowel movements?|"
+                         r"heces|popo|excremento|evacuaciones)",
+                         r"(?:stools?|poops?|heces|popo) {gap(2)}(?:black|tarry|like tar|negr\w*|full of blood|"
+                         r"pure blood|con mucha sangre)",
+                         r"bleed\w* {gap(2)}(?:heav\w*|a lot|badly|profusely|nonstop|non stop|through|everywhere|"
+                         r"like crazy|so much|for (?:over )?(?:an|\d+|two|three) hours?|will not stop|does not stop|"
+                         r"can not stop|keeps going|is not stopping|not stopping|hard)",
+                         r"(?:heavy|massive|severe|uncontrolled|uncontrollable) bleed\w*",
+                         r"(?:can not|could not|will not|does not|is not) (?:get (?:it|the bleeding) to )?stop "
+                         r"(?:the )?bleed\w*",
+                         r"(?:will not|does not|did not|won t|has not|can not) stop bleed\w*",
+                         r"(?:soak\w*|bled) (?:through )?{gap(2)}(?:pads?|tampons?|towels?|bandages?|gauze|toallas?|"
+                         r"sheets|clothes|shirt)",
+                         "blood everywhere", "pool of blood", r"gush\w* blood", r"(?:spurt|pump)\w* blood",
+                         r"(?:lost|losing) (?:a lot of|so much) blood", "hemorrhag\\w*", "hemorragia",
+                         r"(?:mucha|tanta) sangre", r"sangr\w* {gap(2)}(?:mucho|abundante|fuerte|sin parar|"
+                         r"demasiado|a chorros|no para|que no para|horas)",
+                         r"no (?:para|deja|paraba|dejaba|ha parado|ha dejado) de sangrar",
+                         r"(?:sangrado|hemorragia) {gap(1)}(?:abundante|fuerte|muy fuerte|que no para|masivo|grave)",
+                         r"(?:nose ?bleed|nosebleed|nose bleed)s? {gap(3)}(?:for|hour|hours|will not|won t|not stop|"
+                         r"does not|can not|30 minutes|45 minutes)",
+                         r"(?:vomit|vomitos?) (?:con )?sangre", r"(?:orina|orinando|pipi) (?:con )?(?:pura )?sangre"
+                         r" {gap(2)}(?:mucha|coagulos)")),
+    # --- allergic --------------------------------------------------------------------------------------------------
+    Rule("allergic", near(alt("throat", "tongue", "lips?", "mouth", "face", "eyes?", "garganta", "lengua",
+                              "labios?", "cara", "ojos", "airway", "neck"),
+                          alt("swell\\w*", "swollen", "closing\\w*", "close up", "closes", "puff\\w*", "blow\\w* up",
+                              "hinchad\\w*", "hinchan\\w*", "hincha", "hinchazon",
+                              "inflamad\\w*", "(?:se me|se le) (?:cierra|esta cerrando|cerro)", "cerrando",
+                              "cerrandose", "tight", "thick"), 3),
+         needs=alt("swell\\w*", "swollen", "closing", "close up", "closes", "puff\\w*", "blow\\w* up", "hinch\\w*",
+                   "inflamad\\w*", "cierra", "cerrando\\w*", "cerro", "tight", "thick", "breath\\w*", "swallow\\w*",
+                   "respir\\w*", "tragar", "hives", "ronchas", "allerg\\w*", "alerg\\w*", "reaction", "reaccion",
+                   "stung", "sting", "peanut\\w*", "cacahuate", "mani", "shellfish", "mariscos", "picadura",
+                   "pico", "bee", "abeja", "avispa", "epi ?pen", "epinephrine", "antibiotic\\w*", "antibiotico",
+                   "penicillin\\w*", "amoxicillin", "new (?:med|medicine|medication|pill)")),
+    Rule("allergic", alt("anaphyla\\w*", "anafila\\w*", "anaphalaxis", "anafilactic\\w*",
+                         r"(?:used|use|gave|give|giving|had to use|injected|jabbed|needed) {gap(2)}"
+                         r"(?:epi ?pens?|epipen|epinephrine|auvi q|adrenalin\w*)",
+                         r"(?:le |me )?(?:puse|puso|pusimos|inyecte|inyecto|use|uso|usamos) {gap(2)}"
+                         r"(?:epipen|epi pen|adrenalina|epinefrina)",
+                         r"shock anafilactico", r"reaccion alergica (?:grave|fuerte|severa|muy fuerte)",
+                         r"(?:severe|bad|serious|major|huge|scary) allergic reaction")),
+    Rule("allergic", near(alt("hives", "ronchas", "welts", "rash", "sarpullido", "allergic reaction",
+                              "reaccion alergica", "reaction"),
+                          alt("breath\\w*", "swallow\\w*", "wheez\\w*", "respir\\w*", "tragar", "dizzy", "faint\\w*",
+                              "mare\\w*", "throat", "garganta", "tongue", "lengua", "lips?", "labios?",
+                              "swell\\w*", "hinch\\w*", "voice"), 8)),
+    # --- self-harm -------------------------------------------------------------------------------------------------
+    Rule("self_harm", alt(r"self ?harm\w*", "selfharm\\w*", r"self (?:injur\w*|mutilat\w*)", "autolesi\\w*",
+                          r"(?:cut|cutting|cuts|burn|burning|burnt|burned|hurt|hurting|harm|harming|hit|hitting|"
+                          r"punch\w*|scratch\w*|carv\w*|slash\w*|stab\w*|bang\w*) {gap(1)}{SELF}",
+                          r"(?:cut|cutting|slit|slash\w*|carv\w*) {gap(1)}(?:my|his|her|their) "
+                          r"(?:wrists?|arms?|legs?|thighs?|skin|stomach)",
+                          r"(?:urge|urges|want|wanted|tempted|thinking about|thoughts of|plan|planning) to "
+                          r"(?:cut|hurt|harm|burn)",
+                          r"(?:hacerme|hacerse|hacerle) dano", r"(?:me|se) (?:hago|hace|hice|hizo) dano",
+                          r"(?:me|se) (?:estoy|esta) (?:cortando|lastimando|quemando|haciendo dano)",
+                          r"(?:cortarme|cortarse|lastimarme|lastimarse|quemarme|quemarse)",
+                          r"(?:me|se) (?:corto|corte|cortaba|quemo|queme|lastime|lastimo) {gap(2)}"
+                          r"(?:los brazos|las munecas|la muneca|el brazo|las piernas|a proposito|otra vez|con)",
+                          r"(?:razor|blade|navaja|cuchilla|gillette) {gap(4)}(?:arm|arms|wrist|wrists|skin|thigh|"
+                          r"legs|brazos?|munecas?|piel|myself|herself|himself)",
+                          "relaps\\w* (?:on|with) (?:cutting|self harm)")),
+    # --- violence / abuse ------------------------------------------------------------------------------------------
+    Rule("violence", alt(r"(?:hit|hits|hitting|beat|beats|beating|beaten|punch\w*|kick\w*|slap\w*|chok\w*|"
+                         r"strangl\w*|shov\w*|push\w*|threw|throws|threaten\w*|rap\w*|attack\w*|abus\w*|burn\w*|"
+                         r"hurt|hurts|hurting|grabbed|dragged|smacked|molest\w*|touch\w* inappropriately|"
+                         r"put his hands on|put her hands on|raised (?:a|his|her) (?:hand|fist))"
+                         r" (?:me|us|my (?:kids|children|son|daughter|baby|mom|mother|dad|father|wife|husband)|"
+                         r"the kids|her|him)(?! (?:a|the|for|about|with|up|when i was|as a))",
+                         r"threat\w* to (?:kill|hurt|shoot|stab|beat) (?:me|us|my|the kids|her|him)",
+                         r"(?:kill|hurt|shoot|stab) me (?:if|when) i (?:leave|tell|call|go)",
+                         r"not safe (?:at home|in my home|here|with (?:him|her|my|them))",
+                         r"(?:afraid|scared|terrified) (?:of|to go (?:back )?home|to go back|to leave)",
+                         r"(?:domestic|family|partner|intimate partner|sexual) (?:violence|abuse|assault)",
+                         r"sexually (?:assaulted|abused|attacked)", r"(?:raped|rape|assaulted|was attacked|got jumped)",
+                         r"being (?:abused|hit|beaten|hurt)", r"(?:bruises|marks) (?:from|that) (?:him|her|he|she|my)",
+                         r"(?:me|nos|le) (?:pega|pego|golpea|golpeo|golpearon|pegaron|amenaza|amenazo|maltrata|"
+                         r"maltrato|viola|violo|violaron|abusa|abuso|ahorca|ahorco|empujo|empuja|lastima|lastimo|"
+                         r"patea|pateo|agarra a golpes|jalonea|quiere matar|va a matar)",
+                         r"(?:abusa|abuso|abusaron|abusando) (?:de|sexualmente de) (?:mi|ella|el|mi hij\w*|los ninos)",
+                         r"no (?:estoy|me siento|estamos|esta) (?:segur\w*|a salvo) {gap(2)}(?:casa|aqui|con el|con ella)",
+                         r"(?:tengo|tiene|tenemos) miedo (?:de|a) (?:mi (?:esposo|esposa|pareja|novio|novia|ex|marido)|"
+                         r"el|ella|regresar|volver|ir) ",
+                         r"violencia (?:domestica|familiar|intrafamiliar|de pareja|sexual)",
+                         r"(?:abuso|ataque|agresion) sexual", r"amenaz\w* con (?:matar\w*|lastimar\w*)")),
+    # --- severe pain -----------------------------------------------------------------------------------------------
+    Rule("severe_pain", alt(r"worst (?:pain|stomach ?ache|belly ?ache|cramps?|headache|back pain)\w* "
+                            r"(?:of|in) (?:my|his|her|their) (?:life|lives)",
+                            r"worst pain (?:ever|i have ever|he has ever|she has ever)",
+                            r"(?:10|ten) (?:out of|outta|of|de|/) (?:10|ten)", "10/10", r"1[1-9]/10",
+                            r"(?:severe|excruciating|unbearable|intense|agoniz\w*|extreme|crippling|debilitating|"
+                            r"insane|horrible|terrible|excruciting|unbearible|sever|intolerable|blinding) {gap(2)}"
+                            r"(?:pain|pains|ache|cramp\w*|stomach ?ache|belly ?ache|dolor\w*)",
+                            r"(?:pain|ache|dolor) {gap(2)}(?:is |was |so )?(?:severe|excruciating|unbearable|intolerable|"
+                            r"insoportable|intenso|terrible|horrible|fuertisimo|muy fuerte|espantoso)",
+                            r"(?:can not|could not|unable to) (?:walk|stand|move|sit|straighten up|get up|breathe) "
+                            r"(?:because of|from|for|with|due to) (?:the |this |my )?pain",
+                            r"(?:scream\w*|crying|cried|writhing|doubled over|doubled up|rolling around|curled up|"
+                            r"passing out|vomiting) {gap(2)}(?:in|with|from|because of) (?:the )?pain",
+                            r"doubled (?:over|up)", r"(?:gritando|llorando|retorciendo\w*|doblad\w*) (?:de|del|por el) dolor",
+                            r"no (?:puedo|puede|podia) {gap(2)}(?:caminar|moverme|moverse|pararme|pararse|levantarme|"
+                            r"enderezarme|dormir) (?:del|por el|de tanto) dolor",
+                            r"(?:el )?peor dolor de (?:mi|su) vida",
+                            r"dolor {gap(3)}(?:insoportable|intensisimo|terrible|horrible|espantoso|muy fuerte|"
+                            r"severo|de 10|10 de 10)")),
+    # --- pregnancy (only with a pregnancy mentioned) ---------------------------------------------------------------
+    Rule("pregnancy", alt(r"bleed\w*", r"blood(?! (?:pressure|sugar|test|tests|work|type|draw|count|glucose|results?))",
+                          "spotting (?:a lot|heavy|heavily|bright red)", "clots",
+                          r"(?:cramps|cramping|colicos) (?:and|y|with|con) (?:spotting|bleeding|sangrado|manchado)",
+                          r"(?:spotting|bleeding|sangrado|manchado) (?:and|y|with|con) (?:cramps|cramping|colicos)",
+                          r"(?:fell|fall|landed|hit|crash\w*|accident|me cai|se cayo|choque) {gap(6)}"
+                          r"(?:belly|stomach|abdomen|panza|barriga|estomago)", r"casi no se (?:mueve|ha movido)",
+                          r"(?:killer|splitting|pounding|worst) headache", r"vision {gap(2)}(?:blurry|blurred|borrosa)",
+                          r"water (?:broke|has broken|just broke|breaking)", r"leak\w* (?:fluid|water)",
+                          r"gush of (?:fluid|water)", r"(?:baby|babies|bebe) {gap(3)}(?:not|stopped|has not|hasn t|"
+                          r"less|no (?:se )?(?:mueve|ha movido|patea)|barely|quit) {gap(1)}(?:moving|kicking|move|"
+                          r"kick|movement|moved|kicked)",
+                          r"(?:not|has not|have not|no) (?:felt|feel|feeling|siento|he sentido) {gap(2)}"
+                          r"(?:baby|bebe) {gap(1)}(?:move|moving|kick|kicking|mover|moverse)?",
+                          r"(?:less|fewer|decreased|reduced|no) (?:fetal )?(?:movement|movements|kicks|movimientos?)",
+                          r"(?:severe|bad|terrible|pounding|worst|fuerte|horrible|intenso) {gap(1)}"
+                          r"(?:headache|dolor de cabeza)", r"dolor de cabeza {gap(1)}(?:fuerte|horrible|intenso|terrible)",
+                          r"(?:blurr\w*|blurry|spots|flashing|stars|borros\w*|puntitos|lucecitas|manchas) "
+                          r"{gap(2)}(?:vision|eyes|seeing|ver|veo|vista)",
+                          r"(?:seeing|veo|ve) (?:spots|stars|flashing|lucecitas|puntitos|manchas|luces)",
+                          r"vision (?:borrosa|blurry|blurred)",
+                          r"(?:face|hands|feet|cara|manos|pies) {gap(2)}(?:swell\w*|swollen|puff\w*|hinchad\w*|hinch\w*)"
+                          r" {gap(3)}(?:sudden\w*|overnight|de repente|headache|dolor de cabeza|vision)",
+                          r"(?:contractions?|contracciones) {gap(3)}(?:every|apart|minutes|minutos|cada|regular|"
+                          r"strong|fuertes?|painful|dolorosas)",
+                          r"(?:severe|bad|sharp|terrible|fuerte|intenso) {gap(1)}(?:belly|stomach|abdominal|pelvic|"
+                          r"panza|estomago|vientre|abdomen)? ?(?:pain|cramp\w*|dolor\w*|colico\w*)",
+                          r"(?:se (?:me|le) )?(?:rompio|rompi|reviento|rompio) (?:la )?(?:fuente|bolsa)",
+                          r"(?:sale|saliendo|salio|sali) {gap(1)}(?:liquido|agua)",
+                          r"sangr\w*", r"no (?:siento|sentimos|siente) {gap(1)}(?:al |el )?(?:bebe|nino)",
+                          r"(?:el )?(?:bebe|nino) no se (?:mueve|ha movido)", r"miscarr\w*", r"aborto espontaneo",
+                          r"perdiendo (?:al|el) bebe", r"seizure\w*|convulsi\w*", r"fever|fiebre|calentura",
+                          r"(?:pass\w*|passing) out|faint\w*|desmay\w*"),
+         needs=PREGNANT),
+    # --- sick infant or child (only with a child mentioned) --------------------------------------------------------
+    Rule("child", near(INFANT, FEVER + "|" + alt(r"1(?:00\.[4-9]|0[1-9])(?:\.\d)?", r"3[89](?:\.\d)?",
+                                                 "hot", "caliente", "warm"), 10)),
+    Rule("child", alt("limp", "floppy", r"(?:will not|can not|hard to|could not|barely|would not) (?:wake|rouse|arouse)",
+                      r"not waking", r"(?:won t|will not|does not|is not|not|won t) (?:respond\w*|wake)\w*",
+                      r"lethargic", r"listless", r"(?:very|so|super|really|extremely) (?:sleepy|drowsy|weak)", r"unresponsive", r"(?:not|will not|does not|has not|is not|refus\w*|"
+                      r"stopped|won t) {gap(3)}(?:eat|eating|feed|feeding|drink|drinking|nurs\w*|take (?:a|the|his|her) "
+                      r"bottle|taking (?:a|the|his|her) bottle|breastfeed\w*)",
+                      r"no (?:wet )?diapers?", r"(?:dry|no wet) diapers?", r"(?:has not|hasn t|not) (?:peed|urinated|had a wet)",
+                      r"(?:sunken|bulging) (?:soft spot|fontanel\w*|eyes)", r"high pitched (?:cry|crying|scream)",
+                      r"inconsolabl\w*", r"(?:purple|dark) (?:rash|spots)", r"rash (?:that )?(?:does not|won t|will not) fade",
+                      r"(?:turning|turned|looks|is) (?:blue|gray|grey|purple|pale and limp)",
+                      r"no (?:despierta|reacciona|responde|quiere despertar)", r"(?:muy )?(?:decaid\w*|aguadit\w*|aguad\w*)",
+                      r"(?:muy|bien) dormid\w*", r"no (?:quiere )?(?:come|comer|toma|tomar) {gap(1)}(?:leche|pecho|biberon|"
+                      r"nada|el pecho|su leche|mamila)?", r"no (?:ha )?moja\w* {gap(1)}(?:panal\w*|pañal\w*)",
+                      r"panal(?:es)? sec\w*", r"(?:mollera|fontanela) hundida", r"hundida la mollera",
+                      r"(?:labios|cara|piel) (?:morad\w*|azul\w*|gris\w*)", r"manchas moradas", r"no para de llorar",
+                      r"fever (?:of )?(?:10[4-9]|41|40)", r"fiebre (?:de )?(?:40|41|39\.\d)"),
+         needs=CHILD),
+    # --- diabetic --------------------------------------------------------------------------------------------------
+    Rule("diabetic", r"(?:sugar|sugars|glucose|bg|bs|azucar|glucosa|reading|meter|glucometer|cgm|dexcom|libre|"
+                     r"lectura|glucometro) {gap(4)}(\d{2,3})(?! (?:minutes|min|mins|hours|hrs|days|years|units|"
+                     r"unidades|mg of|lbs|pounds))",
+         check="glucose"),
+    Rule("diabetic", alt(r"(?:meter|glucometer|reading|monitor|cgm|dexcom|libre|glucometro) {gap(3)}(?:says|said|reads|"
+                         r"read|shows|showed|just says|dice|marca|marco) (?:hi|high|lo|alto|error hi)\b",
+                         r"(?:sugar|glucose|azucar|glucosa) {gap(2)}(?:is |was |are )?(?:too |so |very |way |super |muy )?"
+                         r"(?:high|low|alta|baja|altisima|bajisima) {gap(6)}(?:confus\w*|shak\w*|sweat\w*|pass\w* out|"
+                         r"faint\w*|vomit\w*|throw\w* up|unconscious|can not wake|not making sense|fruity|seizure|"
+                         r"confundid\w*|sudor\w*|temblor\w*|tiembl\w*|desmay\w*|vomit\w*|no despierta|no responde|"
+                         r"letharg\w*|drowsy|out of it|incoherent)",
+                         r"ketone\w*", r"cetona\w*", "dka", r"(?:diabetic )?keto ?acidosis", r"cetoacidosis",
+                         r"fruity (?:breath|smell)", r"aliento (?:a fruta|afrutado|dulce)", "insulin shock",
+                         r"(?:hypo|hipo)gl\w*mi\w* {gap(6)}(?:confus\w*|seizure|pass\w* out|unconscious|not respond\w*|"
+                         r"convuls\w*|desmay\w*|confundid\w*|no responde)",
+                         r"(?:diabetic|diabetes) (?:coma|emergency|crisis)", r"coma diabetico")),
+    # --- sepsis / fever with high risk -----------------------------------------------------------------------------
+    Rule("sepsis", FEVER + "|" + alt("chills", "rigors", "shaking chills", "escalofrios", "temblando de frio"),
+         needs=alt("chemo\\w*", "quimio\\w*", "transplant\\w*", "trasplant\\w*", "immuno\\w*", "inmuno\\w*",
+                   "neutropeni\\w*", "dialysis", "dialisis", "leukemia", "leucemia", "lymphoma", "linfoma",
+                   "cancer treatment", "tratamiento (?:de|para el|contra el) cancer", "radiation", "radiacion",
+                   "splenectomy", "no spleen", "sin bazo", "sickle cell", "celulas falciformes", "prednisone",
+                   "steroids", "humira", "methotrexate", "biologic", "surgery", "cirugia", "operacion", "operated",
+                   "post op", "catheter", "cateter", "port", "picc", "incision", "herida", "wound", "confus\\w*",
+                   "not making sense", "stiff neck", "cuello rigido", "rigid neck", "delirious", "delirando",
+                   "confundid\\w*", "no tiene sentido", "hard to wake", "can not wake", "no despierta",
+                   "purple spots", "manchas moradas", "mottled", "blotchy", "racing heart", "heart racing",
+                   "low blood pressure", "presion baja", "very weak", "can barely stand", "can not stand",
+                   "shaking uncontrollably", "uncontrollabl\\w*", "rigors", r"10[4-9](?:\.\d)?", r"4[01](?:\.\d)?",
+                   "nursing home", "asilo", "infection", "infeccion", "cellulitis", "red streak\\w*", "pus",
+                   "kidney infection", "pyelo\\w*", "uti", "urinary")),
+    # --- head injury -----------------------------------------------------------------------------------------------
+    Rule("head_injury", alt(r"(?:hit|hitting|hits|bumped|banged|struck|smacked|whacked|cracked|slammed|knocked) "
+                            r"{gap(4)}(?:head|heads|skull|noggin|forehead)",
+                            r"(?:fell|fall|falls|falling|tripped|slipped|fallen|flew|thrown) {gap(6)}(?:on|onto|hit|"
+                            r"hitting|landed on|banged|struck) {gap(2)}(?:head|skull|forehead|face)",
+                            r"head (?:injury|injuries|trauma|wound|laceration|gash)", r"concuss\w*",
+                            r"knocked (?:out|unconscious|himself out|herself out|myself out)",
+                            r"(?:golpe|golpazo|madrazo|chingadazo|trancazo|porrazo) {gap(3)}(?:cabeza|craneo|frente)",
+                            r"(?:se|me|le) (?:golpe\w*|pego|pegue|dio|di|dieron|pegaron|partio|abrio) {gap(4)}"
+                            r"(?:cabeza|craneo|frente)",
+                            r"(?:se|me|le) (?:cayo|cai|callo) {gap(6)}(?:cabeza|craneo|frente)",
+                            r"(?:traumatismo|trauma|lesion) (?:craneal|en la cabeza|de cabeza|craneoencefalico)",
+                            r"conmocion cerebral", r"perdio el conocimiento {gap(4)}(?:cabeza|golpe)")),
+    # --- other red flags -------------------------------------------------------------------------------------------
+    Rule("other", alt(r"pass(?:ed|es|ing)? out", r"passout", r"faint(?:ed|ing|s)?", r"black(?:ed|ing)? out",
+                      r"lost consciousness", r"los(?:t|ing) consciousness", r"unconscious", r"unconcious",
+                      r"unresponsive", r"not responding", r"(?:will not|won t|can not|could not|can t) "
+                      r"(?:wake|get) (?:him|her|them|my \w+)? ?(?:up)?", r"collapsed", r"seiz(?:ure|ures|ing|ed)",
+                      r"siezure\w*", r"convuls\w*", r"having (?:a |another )?fit", r"fitting",
+                      r"sudden(?:ly)? {gap(2)}(?:confus\w*|disoriented|does not know where|blind\w*|can not see|"
+                      r"vision loss|loss of vision|lost (?:my |his |her )?vision|curtain|went dark)",
+                      r"(?:curtain|shadow) (?:over|across|coming down over) (?:my|his|her) (?:eye|vision)",
+                      r"(?:can not|could not|no puedo|no puede) (?:see|ver) (?:out of|de) (?:my|his|her|one|un|mi|su) "
+                      r"(?:eye|ojo)",
+                      r"(?:swallowed|ate|trago|se trago|se comio) {gap(6)}(?:button )?(?:batter\w*|magnets?|pila\w*|"
+                      r"iman\w*|coin battery)",
+                      r"(?:testic\w*|testicul\w*|ball|balls|scrotum|testiculo\w*|huevos?) {gap(3)}"
+                      r"(?:sudden\w*|severe|swollen|twisted|excruciating|de repente|muy fuerte)",
+                      r"(?:sudden\w*|severe|de repente) {gap(3)}(?:testic\w*|testicul\w*|scrotum|testiculo\w*)",
+                      r"(?:can not|could not|no puedo|no puede) (?:feel|move|sentir|mover) {gap(1)}"
+                      r"(?:my|his|her|both|las|mis|sus) ?(?:legs|piernas)",
+                      r"(?:lost|losing) control of (?:my|his|her) (?:bladder|bowels)",
+                      r"desmay\w*", r"perdi\w* el (?:conocimiento|sentido)", r"inconscient\w*", r"no responde",
+                      r"no (?:lo|la|le) (?:puedo|podemos|puede) despertar", r"no despierta",
+                      r"convulsion\w*", r"ataque (?:epileptico|de epilepsia)", r"se (?:quedo|puso) (?:tieso|morado)",
+                      r"confundid\w* de repente", r"de repente {gap(2)}(?:confundid\w*|no ve|no puede ver|ciego)",
+                      r"heat ?stroke", r"golpe de calor", r"(?:vomiting|throwing up) {gap(3)}(?:everything|all day|"
+                      r"for (?:\d+|two|three) days|can not keep (?:anything|water) down)",
+                      r"can not keep (?:anything|any water|water|fluids|liquids) down",
+                      r"(?:severe|bad) (?:dehydration|dehydrated)")),
+)
+
+# Indirect and colloquial descriptions, one rule each.
+RULES += (
+    Rule("cardiac", near(CHEST, CHEST_PAIN + "|" + alt("vi[cs]e", "band", "belt", "clamp\\w*", "sitting on", "encima",
+                                                      "molestia", "discomfort"), 7)),
+    Rule("cardiac", r"(?:grabb\w*|clutch\w*|holding|agarr\w*|sujet\w*|apret\w*) (?:at )?(?:his|her|my|su|el|mi) "
+                    r"(?:chest|pecho)"),
+    Rule("cardiac", r"(?:defibrillator|defib|icd|desfibrilador) {gap(3)}(?:shock\w*|fired|went off|zapped|descarga\w*)"),
+    Rule("cardiac", r"(\d{2,3}/\d{2,3})", check="blood_pressure"),
+    Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over"),
+    Rule("stroke", r"{NOT_} (?:understand|entender) (?:what|anything|lo que) {gap(3)}(?:saying|says|dicen|dice|said)"),
+    Rule("stroke", r"(?:words|palabras) {gap(3)}(?:sound like|like) (?:noise|gibberish|ruido)"),
+    Rule("stroke", r"(?:traba|trababa|trabo|enreda|enredaba) (?:la )?lengua"),
+    Rule("stroke", r"(?:sin poder|no (?:puede|pudo|podia)) hablar"),
+    Rule("stroke", r"no (?:encuentra|encontraba|encuentro|le salen|me salen) (?:las )?palabras"),
+    Rule("breathing", r"(?:oxygen|o2|sat|sats|saturation|pulse ox|pulseox|oximeter|ox|finger thing|oxigeno|"
+                      r"saturacion|oximetro) {gap(4)}(\d{2})(?! (?:minutes|years|percent of))", check="oxygen"),
+    Rule("breathing", alt(r"(?:hunched|leaning) (?:over|forward) {gap(3)}(?:breath\w*|air)",
+                          r"(?:only|barely) (?:say|speak|talk|get out) {gap(1)}(?:\d|a few|two|three|one|2 3) words",
+                          r"(?:nostrils|nose) {gap(2)}flar\w*", r"grunt\w*", "stridor", r"(?:squeak\w*|whistl\w*|"
+                          r"high pitched) {gap(3)}(?:breath\w*|breathes|breathe)", r"breath\w* through a (?:straw|"
+                          r"coffee stirrer|pillow)", r"huffing and puffing", r"fish out of water",
+                          r"(?:feel\w*|like) (?:i am |he is |she is )?drowning", r"jadea\w*", r"jalar (?:el )?aire",
+                          r"(?:se le abren|abre) (?:mucho )?las (?:narices|fosas)", r"aleteo nasal",
+                          r"ruid\w* {gap(3)}(?:respira\w*)", r"(?:hurts|painful|hurt|duele) (?:to|when (?:i|he|she)|al|"
+                          r"cuando) (?:breathe|breath|take a breath|respir\w*)",
+                          r"wheez\w* {gap(3)}(?:worse|louder|getting|keeps|will not stop|can not stop|no para)",
+                          r"(?:can not|could not) stop wheez\w*", r"breathing {gap(2)}(?:hard|fast|rapid|labou?red|"
+                          r"shallow|slow|weird|deep and fast|funny)",
+                          r"(?:oxygen|oxigeno|o2) {gap(4)}(?:ran out|not helping|no (?:le |me )?ayuda|run out|se acabo)")),
+    Rule("suicidal", alt(r"(?:se|me|te) quiere\w* matar", r"quiere\w* matarse", r"(?:want|wants|wanted) to "
+                         r"(?:go to )?sleep forever", r"(?:rather|prefer to|hope to|hope i|wish i would|just want to) "
+                         r"(?:not|never) wake up", r"take to (?:not|never) wake up", r"tired of (?:existing|living|being alive)",
+                         r"(?:be|be a|being a|am a|am just a) burden", r"(?:nobody|no one) (?:will|would) (?:miss|notice)",
+                         r"(?:disappear|be gone) (?:permanently|forever|for good)", r"me quito de en medio",
+                         r"(?:soy|ser) una carga", r"no (?:me|nos) (?:van|va) a extranar", r"ganas de desaparecer")),
+    Rule("overdose", alt(r"overdid", r"(?:found|find) (?:an |the |his |her )?empty (?:pill )?(?:bottle|box|pack)",
+                         r"(?:got into|se metio|se comio|se tomo) {gap(4)}(?:pills|meds|medicine|medication|capsul\w*|"
+                         r"pod\w*|detergent\w*|cleaner|pastillas|medicina|jarabe|syrup|vitamins|gummies|capsula)",
+                         r"(?:\d+|two|three|dos|tres) (?:patches|parches) (?:instead of|en vez de)")),
+    Rule("severe_pain", alt("like being stabbed", "like a knife", r"como (?:un|una) (?:cuchillo|navaja|punalada)",
+                            r"(?:way|much|so much) worse than (?:before|ever)")),
+    Rule("bleeding", alt(r"(?:pouring|gushing|spurting|squirting|dripping) blood", r"blood {gap(2)}(?:through|thru) "
+                         r"{gap(2)}(?:towels?|bandages?|gauze|shirt)", r"(?:straight|pure|all|bright red|maroon|lots of|"
+                         r"a lot of) blood (?:w|with|and) clots", r"(?:peeing|pissing|urinating) {gap(3)}blood",
+                         r"(?:passed|passing) {gap(2)}clots?", r"(?:a lot of|lots of|so much|tons of) (?:maroon|bright red|"
+                         r"dark|red)? ?blood", r"coffee grounds?", r"(?:llenando|empapando|mojando) (?:una |la )?toalla",
+                         r"(?:una|la) toalla (?:cada|por) hora", r"(?:pad|pads) (?:every|an|per|each) hour")),
+    Rule("allergic", alt(r"(?:tongue|lips?|lengua|labios?) {gap(3)}(?:huge|enorme|blew up|blown up|balloon|double)",
+                         r"(?:eyelids?|eyes?|ojos?|parpados?) {gap(2)}swollen shut", r"(?:no puede|can not|hard to|trouble) "
+                         r"(?:tragar|swallow\w*)",
+                         r"(?:se le|se me) (?:cerraba|cierra|esta cerrando|cerro) la garganta",
+                         r"(?:puse|puso|pusimos|poner|give|gave|used|use|usar) {gap(3)}(?:epipen|epi pen|adrenalina)")),
+    Rule("self_harm", alt(r"(?:bang\w*|hit\w*|punch\w*) {gap(2)}(?:my|his|her) head {gap(4)}(?:on purpose|to feel|"
+                          r"to make)", r"(?:on purpose|a proposito) {gap(4)}(?:bleed\w*|burn\w*|cut\w*|hurt\w*)",
+                          r"(?:bleed\w*|burn\w*|cut\w*|hurt\w*|dig\w*|scratch\w*) {gap(6)}(?:on purpose|a proposito)",
+                          r"(?:cutting|cortando(?:se)?) (?:again|otra vez|de nuevo)")),
+    Rule("violence", alt(r"(?:came at|come at|coming at|went at|pulled) (?:me|us|her|him) with (?:a )?(?:knife|gun|bat|"
+                         r"hammer)", r"(?:has|have|had|with|got) a (?:gun|knife|weapon) {gap(3)}(?:coming|threat\w*|"
+                         r"kill|hurt|over|after)", r"beat (?:me|her|him|us) up", r"(?:hits|hit|beats|slaps|kicks) "
+                         r"(?:him|her|them|the kids)", r"(?:burn|bruise|belt) marks", r"(?:his|her|mom s|dad s|the) "
+                         r"(?:mom s |moms |dads |)?(?:boyfriend|girlfriend|stepdad|stepmom|stepfather) {gap(4)}"
+                         r"(?:did it|touch\w*|hit\w*|hurt\w*|beat\w*)", r"(?:touches|touched|touching) (?:her|him|me) "
+                         r"(?:at night|down there|private|inappropriately|in (?:her|his|my) private)",
+                         r"(?:lo|la|los|las|me|nos) (?:golpean|golpea|pegan|pega|maltratan|empuja|empujan)",
+                         r"marcas de (?:cinturon|golpes)", r"moretones", r"(?:le|me) (?:grita|gritan) y (?:la|lo|me) "
+                         r"(?:empuja|golpea|pega)", r"no (?:le|me) dan de comer")),
+    Rule("severe_pain", alt(r"(?:screaming|gritando|crying out|howling) {gap(3)}(?:pain|dolor|hurts|duele)",
+                            r"(?:pain|dolor|hurts|duele) {gap(8)}(?:screaming|gritando|crying out|howling)", r"rolling (?:on|around on) the (?:floor|bed|"
+                            r"ground)", r"(?:pain|dolor) {gap(3)}(?:off the charts|through the roof|worst|like being "
+                            r"stabbed|like a knife|tearing|ripping)", r"(?:like being stabbed|ripping|tearing) {gap(3)}"
+                            r"pain", r"(?:can not|will not let (?:me|anyone) touch) {gap(3)}(?:belly|stomach|abdomen)",
+                            r"(?:bending over|doubled) {gap(2)}(?:to walk|when (?:he|she|i) walks?)",
+                            r"(?:toes|fingers) {gap(2)}(?:white|blue|cold|numb) {gap(4)}(?:cast|splint)",
+                            r"(?:cast|splint) {gap(8)}(?:toes|fingers) {gap(2)}(?:white|blue|cold|numb)",
+                            r"no (?:me|se) (?:puedo|puede) (?:parar|levantar|mover) {gap(3)}(?:dolor|duele)",
+                            r"(?:me|le) duele tanto")),
+    Rule("child", alt(r"(?:barely|not|is not) moving {gap(4)}(?:lies|lying|just)", r"just lies there",
+                      r"(?:esta|se puso) (?:morad\w*|azul\w*) {gap(3)}(?:boca|boquita|labios|cara)",
+                      r"llora (?:muy )?(?:debil\w*|bajito)", r"casi no se mueve")),
+    Rule("diabetic", alt(r"(?:pump|bomba) {gap(4)}(?:blocked|occlu\w*|clogged|failed|stopped|tapad\w*)",
+                         r"(?:smells?|smell\w*) like (?:nail polish remover|acetone|fruit)", r"fruity (?:taste|breath|"
+                         r"smell)", r"breathing (?:really |very )?deep and fast", r"(?:aparato|glucometro|meter|monitor)"
+                         r" {gap(3)}(?:dice|says|reads|marca) (?:hi|high|alto)"),
+         ),
+    Rule("diabetic", r"(?:i am at|at|reading|reads|read|was|is|de|en|marca) (\d{3})", check="glucose",
+         needs=alt("sugar", "sugars", "glucose", "insulin", "diabetic", "diabetes", "type 1", "type 2", "pump", "meter",
+                   "azucar", "glucosa", "insulina", "glucometro", "cgm", "dexcom", "libre")),
+)
+CUE_SETS: tuple[CueSet, ...] = (
+    CueSet("cardiac", {
+        "chest": near(CHEST, CHEST_PAIN + "|" + alt("burn\\w*", "fire", "ardor", "quema\\w*", "weird", "funny",
+                                                    "off", "raro", "discomfort", "molestia"), 6),
+        "arm_jaw": near(alt("jaw", "jaws", "left arm", "arm", "arms", "shoulder", "mandibula", "quijada", "brazo",
+                            "brazo izquierdo", "hombro"),
+                        alt("hurt\\w*", "pain\\w*", "ache\\w*", "heavy", "numb\\w*", "tingl\\w*", "duele", "dolor",
+                            "pesad\\w*", "adormecid\\w*", "dormid\\w*"), 3),
+        "heart": near(alt("heart", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering",
+                                                                    "skipping", "irregular", "acelerad\\w*",
+                                                                    "rapido"), 3),
+        "chest_word": CHEST,
+        "squeeze": alt("vi[cs]e", "squeez\\w*", "crush\\w*", "elephant", "tight band", "elefante", "aplast\\w*"),
+        "sweat": alt("sweat\\w*", "clammy", "diaphoretic", "pale", "gray", "grey", "sudando", "sudor\\w*", "palid\\w*"),
+        "stomach": alt("indigestion", "agruras", "nause\\w*", "vomit\\w*", "throwing up", "threw up", "acidez"),
+        "breath": alt("short of breath", "shortness of breath", "winded", "breathless", "falta de aire",
+                      "can not breathe", "can not catch my breath"),
+        "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out"),
+    }, anchors=("chest", "arm_jaw", "heart", "squeeze")),
+    CueSet("stroke", {
+        "limb": near(alt("arm", "leg", "hand", "side", "brazo", "pierna", "mano", "lado", "arms", "legs", "cuerpo"),
+                     alt("weak\\w*", "numb\\w*", "drag\\w*", "heavy", "limp", "dead", "muert\\w*", "hanging", "useless",
+                         "sin fuerza", "dormid\\w*", "adormecid\\w*", "entumid\\w*", "someone else", "not working",
+                         "clumsy", "paralyz\\w*", "tingl\\w*", "debil\\w*", "no (?:la|lo) (?:puede|puedo) mover",
+                         "no (?:puedo|puede) mover", "durmi\\w*"), 6),
+        "face": near(alt("face", "smile", "eyelid", "mouth", "cara", "boca", "parpado", "labio", "lip"),
+                     alt("droop\\w*", "funny", "numb\\w*", "crooked", "uneven", "weird", "torcid\\w*", "caid\\w*",
+                         "chuec\\w*", "dormid\\w*", "sag\\w*", "off"), 4),
+        "speech": alt("slur\\w*", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|"
+                      r"chistoso|enredad\w*)", r"{NOT_} (?:talk|speak|hablar|understand)", "sin poder hablar",
+                      r"words? {gap(2)}(?:wrong|jumbled|mixed|gibberish)", "confused speech"),
+        "vision": alt("curtain", r"{NOT_} see", "lost (?:my |his |her )?vision", "vision loss", "double vision",
+                      "seeing double", r"ve(?:o)? doble", r"no (?:veo|ve) (?:nada|bien)", "se me fue la vista",
+                      "blind\\w*", "vista borrosa", "blurry vision", "blurred vision"),
+        "balance": alt("leaning", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
+                       "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering"),
+        "confusion": alt("confus\\w*", "not making sense", r"{NOT_} remember", "acting (?:strange|weird|odd)",
+                         "confundid\\w*", "desorientad\\w*", "disoriented"),
+        "sudden": alt("sudden\\w*", "all of a sudden", "out of nowhere", "de repente", "woke up", "amanecio",
+                      r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
+                      r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
+                      "an hour ago", "desde hace una hora"),
+    }, anchors=("limb", "face", "speech", "vision")),
+    CueSet("suicidal", {
+        "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
+                     "ledge", "train tracks", "tracks", "garage", "exhaust", "razor", "pistola", "arma", "soga",
+                     "cuerda", "puente", "azotea", "vias del tren", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
+                     r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(2)}(?:pills|meds)",
+                     r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
+        "farewell": alt("goodbye", "good bye", "farewell", r"(?:will|won t) not need (?:it|them)",
+                        "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
+                        "letters? to (?:my|his|her)", "giving away", "gave away", "despid\\w*", "despedida",
+                        "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
+                        "for the last time", "like it was the last time", "loves? them"),
+        "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
+                      r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
+                      r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
+                      "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
+        "despair": alt("burden", "carga", r"(?:nobody|no one) (?:will|would) miss", "better off without",
+                       "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
+                       "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
+                       "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
+                       "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
+        "plan": alt("plan", "planned", "planning", "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
+                    r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
+                    "how to make that happen", "how easy it would be", "turning it on and closing the door"),
+    }, anchors=("means", "farewell", "ending", "despair", "plan")),
+    CueSet("overdose", {
+        "ingest": alt("took", "take", "taken", "taking", "swallow\\w*", "ate", "popped", "drank", "got into",
+                      "overdid", "put on", "mixed", "tome", "tomo", "se tomo", "me tome", "trago", "trague", "se trago",
+                      "se metio", "se comio", "comio", "bebio", "gave (?:him|her)", "le di", "le dio", "chewed"),
+        "excess": alt("all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
+                      "handful", "bunch", "too many", "too much", r"twice(?! (?:a|per|daily|weekly|each))",
+                      r"double(?! (?:shifts?|check|booked|vision))", "two times", "dos veces", "doble",
+                      "instead of", "by mistake", "accidentally", "por error", "sin querer", "toda la caja",
+                      "todo el frasco", "todas", "not sure how many", "no se cuantas", "a week of", "extra",
+                      r"(?:and|with|con) (?:alcohol|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila)"),
+        "count": r"(?:took|swallowed|popped|ate|taken|tome|tomo|trague|trago|about|like|maybe|around|como|unas|unos|"
+                 r"mas de|over|at least) (\d+)",
+        "substance": alt("pills?", "meds", "medication", "medicine", "tablets?", "patch\\w*", "capsul\\w*", "detergent",
+                         "pods?", "cleaner", "bleach", "gummies", "vitamins", "sleeping pills", "tylenol", "ibuprofen",
+                         "advil", "motrin", "benadryl", "acetaminophen", "paracetamol", "aspirin", "insulin", "warfarin",
+                         "digoxin", "lithium", "fentanyl", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
+                         "pastillas", "medicin\\w*", "pildoras", "cloro", "detergente", "jarabe",
+                         r"\w+(?:pril|sartan|olol|statin|azepam|azolam|codone|morphine|profen|mycin|cillin|prazole|"
+                         r"triptyline|oxetine|traline|idone|amine|oxin)"),
+        "effect": alt("drowsy", "sleepy", "hard to wake", r"{NOT_} (?:wake|respond)", "not responding", "snoring",
+                      "vomit\\w*", "puking", "throwing up", "hallucinat\\w*", "seeing (?:things|bugs|yellow)",
+                      "heart (?:is )?racing", "confused", "shaking", "breathing is slow", "slow breathing",
+                      "alucinando", "mare\\w*", "muy dormid\\w*", "no responde", "raro", "fuzzy", "out of it",
+                      "halos", "regret\\w*"),
+        "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
+                      "to not wake up", "to sleep forever"),
+    }, anchors=("excess", "count", "intent"), at_least=3, checks=(("count", "pill_count"),)),
+)
+
+# --- context ---------------------------------------------------------------------------------------------------------
+# Words that end the reach of a negation, hypothetical or past-time trigger before a red flag.
+CLAUSE_ENDS = frozenset({
+    "but", "however", "although", "though", "except", "yet", "and", "now", "also", "plus", "then", "so", "because",
+    "while", "whereas", "today", "tonight", "suddenly", "pero", "aunque", "sino", "y", "ahora", "tambien", "hoy",
+    "luego", "despues", "entonces", "porque", "mientras", "todavia", "still", "again",
+})
+
+# Negation before a red flag (within a few words of it, in the same clause).
+NEGATION_BEFORE = (
+    r"no", r"not", r"never", r"without", r"denies", r"deny", r"denied", r"negative for", r"free of", r"absence of",
+    r"no longer", r"no more", r"nor", r"neither", r"none", r"zero", r"nothing like", r"no signs? of", r"no sign of",
+    r"have not had", r"has not had", r"had not had", r"did not have", r"do not have", r"does not have",
+    r"have not been having", r"have not been", r"has not been", r"have not", r"has not", r"not having", r"not had",
+    r"ruled out", r"rule out", r"sin", r"nunca", r"ni", r"ya no", r"niega", r"ningun", r"ninguna", r"ninguno",
+    r"tampoco", r"no tengo", r"no tiene", r"no he tenido", r"no ha tenido", r"no hemos tenido", r"no siento",
+    r"no hay", r"no he", r"no ha", r"no presenta", r"no tuve", r"no tuvo", r"no e tenido",
+)
+# Words that end the reach of a past-time trigger (narrower than CLAUSE_ENDS: "fell a month ago and hit her head").
+PAST_ENDS = frozenset({
+    "but", "however", "although", "though", "except", "yet", "now", "today", "tonight", "still", "again", "pero",
+    "aunque", "sino", "ahora", "hoy", "todavia",
+})
+# Between a negation and the red flag it negates only these may stand ("no fever, cough or chest pain"): a verb
+# like "remember" in "can not remember his name, one eyelid is drooping" means the negation is about something else.
+NEGATION_FILLER = frozenset("""
+any a an the my his her their more further other real significant new sign signs of symptom symptoms episode episodes
+problem problems issue issues with , or nor no and have had has having felt feel feeling feels get got getting
+experienced experiencing noticed notice been more really much major serious true fever fevers cough chills nausea
+vomiting headache headaches dizziness pain pains swelling sweating sweats rash hives bleeding blood numbness weakness
+trouble difficulty shortness breath breathing chest tightness pressure palpitations thoughts thought ideas urges plan
+plans intent suicidal self harm pensamiento pensamientos idea ideas ganas harming hurting heart attack stroke since that this recent recently lately
+el la los las un una de del mas ningun ninguna nada fiebre tos dolor pecho sangrado sangre mareo mareos vomito
+vomitos ni o tengo tenido siento sentido he ha hemos presentado presenta
+""".split())
+# Words right after a red flag that undo a negation before it ("never been suicidal before, but now ...").
+NEGATION_UNDONE_AFTER = (r"before", r"until (?:now|today|recently|this week|tonight)", r"till now", r"antes",
+                         r"hasta (?:ahora|hoy)")
+# Words after "no"/"not" that make it not a negation of what follows ("not sure if this is a stroke").
+PSEUDO_NEGATION = (
+    r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|para|se|sabemos|se si|se que|se por que|puedo|"
+    r"puede|podia|pudo|quiere|quiero|me|le|lo|la|paraba|deja)",
+    r"not (?:sure|only|just|certain|better|getting better|improving|helping|working|stopping|going away|normal|"
+    r"right|able|been able|responding|waking|breathing|moving|kicking|eating|feeding|making sense|even)",
+    r"never (?:felt|had) (?:anything )?(?:like this|this bad|so bad|pain like|this before)",
+    r"nothing (?:helps|is helping|works|is working)", r"without (?:stopping|relief|end|warning|any relief)",
+    r"sin (?:parar|poder|razon|control|aviso|mejorar|que pare|fuerza|fuerzas|mi|ti|el|ella|nosotros)",
+)
+# Resolution after a red flag, later in the same sentence ("... it went away after an hour").
+RESOLVED_AFTER = (
+    r"went away", r"has gone away", r"is gone", r"are gone", r"was gone", r"gone now", r"all gone", r"resolved",
+    r"has resolved", r"cleared up", r"subsided", r"has stopped", r"stopped (?:after|by|on its own)",
+    r"has passed", r"passed (?:after|on its own)", r"all better", r"(?:fine|better|ok|okay|normal) now",
+    r"back to normal", r"not anymore", r"recovered", r"healed", r"is healed",
+    r"ya (?:paso|se (?:me|le) quito|se fue|no (?:me|le) (?:duele|sangra|pasa)|estoy bien|esta bien|se (?:me|le) paso|"
+    r"se resolvio|se curo)", r"se (?:me|le) quito", r"desaparecio", r"se resolvio", r"ya (?:esta|estoy) (?:mejor|bien)",
+    r"se curo",
+)
+# ... unless the message says it is back ("it went away but came back this morning").
+RECURRED = (
+    r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again", r"again",
+    r"worse", r"keeps coming", r"still", r"otra vez", r"de nuevo", r"volvio", r"regreso", r"todavia", r"sigue",
+    r"peor",
+)
+# Past events, in the same clause ("the chest pain I had in 2019", "after my stroke three years ago").
+PAST = (
+    r"(?:19|20)\d\d", r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|couple of|a couple of|"
+    r"some) (?:years?|months?|yrs?) ago", r"years ago", r"when i was \d+", r"at (?:age )?\d+ (?:years old)?",
+    r"cuando tenia", r"a los \d+", r"in (?:his|her|my|their) (?:\d+ ?s|twenties|thirties|forties|fifties|sixties|"
+    r"seventies|eighties)", r"(?:grand\w+|uncle|aunt|cousin|abuel\w+|tio|tia|tios|primo|prima) {gap(3)}(?:had|has had|"
+    r"tuvo|tuvieron|murio|died)", r"tuvieron", r"so did my", r"months ago", r"last year", r"a year ago", r"last (?:spring|"
+    r"summer|fall|winter|christmas)", r"history of", r"hx of", r"h o", r"in the past", r"years back", r"as a (?:kid|child|"
+    r"teen|teenager|baby)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previous", r"previously",
+    r"prior", r"used to", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
+    r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)", r"(?:my|his|her) (?:old|past|prior)",
+    r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
+    r"survivor", r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
+    r"nueve|diez) (?:anos|ano|meses|mes)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
+    r"chiquita)", r"cuando era", r"antecedentes de", r"historial de", r"historia de", r"despues de (?:mi|su) "
+    r"(?:infarto|derrame|sobredosis|embolia)", r"desde (?:mi|su) (?:infarto|derrame|embolia)", r"murio de",
+    r"fallecio de", r"en (?:la|mi|su) familia",
+)
+# ... unless the same clause also says it is happening now.
+NOW = (
+    r"right now", r"now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
+    r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
+    r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
+    r"en este momento", r"happening",
+)
+# Hypotheticals, questions for information and resources, in the same clause before the red flag.
+HYPOTHETICAL_BEFORE = (
+    r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
+    r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
+    r"could (?:i|you) (?:have|get)", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
+    r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
+    r"afraid of getting", r"what happens", r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|tell|recogni[sz]e)",
+    r"information (?:on|about)", r"info (?:on|about)", r"learn(?:ing)? about", r"read(?:ing)? about", r"pamphlets?",
+    r"brochures?", r"handouts?", r"class(?:es)? (?:on|about)", r"article", r"video", r"project", r"paper (?:on|about)",
+    r"essay", r"research", r"statistics", r"training", r"course", r"awareness", r"support group", r"screen(?:ing)? for",
+    r"questionnaire", r"survey", r"form (?:asks|asked)", r"asked (?:me )?(?:if|whether|about)", r"ask(?:ing)? about",
+    r"should i", r"can i", r"is it (?:ok|okay|safe|normal) to", r"is it safe", r"would it", r"could it",
+    r"what should i do", r"what to do", r"how to (?:recogni[sz]e|know|tell|spot|prevent|help|talk|support|deal|cope|"
+    r"find|avoid|reduce|treat|manage|use)", r"tips", r"worry about", r"worried about",
+    r"scared of getting", r"increase\w* (?:my |the )?(?:risk|chance)", r"reduce (?:my |the )?risk", r"lower (?:my )?risk",
+    r"side effects?", r"can cause", r"could cause", r"lead to", r"protect",
+    r"si (?:me|le|tengo|tiene|llego|llega|mi|su|el|ella|alguna vez|vuelvo|vuelve)", r"en caso de", r"senales de",
+    r"sintomas de", r"riesgo de", r"prevenir", r"prevencion", r"informacion (?:sobre|de)", r"que hago si",
+    r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
+    r"puedo tomar", r"es normal", r"what if", r"y si", r"whether",
+)
+# ... but not when the writer is unsure whether it is happening now ("not sure if this is a stroke").
+UNSURE_BEFORE = (
+    r"not sure", r"do not know", r"unsure", r"wonder\w*", r"no se", r"no estoy segur\w*", r"i think", r"creo que",
+    r"could this be", r"is this", r"maybe", r"tal vez", r"scared", r"afraid", r"worried it is", r"worried that",
+)
+# Test, document, programme and medication words right after a red flag ("stroke risk score", "suicide hotline").
+DOCUMENT_AFTER = (
+    r"x ?rays?", r"xray", r"ct", r"cat scan", r"scan", r"mri", r"test\w*", r"results?", r"score", r"risk\w*",
+    r"screen\w*", r"rehab\w*", r"clinic", r"class\w*", r"program\w*", r"prevention", r"awareness", r"hotline",
+    r"line", r"lifeline", r"kit", r"plan", r"med", r"meds", r"medication\w*", r"medicine", r"pills?", r"pamphlet\w*",
+    r"questionnaire", r"survey", r"walk", r"month", r"study", r"specialist", r"doctor", r"unit", r"team", r"nurse",
+    r"center", r"ward", r"drill", r"training", r"app", r"monitor\w*", r"log", r"diary", r"workup", r"evaluation",
+    r"follow ?up", r"appointment", r"visit", r"support", r"group", r"survivors?", r"recovery", r"patients?",
+    r"education", r"video", r"form", r"assessment", r"history", r"statistics", r"rate", r"watch", r"counsel\w*",
+    r"symptoms?", r"signs?", r"lessons?", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
+    r"fact", r"sheet", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
+    r"radiografia", r"prueba\w*", r"examen\w*", r"estudio\w*", r"resultado\w*", r"riesgo", r"rehabilitacion",
+    r"clase\w*", r"programa\w*", r"prevencion", r"folleto\w*", r"cita", r"medicina\w*", r"medicamento\w*",
+    r"pastillas?", r"grupo", r"terapia", r"ejercicios?", r"exercises?", r"stockings?", r"sleeve\w*", r"cuff",
+)
+# Idioms and senses unrelated to health: masked before any red flag is looked for.
+IDIOMS = (
+    r"(?:is|are|was|were|been|be|s|keeps|keep) killing (?:me|us)", r"kill(?:s|ing)? me (?:with|already)",
+    r"dying (?:to|for|of curiosity|of embarrassment|laughing)", r"to die for", r"die (?:of|from) (?:embarrassment|"
+    r"boredom|laughter|laughing|shame)", r"(?:scared|bored|worried|sick|tired|frozen|freezing) to death",
+    r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
+    r"her|us) a heart attack", r"(?:almost|nearly|practically|about to|going to) (?:had|have|having|has) a heart attack "
+    r"(?:when|at|over|seeing|because|from|looking|after seeing)", r"heart attack (?:when|at) (?:i|we) (?:saw|see|got|"
+    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
+    r"(?:me|him|her|us) (?:a )?(?:stroke|heart attack|aneurysm|coronary)", r"(?:casi|por poco) me (?:da|dio) (?:un )?(?:infarto|"
+    r"ataque|derrame)", r"poison (?:ivy|oak|sumac)", r"hiedra venenosa", r"blood (?:is )?boiling", r"drowning in "
+    r"(?:pills|paperwork|work|bills|debt|emails|homework|laundry)", r"overdos\w* on (?:\w+ )?(?:cookies|candy|chocolate|"
+    r"sugar|netflix|coffee|caffeine|sweets|cake|tv|pie|turkey|food)", r"(?:swim|swimming|back|breast|butterfly|"
+    r"brush|pen|paddle|piston|golf|tennis) ?strokes?", r"strokes? (?:for|in|of) (?:swimming|tennis|golf|the brush)",
+    r"(?:heart|hearts) (?:goes|go|went) out", r"broke my heart", r"heart ?broken", r"bleeding (?:edge|heart)",
+    r"blood (?:drive|bank|donation|donor|orange)", r"(?:drop|drops|dropped) dead (?:gorgeous|tired)",
+    r"me muero de (?:ganas|risa|hambre|sueno|frio|calor|verguenza|aburrimiento|curiosidad|nervios)",
+    r"muert[oa] de (?:hambre|risa|cansancio|miedo|sueno|frio|calor|verguenza)", r"(?:me|nos) (?:esta|estan) matando",
+    r"(?:me|nos) mata (?:el|la|este|esta|la espera)", r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas)",
+    r"(?:this|the|that) (?:\w+ )?(?:is|was) (?:going to|gonna) (?:kill|be the death of) me", r"be the death of me",
+    r"my (?:mom|mother|dad|father|wife|husband|boss|parents) (?:is|are|will be) (?:going to )?(?:kill|murder) me",
+    r"(?:will|would|is going to|gonna) (?:kill|murder) me (?:if|when) (?:i|they|she|he) (?:find|finds|see|sees|forget|"
+    r"miss|am late|do not)", r"killing it", r"knock(?:ed|s)? (?:me )?out (?:the|of) (?:park)", r"knocked it out",
+    r"(?:passed|pass) out (?:the|flyers|papers|candy|cookies)", r"(?:hit|hits) me (?:up|with|that)",
+    r"(?:had|have|having|got) a blast", r"out of breath (?:after|from|when|climbing|running|walking|with exercise)",
+    r"take (?:a|my) (?:deep )?breath", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
+    r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
+    r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
+)
+# Stopwords that tell English from Spanish.
+SPANISH_WORDS = frozenset(
+    "el la los las de del que y en un una es por para con no mi mis su sus se me le lo muy pero esta estoy tengo "
+    "tiene hijo hija mama papa esposo esposa dolor favor gracias hola doctor doctora ayer hoy ahora como cuando "
+    "porque tambien nada desde hace ya al sin".split())
+ENGLISH_WORDS = frozenset(
+    "the a an is are was were i my me you your he she his her it and or but of to in on for with have has had "
+    "not can do does this that be been am please thanks hi since from at".split())
+
+# Words a misspelling is corrected to (only words of five letters or more, one slip for short words, two for long).
+SPELLING_TARGETS = frozenset("""
+breathe breathing breath struggling chest pressure suicide suicidal overdose overdosed bleeding unconscious unresponsive seizure
+seizures numbness swelling swollen throat tongue vomiting stroke attack heart pills poison poisoning fever pregnant
+contractions slurred slurring drooping dizzy fainted fainting severe excruciating unbearable myself himself herself
+killing shortness anaphylaxis anaphylactic allergic reaction epipen epinephrine emergency ketones glucose diabetic
+insulin dehydrated lethargic concussion collapsed passed bleed blood tightness squeezing crushing breathless gasping
+choking wheezing infant newborn temperature chemotherapy transplant dialysis headache weakness paralyzed confused
+confusion respirar pecho sangre sangrado fiebre embarazada convulsion desmayo desmayo inconsciente sobredosis
+pastillas matarme suicidarme morir hinchada garganta lengua cabeza golpeo derrame infarto vomitando diabetes
+""".split())
+# Real words one slip away from a target, never "corrected".
+SPELLING_KEEP = frozenset("""
+heard hearty chess chests breadth bread breathes bleeds blond bloody fevers forever swallow swollen pillow pills
+sever never seven clever drooping dropping striking strike stoke stake stroll poisons poisoned prison throats threat
+threats heart heats beats thrown through though tough attach attic attacks attack myself hearse hears kinking
+killing filling billing willing milling passes pastes posted pasted fainter painter painted pointed printed pretend
+presume pressed dressing dressed stressed stress fewer fever fiber fiver liver lever river hever tights tighten
+lights slight slighted
+""".split())
+
+_TEMPLATE_NAMES = {"SELF": SELF, "P": P, "NOT_": NOT_}
+
+
+def expand(pattern: str) -> str:
+    """Fill in the shorthands used inside patterns: {gap(N)}, {SELF}, {P} and {NOT_}."""
+    import re  # noqa: PLC0415 - only needed once, when the engine compiles the lexicon
+
+    def fill(m: re.Match[str]) -> str:
+        return gap(int(m.group(2))) if m.group(1) == "gap" else _TEMPLATE_NAMES[m.group(1)]
+
+    return re.sub(r"\{(gap|SELF|P|NOT_)(?:\((\d+)\))?\}", fill, pattern)
