@@ -51,7 +51,7 @@ class UrgencyDecision:
 
 # --- normalising ---
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:/\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;\n…]|,")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:/\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;\n…]|,|[()]")
 _EXPAND: dict[str, tuple[str, ...]] = {
     **{w: (base, "not") for w, base in {
         "cant": "can", "cannot": "can", "cnt": "can", "wont": "will", "dont": "do", "doesnt": "does", "didnt": "did",
@@ -158,8 +158,14 @@ class _Text:
 def _normalise(text: str) -> _Text:
     tokens: list[str] = []
     spans: list[tuple[int, int]] = []
+    depth = 0  # inside parentheses a comma lists things ("a reaction (hives, swollen lips)"), it does not end a clause
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
+        if raw in "()":
+            depth = max(0, depth + (1 if raw == "(" else -1))
+            continue
+        if raw == "," and depth:
+            continue
         if raw in ".!?;\n…":
             words: tuple[str, ...] = (_SENTENCE_END,)
         elif raw == ",":
@@ -194,6 +200,8 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
 _RULES = [(rule, _words(rule.pattern), _words(rule.needs) if rule.needs else None) for rule in lex.RULES]
 _CUE_SETS = [(cues, {name: _words(p) for name, p in cues.cues.items()}, dict(cues.checks)) for cues in lex.CUE_SETS]
 _NEGATION_UNDONE = _any_of(lex.NEGATION_UNDONE_AFTER)
+_RESOLVED_LATER = _any_of(lex.RESOLVED_LATER)
+_NOT_RECURRED = _words(lex.NOT_RECURRED)
 _NEVER_AGAIN = _words(r"(?:never|not|no|nunca) (?:\S+ ){0,2}(?:again|since|otra vez|de nuevo|mas)")
 _IDIOMS = _any_of(lex.IDIOMS)
 _NEGATION = _any_of(lex.NEGATION_BEFORE)
@@ -216,7 +224,7 @@ def _blood_pressure(value: str) -> bool:
     systolic, diastolic = (int(v) for v in value.split("/"))
     if not (60 <= systolic <= 300 and 30 <= diastolic <= 200 and systolic > diastolic):
         return False  # a date or a score, not a reading
-    return systolic >= 180 or diastolic >= 120 or (systolic <= 80 and diastolic <= 50)
+    return systolic >= 180 or diastolic >= 120 or systolic < 90
 
 
 def _oxygen(value: str) -> bool:
@@ -227,31 +235,41 @@ def _pill_count(value: str) -> bool:
     return 8 <= int(value) <= 500
 
 
+def _pregnancy_pressure(value: str) -> bool:
+    """In pregnancy 140/90 is already a warning sign (pre-eclampsia); anything else matched is not a number."""
+    if "/" not in value:
+        return True
+    systolic, diastolic = (int(v) for v in value.split("/"))
+    return 60 <= systolic <= 300 and 30 <= diastolic <= 200 and (systolic >= 140 or diastolic >= 90)
+
+
 _CHECKS: dict[str, Callable[[str], bool]] = {"glucose": _glucose, "blood_pressure": _blood_pressure,
-                                            "oxygen": _oxygen, "pill_count": _pill_count}
+                                            "oxygen": _oxygen, "pill_count": _pill_count,
+                                            "pregnancy_pressure": _pregnancy_pressure}
 
 
 # --- context ---
 
 _NEGATION_REACH = 6  # words before a red flag that a negation reaches
 _HYPOTHETICAL_REACH = 10
-_PAST_REACH = 8
-_RESOLVED_REACH = 14
+_PAST_REACH = 12
+_RESOLVED_REACH = 20
 
 
 def _window(text: _Text, first: int, last: int, *, back: int, ahead: int, stop_at_comma: bool,
-            ends: frozenset[str] = lex.CLAUSE_ENDS) -> str:
+            ends: frozenset[str] = lex.CLAUSE_ENDS, comma_ahead: bool | None = None) -> str:
     """The words around tokens first..last up to the clause's edges, as one string."""
     tokens = text.tokens
+    comma_ahead = stop_at_comma if comma_ahead is None else comma_ahead
 
-    def edge(t: str) -> bool:
-        return t == _SENTENCE_END or t in ends or (stop_at_comma and t == ",")
+    def edge(t: str, comma: bool) -> bool:
+        return t == _SENTENCE_END or t in ends or (comma and t == ",")
 
     lo = first
-    while lo > 0 and first - lo < back and not edge(tokens[lo - 1]):
+    while lo > 0 and first - lo < back and not edge(tokens[lo - 1], stop_at_comma):
         lo -= 1
     hi = last
-    while hi + 1 < len(tokens) and hi - last < ahead and not edge(tokens[hi + 1]):
+    while hi + 1 < len(tokens) and hi - last < ahead and not edge(tokens[hi + 1], comma_ahead):
         hi += 1
     return " ".join(tokens[lo:first] + ["<>"] + tokens[last + 1:hi + 1])
 
@@ -274,14 +292,24 @@ def _resolved(text: _Text, last: int) -> bool:
         end += 1
     after = " ".join(tokens[last + 1:end])
     found = _RESOLVED.search(after)
-    return bool(found) and not _RECURRED.search(_NEVER_AGAIN.sub("", after[found.end():]))
+    if found:
+        # "she's ok now I think, but I'm freaked out": a resolution the writer doubts is not one
+        return not (_recurs(after[found.end():]) or _UNSURE.match(after[found.end():].lstrip()))
+    later = " ".join(text.tokens[end:])
+    found = _RESOLVED_LATER.search(later)
+    return bool(found) and not _recurs(later[found.end():])
 
 
 def _past(text: _Text, first: int, last: int) -> bool:
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
     if not _PAST.search(clause) or _NOW.search(clause):
         return False
-    return not _RECURRED.search(_NEVER_AGAIN.sub("", _rest_of_sentence(text, last)))
+    return not _recurs(_rest_of_sentence(text, last))
+
+
+def _recurs(text_after: str) -> bool:
+    """Does the text say the problem is back ("came back this morning"), not just that results came back normal?"""
+    return bool(_RECURRED.search(_NOT_RECURRED.sub("", _NEVER_AGAIN.sub("", text_after))))
 
 
 def _rest_of_sentence(text: _Text, last: int) -> str:
@@ -325,16 +353,18 @@ def _language(tokens: list[str]) -> str:
 
 def _current_matches(text: _Text, pattern: re.Pattern[str], masked: set[int], check: str | None,
                      *, setting_only: bool = False):
-    """Matches that are about now. A setting ("pregnant", "my 3 week old") only has to be neither negated nor past:
-    "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
+    """Matches that are about now. A setting ("pregnant", "my 3 week old", "kidney transplant last spring") only has
+    to be not negated: "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
     for m in pattern.finditer(text.joined):
         first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
         if masked.intersection(range(first, last + 1)):
             continue
-        if check and not (m.lastindex and _CHECKS[check](m.group(1))):
+        if check and m.lastindex and m.group(1) is not None and not _CHECKS[check](m.group(1)):
+            continue
+        if check and not m.lastindex and check != "pregnancy_pressure":
             continue
         if setting_only:
-            if not (_negated(text, first, last) or _past(text, first, last)):
+            if not _negated(text, first, last):
                 yield first, last
         elif _is_current(text, first, last):
             yield first, last

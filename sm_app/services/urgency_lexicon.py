@@ -78,7 +78,7 @@ SELF = alt("myself", "himself", "herself", "themselves", "themself", "yourself")
 NOT_ = alt("can not", "could not", "can t", "unable to", "will not", "does not", "do not", "did not",
            "no (?:puedo|puede|podia|pudo)")
 
-CHEST = alt("chest", "chests", "pecho", "sternum", "breastbone", "torax")
+CHEST = alt("chest", "chests", "pecho", "pexo", "pechito", "sternum", "breastbone", "torax")
 CHEST_PAIN = alt("pain", "pains", "painful", "hurts?", "hurting", "aches?", "aching", "pressure", "tight",
                  "tightness", "tightening", "squeez\\w*", "crush\\w*", "heavy", "heaviness", "weight", "elephant",
                  "stabbing", "dolor\\w*", "duele", "doliendo", "dolia", "opresion", "presion", "apretad\\w*",
@@ -89,6 +89,10 @@ CHILD = alt("baby", "babies", "babys", "infant", "infants", "newborn", "toddler"
             "granddaughters?", "nephews?", "nieces?", "little one", "bebe", "bebes", "bebita", "bebito", "nino", "nina",
             "ninos", "ninas", "hijo", "hija", "hijos", "hijas", "hijito", "hijita", "nieto", "nieta", "recien nacido",
             "nena", "nene", "chiquito", "chiquita", "pequeno", "pequena", "sobrino", "sobrina",
+            "sobrinit\\w*", "nietecit\\w*", "hijastr\\w*", "muchacho", "muchacha",
+            r"(?:he is|she is|hes|shes|is|tiene|de) \d+ (?:months?|weeks?|days?|meses|semanas|dias|anos|years?|yrs?|mos)",
+            r"(?:hijo|hija|nino|nina|nieto|nieta|sobrino|sobrina) de \d+", "daycare", "guarderia",
+            r"\d+ (?:month|mo) (?:shots|vaccines|checkup|check up|visit|well)",
             r"\d+ (?:day|days|week|weeks|wk|wks|month|months|mo|mos|year|years|yr|yrs) old",
             r"\d+ (?:dias|semanas|mes|meses|anos) de (?:nacido|nacida|edad)")
 INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks) old", r"[1-2] (?:month|mo) old",
@@ -98,7 +102,9 @@ INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks)
 FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fiebre", "calentura", "temperatura",
             r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?")
 PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
-               r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant) \d+ (?:weeks|semanas)(?! old)",
+               r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant|only|and|just|im) \d+ (?:weeks|weks|wks|semanas)(?! old)",
+               r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
+               r"(?:weeks|weks|wks|semanas)(?! (?:ago|old|late|early|after|before|from|of|de nacid\w*))",
                r"\d+ (?:weeks|semanas) (?:along|pregnant|de embarazo|embarazada|and|y)",
                "trimester", "embarazada", "embarazo", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
 
@@ -334,7 +340,7 @@ RULES: tuple[Rule, ...] = (
                             r"(?:severe|excruciating|unbearable|intense|agoniz\w*|extreme|crippling|debilitating|"
                             r"insane|horrible|terrible|excruciting|unbearible|sever|intolerable|blinding) {gap(2)}"
                             r"(?:pain|pains|ache|cramp\w*|stomach ?ache|belly ?ache|dolor\w*)",
-                            r"(?:pain|ache|dolor) {gap(2)}(?:is |was |so )?(?:severe|excruciating|unbearable|intolerable|"
+                            r"(?:pain|ache|dolor) {gap(4)}(?:is |was |so )?(?:severe|excruciating|unbearable|intolerable|"
                             r"insoportable|intenso|terrible|horrible|fuertisimo|muy fuerte|espantoso)",
                             r"(?:can not|could not|unable to) (?:walk|stand|move|sit|straighten up|get up|breathe) "
                             r"(?:because of|from|for|with|due to) (?:the |this |my )?pain",
@@ -481,6 +487,8 @@ RULES += (
                     r"(?:chest|pecho)"),
     Rule("cardiac", r"(?:defibrillator|defib|icd|desfibrilador) {gap(3)}(?:shock\w*|fired|went off|zapped|descarga\w*)"),
     Rule("cardiac", r"(\d{2,3}/\d{2,3})", check="blood_pressure"),
+    Rule("cardiac", near(r"nitro\w*|nitroglicerin\w*|nitroglycerin\w*", r"twice|two|2|three|3|third|still|not budging|"
+                         r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue", 8)),
     Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over"),
     Rule("stroke", r"{NOT_} (?:understand|entender) (?:what|anything|lo que) {gap(3)}(?:saying|says|dicen|dice|said)"),
     Rule("stroke", r"(?:words|palabras) {gap(3)}(?:sound like|like) (?:noise|gibberish|ruido)"),
@@ -561,19 +569,139 @@ RULES += (
          needs=alt("sugar", "sugars", "glucose", "insulin", "diabetic", "diabetes", "type 1", "type 2", "pump", "meter",
                    "azucar", "glucosa", "insulina", "glucometro", "cgm", "dexcom", "libre")),
 )
+RULES += (
+    Rule("stroke", alt(r"(?:hand|arm|leg|foot|side|mano|brazo|pierna|pie) {gap(4)}(?:will not|won t|does not|no (?:me |le )?)"
+                       r"(?:listen|obey|work|respond\w*|hace caso|responde)", r"(?:arrastra|drag\w*) (?:el |la |his |her |my )?"
+                       r"(?:pie|pierna|foot|leg)", r"perdi\w* (?:la )?fuerza (?:en|de) (?:la |el |mi |su )?(?:mano|brazo|pierna|lado)",
+                       r"(?:lengua|tongue) {gap(2)}(?:trabad\w*|thick|heavy|pesada)", r"no (?:me|le) salen (?:bien )?(?:las )?palabras",
+                       r"no (?:nos|me|lo|la|los) reconoce", r"(?:does not|did not|can not) recogni[sz]e (?:me|us|her|him)")),
+    Rule("breathing", alt(r"(?:stop|pause|stopping|pausing) (?:between|after) (?:every |each )?(?:couple of |few )?words",
+                          r"(?:can not|could not|unable to) (?:finish|complete|get out) (?:a|his|her|my) (?:sentence|sentences|words)",
+                          r"(?:to|for) (?:get|catch) (?:air|a breath)", r"dusky", r"(?:turning|going|looks?|poniendo|pone) "
+                          r"(?:blue|gray|grey|purple|dusky|azul\w*|morad\w*|gris\w*)", r"pant(?:ing|s)", r"gasping",
+                          r"(?:squeak\w*|whistl\w*|high pitched|high squeaky|stridor) {gap(5)}(?:breath\w*|breathes|breathe)",
+                          r"se le hunde (?:el pecho|las costillas|la panza)", r"quejid\w*", r"silbido", r"no se puede (?:ni )?acostar",
+                          r"(?:winded|breathless|out of breath) {gap(4)}(?:sentence|talking|sitting|resting|words|confused|sleepy)",
+                          r"(?:stab\w*|sharp|pain) {gap(5)}(?:breathe in|breath in|when i breathe|take a breath)",
+                          r"wheez\w* {gap(2)}(?:bad|badly|horrible|terrible|awful)", r"(?:chest|pecho) {gap(3)}(?:tite|tight) "
+                          r"{gap(4)}(?:wheez\w*|inhaler|nebuli\w*)")),
+    Rule("suicidal", alt(r"(?:know|figured out|worked out|looked up|counting) how (?:many|much) (?:it takes|would|to take|"
+                         r"\w+ is in)", r"steer\w* into", r"(?:drive|driving|drove) (?:off|into) (?:a|the) (?:bridge|tree|wall|"
+                         r"cliff|river)", r"not (?:going to|gonna) do anything stupid", r"affairs in order",
+                         r"(?:deje|dejo|tengo) todo arreglado", r"ya no (?:me|nos) (?:va|van) a (?:tener que )?(?:volver a )?ver",
+                         r"no (?:me|nos) volveran a ver", r"nadie me (?:extran\w*|estran\w*)", r"tired of fighting",
+                         r"tell \w+ (?:\w+ )?i (?:tried|love)", r"after i (?:die|am gone|am dead)", r"cuando (?:yo )?(?:muera|ya no este)",
+                         r"dark thoughts {gap(6)}(?:back|again|louder|worse)")),
+    Rule("overdose", alt(r"(?:do not know|not sure|no idea|no se|unsure) how (?:many|much) (?:\w+ )?(?:ate|took|swallowed|"
+                         r"he|she|they|comio|tomo|se tomo)", r"(?:most|half|all) of (?:a|the|my|his|her) (?:bottle|pack|box)",
+                         r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)", r"(?:two|2|both|dos) bottles",
+                         r"(?:two|2|three|3) new (?:ones|patches)", r"washer fluid", r"mas de la cuenta",
+                         r"(?:\d+) (?:units|pills|tablets|patches|pastillas|unidades) (?:instead of|en vez de)",
+                         r"(?:blister|bottle|frasco|caja) {gap(4)}(?:abierto|open|empty|vacio) {gap(3)}(?:faltan|missing)")),
+    Rule("bleeding", alt(r"crime scene", r"(?:toilet|bowl|taza) {gap(3)}(?:full of|filled with|lleno de|red|roj\w*) ?(?:blood|sangre)?",
+                         r"mouthful of (?:\w+ )?blood", r"(?:gauze|pad|pads|bandage|towel|towels|toalla\w*) {gap(2)}(?:soak\w*|"
+                         r"empapad\w*)", r"(?:filling|fills|llena) (?:up )?(?:with )?(?:blood|sangre)", r"mouth keeps filling",
+                         r"(?:pee|urine|orina|pipi) (?:is |es |esta |looks )?(?:red|bright red|roja|brown|like cola)",
+                         r"(?:sale|salio|saliendo) (?:pura )?sangre", r"empapando toallas?", r"(?:wont|will not|won t) stop gushing",
+                         r"gushing", r"actual blood", r"bruises? {gap(3)}(?:all over|everywhere|without)")),
+    Rule("allergic", alt(r"(?:golf ball|lump|ball) {gap(4)}(?:throat|garganta)", r"(?:throat|garganta) {gap(5)}(?:tight|tite|"
+                         r"closing|cerrando|swell\w*|hinch\w*)", r"voice {gap(3)}(?:weird|hoarse|funny|different|strange)",
+                         r"left (?:my|his|her) (?:epi ?)?pen")),
+    Rule("self_harm", alt(r"relaps\w* {gap(8)}(?:blade|cutting|razor|sh|self harm|burning)", near(r"fresh (?:cuts|lines|scars|wounds|marks)", r"arms?|legs?|wrists?|thighs?|skin|brazos?|piernas?", 5), r"(?:burn\w*|scratch\w*|"
+                          r"scrach\w*|carv\w*|pick\w*) {gap(1)}(?:my|his|her) (?:arms?|skin|legs?|wrists?|hands?|thighs?|stomach)"
+                          r" {gap(4)}(?:with|till|until|raw|lighter|nails|blade|bled)", r"against (?:a|the) wall (?:until|till)",
+                          r"punish (?:myself|yourself|himself|herself)", r"just to feel something", r"para sentir algo",
+                          r"urges? {gap(3)}(?:came back|is back|are back|full force|to cut|to hurt|to burn)",
+                          r"(?:scissors|razor|blade|lighter|cuchilla|navaja|tijeras) in (?:my|his|her) hand",
+                          r"(?:swallowed|trague|se trago) {gap(4)}(?:tacks|thumbtacks|pins|needles|glass|razor|clavos|agujas)")),
+    Rule("violence", alt(r"(?:no me deja|won t let me|will not let me|does not let me|doesn t let me) {gap(2)}(?:salir|leave|use|"
+                         r"see|call|usar|ver|hablar)", r"(?:me|la|lo) (?:aviento|avento|avento|tiro|empujo) contra",
+                         r"(?:threw|shoved|pushed|slammed) (?:me|her|him) (?:against|into|down)",
+                         r"(?:miedo|panico|scared|afraid|terrified) {gap(2)}(?:que|he|she|he will|she will) (?:regrese|vuelva|"
+                         r"come back|comes back|returns|finds)", r"(?:la|lo|me|te) toca (?:en las noches|de noche|sus partes)?",
+                         r"se mete a su cuarto", r"(?:hands?|manos) (?:around|on|alrededor de) (?:my|her|his|mi|su) (?:neck|throat|cuello)",
+                         r"next time {gap(4)}(?:won t walk away|will not walk away|kill|dead|no la cuentas)",
+                         r"(?:le da|tiene|tengo) (?:panico|miedo) (?:de )?regresar")),
+    Rule("severe_pain", alt(r"(?:ripping|tearing|desgarr\w*)", r"(?:can not|cant|could not|no (?:puedo|puede)) find (?:any|a) "
+                            r"(?:position|comfortable)", r"no encuentr\w* (?:posicion|como acomodar\w*)", r"pacing",
+                            r"hard as a (?:rock|board)", r"(?:duro|dura) como (?:piedra|tabla)", r"hurts to (?:even )?(?:shift|move|"
+                            r"breathe|touch)", r"(?:pain|dolor) {gap(3)}(?:is )?(?:unreal|de otro mundo|off the charts|insane)",
+                            r"(?:nothing|no (?:le|me) hace nada|not touching|are not touching|aren t touching|are not doing "
+                            r"anything) {gap(3)}(?:touches|help\w*|it|this|the pain)?", r"(?:rainbow|halos?) {gap(3)}(?:lights|"
+                            r"lamps|around)", r"(?:leg|foot|pierna|pie|toes|arm|hand) {gap(4)}(?:cold and pale|pale and cold|fri[ao] y "
+                            r"palid\w*|palid\w* y fri\w*|white|blanc\w*|pale)", r"(?:pie|leg|foot|pierna|arm|brazo) {gap(3)}"
+                            r"(?:chueco|crooked|deformed|turned out|bent wrong|sticking out)", r"sickle cell {gap(6)}crisis", r"(?:duele|hurts|dolor) (?:horrible|horrendo|terrible|muchisimo|bien feo|like hell)",
+                            r"crisis de (?:celulas|anemia)", r"(?:worst|peor) (?:pain|dolor) {gap(3)}(?:had|tenido|sentido|ever)",
+                            r"sudden(?:ly)? (?:\w+ )?(?:stabbing|sharp|severe|terrible) (?:\w+ )?pain", r"no aguanta\w* (?:el|del) dolor",
+                            r"vomit\w* (?:verde|green)", r"(?:panza|belly|stomach|abdomen) {gap(3)}(?:inflad\w*|distended|"
+                            r"swollen|bloated and hard)", r"(?:popped|dislocat\w*) {gap(6)}(?:can not move|cant move|shorter)",
+                            r"(?:can not|could not) (?:stand up straight|wiggle|move it at all)", r"(?:testicle|testicul\w*|"
+                            r"alla abajo|groin|ingle) {gap(4)}(?:hinchad\w*|swollen|rojo|red)")),
+    Rule("pregnancy", alt(r"(?:not|has not|have not|no) (?:felt?|feel\w*) (?:her|him|the baby|el bebe) (?:kick|move)\w*",
+                          r"(?:baby|bebe) {gap(4)}(?:quieter|less active|not as active|menos activ\w*|no se mueve)",
+                          r"(?:belly|stomach|panza|abdomen|uterus) {gap(3)}(?:tightening|tightens|hardening|se pone dura) {gap(4)}"
+                          r"(?:every|cada|minutes|minutos)", r"(?:water|fuente|bolsa) {gap(2)}(?:broke|rompio|reviento)",
+                          r"(?:greenish|green|verde) {gap(4)}(?:fluid|water|liquido)|(?:fluid|water|liquido) {gap(4)}(?:greenish|"
+                          r"green|verde)", r"(?:ears?|oidos) {gap(2)}(?:ringing|buzzing|zumban|zumbido)", r"boca del estomago",
+                          r"(?:upper right|right upper) (?:belly|abdomen|stomach)|under (?:my|the) ribs",
+                          r"(\d{2,3}/\d{2,3})"), needs=PREGNANT, check="pregnancy_pressure"),
+    Rule("child", alt(r"(?:vomit\w*|throwing up|threw up|puking) {gap(3)}(?:green|verde|bright green)", r"(?:vomita|vomiting) "
+                      r"a chorro", r"projectile", r"(?:soft spot|mollera|fontanela) {gap(3)}(?:sunk\w*|sunken|hundid\w*|bulg\w*)",
+                      r"(?:crying|cries|llora) (?:with )?(?:no|without|sin) (?:tears|lagrimas)", r"ojitos hundidos", r"boca seca",
+                      r"screaming in fits", r"pulling (?:his|her) (?:knees|legs) up", r"(?:will not|won t|can not) bend (?:his|her) "
+                      r"neck", r"stiff neck", r"(?:cries|hurts) when (?:the )?lights?", r"(?:will not|won t|can not|does not|no "
+                      r"(?:quiere|puede)) walk\w*", r"no puede caminar", r"(?:went|turned|se puso) (?:blue|stiff|morad\w*|ties\w*)",
+                      r"stiff then limp", r"barely wakes", r"(?:cries|crying|cry|llora) (?:weak\w*|debil\w*|like a kitten|diferente|"
+                      r"como (?:un )?chillido)", r"(?:has not|hasn t) (?:taken|had) more than", r"no ha (?:hecho pipi|orinado)",
+                      r"vomita todo", r"(?:casi )?no moja panal\w*", r"no wet diapers?", r"(?:fever|fiebre|calentura) {gap(4)}"
+                      r"(?:is back|back at|regreso|volvio)", r"(?:lado derecho|right side) {gap(6)}(?:fiebre|fever|vomit\w*)"),
+         needs=CHILD),
+    Rule("diabetic", alt(r"(?:numbers|readings?|sugars?|numeros|lecturas?) {gap(3)}(?:in the )?(\d{3})"), check="glucose"),
+    Rule("diabetic", r"(?:now|at|is|was|marca|dio|salio|reads?|reading|ahora|en) (\d{2,3})(?! (?:minutes|min|hours|days|years|units|"
+                     r"weeks|pounds|lbs|mg|percent))", check="glucose",
+         needs=alt("sugar", "sugars", "glucose", "insulin", "insulina", "lantus", "humalog", "novolog", "glipizide",
+                   "glyburide", "glimepiride", "diabetic", "diabetes", "diabetico", "diabetica", "azucar", "glucosa",
+                   "glucometro", "aparato", "meter", "cgm", "dexcom", "libre", "glucose tabs")),
+    Rule("sepsis", alt(r"(?:can not|cant|could not) stop (?:shivering|shaking)", r"teeth (?:are )?chattering",
+                       r"hot then cold|going hot and cold|calor y frio", r"(?:tiembla|temblando|temblar) muchisimo",
+                       r"(?:blotchy|mottled|manchad\w*|dark patches|purple patches)", r"(?:rash|manchas) {gap(3)}(?:spread\w*|"
+                       r"extend\w*)", r"puras incoherencias|diciendo incoherencias|incoherent", r"really out of it",
+                       r"(?:barely|hardly|casi no) (?:peed|pee|hace pipi|orina)"),
+         needs=FEVER + "|" + alt("chemo\\w*", "transplant\\w*", "trasplant\\w*", "surgery", "cirugia", "operaron",
+                                 "operated", "post op", "stent", "catheter", "infection", "infeccion", "uti", "methotrexate",
+                                 "prednisone", "no spleen", "sin bazo", "dialysis", "dialisis", "cut", "wound", "herida",
+                                 "chills", "escalofrios", "clammy", "sudando", "confus\\w*", "dizzy")),
+    Rule("head_injury", alt(r"(?:rolled|fell|fallen|tumbled|se cayo|cayo) (?:off|from|down|de) (?:the |a |la |el )?(?:top )?"
+                            r"(?:bunk|bed|changing table|couch|sofa|table|stairs|ladder|roof|cama|mesa|escalera\w*|cambiador)",
+                            r"(?:walked|ran|bumped) into (?:a |the )?(?:low )?(?:beam|door|pole|wall|shelf|cabinet)",
+                            r"(?:blood|fluid|clear fluid|sangre|liquido) (?:coming )?(?:out of|from|de) (?:his|her|my|the|su|el) "
+                            r"(?:ear|ears|nose|oido)", r"bruis\w* behind (?:his|her|my|the) ear", r"cayo de cabeza",
+                            r"chichon", r"(?:squishy|soft|mushy) (?:swelling|bump|lump)", r"goose egg"),
+         needs=alt("vomit\\w*", "threw up", "thrown up", "throwing up", "sleepy", "sleep", "confus\\w*", "light", "dizzy",
+                   "passed out", "blood", "bruis\\w*", "llora", "chillido", "cries", "crying", "blood thinner\\w*",
+                   "eliquis", "warfarin", "xarelto", "swelling", "squishy", "head", "cabeza", "vomit\\w*", "not acting",
+                   "months?", "meses", "weeks?", "semanas", "baby", "bebe", "toddler")),
+    Rule("other", alt(r"(?:shook|shaking|jerking|sacudi\w*|temblo) all over", r"(?:wet|peed) (?:myself|himself|herself|"
+                      r"the bed) {gap(6)}(?:out of it|shook|shaking|tongue)", r"bit (?:my|his|her) tongue",
+                      r"(?:can not|cant|could not) (?:even )?(?:get|swallow) (?:my |his |her )?(?:own )?(?:spit|saliva)",
+                      r"drooling", r"stuck in (?:my|his|her) (?:throat|esophagus|chest)", r"(?:suddenly|de repente) {gap(3)}"
+                      r"(?:not making sense|incoherent|talking nonsense)", r"picking at the air", r"(?:was|estaba) "
+                      r"(?:totally |perfectly |completely )?(?:fine|bien) (?:yesterday|ayer|this morning|an hour ago)")),
+)
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
         "chest": near(CHEST, CHEST_PAIN + "|" + alt("burn\\w*", "fire", "ardor", "quema\\w*", "weird", "funny",
                                                     "off", "raro", "discomfort", "molestia"), 6),
         "arm_jaw": near(alt("jaw", "jaws", "left arm", "arm", "arms", "shoulder", "mandibula", "quijada", "brazo",
                             "brazo izquierdo", "hombro"),
-                        alt("hurt\\w*", "pain\\w*", "ache\\w*", "heavy", "numb\\w*", "tingl\\w*", "duele", "dolor",
+                        alt("hurt\\w*", "pain\\w*", "ache\\w*", "aching", "heavy", "numb\\w*", "tingl\\w*", "duele", "dolor",
                             "pesad\\w*", "adormecid\\w*", "dormid\\w*"), 3),
         "heart": near(alt("heart", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering",
                                                                     "skipping", "irregular", "acelerad\\w*",
                                                                     "rapido"), 3),
-        "chest_word": CHEST,
-        "squeeze": alt("vi[cs]e", "squeez\\w*", "crush\\w*", "elephant", "tight band", "elefante", "aplast\\w*"),
+        "chest_word": CHEST + "|" + alt("ribs", "rib cage", "costillas"),
+        "squeeze": alt("vi[cs]e", "squeez\\w*", "crush\\w*", "elephant", "band", "elefante", "aplast\\w*", "truck",
+                       "anvil", "opresi\\w*", r"weight (?:on|sitting)", "sitting on (?:my|his|her)"),
         "sweat": alt("sweat\\w*", "clammy", "diaphoretic", "pale", "gray", "grey", "sudando", "sudor\\w*", "palid\\w*"),
         "stomach": alt("indigestion", "agruras", "nause\\w*", "vomit\\w*", "throwing up", "threw up", "acidez"),
         "breath": alt("short of breath", "shortness of breath", "winded", "breathless", "falta de aire",
@@ -585,7 +713,11 @@ CUE_SETS: tuple[CueSet, ...] = (
                      alt("weak\\w*", "numb\\w*", "drag\\w*", "heavy", "limp", "dead", "muert\\w*", "hanging", "useless",
                          "sin fuerza", "dormid\\w*", "adormecid\\w*", "entumid\\w*", "someone else", "not working",
                          "clumsy", "paralyz\\w*", "tingl\\w*", "debil\\w*", "no (?:la|lo) (?:puede|puedo) mover",
-                         "no (?:puedo|puede) mover", "durmi\\w*"), 6),
+                         "no (?:puedo|puede) mover", "durmi\\w*", "will not listen", "dropp\\w*", "se (?:me|le) cayo",
+                         "sin fuerza", "perdi\\w* (?:la )?fuerza"), 6),
+        "face_side": alt(r"(?:one|un|a) (?:side|lado) (?:of )?(?:my|his|her|mi|su|la|de la) (?:mouth|face|smile|boca|cara)",
+                         r"half (?:of )?(?:my|his|her) face", r"(?:mouth|face|smile|boca|cara) {gap(3)}(?:one side|un lado)",
+                         "novocaine"),
         "face": near(alt("face", "smile", "eyelid", "mouth", "cara", "boca", "parpado", "labio", "lip"),
                      alt("droop\\w*", "funny", "numb\\w*", "crooked", "uneven", "weird", "torcid\\w*", "caid\\w*",
                          "chuec\\w*", "dormid\\w*", "sag\\w*", "off"), 4),
@@ -595,19 +727,21 @@ CUE_SETS: tuple[CueSet, ...] = (
         "vision": alt("curtain", r"{NOT_} see", "lost (?:my |his |her )?vision", "vision loss", "double vision",
                       "seeing double", r"ve(?:o)? doble", r"no (?:veo|ve) (?:nada|bien)", "se me fue la vista",
                       "blind\\w*", "vista borrosa", "blurry vision", "blurred vision"),
-        "balance": alt("leaning", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
+        "balance": alt("leaning", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight",
+                       "straight line", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
                        "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering"),
         "confusion": alt("confus\\w*", "not making sense", r"{NOT_} remember", "acting (?:strange|weird|odd)",
                          "confundid\\w*", "desorientad\\w*", "disoriented"),
-        "sudden": alt("sudden\\w*", "all of a sudden", "out of nowhere", "de repente", "woke up", "amanecio",
+        "sudden": alt("sudden\\w*", "all of a sudden", "out of nowhere", "de repente", "de golpe", "de la nada",
+                      "out of the blue", "all at once", "de un momento a otro", "just now", "woke up", "amanecio",
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
                       "an hour ago", "desde hace una hora"),
-    }, anchors=("limb", "face", "speech", "vision")),
+    }, anchors=("limb", "face", "face_side", "speech", "vision")),
     CueSet("suicidal", {
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
                      "ledge", "train tracks", "tracks", "garage", "exhaust", "razor", "pistola", "arma", "soga",
-                     "cuerda", "puente", "azotea", "vias del tren", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
+                     "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(2)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
         "farewell": alt("goodbye", "good bye", "farewell", r"(?:will|won t) not need (?:it|them)",
@@ -619,31 +753,38 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", r"(?:nobody|no one) (?:will|would) miss", "better off without",
+        "despair": alt("burden", "carga", "no aguanto mas", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
                        "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
         "plan": alt("plan", "planned", "planning", "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
-                    "how to make that happen", "how easy it would be", "turning it on and closing the door"),
+                    "how to make that happen", "how easy it would be", "turning it on and closing the door",
+                    r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
+                    "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
     }, anchors=("means", "farewell", "ending", "despair", "plan")),
     CueSet("overdose", {
-        "ingest": alt("took", "take", "taken", "taking", "swallow\\w*", "ate", "popped", "drank", "got into",
+        "accident": alt("ate some", "got into", "got ahold of", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
+                        "se comio", "se metio", "agarro", "ate (?:a|some|the|my|his|her|grandma s)"),
+        "ingest": alt("took", "take", "taken", "taking", "dosed", "ate", "eaten", "got into", "swallow\\w*", "ate", "popped", "drank", "got into",
                       "overdid", "put on", "mixed", "tome", "tomo", "se tomo", "me tome", "trago", "trague", "se trago",
                       "se metio", "se comio", "comio", "bebio", "gave (?:him|her)", "le di", "le dio", "chewed"),
         "excess": alt("all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
                       "handful", "bunch", "too many", "too much", r"twice(?! (?:a|per|daily|weekly|each))",
                       r"double(?! (?:shifts?|check|booked|vision))", "two times", "dos veces", "doble",
-                      "instead of", "by mistake", "accidentally", "por error", "sin querer", "toda la caja",
+                      "instead of", "by mistake", "by accident", "accidentally", "por error", "sin querer",
+                      r"(?:do not know|not sure|no idea|no se) how many", "cuantas", "faltan", "missing", "toda la caja",
                       "todo el frasco", "todas", "not sure how many", "no se cuantas", "a week of", "extra",
-                      r"(?:and|with|con) (?:alcohol|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila)"),
+                      r"(?:and|with|con) (?:unos |some |a few )?(?:alcohol|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila|tragos|copas|"
+                      r"cervezas)"),
         "count": r"(?:took|swallowed|popped|ate|taken|tome|tomo|trague|trago|about|like|maybe|around|como|unas|unos|"
                  r"mas de|over|at least) (\d+)",
         "substance": alt("pills?", "meds", "medication", "medicine", "tablets?", "patch\\w*", "capsul\\w*", "detergent",
                          "pods?", "cleaner", "bleach", "gummies", "vitamins", "sleeping pills", "tylenol", "ibuprofen",
                          "advil", "motrin", "benadryl", "acetaminophen", "paracetamol", "aspirin", "insulin", "warfarin",
-                         "digoxin", "lithium", "fentanyl", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
+                         "digoxin", "lithium", "fentanyl", "lantus", "humalog", "novolog", "levemir", "tresiba", "melatonin", "adderall",
+                         "gummies", "glipizide", "heart pills", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
                          "pastillas", "medicin\\w*", "pildoras", "cloro", "detergente", "jarabe",
                          r"\w+(?:pril|sartan|olol|statin|azepam|azolam|codone|morphine|profen|mycin|cillin|prazole|"
                          r"triptyline|oxetine|traline|idone|amine|oxin)"),
@@ -651,10 +792,35 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "vomit\\w*", "puking", "throwing up", "hallucinat\\w*", "seeing (?:things|bugs|yellow)",
                       "heart (?:is )?racing", "confused", "shaking", "breathing is slow", "slow breathing",
                       "alucinando", "mare\\w*", "muy dormid\\w*", "no responde", "raro", "fuzzy", "out of it",
-                      "halos", "regret\\w*"),
+                      "halos", "regret\\w*", "pulse is \\d+", "ears? (?:are )?ringing", "stomach hurts", "sweating", "sudando",
+                      "medio ido", "can not think", "shaky", "respiracion lenta", "cuerpo (?:muy )?pesado"),
         "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
                       "to not wake up", "to sleep forever"),
-    }, anchors=("excess", "count", "intent"), at_least=3, checks=(("count", "pill_count"),)),
+    }, anchors=("excess", "count", "intent", "accident"), at_least=3, checks=(("count", "pill_count"),)),
+    CueSet("violence", {
+        "act": alt(r"kicked (?:the|my) door (?:in|down)", r"took a belt to", r"threw (?:a|the|his|her) (?:\w+ )?(?:\w+ )?"
+                   r"(?:pan|bottle|plate|chair|glass|phone|knife) at", r"(?:locks?|locked) (?:me|her|him|them) (?:in|out)",
+                   r"(?:yells|screams) at (?:her|him|me)", r"(?:grita|gritan) (?:a )?(?:mi|su|ella|el)", "hurt\\w* (?:her|him|me)"),
+        "threat": alt(r"(?:said|says|told me|dijo) {gap(2)}(?:i would|i d|id|you ll|you will|i will|i ll) be sorry",
+                      r"no (?:voy|vas|va) a llegar viv\w*", r"(?:if|si) (?:i|lo|la) (?:leave|dejo|deje)", "next time",
+                      r"(?:gun|knife|arma|pistola|cuchillo)"),
+        "injury": alt("bruis\\w*", "welts", "moreton\\w*", r"broken \w+ nobody can explain", r"nobody can explain",
+                      r"(?:hadn t|has not|had not|hasn t) eaten in days", "marcas"),
+        "fear": alt(r"(?:can not|cant) go (?:home|back)", r"(?:scared|afraid|terrified|miedo|panico)", "sitting in my car",
+                    r"(?:hiding|escondid\w*)", r"whisper\w*", r"(?:lied|menti)", r"(?:drinking|borracho|tomando) again",
+                    "cosas empacadas"),
+        "control": alt(r"has my (?:car )?(?:keys|phone|charger|money|passport)", r"(?:took|takes|keeps) (?:my|her|his) "
+                       r"(?:phone|keys|meds|money)", r"(?:keeps|kept) (?:his|her) meds from"),
+    }, anchors=("act", "threat", "injury", "control")),
+    CueSet("diabetic", {
+        "drug": alt("insulin", "insulina", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
+                    "glimepiride", "diabetic", "diabetico", "diabetica", "diabetes", "sugar", "azucar"),
+        "shaky": alt("shak\\w*", "temblando", "tembloros\\w*", "tiembla", "sweat\\w*", "sudando", "sudor\\w*", "clammy"),
+        "neuro": alt("confus\\w*", "confundid\\w*", r"no habla bien", "not making sense", "foggy", r"{NOT_} think",
+                     "out of it", "slurr\\w*", "drowsy", "hard to wake", "no responde", "raro", "weird", "off"),
+        "meal": alt(r"no (?:ceno|comio|ha comido|desayuno)", r"skipped (?:dinner|lunch|breakfast|a meal|meals)",
+                    r"(?:did not|didn t) eat", r"without eating", "sin comer", "stomach bug", "vomit\\w*", "throwing up"),
+    }, anchors=("drug",), at_least=3),
 )
 
 # --- context ---------------------------------------------------------------------------------------------------------
@@ -688,7 +854,8 @@ problem problems issue issues with , or nor no and have had has having felt feel
 experienced experiencing noticed notice been more really much major serious true fever fevers cough chills nausea
 vomiting headache headaches dizziness pain pains swelling sweating sweats rash hives bleeding blood numbness weakness
 trouble difficulty shortness breath breathing chest tightness pressure palpitations thoughts thought ideas urges plan
-plans intent suicidal self harm pensamiento pensamientos idea ideas ganas harming hurting heart attack stroke since that this recent recently lately
+plans intent suicidal self harm pensamiento pensamientos idea ideas ganas thinking about planning
+going to want wanting pienso planeo voy a de en in on from ever considering intention intentions harming hurting heart attack stroke since that this recent recently lately
 el la los las un una de del mas ningun ninguna nada fiebre tos dolor pecho sangrado sangre mareo mareos vomito
 vomitos ni o tengo tenido siento sentido he ha hemos presentado presenta
 """.split())
@@ -715,6 +882,23 @@ RESOLVED_AFTER = (
     r"se resolvio|se curo)", r"se (?:me|le) quito", r"desaparecio", r"se resolvio", r"ya (?:esta|estoy) (?:mejor|bien)",
     r"se curo",
 )
+# Evaluated already: "CT was normal", "got checked in the ER", "turned out to be reflux".
+R_EVALUATED = (
+    r"(?:ct|mri|xray|scan|tests?|labs?|workup|ekg|troponins?|everything|all|results?) {gap(2)}(?:was|were|came back|is|are|"
+    r"came out) (?:normal|negative|fine|clear|ok|okay|good)", r"checked (?:out )?(?:in|at|by) (?:the )?(?:er|emergency|"
+    r"urgent care|hospital|doctor)", r"(?:revisaron|checaron|atendieron) (?:en|en la|en el) (?:urgencias|emergencias|hospital)",
+    r"todo salio (?:bien|normal)", r"turned out to be", r"ended up being", r"resulto ser",
+)
+RESOLVED_AFTER += R_EVALUATED + (r"gone (?:since|now|away|completely|for good)", r"broke", r"went down", r"acting (?:totally |completely )?normal",
+                                 r"(?<!than )normal since", r"fine since", r"ha estado (?:normal|bien)")
+# Resolution said later in the message, in a sentence of its own ("Since then she has been completely normal.").
+RESOLVED_LATER = (
+    r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
+    r"(?:has|have) been (?:totally |completely |perfectly )?(?:normal|fine) since", r"ha estado (?:normal|bien)",
+    r"(?:no|not any) (?:problems|symptoms|headaches|issues) since", r"sin (?:problemas|sintomas) desde",
+) + R_EVALUATED
+# Results "came back" is not the problem coming back.
+NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)"
 # ... unless the message says it is back ("it went away but came back this morning").
 RECURRED = (
     r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again", r"again",
@@ -724,14 +908,17 @@ RECURRED = (
 # Past events, in the same clause ("the chest pain I had in 2019", "after my stroke three years ago").
 PAST = (
     r"(?:19|20)\d\d", r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|couple of|a couple of|"
-    r"some) (?:years?|months?|yrs?) ago", r"years ago", r"when i was \d+", r"at (?:age )?\d+ (?:years old)?",
+    r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
+    r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
+    r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at (?:age )?\d+ (?:years old)?",
     r"cuando tenia", r"a los \d+", r"in (?:his|her|my|their) (?:\d+ ?s|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties)", r"(?:grand\w+|uncle|aunt|cousin|abuel\w+|tio|tia|tios|primo|prima) {gap(3)}(?:had|has had|"
     r"tuvo|tuvieron|murio|died)", r"tuvieron", r"so did my", r"months ago", r"last year", r"a year ago", r"last (?:spring|"
     r"summer|fall|winter|christmas)", r"history of", r"hx of", r"h o", r"in the past", r"years back", r"as a (?:kid|child|"
-    r"teen|teenager|baby)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previous", r"previously",
-    r"prior", r"used to", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
-    r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)", r"(?:my|his|her) (?:old|past|prior)",
+    r"teen|teenager|baby)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previously", r"used to",
+    r"(?:previous|prior|old|past) (?:heart attack|stroke|overdose|seizures?|episodes?|attempts?|injury|concussion|"
+    r"reaction)", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
+    r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
     r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
     r"survivor", r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
     r"nueve|diez) (?:anos|ano|meses|mes)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
@@ -741,7 +928,7 @@ PAST = (
 )
 # ... unless the same clause also says it is happening now.
 NOW = (
-    r"right now", r"now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
+    r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
     r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
     r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
     r"en este momento", r"happening",
@@ -757,15 +944,18 @@ HYPOTHETICAL_BEFORE = (
     r"brochures?", r"handouts?", r"class(?:es)? (?:on|about)", r"article", r"video", r"project", r"paper (?:on|about)",
     r"essay", r"research", r"statistics", r"training", r"course", r"awareness", r"support group", r"screen(?:ing)? for",
     r"questionnaire", r"survey", r"form (?:asks|asked)", r"asked (?:me )?(?:if|whether|about)", r"ask(?:ing)? about",
-    r"should i", r"can i", r"is it (?:ok|okay|safe|normal) to", r"is it safe", r"would it", r"could it",
+    r"should i", r"can i", r"is it (?:ok|okay|safe) to", r"preguntas? (?:sobre|de|si|por)", r"formulario",
+    r"cuestionario", r"numero de", r"number (?:for|of)", r"phone number", r"plan de accion", r"action plan", r"si a", r"in case (?:of|he|she|i)",
+    r"(?:take|takes|taking|on|medicine|medication|meds|pills?|pastillas?|medicina|medicamento|receta|tratamiento|refill) "
+    r"(?:\S+ ){0,3}(?:for|de|para|against|contra)", r"is it safe", r"would it", r"could it",
     r"what should i do", r"what to do", r"how to (?:recogni[sz]e|know|tell|spot|prevent|help|talk|support|deal|cope|"
     r"find|avoid|reduce|treat|manage|use)", r"tips", r"worry about", r"worried about",
     r"scared of getting", r"increase\w* (?:my |the )?(?:risk|chance)", r"reduce (?:my |the )?risk", r"lower (?:my )?risk",
     r"side effects?", r"can cause", r"could cause", r"lead to", r"protect",
-    r"si (?:me|le|tengo|tiene|llego|llega|mi|su|el|ella|alguna vez|vuelvo|vuelve)", r"en caso de", r"senales de",
+    r"(?<!como )si (?:me|le|tengo|tiene|llego|llega|mi|su|el|ella|alguna vez|vuelvo|vuelve)", r"en caso de", r"senales de",
     r"sintomas de", r"riesgo de", r"prevenir", r"prevencion", r"informacion (?:sobre|de)", r"que hago si",
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
-    r"puedo tomar", r"es normal", r"what if", r"y si", r"whether",
+    r"puedo tomar", r"what if", r"y si", r"whether",
 )
 # ... but not when the writer is unsure whether it is happening now ("not sure if this is a stroke").
 UNSURE_BEFORE = (
@@ -782,7 +972,7 @@ DOCUMENT_AFTER = (
     r"follow ?up", r"appointment", r"visit", r"support", r"group", r"survivors?", r"recovery", r"patients?",
     r"education", r"video", r"form", r"assessment", r"history", r"statistics", r"rate", r"watch", r"counsel\w*",
     r"symptoms?", r"signs?", r"lessons?", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
-    r"fact", r"sheet", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
+    r"fact", r"sheet", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
     r"radiografia", r"prueba\w*", r"examen\w*", r"estudio\w*", r"resultado\w*", r"riesgo", r"rehabilitacion",
     r"clase\w*", r"programa\w*", r"prevencion", r"folleto\w*", r"cita", r"medicina\w*", r"medicamento\w*",
     r"pastillas?", r"grupo", r"terapia", r"ejercicios?", r"exercises?", r"stockings?", r"sleeve\w*", r"cuff",
