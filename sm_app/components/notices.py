@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from nicegui import ui
 
-EMERGENCY_TEXT = (
-    "Secure messaging is not for emergencies. If you think you have a medical emergency, call 911. "
-    "If you are in crisis, call or text 988 and press 1."
-)
+from ..services.clinic_settings import DEFAULT_EMERGENCY_NOTICE
 
 
-def emergency_notice() -> None:
+def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> None:
+    """`text` is the clinic's wording (ClinicSettings.emergency_notice)."""
     with ui.card().classes("w-full bg-red-50 border border-red-300").props("flat role=alert"):
         ui.label("Not for emergencies").classes("text-bold text-red-900")
-        ui.label(EMERGENCY_TEXT).classes("text-red-900")
+        ui.label(text).classes("text-red-900 emergency-text")
 
 
 def reply_target_notice(business_days: int) -> None:

@@ -22,9 +22,10 @@ CRISIS_TEXT = "You do not have to wait for a reply: call or text 988 now (press 
 
 
 class UrgentCheckDialog:
-    """Create it once in the page (the dialog lives as long as the element it is created in)."""
+    """Create it once in the page (the dialog lives as long as the element it is created in), with the clinic's
+    emergency wording."""
 
-    def __init__(self) -> None:
+    def __init__(self, notice: str) -> None:
         self._send_anyway: SendAnyway | None = None
         self._sending = False
         # No open/close animation: Quasar's default scales the card in over 300 ms (a click in that time can land
@@ -32,7 +33,7 @@ class UrgentCheckDialog:
         with ui.dialog().props("persistent transition-duration=0") as self._dialog, \
                 ui.card().classes("max-w-lg urgent-check").props("role=alertdialog") as card:
             ui.label("Is this an emergency?").classes("text-h6")
-            emergency_notice()
+            emergency_notice(notice)
             self._evidence = ui.label("").classes("urgent-evidence")
             self._crisis = ui.label(CRISIS_TEXT).classes("text-bold urgent-crisis")
             ui.label("If it is not an emergency you can still send it; your care team will see it marked urgent.")

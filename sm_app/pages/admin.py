@@ -1,4 +1,5 @@
-"""Clinic admin: routing rules by category, the response clock's business hours, and the email outbox."""
+"""Clinic admin: routing rules by category, the response clock's business hours, the emergency notice's wording,
+and the email outbox."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..bootstrap import System
 from ..components.field_errors import clear_errors, show_field_error
 from ..components.formatting import clinic_time
 from ..components.frame import open_page
+from ..services.clinic_settings import EMERGENCY_NOTICE_MAX
 from ..services.errors import NotAllowed, NotFound, ValidationError
 from ..services.response_clock import BusinessHours
 from ..services.triage import POOL_NAMES
@@ -39,6 +41,7 @@ def register(system: System) -> None:
             return
         routing = await settings.routing()
         hours = await settings.business_hours()
+        notice = await settings.emergency_notice()
 
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
             ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
@@ -107,6 +110,28 @@ def register(system: System) -> None:
                     ui.notify("Response clock saved; it applies to requests received from now on", type="positive")
 
                 ui.button("Save response clock", on_click=save_hours)
+
+            with ui.card().classes("w-full").props("flat bordered"):
+                ui.label("Emergency notice").classes("text-h6").props("role=heading aria-level=2")
+                ui.label("Shown before every new message, and again when a patient's message sounds urgent. "
+                         "It must still name 911 and 988; leave it empty for the standard wording.").classes(
+                    "text-grey-8")
+                notice_box = ui.textarea("Emergency notice", value=notice).props(
+                    f"counter maxlength={EMERGENCY_NOTICE_MAX} autogrow").classes("w-full")
+
+                async def save_notice() -> None:
+                    clear_errors({"Emergency notice": notice_box})
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        saved = await settings.set_emergency_notice(actor, notice_box.value)
+                    except ValidationError as exc:
+                        show_field_error({"Emergency notice": notice_box}, exc)
+                        return
+                    notice_box.set_value(saved)
+                    ui.notify("Emergency notice saved", type="positive")
+
+                ui.button("Save emergency notice", on_click=save_notice)
 
     @ui.page("/admin/outbox")
     async def outbox_page() -> None:

@@ -176,7 +176,8 @@ def register(system: System) -> None:
                 ui.notify("That draft was not found.", type="warning")
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
             ui.label("New message").classes("text-h5").props('role=heading aria-level=1')
-            emergency_notice()
+            notice = await system.clinic_settings.emergency_notice()
+            emergency_notice(notice)
             reply_target_notice(system.settings.reply_target_business_days)
             if not teams:
                 with ui.card().classes("bg-orange-1").props("flat role=alert"):
@@ -229,7 +230,7 @@ def register(system: System) -> None:
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
             picker = AttachmentPicker(list(saved.files) if saved else None)
             autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker)
-            urgent_check = UrgentCheckDialog()  # one per page, reused for every check
+            urgent_check = UrgentCheckDialog(notice)  # one per page, reused for every check
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 clear_errors(fields)
@@ -464,7 +465,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             reply_picker = AttachmentPicker()
-            urgent_check = UrgentCheckDialog()  # one per page, reused for every check
+            # one per page, reused for every check
+            urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice())
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
                 clear_errors({"Message": reply_body})

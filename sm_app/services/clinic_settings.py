@@ -23,6 +23,14 @@ from .response_clock import BusinessHours, ResponseClock
 
 ROUTING_KEY = "routing_rules"
 HOURS_KEY = "business_hours"
+EMERGENCY_KEY = "emergency_notice"
+# The wording shown before composing and again when a message sounds urgent (PRODUCT.md §2). A clinic may reword it,
+# but it must keep sending people to 911 and to the crisis line.
+DEFAULT_EMERGENCY_NOTICE = (
+    "Secure messaging is not for emergencies. If you think you have a medical emergency, call 911. "
+    "If you are in crisis, call or text 988 and press 1."
+)
+EMERGENCY_NOTICE_MAX = 600
 # Category -> the role pool a new thread waits in; a category not listed goes to the whole team.
 DEFAULT_ROUTING: dict[str, str] = {
     "Medication": "pharmacist",
@@ -88,7 +96,15 @@ class ClinicSettings:
             clock = self._clocks[hours] = ResponseClock(hours)
         return clock
 
+    async def emergency_notice_in(self, s: AsyncSession) -> str:
+        row = await s.get(ClinicSetting, EMERGENCY_KEY)
+        return json.loads(row.value_json) if row else DEFAULT_EMERGENCY_NOTICE
+
     # -- reading on their own ---------------------------------------------------------------------------
+    async def emergency_notice(self) -> str:
+        async with self._db.read() as s:
+            return await self.emergency_notice_in(s)
+
     async def routing(self) -> dict[str, str | None]:
         async with self._db.read() as s:
             return await self.routing_in(s)
@@ -114,6 +130,21 @@ class ClinicSettings:
         """Replace the response-clock calendar (BusinessHours validates itself when built)."""
         self._require_admin(actor)
         await self._store(actor, HOURS_KEY, _hours_to_json(hours))
+
+    async def set_emergency_notice(self, actor: Actor, text: str | None) -> str:
+        """Reword the emergency notice; empty puts back the default. Returns the wording now in force."""
+        self._require_admin(actor)
+        clean = " ".join((text or "").split())
+        if not clean:
+            clean = DEFAULT_EMERGENCY_NOTICE
+        if len(clean) > EMERGENCY_NOTICE_MAX:
+            raise ValidationError("Emergency notice", f"Keep the notice under {EMERGENCY_NOTICE_MAX} characters.")
+        missing = [n for n in ("911", "988") if n not in clean]
+        if missing:
+            raise ValidationError("Emergency notice",
+                                  f"The notice must still tell patients to call {' and '.join(missing)}.")
+        await self._store(actor, EMERGENCY_KEY, json.dumps(clean))
+        return clean
 
     def _require_admin(self, actor: Actor) -> None:
         if actor.role != "admin":

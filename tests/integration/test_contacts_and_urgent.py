@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sm_app.services.contacts import ALL_BLOCKED, NO_TEAMS
-from sm_app.services.errors import NotFound, ValidationError
+from sm_app.services.errors import NotAllowed, NotFound, ValidationError
 from sm_app.services.messaging import UrgentCheck
 
 
@@ -66,3 +66,40 @@ async def test_an_urgent_reply_flags_an_existing_thread(clinic):
         await m.reply(clinic.pat, sent.thread_id, "Now I can't breathe")
     await m.reply(clinic.pat, sent.thread_id, "Now I can't breathe", urgent_acknowledged=True)
     assert (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
+
+
+async def test_urgent_evidence_names_the_kind_and_quotes_the_patient(clinic):
+    m = clinic.system.messaging
+    body = "Refill my metformin please. Also my husband says his chest feels crushed and he's drenched in sweat."
+    sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Refill",
+                                body=body, urgent_acknowledged=True)
+    evidence = (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent_evidence
+    assert evidence.startswith("possible heart attack: ")
+    assert '"chest feels crushed"' in evidence and "sweat" in evidence
+
+
+async def test_routine_near_misses_are_sent_without_a_question(clinic):
+    m = clinic.system.messaging
+    for body in ("No chest pain since the new dose, thanks!", "Can you send my chest x-ray results?",
+                 "This cough is killing me, can I get more of the syrup?"):
+        sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="Update",
+                                    body=body)
+        assert not (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
+
+
+async def test_the_admin_rewords_the_emergency_notice_within_limits(clinic):
+    settings = clinic.system.clinic_settings
+    assert "911" in await settings.emergency_notice() and "988" in await settings.emergency_notice()
+    with pytest.raises(NotAllowed):
+        await settings.set_emergency_notice(clinic.blue_nurse, "Call 911 or 988.")
+    with pytest.raises(ValidationError) as missing:
+        await settings.set_emergency_notice(clinic.admin, "Please do not use messaging for emergencies.")
+    assert missing.value.message == "The notice must still tell patients to call 911 and 988."
+    with pytest.raises(ValidationError):
+        await settings.set_emergency_notice(clinic.admin, "Call 911 or 988. " + "x" * 600)
+    wording = "Riverside is not an emergency service.   Call 911, or 988 then 1 for a crisis."
+    assert await settings.set_emergency_notice(clinic.admin, wording) == (
+        "Riverside is not an emergency service. Call 911, or 988 then 1 for a crisis.")
+    assert (await settings.emergency_notice()).startswith("Riverside is not")
+    await settings.set_emergency_notice(clinic.admin, "   ")  # empty: back to the standard wording
+    assert (await settings.emergency_notice()).startswith("Secure messaging is not for emergencies.")
