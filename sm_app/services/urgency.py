@@ -67,7 +67,7 @@ _EXPAND: dict[str, tuple[str, ...]] = {
     "q": ("que",), "xq": ("porque",), "pq": ("porque",), "porq": ("porque",), "k": ("que",), "tb": ("tambien",),
     "tmb": ("tambien",), "ke": ("que",), "dr": ("doctor",), "dra": ("doctora",), "hrs": ("hours",), "hr": ("hour",),
     "mins": ("minutes",), "min": ("minutes",), "wks": ("weeks",), "wk": ("week",), "yo": ("year", "old"),
-    "mos": ("months",), "n": ("and",),
+    "mos": ("months",), "n": ("and",), "sh'd": ("self", "harmed"), "shd": ("self", "harmed"),
 }
 _SUFFIXES = {"m": ("am",), "ve": ("have",), "re": ("are",), "ll": ("will",), "d": ("would",)}
 _IS_AFTER = frozenset({"he", "she", "it", "that", "there", "what", "who", "where", "here"})
@@ -202,6 +202,7 @@ _CUE_SETS = [(cues, {name: _words(p) for name, p in cues.cues.items()}, dict(cue
 _NEGATION_UNDONE = _any_of(lex.NEGATION_UNDONE_AFTER)
 _RESOLVED_LATER = _any_of(lex.RESOLVED_LATER)
 _NOT_RECURRED = _words(lex.NOT_RECURRED)
+_NOT_BEFORE = re.compile(r"(?:^|\s)(?:not|no|never|nunca|sin)(?: \S+)? ?$")  # "it has not gone away"
 _NEVER_AGAIN = _words(r"(?:never|not|no|nunca) (?:\S+ ){0,2}(?:again|since|otra vez|de nuevo|mas)")
 _IDIOMS = _any_of(lex.IDIOMS)
 _NEGATION = _any_of(lex.NEGATION_BEFORE)
@@ -212,6 +213,7 @@ _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
+_PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
 
 
@@ -253,7 +255,7 @@ _CHECKS: dict[str, Callable[[str], bool]] = {"glucose": _glucose, "blood_pressur
 _NEGATION_REACH = 6  # words before a red flag that a negation reaches
 _HYPOTHETICAL_REACH = 10
 _PAST_REACH = 12
-_RESOLVED_REACH = 20
+_RESOLVED_REACH = 26
 
 
 def _window(text: _Text, first: int, last: int, *, back: int, ahead: int, stop_at_comma: bool,
@@ -291,7 +293,7 @@ def _resolved(text: _Text, last: int) -> bool:
     while end < len(tokens) and tokens[end] != _SENTENCE_END and end - last <= _RESOLVED_REACH:
         end += 1
     after = " ".join(tokens[last + 1:end])
-    found = _RESOLVED.search(after)
+    found = next((m for m in _RESOLVED.finditer(after) if not _NOT_BEFORE.search(after[:m.start()])), None)
     if found:
         # "she's ok now I think, but I'm freaked out": a resolution the writer doubts is not one
         return not (_recurs(after[found.end():]) or _UNSURE.match(after[found.end():].lstrip()))
@@ -302,6 +304,7 @@ def _resolved(text: _Text, last: int) -> bool:
 
 def _past(text: _Text, first: int, last: int) -> bool:
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
+    clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
     if not _PAST.search(clause) or _NOW.search(clause):
         return False
     return not _recurs(_rest_of_sentence(text, last))
@@ -320,13 +323,21 @@ def _rest_of_sentence(text: _Text, last: int) -> str:
     return " ".join(tokens[last + 1:end])
 
 
+_HYPOTHETICAL_ENDS = lex.CLAUSE_ENDS - {"and", "y"}  # "what do we do if his sugar drops and he won't eat"
+
+
 def _hypothetical(text: _Text, first: int) -> bool:
-    before = _window(text, first, first, back=_HYPOTHETICAL_REACH, ahead=0, stop_at_comma=True).split(" <>")[0]
+    before = _window(text, first, first, back=_HYPOTHETICAL_REACH, ahead=0, stop_at_comma=True,
+                     ends=_HYPOTHETICAL_ENDS).split(" <>")[0]
+    if _PURPOSE.search(before):
+        return True  # a medicine for it ("nitroglycerin for chest pain") is not the red flag happening
     found = _HYPOTHETICAL.search(before)
     return bool(found) and not _UNSURE.search(before[:found.start()])
 
 
 def _names_a_document(text: _Text, last: int) -> bool:
+    if text.tokens[last][0].isdigit():
+        return False  # "took like 15 pills": a count, not a name
     nxt = text.tokens[last + 1] if last + 1 < len(text.tokens) else ""
     return bool(_DOCUMENT.fullmatch(nxt))
 
@@ -404,7 +415,8 @@ def assess(*texts: str) -> UrgencyDecision:
     for cues, patterns, checks in _CUE_SETS:
         present: dict[str, tuple[int, int]] = {}
         for name, pattern in patterns.items():
-            hit = next(_current_matches(text, pattern, masked, checks.get(name)), None)
+            hit = next(_current_matches(text, pattern, masked, checks.get(name),
+                                        setting_only=name in cues.settings), None)
             if hit:
                 present[name] = hit
         if len(present) >= cues.at_least and any(a in present for a in cues.anchors):

@@ -51,6 +51,7 @@ class CueSet:
     anchors: tuple[str, ...]
     at_least: int = 2
     checks: tuple[tuple[str, str], ...] = ()
+    settings: tuple[str, ...] = ()  # cues that count even when past ("had a mini stroke last month"), if not negated
 
 
 # Plain-language labels, in the order a tie between kinds is broken (the most time-critical first).
@@ -106,7 +107,8 @@ PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
                r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
                r"(?:weeks|weks|wks|semanas)(?! (?:ago|old|late|early|after|before|from|of|de nacid\w*))",
                r"\d+ (?:weeks|semanas) (?:along|pregnant|de embarazo|embarazada|and|y)",
-               "trimester", "embarazada", "embarazo", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
+               "trimester", "embarazada", "embarazo", r"(?:tuve|had) (?:a mi |a |mi |my |the )?(?:bebe|baby)", "postpartum",
+               "post partum", r"after (?:giving birth|delivery|my c section)", "parto", "cesarea", "di a luz", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
 
 RULES: tuple[Rule, ...] = (
     # --- cardiac ---------------------------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ RULES: tuple[Rule, ...] = (
                       r"dificultad (?:para|al)|le cuesta|me cuesta|trabajo para|problemas? para|not able to) {gap(2)}"
                       r"(?:breathe|breath|breathing|breth|breathin|catch (?:my|his|her|a) breath|"
                       r"get (?:enough |any )?air|respirar|agarrar aire|tomar aire|get a breath)"),
-    Rule("breathing", alt(r"short(?:ness)? (?:of|on) breath", "sob", "breathless\\w*", "winded (?:just|sitting|at rest)",
+    Rule("breathing", alt(r"short(?:ness)? (?:of|on) breath", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
                           r"falta (?:de )?(?:el )?aire", r"(?:me|le|nos) falta (?:el )?aire",
@@ -211,7 +213,7 @@ RULES: tuple[Rule, ...] = (
     # --- overdose / poisoning --------------------------------------------------------------------------------------
     Rule("overdose", alt("overdos\\w*", "over dos\\w*", "overdoes", "od d", "o d d", "sobredosis", "sobre dosis",
                          "envenen\\w*", "poison\\w*", "veneno", "intoxica\\w*",
-                         r"(?:took|take|taken|taking|swallowed|ate|tomo|tome|tomado|trago|trague|se tomo|se trago|"
+                         r"(?:took|swallowed|ate|tomo|tome|tomado|trago|trague|se tomo|se trago|"
                          r"me tome|me trague|se comio|se comio) {gap(3)}"
                          r"(?:too many|too much|way too many|a (?:whole|full|entire) (?:bottle|pack|box|sheet)|"
                          r"(?:the )?(?:whole|entire) (?:bottle|pack|box)|all (?:of )?(?:my|his|her|the|their) "
@@ -223,9 +225,9 @@ RULES: tuple[Rule, ...] = (
                          r"se tomo|se trago|se bebio|se comio|comio|chupo|mordio|bit) {gap(3)}"
                          r"(?:bleach|antifreeze|anti freeze|cleaner|detergent|pods?|tide pods?|rat poison|"
                          r"drain cleaner|lighter fluid|pesticide|weed killer|windshield (?:washer )?fluid|"
-                         r"lamp oil|gasoline|paint thinner|nail polish remover|iron pills|vitamins|edibles?|"
-                         r"(?:my|his|her|grandma s|grandpa s|the) (?:pills|meds|medicine|pastillas)|pills|pastillas|"
-                         r"pildoras|fentanyl|patch|cloro|veneno|detergente|limpiador|raticida|anticongelante|"
+                         r"lamp oil|gasoline|paint thinner|nail polish remover|iron pills|edibles?|"
+                         r"(?:grandma s|grandpa s|grandmas|grandpas|abuela s) (?:pills|meds|medicine|pastillas)|"
+                         r"fentanyl|cloro|veneno|detergente|limpiador|raticida|anticongelante|"
                          r"gasolina|insecticida|cápsulas?|capsulas|medicina de (?:su|mi) (?:abuel\w+|mama|papa))",
                          r"mixed {gap(3)}(?:pills|meds|xanax|oxy\w*|opioids|percocet|sleeping pills|benzos?|"
                          r"pastillas) (?:and|with) {gap(2)}(?:alcohol|booze|drinking|vodka|whiskey|beer|wine)",
@@ -305,7 +307,7 @@ RULES: tuple[Rule, ...] = (
                           r"(?:me|se) (?:estoy|esta) (?:cortando|lastimando|quemando|haciendo dano)",
                           r"(?:cortarme|cortarse|lastimarme|lastimarse|quemarme|quemarse)",
                           r"(?:me|se) (?:corto|corte|cortaba|quemo|queme|lastime|lastimo) {gap(2)}"
-                          r"(?:los brazos|las munecas|la muneca|el brazo|las piernas|a proposito|otra vez|con)",
+                          r"(?:los brazos|las munecas|la muneca|el brazo|las piernas|a proposito|otra vez)",
                           r"(?:razor|blade|navaja|cuchilla|gillette) {gap(4)}(?:arm|arms|wrist|wrists|skin|thigh|"
                           r"legs|brazos?|munecas?|piel|myself|herself|himself)",
                           "relaps\\w* (?:on|with) (?:cutting|self harm)")),
@@ -594,7 +596,7 @@ RULES += (
                          r"dark thoughts {gap(6)}(?:back|again|louder|worse)")),
     Rule("overdose", alt(r"(?:do not know|not sure|no idea|no se|unsure) how (?:many|much) (?:\w+ )?(?:ate|took|swallowed|"
                          r"he|she|they|comio|tomo|se tomo)", r"(?:most|half|all) of (?:a|the|my|his|her) (?:bottle|pack|box)",
-                         r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)", r"(?:two|2|both|dos) bottles",
+                         r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)",
                          r"(?:two|2|three|3) new (?:ones|patches)", r"washer fluid", r"mas de la cuenta",
                          r"(?:\d+) (?:units|pills|tablets|patches|pastillas|unidades) (?:instead of|en vez de)",
                          r"(?:blister|bottle|frasco|caja) {gap(4)}(?:abierto|open|empty|vacio) {gap(3)}(?:faltan|missing)")),
@@ -653,8 +655,8 @@ RULES += (
                       r"(?:quiere|puede)) walk\w*", r"no puede caminar", r"(?:went|turned|se puso) (?:blue|stiff|morad\w*|ties\w*)",
                       r"stiff then limp", r"barely wakes", r"(?:cries|crying|cry|llora) (?:weak\w*|debil\w*|like a kitten|diferente|"
                       r"como (?:un )?chillido)", r"(?:has not|hasn t) (?:taken|had) more than", r"no ha (?:hecho pipi|orinado)",
-                      r"vomita todo", r"(?:casi )?no moja panal\w*", r"no wet diapers?", r"(?:fever|fiebre|calentura) {gap(4)}"
-                      r"(?:is back|back at|regreso|volvio)", r"(?:lado derecho|right side) {gap(6)}(?:fiebre|fever|vomit\w*)"),
+                      r"vomita todo", r"(?:casi )?no moja panal\w*", r"no wet diapers?", r"(?:fever|fiebre|calentura) (?:is |has come |came )?back (?:at|up|again)",
+                      r"(?:fiebre|calentura) (?:regreso|volvio)", r"(?:lado derecho|right side) {gap(6)}(?:fiebre|fever|vomit\w*)"),
          needs=CHILD),
     Rule("diabetic", alt(r"(?:numbers|readings?|sugars?|numeros|lecturas?) {gap(3)}(?:in the )?(\d{3})"), check="glucose"),
     Rule("diabetic", r"(?:now|at|is|was|marca|dio|salio|reads?|reading|ahora|en) (\d{2,3})(?! (?:minutes|min|hours|days|years|units|"
@@ -687,6 +689,81 @@ RULES += (
                       r"drooling", r"stuck in (?:my|his|her) (?:throat|esophagus|chest)", r"(?:suddenly|de repente) {gap(3)}"
                       r"(?:not making sense|incoherent|talking nonsense)", r"picking at the air", r"(?:was|estaba) "
                       r"(?:totally |perfectly |completely )?(?:fine|bien) (?:yesterday|ayer|this morning|an hour ago)")),
+)
+RULES += (
+    Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"racing|raceing|pounding|\d{3}|acelerad\w*", 4),
+         needs=alt("dizzy", "fuzzy", "min", "minutes", "will not (?:come down|slow)", "mare\\w*", "faint\\w*", "chest", "pecho", "hour", "hora", "will not slow", "no se calma",
+                   "short of breath", "pass\\w* out", "black\\w* out")),
+    Rule("cardiac", r"(?:piedra|rock|brick|ladrillo|loza) {gap(2)}(?:en|on|sobre) (?:el |my |mi |his |her )?(?:pecho|chest)"),
+    Rule("stroke", alt(r"(?:different|wrong) word (?:pops|comes|came) out", r"(?:word|words) (?:pop|pops|come|came) out wrong",
+                       r"(?:leg|legs|knee) {gap(2)}(?:buckl\w*|giving out|gave out|gives out)", r"(?:side|lado) of (?:my|his|her) "
+                       r"face {gap(3)}(?:numb\w*|dentist|novocaine|dormid\w*)", r"(?:can not|cant|could not) button",
+                       r"se (?:me|le) va el cuerpo (?:para|hacia) un lado", r"(?:veo|ve) doble")),
+    Rule("breathing", alt(r"every breath is a (?:fight|struggle|battle)", r"(?:skin|ribs) {gap(3)}(?:suck\w* in|pull\w* in)",
+                          r"me falta (?:muchisimo |mucho )?(?:el )?aire", r"(?:silba|silbando) el pecho",
+                          r"no (?:puedo|puede) (?:ni )?subir {gap(2)}(?:escalones|escaleras) sin")),
+    Rule("bleeding", alt(r"soaked through (?:all|every|each|the)", r"blood {gap(3)}spurt\w*", r"spurt\w* {gap(2)}blood",
+                         r"blood (?:coming|comming|pouring) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
+                         r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hago|hace) popo con sangre")),
+    Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo")),
+    Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(4)}(?:too many|would (?:kill|it take))",
+                         r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))",
+                         r"(?:pulled over|stopped|parked|stood|standing|sat) {gap(3)}(?:bridge|edge|ledge|roof|tracks|puente)",
+                         r"(?:bridge|puente) {gap(4)}(?:drive|way) home")),
+    Rule("self_harm", alt(r"did (?:the thing|it) again with (?:the|a|my) (?:blade|razor|lighter|knife)", r"sh d",
+                          r"sh (?:again|relapse)", r"(?:punched|punch\w*|hit\w*|slamm\w*|bang\w*) {gap(5)}(?:on purpose|til|until) ",
+                          r"(?:slamm\w*|bang\w*) (?:her|his|my) head", r"i wanted it to hurt", r"feel the sting",
+                          r"(?:marks|cuts|lines) went from", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)")),
+    Rule("violence", alt(r"(?:thinking about|going to|gonna|plan to|planning to) (?:bring\w* (?:my|a) (?:gun|rifle|knife)|"
+                         r"shoot|kill|stab|hurt|make (?:him|her|them) pay)", r"(?:gun|rifle|knife) to (?:work|school)",
+                         r"voices {gap(3)}(?:saying|telling|tell)", r"(?:have to|must|need to) stop her before",
+                         r"(?:held|holding|pulled|put) a (?:knife|gun) (?:to|on|against)", r"restraining order",
+                         r"(?:trying|tried) to (?:get|break) in", r"hiding in (?:the|my|a) (?:closet|bathroom|car)",
+                         r"(?:esta|estan) pegando", r"pide ayuda", r"(?:se escuchan|oigo) (?:los )?gritos")),
+    Rule("severe_pain", alt(r"(?:can not|cant|could not) sit still", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
+                            r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor")),
+    Rule("pregnancy", alt(r"(?:cord|cordon) {gap(4)}(?:hanging|out|salid\w*|afuera)", r"something {gap(3)}hanging out"),
+         needs=alt("water broke", "pregnant", "embarazada", "labor", "contractions", "weeks", "semanas")),
+    Rule("pregnancy", r"(?:tuve|had) (?:a mi |a |mi |my |the )?(?:bebe|baby) {gap(4)}(?:fiebre|fever|bleeding|sangrado|escalofrios|chills|"
+                      r"smell\w*|huele)"),
+    Rule("child", alt(r"(?:purple|red) (?:dots|spots) {gap(6)}(?:not fade|don t fade|do not fade|glass)",
+                      r"(?:lips|labios) (?:turned|went|se pusieron) (?:blue|morad\w*|azul\w*)", r"went limp",
+                      r"breathing {gap(2)}(?:funny|funy|weird|strange)")),
+    Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)"),
+    Rule("sepsis", alt(r"(?:ulcer|wound|herida|incision|cut) {gap(3)}(?:turned )?(?:black|smel\w*|huele|pus|negr\w*)",
+                       r"(?:haven t|have not|hasn t|has not) peed since"),
+         needs=FEVER + "|" + alt("confus\\w*", "not making (?:any )?sense", "surgery", "out \\d+ days ago", "gallbladder")),
+    Rule("head_injury", alt(r"clear fluid {gap(3)}(?:nose|ear|nariz|oido)", r"bruis\w* behind (?:his|her|my|the) ears?")),
+    Rule("other", alt(r"(?:full body|whole body) (?:shaking|jerking|convuls\w*)", r"(?:shaking|jerking) fit",
+                      r"(?:was|estaba) (?:sharp as a tack|totally normal|fine) (?:this morning|yesterday|an hour ago)",
+                      r"asking (?:me )?(?:the same|if) {gap(6)}over and over", r"thinks it is (?:19|20)\d\d",
+                      r"(?:deje|dejo|dejo) de ver", r"no recupero la vista", r"como si se apagara la luz")),
+)
+RULES += (
+    Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"going like \d{3}|like \d{3}|at \d{3}", 4)),
+    Rule("cardiac", r"(?:defibril\w*|defib\w*|icd) {gap(3)}(?:zap\w*|shock\w*|fired|went off|descarga\w*)"),
+    Rule("stroke", alt(r"words? {gap(3)}(?:scrambled|jumbled|garbled|do not go together|don t go together)",
+                       r"(?:think of|find|remember) the word for", r"(?:hand|mano) (?:will not|won t|can not|no) "
+                       r"(?:hold|grip|agarra|sostiene)", r"dragg\w* (?:his|her|my) (?:left |right )?(?:foot|leg)")),
+    Rule("breathing", r"(?:went down wrong|stuck) {gap(8)}(?:whistl\w*|noise|can not breathe|air|wheez\w*)"),
+    Rule("bleeding", alt(r"soaked through (?:\d+|two|three|four)", r"(?:sliced|split|gashed) (?:my|his|her) \w+ open",
+                         r"mouthfuls? of (?:\w+ ){0,2}blood", r"no para de salir sangre",
+                         r"(?:sale|saliendo|salir) (?:mucha |pura )?sangre", r"empap\w* (?:\w+ )?(?:trapos|toallas|gasas)")),
+    Rule("self_harm", alt(r"(?:queme|quemo|corte|corto|lastime|lastimo|pegue|pego|cortarme|quemarme) {gap(6)}a proposito",
+                          r"ganas de volver(?:lo)? a hacer")),
+    Rule("overdose", r"(?:drank|swallowed|ate|tomo|bebio) {gap(12)}(?:floor |toilet |oven |drain |glass )?(?:cleaner|bleach|"
+                     r"antifreeze|cloro|limpiador)"),
+    Rule("suicidal", near(r"(?:car|engine|motor) (?:running|on|prendido|encendido)", r"garage|garaje|cochera", 8)),
+    Rule("suicidal", alt(r"(?:driving|drive|drove|jump\w*) off (?:the|a) (?:overpass|bridge|cliff|roof|building)",
+                         r"harder (?:and harder )?to not do it")),
+    Rule("violence", alt(r"got (?:my|a|the) (?:gun|rifle|knife) out", r"picturing (?:stabbing|killing|hurting|shooting)",
+                         r"(?:do not|don t) trust myself (?:around|with)", r"thinking about (?:driving|going) over to "
+                         r"(?:his|her|their)")),
+    Rule("severe_pain", alt(r"(?:way|much|so much|far) worse than (?:\S+ ){0,3}(?:before|ever|was)",
+                            r"(?:through|thru) to (?:my|his|her|the) back", r"(?:bent|twisted) (?:in a way|the wrong way|"
+                            r"backwards)", r"not supposed to bend")),
+    Rule("head_injury", alt(r"pupils? {gap(4)}(?:bigger|larger|different|uneven|smaller)", r"bonk\w* (?:my|his|her) head")),
+    Rule("other", r"pass(?:ed|es|ing|in)? out {gap(6)}(?:times|again|stand)"),
 )
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
@@ -737,7 +814,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
                       "an hour ago", "desde hace una hora"),
-    }, anchors=("limb", "face", "face_side", "speech", "vision")),
+        "history": alt("mini stroke", "mini strokes", "tia", "tias", "stroke", "derrame", "embolia"),
+    }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",)),
     CueSet("suicidal", {
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
                      "ledge", "train tracks", "tracks", "garage", "exhaust", "razor", "pistola", "arma", "soga",
@@ -753,7 +831,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", "no aguanto mas", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
+        "despair": alt("burden", "carga", "no aguanto mas", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
+                       "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
                        "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
@@ -770,7 +849,7 @@ CUE_SETS: tuple[CueSet, ...] = (
         "ingest": alt("took", "take", "taken", "taking", "dosed", "ate", "eaten", "got into", "swallow\\w*", "ate", "popped", "drank", "got into",
                       "overdid", "put on", "mixed", "tome", "tomo", "se tomo", "me tome", "trago", "trague", "se trago",
                       "se metio", "se comio", "comio", "bebio", "gave (?:him|her)", "le di", "le dio", "chewed"),
-        "excess": alt("all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
+        "excess": alt(r"(?:took|swallowed|ate|tomo|se tomo|me tome|trago|se trago) (?:\S+ )?all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
                       "handful", "bunch", "too many", "too much", r"twice(?! (?:a|per|daily|weekly|each))",
                       r"double(?! (?:shifts?|check|booked|vision))", "two times", "dos veces", "doble",
                       "instead of", "by mistake", "by accident", "accidentally", "por error", "sin querer",
@@ -837,7 +916,7 @@ NEGATION_BEFORE = (
     r"no longer", r"no more", r"nor", r"neither", r"none", r"zero", r"nothing like", r"no signs? of", r"no sign of",
     r"have not had", r"has not had", r"had not had", r"did not have", r"do not have", r"does not have",
     r"have not been having", r"have not been", r"has not been", r"have not", r"has not", r"not having", r"not had",
-    r"ruled out", r"rule out", r"sin", r"nunca", r"ni", r"ya no", r"niega", r"ningun", r"ninguna", r"ninguno",
+    r"ruled out", r"rule out", r"sin", r"nunca", r"ni", r"ya no", r"nada de", r"niega", r"ningun", r"ninguna", r"ninguno",
     r"tampoco", r"no tengo", r"no tiene", r"no he tenido", r"no ha tenido", r"no hemos tenido", r"no siento",
     r"no hay", r"no he", r"no ha", r"no presenta", r"no tuve", r"no tuvo", r"no e tenido",
 )
@@ -854,7 +933,7 @@ problem problems issue issues with , or nor no and have had has having felt feel
 experienced experiencing noticed notice been more really much major serious true fever fevers cough chills nausea
 vomiting headache headaches dizziness pain pains swelling sweating sweats rash hives bleeding blood numbness weakness
 trouble difficulty shortness breath breathing chest tightness pressure palpitations thoughts thought ideas urges plan
-plans intent suicidal self harm pensamiento pensamientos idea ideas ganas thinking about planning
+plans intent suicidal self harm cp estoy pensando acute intracranial significant me le se salieron salio dio dieron da han hay tuve tuvo pensamiento pensamientos idea ideas ganas thinking about planning
 going to want wanting pienso planeo voy a de en in on from ever considering intention intentions harming hurting heart attack stroke since that this recent recently lately
 el la los las un una de del mas ningun ninguna nada fiebre tos dolor pecho sangrado sangre mareo mareos vomito
 vomitos ni o tengo tenido siento sentido he ha hemos presentado presenta
@@ -864,8 +943,8 @@ NEGATION_UNDONE_AFTER = (r"before", r"until (?:now|today|recently|this week|toni
                          r"hasta (?:ahora|hoy)")
 # Words after "no"/"not" that make it not a negation of what follows ("not sure if this is a stroke").
 PSEUDO_NEGATION = (
-    r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|para|se|sabemos|se si|se que|se por que|puedo|"
-    r"puede|podia|pudo|quiere|quiero|me|le|lo|la|paraba|deja)",
+    r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|se|sabemos|se si|se que|se por que|"
+    r"puedo|puede|podia|pudo|quiere|quiero|paraba|deja)",
     r"not (?:sure|only|just|certain|better|getting better|improving|helping|working|stopping|going away|normal|"
     r"right|able|been able|responding|waking|breathing|moving|kicking|eating|feeding|making sense|even)",
     r"never (?:felt|had) (?:anything )?(?:like this|this bad|so bad|pain like|this before)",
@@ -887,10 +966,19 @@ R_EVALUATED = (
     r"(?:ct|mri|xray|scan|tests?|labs?|workup|ekg|troponins?|everything|all|results?) {gap(2)}(?:was|were|came back|is|are|"
     r"came out) (?:normal|negative|fine|clear|ok|okay|good)", r"checked (?:out )?(?:in|at|by) (?:the )?(?:er|emergency|"
     r"urgent care|hospital|doctor)", r"(?:revisaron|checaron|atendieron) (?:en|en la|en el) (?:urgencias|emergencias|hospital)",
-    r"todo salio (?:bien|normal)", r"turned out to be", r"ended up being", r"resulto ser",
+    r"todo salio (?:bien|normal)", r"did all the tests", r"(?:said|told me|dijeron que|dijo que) (?:it was|it s|era|fue) "
+    r"(?:just |only |solo )?(?:reflux|heartburn|anxiety|panic|muscular|a pulled|gas|nothing|normal|agruras|ansiedad|nada)",
+    r"turned out to be", r"ended up being", r"resulto ser",
 )
-RESOLVED_AFTER += R_EVALUATED + (r"gone (?:since|now|away|completely|for good)", r"broke", r"went down", r"acting (?:totally |completely )?normal",
-                                 r"(?<!than )normal since", r"fine since", r"ha estado (?:normal|bien)")
+RESOLVED_AFTER += R_EVALUATED + (
+    r"(?:is|are) (?:totally|completely|perfectly) (?:fine|normal|ok|okay|clear)", r"mostly better",
+    r"(?:running|playing|eating|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
+    r"(?:feeling|feel|felt) (?:good|fine|great|well|better) now", r"doing (?:great|well|fine|good|much better)",
+    r"gone (?:since|now|away|completely|for good)", r"broke", r"went down", r"acting (?:totally |completely )?normal",
+    r"(?<!than )normal since", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
+    r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
+    r"ha estado (?:normal|bien)",
+)
 # Resolution said later in the message, in a sentence of its own ("Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -910,7 +998,12 @@ PAST = (
     r"(?:19|20)\d\d", r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|couple of|a couple of|"
     r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
     r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
-    r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at (?:age )?\d+ (?:years old)?",
+    r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+    r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
+    r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
+    r"(?:went|was|been|go) (?:to|in) the (?:er|emergency room|hospital|urgent care)", r"fui a (?:urgencias|emergencias|el hospital)", r"(?:after|since) (?:my|his|her) discharge",
+    r"(?:medical )?(?:drama|movie|show|tv|episode|novel|book|novela|pelicula|serie|documentary)",
     r"cuando tenia", r"a los \d+", r"in (?:his|her|my|their) (?:\d+ ?s|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties)", r"(?:grand\w+|uncle|aunt|cousin|abuel\w+|tio|tia|tios|primo|prima) {gap(3)}(?:had|has had|"
     r"tuvo|tuvieron|murio|died)", r"tuvieron", r"so did my", r"months ago", r"last year", r"a year ago", r"last (?:spring|"
@@ -937,7 +1030,9 @@ NOW = (
 HYPOTHETICAL_BEFORE = (
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
-    r"could (?:i|you) (?:have|get)", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
+    r"could (?:i|you) (?:have|get)", r"what does", r"que significa", r"would (?:a|an|it|this|that)", r"difference",
+    r"once (?:i|he|she|we)", r"what (?:temperature|number|reading|level)", r"debo", r"deberia", r"should (?:i|we)",
+    r"what (?:should|do|would|can) (?:i|we|he|she|they) do", r"letter (?:about|for)", r"same as", r"the same thing as", r"is that", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
     r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
     r"afraid of getting", r"what happens", r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|tell|recogni[sz]e)",
     r"information (?:on|about)", r"info (?:on|about)", r"learn(?:ing)? about", r"read(?:ing)? about", r"pamphlets?",
@@ -946,8 +1041,7 @@ HYPOTHETICAL_BEFORE = (
     r"questionnaire", r"survey", r"form (?:asks|asked)", r"asked (?:me )?(?:if|whether|about)", r"ask(?:ing)? about",
     r"should i", r"can i", r"is it (?:ok|okay|safe) to", r"preguntas? (?:sobre|de|si|por)", r"formulario",
     r"cuestionario", r"numero de", r"number (?:for|of)", r"phone number", r"plan de accion", r"action plan", r"si a", r"in case (?:of|he|she|i)",
-    r"(?:take|takes|taking|on|medicine|medication|meds|pills?|pastillas?|medicina|medicamento|receta|tratamiento|refill) "
-    r"(?:\S+ ){0,3}(?:for|de|para|against|contra)", r"is it safe", r"would it", r"could it",
+ r"is it safe", r"would it", r"could it",
     r"what should i do", r"what to do", r"how to (?:recogni[sz]e|know|tell|spot|prevent|help|talk|support|deal|cope|"
     r"find|avoid|reduce|treat|manage|use)", r"tips", r"worry about", r"worried about",
     r"scared of getting", r"increase\w* (?:my |the )?(?:risk|chance)", r"reduce (?:my |the )?risk", r"lower (?:my )?risk",
@@ -956,6 +1050,15 @@ HYPOTHETICAL_BEFORE = (
     r"sintomas de", r"riesgo de", r"prevenir", r"prevencion", r"informacion (?:sobre|de)", r"que hago si",
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
     r"puedo tomar", r"what if", r"y si", r"whether",
+)
+# A medicine named for the red flag it treats: "nitroglycerin 0.4 mg SL for chest pain", "Keppra para las convulsiones".
+PURPOSE_BEFORE = (
+    r"(?:take|takes|taking|toma|tomo|tomando)(?: \S+){0,4} (?:for|para)(?: (?:my|his|her|the|el|la|las|los|mi|su|sus|mis))?",
+    r"(?:refill\w*|renew\w*|prescription|rx|receta|surtir|resurtido|medication\w*|medicine\w*|meds|pills?|pastillas?|"
+    r"tablets?|nitro\w*|nitroglicerina|inhaler|inhalador|epi ?pen|diastat|keppra|levetiracetam|lamotri\w*|"
+    r"\w+(?:pril|olol|sartan|statin|azepam|zolam|codone|profen|mycin|cillin|oxetine|traline|ipine|glycerin|amide|"
+    r"azide|tiapine|pramine|triptyline)) (?:\S+ ){0,6}(?:for|para|against|contra|de)(?: (?:my|his|her|the|el|la|las|los|"
+    r"mi|su|sus|mis))?",
 )
 # ... but not when the writer is unsure whether it is happening now ("not sure if this is a stroke").
 UNSURE_BEFORE = (
@@ -972,7 +1075,7 @@ DOCUMENT_AFTER = (
     r"follow ?up", r"appointment", r"visit", r"support", r"group", r"survivors?", r"recovery", r"patients?",
     r"education", r"video", r"form", r"assessment", r"history", r"statistics", r"rate", r"watch", r"counsel\w*",
     r"symptoms?", r"signs?", r"lessons?", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
-    r"fact", r"sheet", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
+    r"fact", r"sheet", r"precautions?", r"letter", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
     r"radiografia", r"prueba\w*", r"examen\w*", r"estudio\w*", r"resultado\w*", r"riesgo", r"rehabilitacion",
     r"clase\w*", r"programa\w*", r"prevencion", r"folleto\w*", r"cita", r"medicina\w*", r"medicamento\w*",
     r"pastillas?", r"grupo", r"terapia", r"ejercicios?", r"exercises?", r"stockings?", r"sleeve\w*", r"cuff",
@@ -985,7 +1088,7 @@ IDIOMS = (
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
     r"her|us) a heart attack", r"(?:almost|nearly|practically|about to|going to) (?:had|have|having|has) a heart attack "
     r"(?:when|at|over|seeing|because|from|looking|after seeing)", r"heart attack (?:when|at) (?:i|we) (?:saw|see|got|"
-    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
+    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"(?:me|le|nos) va a dar (?:un )?(?:infarto|ataque|derrame)", r"(?:estuvo|esta|fue|es|un partido) de infarto", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
     r"(?:me|him|her|us) (?:a )?(?:stroke|heart attack|aneurysm|coronary)", r"(?:casi|por poco) me (?:da|dio) (?:un )?(?:infarto|"
     r"ataque|derrame)", r"poison (?:ivy|oak|sumac)", r"hiedra venenosa", r"blood (?:is )?boiling", r"drowning in "
     r"(?:pills|paperwork|work|bills|debt|emails|homework|laundry)", r"overdos\w* on (?:\w+ )?(?:cookies|candy|chocolate|"
@@ -996,7 +1099,7 @@ IDIOMS = (
     r"me muero de (?:ganas|risa|hambre|sueno|frio|calor|verguenza|aburrimiento|curiosidad|nervios)",
     r"muert[oa] de (?:hambre|risa|cansancio|miedo|sueno|frio|calor|verguenza)", r"(?:me|nos) (?:esta|estan) matando",
     r"(?:me|nos) mata (?:el|la|este|esta|la espera)", r"morir(?:me)? de (?:la )?(?:verguenza|risa|ganas)",
-    r"(?:this|the|that) (?:\w+ )?(?:is|was) (?:going to|gonna) (?:kill|be the death of) me", r"be the death of me",
+    r"(?:this|the|that|it) (?:\w+ )?(?:is|was) (?:going to|gonna) (?:kill|be the death of) (?:me|him|her|us|them)", r"be the death of me",
     r"my (?:mom|mother|dad|father|wife|husband|boss|parents) (?:is|are|will be) (?:going to )?(?:kill|murder) me",
     r"(?:will|would|is going to|gonna) (?:kill|murder) me (?:if|when) (?:i|they|she|he) (?:find|finds|see|sees|forget|"
     r"miss|am late|do not)", r"killing it", r"knock(?:ed|s)? (?:me )?out (?:the|of) (?:park)", r"knocked it out",
@@ -1028,6 +1131,7 @@ pastillas matarme suicidarme morir hinchada garganta lengua cabeza golpeo derram
 """.split())
 # Real words one slip away from a target, never "corrected".
 SPELLING_KEEP = frozenset("""
+cooking cooked booking looking checking
 heard hearty chess chests breadth bread breathes bleeds blond bloody fevers forever swallow swollen pillow pills
 sever never seven clever drooping dropping striking strike stoke stake stroll poisons poisoned prison throats threat
 threats heart heats beats thrown through though tough attach attic attacks attack myself hearse hears kinking
