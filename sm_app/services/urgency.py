@@ -297,7 +297,10 @@ def _resolved(text: _Text, last: int) -> bool:
     if found:
         # "she's ok now I think, but I'm freaked out": a resolution the writer doubts is not one
         return not (_recurs(after[found.end():]) or _UNSURE.match(after[found.end():].lstrip()))
-    later = " ".join(text.tokens[end:])
+    nxt = end + 1  # only the next sentence: a later "since then fine" is about something else
+    while nxt < len(tokens) and tokens[nxt] != _SENTENCE_END:
+        nxt += 1
+    later = " ".join(tokens[end:nxt])
     found = _RESOLVED_LATER.search(later)
     return bool(found) and not _recurs(later[found.end():])
 

@@ -973,12 +973,12 @@ RESOLVED_AFTER += R_EVALUATED + (
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
 )
-# Resolution said later in the message, in a sentence of its own ("Since then she has been completely normal.").
+# Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
     r"(?:has|have) been (?:totally |completely |perfectly )?(?:normal|fine) since", r"ha estado (?:normal|bien)",
     r"(?:no|not any) (?:problems|symptoms|headaches|issues) since", r"sin (?:problemas|sintomas) desde",
-) + R_EVALUATED
+)
 # Results "came back" is not the problem coming back.
 NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)"
 # ... unless the message says it is back ("it went away but came back this morning").

@@ -174,3 +174,15 @@ def test_empty_and_odd_input_is_not_urgent():
     assert not assess("").urgent
     assert not assess("   \n\n ").urgent
     assert not assess("?!?!... 12/15 ,,,").urgent
+
+
+def test_a_resolution_only_reaches_its_own_red_flag():
+    urgent("I have chest pain right now. Also my CT from last year was normal and my knee is fine since then.")
+    urgent("Please refill my inhaler. I can't breathe well today. Last month's cough went away. Thanks!")
+    routine("She bumped her head on the table. Since then she has been completely normal.")
+
+
+def test_a_long_message_keeps_every_red_flag():
+    routine_part = "Can you refill my metformin and send the school form? My knee is better, thanks. " * 30
+    decision = assess(routine_part + "Also my husband is slurring his words and his face is drooping.")
+    assert decision.urgent and decision.kind == "stroke"
