@@ -213,6 +213,7 @@ _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
+_HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
 _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
 
@@ -318,6 +319,13 @@ def _recurs(text_after: str) -> bool:
     return bool(_RECURRED.search(_NOT_RECURRED.sub("", _NEVER_AGAIN.sub("", text_after))))
 
 
+def _sentence_before(text: _Text, first: int) -> str:
+    start = first
+    while start > 0 and text.tokens[start - 1] != _SENTENCE_END:
+        start -= 1
+    return " ".join(text.tokens[start:first])
+
+
 def _rest_of_sentence(text: _Text, last: int) -> str:
     tokens = text.tokens
     end = last + 1
@@ -332,6 +340,8 @@ _HYPOTHETICAL_ENDS = lex.CLAUSE_ENDS - {"and", "y"}  # "what do we do if his sug
 def _hypothetical(text: _Text, first: int) -> bool:
     before = _window(text, first, first, back=_HYPOTHETICAL_REACH, ahead=0, stop_at_comma=True,
                      ends=_HYPOTHETICAL_ENDS).split(" <>")[0]
+    if _HYPOTHETICAL_SENTENCE.search(_sentence_before(text, first)):
+        return True
     if _PURPOSE.search(before):
         return True  # a medicine for it ("nitroglycerin for chest pain") is not the red flag happening
     found = _HYPOTHETICAL.search(before)

@@ -101,7 +101,7 @@ INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks)
              r"(?:un|1|2|dos) mes(?:es)? de (?:nacido|nacida)", r"(?:bebe|baby) (?:de )?\d+ (?:dias|semanas|days|weeks)",
              r"(?:bebe|baby|nino|nina|hijo|hija|nieto|nieta) (?:de )?[12] (?:mes|meses|months?)")
 FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fiebre", "calentura", "temperatura",
-            r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?")
+            r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?", r"burning up", r"ardiendo en (?:fiebre|calentura)")
 PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
                r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant|only|and|just|im) \d+ (?:weeks|weks|wks|semanas)(?! old)",
                r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
@@ -699,13 +699,14 @@ RULES += (
                           r"me falta (?:muchisimo |mucho )?(?:el )?aire", r"(?:silba|silbando) el pecho",
                           r"no (?:puedo|puede) (?:ni )?subir {gap(2)}(?:escalones|escaleras) sin")),
     Rule("bleeding", alt(r"soaked through (?:all|every|each|the)", r"blood {gap(3)}spurt\w*", r"spurt\w* {gap(2)}blood",
-                         r"blood (?:coming|comming|pouring) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
+                         r"blood (?:is |was |keeps )?(?:coming|comming|pouring|gushing|spurting) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
                          r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hago|hace) popo con sangre")),
     Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo")),
     Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(4)}(?:too many|would (?:kill|it take))",
                          r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))",
                          r"(?:pulled over|stopped|parked|stood|standing|sat) {gap(3)}(?:bridge|edge|ledge|roof|tracks|puente)",
-                         r"(?:bridge|puente) {gap(4)}(?:drive|way) home")),
+                         r"(?:bridge|puente) {gap(4)}(?:drive|way) home", r"(?:use|using|turn|turning) (?:it|the gun|a gun|"
+                         r"the knife|them|the pills) on (?:myself|himself|herself|themselves)")),
     Rule("self_harm", alt(r"did (?:the thing|it) again with (?:the|a|my) (?:blade|razor|lighter|knife)", r"sh d",
                           r"sh (?:again|relapse)", r"(?:punched|punch\w*|hit\w*|slamm\w*|bang\w*) {gap(5)}(?:on purpose|til|until) ",
                           r"(?:slamm\w*|bang\w*) (?:her|his|my) head", r"i wanted it to hurt", r"feel the sting",
@@ -726,7 +727,8 @@ RULES += (
                       r"(?:lips|labios) (?:turned|went|se pusieron) (?:blue|morad\w*|azul\w*)", r"went limp",
                       r"breathing {gap(2)}(?:funny|funy|weird|strange)")),
     Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)"),
-    Rule("sepsis", alt(r"(?:ulcer|wound|herida|incision|cut) {gap(3)}(?:turned )?(?:black|smel\w*|huele|pus|negr\w*)",
+    Rule("sepsis", alt(r"(?:ulcer|wound|herida|incision|cut) {gap(3)}(?:turned )?(?:black|smel\w*|huele|pus|negr\w*|oozing)",
+                       r"(?:burning up|hot) and (?:freezing|shivering|shaking|cold)",
                        r"(?:haven t|have not|hasn t|has not) peed since"),
          needs=FEVER + "|" + alt("confus\\w*", "not making (?:any )?sense", "surgery", "out \\d+ days ago", "gallbladder")),
     Rule("head_injury", alt(r"clear fluid {gap(3)}(?:nose|ear|nariz|oido)", r"bruis\w* behind (?:his|her|my|the) ears?")),
@@ -750,12 +752,15 @@ RULES += (
     Rule("suicidal", near(r"(?:car|engine|motor) (?:running|on|prendido|encendido)", r"garage|garaje|cochera", 8)),
     Rule("suicidal", alt(r"(?:driving|drive|drove|jump\w*) off (?:the|a) (?:overpass|bridge|cliff|roof|building)",
                          r"harder (?:and harder )?to not do it")),
-    Rule("violence", alt(r"got (?:my|a|the) (?:gun|rifle|knife) out", r"picturing (?:stabbing|killing|hurting|shooting)",
+    Rule("violence", alt(r"threaten\w* {gap(3)}with (?:a |the |his |her )?(?:knife|gun|rifle|machete|bat|weapon)",
+                         r"va a matar (?:al|a la|a su|a mi|a el|a ella)", r"agarr\w* (?:un|una|el|la) (?:machete|cuchillo|"
+                         r"pistola|arma|bat)", r"got (?:my|a|the) (?:gun|rifle|knife) out", r"picturing (?:stabbing|killing|hurting|shooting)",
                          r"(?:do not|don t) trust myself (?:around|with)", r"thinking about (?:driving|going) over to "
                          r"(?:his|her|their)")),
     Rule("severe_pain", alt(r"(?:way|much|so much|far) worse than (?:\S+ ){0,3}(?:before|ever|was)",
                             r"(?:through|thru) to (?:my|his|her|the) back", r"(?:bent|twisted) (?:in a way|the wrong way|"
-                            r"backwards)", r"not supposed to bend")),
+                            r"backwards)", r"not supposed to bend", r"rock hard", r"hurts so (?:much|bad) (?:i am|im|he is|she is|"
+                            r"that i am) crying")),
     Rule("head_injury", alt(r"pupils? {gap(4)}(?:bigger|larger|different|uneven|smaller)", r"bonk\w* (?:my|his|her) head")),
     Rule("other", r"pass(?:ed|es|ing|in)? out {gap(6)}(?:times|again|stand)"),
 )
@@ -772,13 +777,16 @@ CUE_SETS: tuple[CueSet, ...] = (
                                                                     "rapido"), 3),
         "chest_word": CHEST + "|" + alt("ribs", "rib cage", "costillas"),
         "squeeze": alt("vi[cs]e", "squeez\\w*", "crush\\w*", "elephant", "band", "elefante", "aplast\\w*", "truck",
-                       "anvil", "opresi\\w*", r"weight (?:on|sitting)", "sitting on (?:my|his|her)"),
+                       "anvil", "opresi\\w*", "standing on", r"weight (?:on|sitting)", "sitting on (?:my|his|her)"),
+        "radiating": alt(r"(?:goes|going|moves|moving|spreads|spreading|radiat\\w*|shoots|shooting) (?:down |up )?"
+                         r"(?:into|to|down|up) (?:my|his|her|the|mi|su|el) (?:left |right )?(?:arm|jaw|shoulder|neck|back|"
+                         r"brazo|mandibula|hombro|cuello|espalda)"),
         "sweat": alt("sweat\\w*", "clammy", "diaphoretic", "pale", "gray", "grey", "sudando", "sudor\\w*", "palid\\w*"),
         "stomach": alt("indigestion", "agruras", "nause\\w*", "vomit\\w*", "throwing up", "threw up", "acidez"),
         "breath": alt("short of breath", "shortness of breath", "winded", "breathless", "falta de aire",
                       "can not breathe", "can not catch my breath"),
         "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out"),
-    }, anchors=("chest", "arm_jaw", "heart", "squeeze")),
+    }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating")),
     CueSet("stroke", {
         "limb": near(alt("arm", "leg", "hand", "side", "brazo", "pierna", "mano", "lado", "arms", "legs", "cuerpo"),
                      alt("weak\\w*", "numb\\w*", "drag\\w*", "heavy", "limp", "dead", "muert\\w*", "hanging", "useless",
@@ -848,7 +856,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"double(?! (?:shifts?|check|booked|vision))", "two times", "dos veces", "doble",
                       "instead of", "by mistake", "by accident", "accidentally", "por error", "sin querer",
                       r"(?:do not know|not sure|no idea|no se) how many", "cuantas", "faltan", "missing", "toda la caja",
-                      "todo el frasco", "todas", "not sure how many", "no se cuantas", "a week of", "extra",
+                      "todo el frasco", "todas", "not sure how many", "at once", "all at once", "de una vez", "juntas", "together",
+                      r"(?:took|tomo|se tomo) all of", "no se cuantas", "a week of", "extra",
                       r"(?:and|with|con) (?:unos |some |a few )?(?:alcohol|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila|tragos|copas|"
                       r"cervezas)"),
         "count": r"(?:took|swallowed|popped|ate|taken|tome|tomo|trague|trago|about|like|maybe|around|como|unas|unos|"
@@ -865,7 +874,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "vomit\\w*", "puking", "throwing up", "hallucinat\\w*", "seeing (?:things|bugs|yellow)",
                       "heart (?:is )?racing", "confused", "shaking", "breathing is slow", "slow breathing",
                       "alucinando", "mare\\w*", "muy dormid\\w*", "no responde", "raro", "fuzzy", "out of it",
-                      "halos", "regret\\w*", "pulse is \\d+", "ears? (?:are )?ringing", "stomach hurts", "sweating", "sudando",
+                      "halos", "regret\\w*", "groggy", "mumbl\\w*", "drowsy", "pulse is \\d+", "ears? (?:are )?ringing", "stomach hurts", "sweating", "sudando",
                       "medio ido", "can not think", "shaky", "respiracion lenta", "cuerpo (?:muy )?pesado"),
         "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
                       "to not wake up", "to sleep forever"),
@@ -965,6 +974,8 @@ R_EVALUATED = (
     r"turned out to be", r"ended up being", r"resulto ser",
 )
 RESOLVED_AFTER += R_EVALUATED + (
+    r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"como siempre", r"nothing new",
+    r"(?:my )?baseline",
     r"(?:is|are) (?:totally|completely|perfectly) (?:fine|normal|ok|okay|clear)", r"mostly better",
     r"(?:running|playing|eating|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
     r"(?:feeling|feel|felt) (?:good|fine|great|well|better) now", r"doing (?:great|well|fine|good|much better)",
@@ -992,7 +1003,8 @@ PAST = (
     r"(?:19|20)\d\d", r"(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|several|many|a few|couple of|a couple of|"
     r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
     r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
-    r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
+    r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent|weeks|wks|days|months|semanas|dias|meses|"
+    r"degrees|f|c))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
     r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
@@ -1002,7 +1014,8 @@ PAST = (
     r"seventies|eighties)", r"(?:grand\w+|uncle|aunt|cousin|abuel\w+|tio|tia|tios|primo|prima) {gap(3)}(?:had|has had|"
     r"tuvo|tuvieron|murio|died)", r"tuvieron", r"so did my", r"months ago", r"last year", r"a year ago", r"last (?:spring|"
     r"summer|fall|winter|christmas)", r"history of", r"hx of", r"h o", r"in the past", r"years back", r"as a (?:kid|child|"
-    r"teen|teenager|baby)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previously", r"used to",
+    r"teen|teenager|baby|toddler)", r"in (?:high school|middle school|college|my teens|my twenties)",
+    r"en la (?:secundaria|prepa|preparatoria|universidad)", r"(?:have not|haven t|has not|hasn t) (?:\S+ )?in \d+ (?:years|months)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previously", r"used to",
     r"(?:previous|prior|old|past) (?:heart attack|stroke|overdose|seizures?|episodes?|attempts?|injury|concussion|"
     r"reaction)", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
     r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
@@ -1024,7 +1037,7 @@ NOW = (
 HYPOTHETICAL_BEFORE = (
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
-    r"could (?:i|you) (?:have|get)", r"what does", r"que significa", r"would (?:a|an|it|this|that)", r"difference",
+    r"could (?:i|you) (?:have|get)", r"at what", r"what does", r"que significa", r"would (?:a|an|it|this|that)", r"difference",
     r"once (?:i|he|she|we)", r"what (?:temperature|number|reading|level)", r"debo", r"deberia", r"should (?:i|we)",
     r"what (?:should|do|would|can) (?:i|we|he|she|they) do", r"letter (?:about|for)", r"same as", r"the same thing as", r"is that", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
     r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
@@ -1045,6 +1058,8 @@ HYPOTHETICAL_BEFORE = (
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
     r"puedo tomar", r"what if", r"y si", r"whether",
 )
+# Hypotheticals that reach the whole sentence before the red flag, across commas.
+HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
 # A medicine named for the red flag it treats: "nitroglycerin 0.4 mg SL for chest pain", "Keppra para las convulsiones".
 PURPOSE_BEFORE = (
     r"(?:take|takes|taking|toma|tomo|tomando)(?: \S+){0,4} (?:for|para)(?: (?:my|his|her|the|el|la|las|los|mi|su|sus|mis))?",
@@ -1068,7 +1083,7 @@ DOCUMENT_AFTER = (
     r"center", r"ward", r"drill", r"training", r"app", r"monitor\w*", r"log", r"diary", r"workup", r"evaluation",
     r"follow ?up", r"appointment", r"visit", r"support", r"group", r"survivors?", r"recovery", r"patients?",
     r"education", r"video", r"form", r"assessment", r"history", r"statistics", r"rate", r"watch", r"counsel\w*",
-    r"symptoms?", r"signs?", r"lessons?", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
+    r"symptoms?", r"signs?", r"lessons?", r"severity", r"scale", r"rating", r"resource\w*", r"packet", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
     r"fact", r"sheet", r"precautions?", r"letter", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
     r"radiografia", r"prueba\w*", r"examen\w*", r"estudio\w*", r"resultado\w*", r"riesgo", r"rehabilitacion",
     r"clase\w*", r"programa\w*", r"prevencion", r"folleto\w*", r"cita", r"medicina\w*", r"medicamento\w*",
@@ -1082,7 +1097,8 @@ IDIOMS = (
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
     r"her|us) a heart attack", r"(?:almost|nearly|practically|about to|going to) (?:had|have|having|has) a heart attack "
     r"(?:when|at|over|seeing|because|from|looking|after seeing)", r"heart attack (?:when|at) (?:i|we) (?:saw|see|got|"
-    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"(?:me|le|nos) va a dar (?:un )?(?:infarto|ataque|derrame)", r"(?:estuvo|esta|fue|es|un partido) de infarto", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
+    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"could (?:shoot|kill|strangle) (?:myself|me) for", r"(?:esta|este|la|el|esa|ese) (?:\w+ )?(?:me|nos) "
+    r"va a matar", r"(?:me|le|nos) va a dar (?:un )?(?:infarto|ataque|derrame)", r"(?:estuvo|esta|fue|es|un partido) de infarto", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
     r"(?:me|him|her|us) (?:a )?(?:stroke|heart attack|aneurysm|coronary)", r"(?:casi|por poco) me (?:da|dio) (?:un )?(?:infarto|"
     r"ataque|derrame)", r"poison (?:ivy|oak|sumac)", r"hiedra venenosa", r"blood (?:is )?boiling", r"drowning in "
     r"(?:pills|paperwork|work|bills|debt|emails|homework|laundry)", r"overdos\w* on (?:\w+ )?(?:cookies|candy|chocolate|"
