@@ -260,19 +260,18 @@ _RESOLVED_REACH = 26
 
 
 def _window(text: _Text, first: int, last: int, *, back: int, ahead: int, stop_at_comma: bool,
-            ends: frozenset[str] = lex.CLAUSE_ENDS, comma_ahead: bool | None = None) -> str:
-    """The words around tokens first..last up to the clause's edges, as one string."""
+            ends: frozenset[str] = lex.CLAUSE_ENDS) -> str:
+    """The words around tokens first..last up to the clause's edges, as one string ("<>" marks the red flag)."""
     tokens = text.tokens
-    comma_ahead = stop_at_comma if comma_ahead is None else comma_ahead
 
-    def edge(t: str, comma: bool) -> bool:
-        return t == _SENTENCE_END or t in ends or (comma and t == ",")
+    def edge(t: str) -> bool:
+        return t == _SENTENCE_END or t in ends or (stop_at_comma and t == ",")
 
     lo = first
-    while lo > 0 and first - lo < back and not edge(tokens[lo - 1], stop_at_comma):
+    while lo > 0 and first - lo < back and not edge(tokens[lo - 1]):
         lo -= 1
     hi = last
-    while hi + 1 < len(tokens) and hi - last < ahead and not edge(tokens[hi + 1], comma_ahead):
+    while hi + 1 < len(tokens) and hi - last < ahead and not edge(tokens[hi + 1]):
         hi += 1
     return " ".join(tokens[lo:first] + ["<>"] + tokens[last + 1:hi + 1])
 
