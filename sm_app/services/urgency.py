@@ -208,12 +208,14 @@ _IDIOMS = _any_of(lex.IDIOMS)
 _NEGATION = _any_of(lex.NEGATION_BEFORE)
 _PSEUDO_NEGATION = re.compile("|".join(f"(?:{lex.expand(p)})(?!\\S)" for p in lex.PSEUDO_NEGATION))
 _RESOLVED = _any_of(lex.RESOLVED_AFTER)
+_CHRONIC = _any_of(lex.CHRONIC_AFTER)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
 _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
+_OTHER_EXPERIENCER = _any_of(lex.OTHER_EXPERIENCER)
 _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
 
@@ -238,17 +240,24 @@ def _pill_count(value: str) -> bool:
     return 8 <= int(value) <= 500
 
 
+def _heart_rate(value: str) -> bool:
+    return 20 <= int(value) <= 40 or 150 <= int(value) <= 300
+
+
+def _puffs(value: str) -> bool:
+    return int(value) >= 6  # rescue inhaler: six or more puffs and still struggling
+
+
 def _pregnancy_pressure(value: str) -> bool:
-    """In pregnancy 140/90 is already a warning sign (pre-eclampsia); anything else matched is not a number."""
-    if "/" not in value:
-        return True
+    """In pregnancy 140/90 is already a warning sign (pre-eclampsia)."""
     systolic, diastolic = (int(v) for v in value.split("/"))
     return 60 <= systolic <= 300 and 30 <= diastolic <= 200 and (systolic >= 140 or diastolic >= 90)
 
 
 _CHECKS: dict[str, Callable[[str], bool]] = {"glucose": _glucose, "blood_pressure": _blood_pressure,
                                             "oxygen": _oxygen, "pill_count": _pill_count,
-                                            "pregnancy_pressure": _pregnancy_pressure}
+                                            "pregnancy_pressure": _pregnancy_pressure, "heart_rate": _heart_rate,
+                                            "puffs": _puffs}
 
 
 # --- context ---
@@ -354,9 +363,19 @@ def _names_a_document(text: _Text, last: int) -> bool:
     return bool(_DOCUMENT.fullmatch(nxt))
 
 
-def _is_current(text: _Text, first: int, last: int) -> bool:
+def _about_a_pet(text: _Text, first: int) -> bool:
+    clause = _window(text, first, first, back=_NEGATION_REACH, ahead=0, stop_at_comma=True).split(" <>")[0]
+    return bool(_OTHER_EXPERIENCER.search(clause))
+
+
+def _chronic(text: _Text, last: int) -> bool:
+    return bool(_CHRONIC.search(_rest_of_sentence(text, last)))
+
+
+def _is_current(text: _Text, first: int, last: int, kind: str) -> bool:
+    resolved = _chronic(text, last) or (kind not in lex.RESOLVED_STILL_URGENT and _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
-                or _resolved(text, last) or _names_a_document(text, last))
+                or resolved or _names_a_document(text, last) or _about_a_pet(text, first))
 
 
 # --- deciding ---
@@ -375,21 +394,20 @@ def _language(tokens: list[str]) -> str:
 
 
 def _current_matches(text: _Text, pattern: re.Pattern[str], masked: set[int], check: str | None,
-                     *, setting_only: bool = False):
+                     *, setting_only: bool = False, kind: str = ""):
     """Matches that are about now. A setting ("pregnant", "my 3 week old", "kidney transplant last spring") only has
     to be not negated: "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
     for m in pattern.finditer(text.joined):
         first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
         if masked.intersection(range(first, last + 1)):
             continue
+        # a rule's number, when the matched alternative has one, must be one that matters ("sugar 520", not "sugar 120")
         if check and m.lastindex and m.group(1) is not None and not _CHECKS[check](m.group(1)):
-            continue
-        if check and not m.lastindex and check != "pregnancy_pressure":
             continue
         if setting_only:
             if not _negated(text, first, last):
                 yield first, last
-        elif _is_current(text, first, last):
+        elif _is_current(text, first, last, kind):
             yield first, last
 
 
@@ -414,7 +432,7 @@ def assess(*texts: str) -> UrgencyDecision:
     found: list[tuple[int, str, tuple[int, int]]] = []  # (position, kind, token span)
     needs_met: dict[str, bool] = {}
     for rule, pattern, needs in _RULES:
-        hits = list(_current_matches(text, pattern, masked, rule.check))
+        hits = list(_current_matches(text, pattern, masked, rule.check, kind=rule.kind))
         if not hits:
             continue
         if needs is not None:
@@ -428,7 +446,7 @@ def assess(*texts: str) -> UrgencyDecision:
         present: dict[str, tuple[int, int]] = {}
         for name, pattern in patterns.items():
             hit = next(_current_matches(text, pattern, masked, checks.get(name),
-                                        setting_only=name in cues.settings), None)
+                                        setting_only=name in cues.settings, kind=cues.kind), None)
             if hit:
                 present[name] = hit
         if len(present) >= cues.at_least and any(a in present for a in cues.anchors):

@@ -105,7 +105,7 @@ FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fi
 PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
                r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant|only|and|just|im) \d+ (?:weeks|weks|wks|semanas)(?! old)",
                r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
-               r"(?:weeks|weks|wks|semanas)(?! (?:ago|old|late|early|after|before|from|of|de nacid\w*))",
+               r"(?:weeks|weks|wks|semanas)(?! (?:ago|old|late|early|after|before|from|of|de nacid\w*)(?!\S))",
                r"\d+ (?:weeks|semanas) (?:along|pregnant|de embarazo|embarazada|and|y)",
                "trimester", "embarazada", "embarazo", r"(?:tuve|had) (?:a mi |a |mi |my |the )?(?:bebe|baby)", "postpartum",
                "post partum", r"after (?:giving birth|delivery|my c section)", "parto", "cesarea", "di a luz", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
@@ -148,7 +148,8 @@ RULES: tuple[Rule, ...] = (
                             "paralizad\\w*", "no (?:lo|la) (?:puedo|puede) mover", "tingl\\w*"), 5)),
     Rule("stroke", r"(?:suddenly|sudden|de repente|just) {gap(3)}(?:arm|leg|hand|brazo|pierna|mano) {gap(2)}"
                    r"(?:numb\w*|weak\w*|limp|dead|heavy|useless|dormid\w*|debil)"),
-    Rule("stroke", r"{NOT_} (?:lift|raise|move|levantar|mover) {P} (?:arm|leg|brazo|pierna|left arm|right arm)"),
+    Rule("stroke", r"{NOT_} (?:seem to |really )?(?:lift|raise|move|levantar|mover) {P} (?:arm|leg|brazo|pierna|left arm|"
+                   r"right arm)"),
     Rule("stroke", alt(r"worst headache (?:of|in) (?:my|his|her|their) (?:life|lives)", "thunderclap",
                        r"(?:el )?peor dolor de cabeza de (?:mi|su) vida",
                        r"sudden (?:severe |terrible |bad )?headache",
@@ -222,9 +223,9 @@ RULES: tuple[Rule, ...] = (
                          r"(?:todas|todo) (?:las|el|sus|mis) (?:pastillas|pildoras|frasco|medicin\w*)|"
                          r"(?:muchas|demasiadas) (?:pastillas|pildoras)|un frasco(?: entero)?|el frasco)",
                          r"(?:drank|drunk|drink|swallowed|ate|eaten|got into|ingested|sipped|licked|bebio|tomo|trago|"
-                         r"se tomo|se trago|se bebio|se comio|comio|chupo|mordio|bit) {gap(3)}"
+                         r"se tomo|se trago|se bebio|se comio|comio|chupo|mordio|bit) {gap(5)}"
                          r"(?:bleach|antifreeze|anti freeze|cleaner|detergent|pods?|tide pods?|rat poison|"
-                         r"drain cleaner|lighter fluid|pesticide|weed killer|windshield (?:washer )?fluid|"
+                         r"drain cleaner|lighter fluid|pesticide|dishwasher \w+|dish soap|laundry (?:pod|pods|detergent)|weed killer|windshield (?:washer )?fluid|"
                          r"lamp oil|gasoline|paint thinner|nail polish remover|iron pills|edibles?|"
                          r"(?:grandma s|grandpa s|grandmas|grandpas|abuela s) (?:pills|meds|medicine|pastillas)|"
                          r"fentanyl|cloro|veneno|detergente|limpiador|raticida|anticongelante|"
@@ -317,7 +318,7 @@ RULES: tuple[Rule, ...] = (
                          r"hurt|hurts|hurting|grabbed|dragged|smacked|molest\w*|touch\w* inappropriately|"
                          r"put his hands on|put her hands on|raised (?:a|his|her) (?:hand|fist))"
                          r" (?:me|us|my (?:kids|children|son|daughter|baby|mom|mother|dad|father|wife|husband)|"
-                         r"the kids|her|him)(?! (?:a|the|for|about|with|up|when i was|as a))",
+                         r"the kids|her|him)(?! (?:a|the|for|about|with|up|when i was|as a)(?!\S))",
                          r"threat\w* to (?:kill|hurt|shoot|stab|beat) (?:me|us|my|the kids|her|him)",
                          r"(?:kill|hurt|shoot|stab) me (?:if|when) i (?:leave|tell|call|go)",
                          r"not safe (?:at home|in my home|here|with (?:him|her|my|them))",
@@ -467,7 +468,7 @@ RULES: tuple[Rule, ...] = (
                       r"iman\w*|coin battery)",
                       r"(?:testic\w*|testicul\w*|ball|balls|scrotum|testiculo\w*|huevos?) {gap(3)}"
                       r"(?:sudden\w*|severe|swollen|twisted|excruciating|de repente|muy fuerte)",
-                      r"(?:sudden\w*|severe|de repente) {gap(3)}(?:testic\w*|testicul\w*|scrotum|testiculo\w*)",
+                      r"(?:sudden\w*|severe|de repente) {gap(5)}(?:testic\w*|testicul\w*|scrotum|testiculo\w*)",
                       r"(?:can not|could not|no puedo|no puede) (?:feel|move|sentir|mover) {gap(1)}"
                       r"(?:my|his|her|both|las|mis|sus) ?(?:legs|piernas)",
                       r"(?:lost|losing) control of (?:my|his|her) (?:bladder|bowels)",
@@ -489,6 +490,7 @@ RULES += (
                     r"(?:chest|pecho)"),
     Rule("cardiac", r"(?:defibrillator|defib|icd|desfibrilador) {gap(3)}(?:shock\w*|fired|went off|zapped|descarga\w*)"),
     Rule("cardiac", r"(\d{2,3}/\d{2,3})", check="blood_pressure"),
+    Rule("cardiac", r"(?:pulse|heart rate|hr|pulso|frecuencia) {gap(4)}(\d{2,3})", check="heart_rate"),
     Rule("cardiac", near(r"nitro\w*|nitroglicerin\w*|nitroglycerin\w*", r"twice|two|2|three|3|third|still|not budging|"
                          r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue", 8)),
     Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over"),
@@ -695,14 +697,19 @@ RULES += (
                        r"(?:leg|legs|knee) {gap(2)}(?:buckl\w*|giving out|gave out|gives out)", r"(?:side|lado) of (?:my|his|her) "
                        r"face {gap(3)}(?:numb\w*|dentist|novocaine|dormid\w*)", r"(?:can not|cant|could not) button",
                        r"se (?:me|le) va el cuerpo (?:para|hacia) un lado", r"(?:veo|ve) doble")),
+    Rule("breathing", alt(r"(?:hard|harder) to (?:pull|get|draw|suck) (?:air|a breath)", r"(?:using|uses) (?:his|her|my) "
+                          r"(?:neck|stomach|belly) muscles to breathe", r"(?:only|barely) (?:say\w*|speak\w*|talk\w*|get\w* out) "
+                          r"{gap(2)}(?:\d|a few|two|three|one) (?:\d )?words", r"pescado fuera del agua", r"no puede decir una frase",
+                          r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)"),
+         check="puffs"),
     Rule("breathing", alt(r"every breath is a (?:fight|struggle|battle)", r"(?:skin|ribs) {gap(3)}(?:suck\w* in|pull\w* in)",
                           r"me falta (?:muchisimo |mucho )?(?:el )?aire", r"(?:silba|silbando) el pecho",
                           r"no (?:puedo|puede) (?:ni )?subir {gap(2)}(?:escalones|escaleras) sin")),
     Rule("bleeding", alt(r"soaked through (?:all|every|each|the)", r"blood {gap(3)}spurt\w*", r"spurt\w* {gap(2)}blood",
                          r"blood (?:is |was |keeps )?(?:coming|comming|pouring|gushing|spurting) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
-                         r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hago|hace) popo con sangre")),
+                         r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hace|hizo) del bano con sangre", r"(?:haciendo|hago|hace) popo con sangre")),
     Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo")),
-    Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(4)}(?:too many|would (?:kill|it take))",
+    Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(6)}(?:too many|would (?:kill|it take))",
                          r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))",
                          r"(?:pulled over|stopped|parked|stood|standing|sat) {gap(3)}(?:bridge|edge|ledge|roof|tracks|puente)",
                          r"(?:bridge|puente) {gap(4)}(?:drive|way) home", r"(?:use|using|turn|turning) (?:it|the gun|a gun|"
@@ -717,7 +724,7 @@ RULES += (
                          r"(?:held|holding|pulled|put) a (?:knife|gun) (?:to|on|against)", r"restraining order",
                          r"(?:trying|tried) to (?:get|break) in", r"hiding in (?:the|my|a) (?:closet|bathroom|car)",
                          r"(?:esta|estan) pegando", r"pide ayuda", r"(?:se escuchan|oigo) (?:los )?gritos")),
-    Rule("severe_pain", alt(r"(?:can not|cant|could not) sit still", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
+    Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
                             r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor")),
     Rule("pregnancy", alt(r"(?:cord|cordon) {gap(4)}(?:hanging|out|salid\w*|afuera)", r"something {gap(3)}hanging out"),
          needs=alt("water broke", "pregnant", "embarazada", "labor", "contractions", "weeks", "semanas")),
@@ -745,7 +752,7 @@ RULES += (
     Rule("bleeding", alt(r"soaked through (?:\d+|two|three|four)", r"(?:sliced|split|gashed) (?:my|his|her) \w+ open",
                          r"mouthfuls? of (?:\w+ ){0,2}blood", r"no para de salir sangre",
                          r"(?:sale|saliendo|salir) (?:mucha |pura )?sangre", r"empap\w* (?:\w+ )?(?:trapos|toallas|gasas)")),
-    Rule("self_harm", alt(r"(?:queme|quemo|corte|corto|lastime|lastimo|pegue|pego|cortarme|quemarme) {gap(6)}a proposito",
+    Rule("self_harm", alt(r"me hice cortadas", r"(?:queme|quemo|corte|corto|lastime|lastimo|pegue|pego|cortarme|quemarme) {gap(6)}a proposito",
                           r"ganas de volver(?:lo)? a hacer")),
     Rule("overdose", r"(?:drank|swallowed|ate|tomo|bebio) {gap(12)}(?:floor |toilet |oven |drain |glass )?(?:cleaner|bleach|"
                      r"antifreeze|cloro|limpiador)"),
@@ -772,12 +779,14 @@ CUE_SETS: tuple[CueSet, ...] = (
                             "brazo izquierdo", "hombro"),
                         alt("hurt\\w*", "pain\\w*", "ache\\w*", "aching", "heavy", "numb\\w*", "tingl\\w*", "duele", "dolor",
                             "pesad\\w*", "adormecid\\w*", "dormid\\w*"), 3),
-        "heart": near(alt("heart", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering",
+        "heart": near(alt("heart", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering", "desbocad\\w*",
+                                                                    "brinca", "flopping", "se para",
                                                                     "skipping", "irregular", "acelerad\\w*",
                                                                     "rapido"), 3),
         "chest_word": CHEST + "|" + alt("ribs", "rib cage", "costillas"),
         "squeeze": alt("vi[cs]e", "squeez\\w*", "crush\\w*", "elephant", "band", "elefante", "aplast\\w*", "truck",
                        "anvil", "opresi\\w*", "standing on", r"weight (?:on|sitting)", "sitting on (?:my|his|her)"),
+        "back": alt(r"between (?:my|the|her|his) shoulder(?: blades)?", r"entre los hombros"),
         "radiating": alt(r"(?:goes|going|moves|moving|spreads|spreading|radiat\\w*|shoots|shooting) (?:down |up )?"
                          r"(?:into|to|down|up) (?:my|his|her|the|mi|su|el) (?:left |right )?(?:arm|jaw|shoulder|neck|back|"
                          r"brazo|mandibula|hombro|cuello|espalda)"),
@@ -785,80 +794,132 @@ CUE_SETS: tuple[CueSet, ...] = (
         "stomach": alt("indigestion", "agruras", "nause\\w*", "vomit\\w*", "throwing up", "threw up", "acidez"),
         "breath": alt("short of breath", "shortness of breath", "winded", "breathless", "falta de aire",
                       "can not breathe", "can not catch my breath"),
-        "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out"),
+        "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out", "vahido",
+                     r"(?:nearly|almost) (?:went down|fell|passed out)", r"casi me caigo"),
     }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating")),
+    # Heart attacks that do not look like one (women, diabetics, older people): heartburn that antacids do not touch,
+    # heaviness, sweating, jaw or back, exhaustion.
+    CueSet("cardiac", {
+        "heartburn": alt("heartburn", "indigestion", "agruras", r"(?:arde|ardor en) la boca del estomago", "acidez"),
+        "antacid_failed": alt(r"(?:pepcid|tums|alka ?seltzer|antacid\w*|omeprazole|maalox|mylanta) {gap(3)}(?:did nothing|not "
+                              r"helping|didn t help|y nada|no (?:le |me )?(?:hizo|hace) nada)", r"(?:y|and) nada"),
+        "heaviness": alt("pesadez", r"heav(?:y|iness) (?:feeling )?(?:in|on)", "cansancio", "exhausted", r"no puedo ni con"),
+        "jaw_back": alt(r"(?:jaw|quijada|mandibula) {gap(3)}(?:hurt\w*|ache\w*|numb\w*|adormec\w*|dormid\w*|duele)",
+                        r"(?:adormec\w*|entumi\w*|dormid\w*) (?:la )?(?:quijada|mandibula)", r"between (?:my|the|her|his) "
+                        r"shoulder(?: blades)?", r"entre los hombros", r"(?:espalda|back) y (?:la )?garganta"),
+        "sweat": alt("sweat\\w*", "clammy", "sudando", "sudor\\w*", "empapad\\w* en sudor", r"white as a sheet", "pale",
+                     "palid\\w*", r"color (?:bien |muy )?feo", "gray", "grey"),
+        "stomach": alt("vomit\\w*", "nause\\w*", "throwing up", "asco"),
+        "risk": alt("diabetic", "diabetica", "diabetico", r"\d{2} (?:anos|years)"),
+    }, anchors=("heartburn", "heaviness", "jaw_back"), at_least=3),
     CueSet("stroke", {
-        "limb": near(alt("arm", "leg", "hand", "side", "brazo", "pierna", "mano", "lado", "arms", "legs", "cuerpo"),
+        "limb_alone": alt(r"dropp\w* (?:his|her|my) (?:coffee |tea )?(?:cup|mug|fork|spoon|phone|glass)",
+                          r"se (?:me|le) cayo (?:el|la) (?:taza|vaso|cuchara|tenedor)", r"(?:can not|cant) (?:really )?feel "
+                          r"(?:the|my|his|her) (?:right|left) side", r"(?:foot|pie) (?:is |keeps )?dragg\w*"),
+        "limb": near(alt("arm", "leg", "hand", "side", "brazo", "pierna", "mano", "lado", "arms", "legs", "cuerpo", "foot"),
                      alt("weak\\w*", "numb\\w*", "drag\\w*", "heavy", "limp", "dead", "muert\\w*", "hanging", "useless",
                          "sin fuerza", "dormid\\w*", "adormecid\\w*", "entumid\\w*", "someone else", "not working",
                          "clumsy", "paralyz\\w*", "tingl\\w*", "debil\\w*", "no (?:la|lo) (?:puede|puedo) mover",
-                         "no (?:puedo|puede) mover", "durmi\\w*", "will not listen", "dropp\\w*", "se (?:me|le) cayo",
+                         "no (?:puedo|puede) mover", "durmi\\w*", "will not listen", "torpe", "entumi\\w*",
+                         r"(?:will not|won t) do what", r"no (?:puedo|puede) agarrar", "dropp\\w*", "se (?:me|le) cayo",
                          "sin fuerza", "perdi\\w* (?:la )?fuerza"), 6),
-        "face_side": alt(r"(?:one|un|a) (?:side|lado) (?:of )?(?:my|his|her|mi|su|la|de la) (?:mouth|face|smile|boca|cara)",
+        "face_side": alt(r"one corner of (?:his|her|my) mouth", r"(?:cara|boca) (?:del )?lado (?:izquierdo|derecho)",r"drool\w* (?:from|out of) one side", r"se (?:me|le) sale la comida de la boca",
+                         r"food (?:falls|falling|comes) out of (?:his|her|my) mouth",r"(?:one|un|a) (?:side|lado) (?:of )?(?:my|his|her|mi|su|la|de la) (?:mouth|face|smile|boca|cara)",
                          r"half (?:of )?(?:my|his|her) face", r"(?:mouth|face|smile|boca|cara) {gap(3)}(?:one side|un lado)",
                          "novocaine"),
         "face": near(alt("face", "smile", "eyelid", "mouth", "cara", "boca", "parpado", "labio", "lip"),
                      alt("droop\\w*", "funny", "numb\\w*", "crooked", "uneven", "weird", "torcid\\w*", "caid\\w*",
                          "chuec\\w*", "dormid\\w*", "sag\\w*", "off"), 4),
-        "speech": alt("slur\\w*", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|"
+        "speech": alt("slur\\w*", r"(?:speech|talking|words) (?:is |are )?hard to understand", r"speech (?:sounds |is )?thick", r"(?:letters|typing|texting) {gap(3)}(?:wrong|wrogn|garbled|"
+                      r"jumbled)", r"(?:could not|couldn t|can not|cant) find (?:any|the|his|her|my) words?", r"the thing the thing",
+                      r"(?:olvida|forgets) (?:como se llaman|the names? of) (?:las cosas|things)", r"(?:me|le) cuesta tragar",
+                      r"trouble swallowing", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|"
                       r"chistoso|enredad\w*)", r"{NOT_} (?:talk|speak|hablar|understand)", "sin poder hablar",
                       r"words? {gap(2)}(?:wrong|jumbled|mixed|gibberish)", "confused speech"),
-        "vision": alt("curtain", r"{NOT_} see", "lost (?:my |his |her )?vision", "vision loss", "double vision",
+        "vision": alt("curtain", r"(?:half|mitad) (?:of )?(?:everything|what i see|my vision|the clock|it)", "shade",
+                      r"went dark", r"walking into (?:stuff|things) on (?:my|his|her) (?:right|left)", r"partido a la mitad", r"{NOT_} see", "lost (?:my |his |her )?vision", "vision loss", "double vision",
                       "seeing double", r"ve(?:o)? doble", r"no (?:veo|ve) (?:nada|bien)", "se me fue la vista",
                       "blind\\w*", "vista borrosa", "blurry vision", "blurred vision"),
-        "balance": alt("leaning", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight",
+        "balance": alt("leaning", r"se (?:me|le) va (?:para|hacia) un lado", r"sin agarrarme de la pared", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight",
                        "straight line", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
                        "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering"),
         "confusion": alt("confus\\w*", "not making sense", r"{NOT_} remember", "acting (?:strange|weird|odd)",
                          "confundid\\w*", "desorientad\\w*", "disoriented"),
         "sudden": alt("sudden\\w*", "all of a sudden", "out of nowhere", "de repente", "de golpe", "de la nada",
-                      "out of the blue", "all at once", "de un momento a otro", "just now", "woke up", "amanecio",
+                      "out of the blue", "all at once", "de un momento a otro", "just now",
+                      r"started (?:like |about |maybe )?(?:\d+|an?) (?:min|minutes|hr|hour|hours) ago", r"since about",
+                      r"(?:en la manana|hace rato|ayer|this morning|at breakfast) (?:estaba|was) (?:bien|fine)",
+                      r"estaba bien (?:en la manana|hace rato|ayer)", "woke up", "amanecio",
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
                       "an hour ago", "desde hace una hora"),
         "history": alt("mini stroke", "mini strokes", "tia", "tias", "stroke", "derrame", "embolia"),
     }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",)),
     CueSet("suicidal", {
+        "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche",
+                    r"para el otro mes", r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
+        "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
+                           r"(?:locked|encerr\w*) (?:himself|herself|themselves|en)"),
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
+                     "balcony", "railing", "rail", r"(?:edificio|building) (?:\w+ )?(?:mas )?(?:alto|tallest)", r"cual edificio", r"toda junta", r"juntando",
                      "ledge", "train tracks", "tracks", "garage", "exhaust", "razor", "pistola", "arma", "soga",
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
-                     r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(2)}(?:pills|meds)",
+                     r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
-        "farewell": alt("goodbye", "good bye", "farewell", r"(?:will|won t) not need (?:it|them)",
+        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
+        "farewell": alt("goodbye", "good bye", "farewell", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
+                        r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
+                        r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
+                        r"papeles de la casa", r"(?:will|won t) not need (?:it|them)",
                         "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
                         "letters? to (?:my|his|her)", "giving away", "gave away", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
                         "for the last time", "like it was the last time", "loves? them"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
+                      r"(?:won t|will not) be (?:a problem|a burden|around|here) (?:much )?longer", "my last (?:one|day|weekend|week)",
+                      r"(?:this|next) (?:weekend|week|friday|saturday|sunday|month) is my last", r"cancel all (?:my )?(?:future )?appointments",
+                      r"no need to reschedule", r"ya tome (?:mi|la) decision", r"(?:ya )?no voy a estar(?: aqui)?", r"se acaba todo",
+                      r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden", r"ya no se preocupe(?:n)? por mi",
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", "no aguanto mas", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
+        "despair": alt("burden", "carga", "no aguanto mas", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
+                       r"would (?:honestly |really )?be a relief", r"mejor sin (?:el|ella|mi)", r"(?:se|me) canso de todo",
+                       "join (?:her|him|them|my wife|my husband|mom|dad)", "reunirme con", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
                        "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
                        "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
-        "plan": alt("plan", "planned", "planning", "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
+        "plan": alt("plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
+                    r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
+ "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
                     "how to make that happen", "how easy it would be", "turning it on and closing the door",
                     r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
                     "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
-    }, anchors=("means", "farewell", "ending", "despair", "plan")),
+    }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message")),
+    # A goodbye and then silence: "posted a goodbye message and isn't answering his phone".
+    CueSet("suicidal", {
+        "goodbye": alt(r"goodbye (?:message|post|note|text)", r"(?:mensaje|foto) (?:de|con un mensaje de) (?:despedida|perdon)",
+                       r"(?:posted|subio|wrote) {gap(4)}(?:goodbye|despedida|perdon por todo|sorry for everything)"),
+        "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
+                           r"no (?:esta|aparece)"),
+    }, anchors=("goodbye",)),
     CueSet("overdose", {
-        "accident": alt("ate some", "got into", "got ahold of", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
+        "accident": alt("ate some", "drank some", "got into", "got ahold of", r"found (?:my|his|her|grandma s) \w+", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
                         "se comio", "se metio", "agarro", "ate (?:a|some|the|my|his|her|grandma s)"),
-        "ingest": alt("took", "take", "taken", "taking", "dosed", "ate", "eaten", "got into", "swallow\\w*", "ate", "popped", "drank", "got into",
+        "ingest": alt("took", "take", "taken", "taking", "tomando", "tomo", "tome", "dosed", "ate", "eaten", "got into", "gave (?:the|him|her|my)", "drank", "swallow\\w*", "ate", "popped", "drank", "got into",
                       "overdid", "put on", "mixed", "tome", "tomo", "se tomo", "me tome", "trago", "trague", "se trago",
                       "se metio", "se comio", "comio", "bebio", "gave (?:him|her)", "le di", "le dio", "chewed"),
         "excess": alt(r"(?:took|swallowed|ate|tomo|se tomo|me tome|trago|se trago) (?:\S+ )?all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
-                      "handful", "bunch", "too many", "too much", r"twice(?! (?:a|per|daily|weekly|each))",
-                      r"double(?! (?:shifts?|check|booked|vision))", "two times", "dos veces", "doble",
+                      "handful", "bunch", "too many", "too much", r"twice(?! (?:a|per|daily|weekly|each)(?!\S))",
+                      r"double(?! (?:shifts?|check|booked|vision)(?!\S))", "two times", "dos veces", "doble",
                       "instead of", "by mistake", "by accident", "accidentally", "por error", "sin querer",
                       r"(?:do not know|not sure|no idea|no se) how many", "cuantas", "faltan", "missing", "toda la caja",
                       "todo el frasco", "todas", "not sure how many", "at once", "all at once", "de una vez", "juntas", "together",
                       r"(?:took|tomo|se tomo) all of", "no se cuantas", "a week of", "extra",
-                      r"(?:and|with|con) (?:unos |some |a few )?(?:alcohol|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila|tragos|copas|"
+                      "lost count", "lost track", r"no lleve la cuenta", r"(?:and|with|con) (?:unos |some |a few |a couple |a couple of )?(?:alcohol|beers|booze|vodka|wine|beer|drinks|liquor|whiskey|tequila|tragos|copas|"
                       r"cervezas)"),
         "count": r"(?:took|swallowed|popped|ate|taken|tome|tomo|trague|trago|about|like|maybe|around|como|unas|unos|"
                  r"mas de|over|at least) (\d+)",
@@ -869,7 +930,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                          "gummies", "glipizide", "heart pills", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
                          "pastillas", "medicin\\w*", "pildoras", "cloro", "detergente", "jarabe",
                          r"\w+(?:pril|sartan|olol|statin|azepam|azolam|codone|morphine|profen|mycin|cillin|prazole|"
-                         r"triptyline|oxetine|traline|idone|amine|oxin)"),
+                         r"triptyline|oxetine|traline|idone|amine|oxin|apine|pentin)", "methadone", "paracetamol", "antigripal"),
         "effect": alt("drowsy", "sleepy", "hard to wake", r"{NOT_} (?:wake|respond)", "not responding", "snoring",
                       "vomit\\w*", "puking", "throwing up", "hallucinat\\w*", "seeing (?:things|bugs|yellow)",
                       "heart (?:is )?racing", "confused", "shaking", "breathing is slow", "slow breathing",
@@ -895,6 +956,10 @@ CUE_SETS: tuple[CueSet, ...] = (
                        r"(?:phone|keys|meds|money)", r"(?:keeps|kept) (?:his|her) meds from"),
     }, anchors=("act", "threat", "injury", "control")),
     CueSet("diabetic", {
+        "thirst": alt(r"(?:mucha|tanta) sed", r"(?:so|very|really) thirsty", r"peeing (?:constantly|all the time|every)",
+                      r"orin\w* (?:a cada rato|mucho)"),
+        "kussmaul": alt(r"respira (?:como )?(?:cansado|rapido|profundo|agitado)", r"breathing (?:really |very )?(?:deep|fast|hard)"),
+        "no_insulin": alt(r"(?:ran out of|out of|no) insulin", r"no (?:le|me) alcanzo la insulina", r"se (?:le|me) acabo la insulina"),
         "drug": alt("insulin", "insulina", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
                     "glimepiride", "diabetic", "diabetico", "diabetica", "diabetes", "sugar", "azucar"),
         "shaky": alt("shak\\w*", "temblando", "tembloros\\w*", "tiembla", "sweat\\w*", "sudando", "sudor\\w*", "clammy"),
@@ -902,7 +967,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "out of it", "slurr\\w*", "drowsy", "hard to wake", "no responde", "raro", "weird", "off"),
         "meal": alt(r"no (?:ceno|comio|ha comido|desayuno)", r"skipped (?:dinner|lunch|breakfast|a meal|meals)",
                     r"(?:did not|didn t) eat", r"without eating", "sin comer", "stomach bug", "vomit\\w*", "throwing up"),
-    }, anchors=("drug",), at_least=3),
+    }, anchors=("drug", "no_insulin"), at_least=3),
 )
 
 # --- context ---------------------------------------------------------------------------------------------------------
@@ -956,7 +1021,7 @@ PSEUDO_NEGATION = (
 )
 # Resolution after a red flag, later in the same sentence ("... it went away after an hour").
 RESOLVED_AFTER = (
-    r"went away", r"has gone away", r"is gone", r"are gone", r"was gone", r"gone now", r"all gone", r"resolved",
+    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?:is|are|was) gone", r"gone now", r"all gone", r"resolved",
     r"has resolved", r"cleared up", r"subsided", r"has stopped", r"stopped (?:after|by|on its own)",
     r"has passed", r"passed (?:after|on its own)", r"all better", r"(?:fine|better|ok|okay|normal) now",
     r"back to normal", r"not anymore", r"recovered", r"healed", r"is healed",
@@ -973,17 +1038,25 @@ R_EVALUATED = (
     r"(?:just |only |solo )?(?:reflux|heartburn|anxiety|panic|muscular|a pulled|gas|nothing|normal|agruras|ansiedad|nada)",
     r"turned out to be", r"ended up being", r"resulto ser",
 )
+# Chronic and unchanged: "the same ever since", "igual que siempre" (for every kind, stroke included).
+CHRONIC_AFTER = (
+    r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"(?:igual )?(?:que|como) siempre",
+    r"nothing new", r"(?:my )?baseline", r"(?:been )?the same (?:ever )?since", r"unchanged", r"(?:has not|hasn t) changed",
+)
 RESOLVED_AFTER += R_EVALUATED + (
-    r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"como siempre", r"nothing new",
-    r"(?:my )?baseline",
+    r"(?:it )?passed in \d+", r"it passed", r"se (?:me|le) paso",
+    r"(?:just|only) a (?:small |little |tiny |minor )?(?:bump|bruise|scrape|scratch)",
     r"(?:is|are) (?:totally|completely|perfectly) (?:fine|normal|ok|okay|clear)", r"mostly better",
-    r"(?:running|playing|eating|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
+    r"(?:running|playing|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
     r"(?:feeling|feel|felt) (?:good|fine|great|well|better) now", r"doing (?:great|well|fine|good|much better)",
-    r"gone (?:since|now|away|completely|for good)", r"broke", r"went down", r"acting (?:totally |completely )?normal",
+    r"gone (?:since|now|away|completely|for good)", r"broke", r"went down to \d+", r"went back down", r"came (?:back )?down to \d+", r"acting (?:totally |completely )?normal",
     r"(?<!than )normal since", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
 )
+# Kinds whose signs stay urgent even when they went away: stroke signs that passed may be a TIA, which needs care
+# the same day.
+RESOLVED_STILL_URGENT = frozenset({"stroke"})
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -1004,12 +1077,13 @@ PAST = (
     r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
     r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
     r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent|weeks|wks|days|months|semanas|dias|meses|"
-    r"degrees|f|c))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
+    r"degrees|f|c)(?!\S))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
     r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
     r"(?:went|was|been|go) (?:to|in) the (?:er|emergency room|hospital|urgent care)", r"fui a (?:urgencias|emergencias|el hospital)", r"(?:after|since) (?:my|his|her) discharge",
-    r"(?:medical )?(?:drama|movie|show|tv|episode|novel|book|novela|pelicula|serie|documentary)",
+    r"(?:watched|watching|saw|in) (?:a |an |the )?(?:medical )?(?:drama|movie|show|episode|novel|book|novela|pelicula|"
+    r"serie|documentary)",
     r"cuando tenia", r"a los \d+", r"in (?:his|her|my|their) (?:\d+ ?s|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties)", r"(?:grand\w+|uncle|aunt|cousin|abuel\w+|tio|tia|tios|primo|prima) {gap(3)}(?:had|has had|"
     r"tuvo|tuvieron|murio|died)", r"tuvieron", r"so did my", r"months ago", r"last year", r"a year ago", r"last (?:spring|"
@@ -1024,14 +1098,16 @@ PAST = (
     r"nueve|diez) (?:anos|ano|meses|mes)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
     r"chiquita)", r"cuando era", r"antecedentes de", r"historial de", r"historia de", r"despues de (?:mi|su) "
     r"(?:infarto|derrame|sobredosis|embolia)", r"desde (?:mi|su) (?:infarto|derrame|embolia)", r"murio de",
-    r"fallecio de", r"en (?:la|mi|su) familia",
+    r"fallecio de", r"en (?:la|mi|su) familia", r"murieron de", r"fallecieron de", r"una vez (?:me|le) (?:dio|paso)",
+    r"desde (?:chico|chica|nino|nina|joven|chiquito|chiquita)", r"(?:me|le) quedo", r"left (?:me|him|her) with", r"(?:my|mi) (?:dad|father|mom|mother|brother|sister|grandpa|"
+    r"grandma|grandfather|grandmother|papa|mama|hermano|hermana|abuelo|abuela|uncle|aunt|tio|tia) (?:had|tuvo|has had)",
 )
 # ... unless the same clause also says it is happening now.
 NOW = (
     r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
     r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
     r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
-    r"en este momento", r"happening",
+    r"en este momento", r"happening", r"acaba de",
 )
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
@@ -1059,7 +1135,12 @@ HYPOTHETICAL_BEFORE = (
     r"puedo tomar", r"what if", r"y si", r"whether",
 )
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
-HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
+HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
+                         r"^(?:if(?! (?:you|u) (?:can|could|would)| (?:anyone|someone|somebody) asks)|in case|si(?! alguien (?:pregunta|me busca))|"
+                         r"en caso de que|en caso)")
+# Someone other than a person in the patient's care: a pet ("my dog had a seizure-looking thing").
+OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
+                     r"gato|gatito|mascota)",)
 # A medicine named for the red flag it treats: "nitroglycerin 0.4 mg SL for chest pain", "Keppra para las convulsiones".
 PURPOSE_BEFORE = (
     r"(?:take|takes|taking|toma|tomo|tomando)(?: \S+){0,4} (?:for|para)(?: (?:my|his|her|the|el|la|las|los|mi|su|sus|mis))?",
@@ -1097,7 +1178,9 @@ IDIOMS = (
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
     r"her|us) a heart attack", r"(?:almost|nearly|practically|about to|going to) (?:had|have|having|has) a heart attack "
     r"(?:when|at|over|seeing|because|from|looking|after seeing)", r"heart attack (?:when|at) (?:i|we) (?:saw|see|got|"
-    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"could (?:shoot|kill|strangle) (?:myself|me) for", r"(?:esta|este|la|el|esa|ese) (?:\w+ )?(?:me|nos) "
+    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"(?:me|nos) dej\w* sin (?:aire|aliento)", r"took my breath away", r"breathtaking", r"(?:heat|humidity|weather|room|apartment|house|office|traffic|crowd|it|calor) (?:is|was|esta) (?:so |really )?"
+    r"(?:suffocating|sofocante)", r"(?:thought|felt like|pense que) (?:i|me) (?:would|was going to|d|iba a) (?:pass out|die|faint|"
+    r"throw up|explode|desmayar|morir)", r"mi (?:jefe|jefa|mama|mami|papa|maestra|maestro|suegra|abuela) (?:me|nos) va a matar", r"could (?:shoot|kill|strangle) (?:myself|me) for", r"(?:esta|este|la|el|esa|ese) (?:\w+ )?(?:me|nos) "
     r"va a matar", r"(?:me|le|nos) va a dar (?:un )?(?:infarto|ataque|derrame)", r"(?:estuvo|esta|fue|es|un partido) de infarto", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
     r"(?:me|him|her|us) (?:a )?(?:stroke|heart attack|aneurysm|coronary)", r"(?:casi|por poco) me (?:da|dio) (?:un )?(?:infarto|"
     r"ataque|derrame)", r"poison (?:ivy|oak|sumac)", r"hiedra venenosa", r"blood (?:is )?boiling", r"drowning in "
