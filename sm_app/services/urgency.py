@@ -127,10 +127,24 @@ def _osa(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _lexicon_words() -> frozenset[str]:
+    """Every word the lexicon spells out: a word it knows is never "corrected" into another ("worse" is not "worst",
+    "respira" is not "respirar", "drooling" is not "drooping")."""
+    texts = [r.pattern for r in lex.RULES] + [r.needs or "" for r in lex.RULES]
+    texts += [p for c in lex.CUE_SETS for p in c.cues.values()]
+    texts += [p for name in dir(lex) if name.isupper() and isinstance(getattr(lex, name), tuple)
+              for p in getattr(lex, name) if isinstance(p, str)]
+    return frozenset(w for t in texts for w in re.findall(r"(?<![\\])[a-z]{4,}", t))
+
+
+_KNOWN_WORDS = _lexicon_words()
+
+
 @lru_cache(maxsize=65536)
 def _spell(word: str) -> str:
     """A slip of the keyboard towards a clinical word is corrected ("brethe" -> "breathe"); real words are kept."""
-    if len(word) < 5 or word in lex.SPELLING_TARGETS or word in lex.SPELLING_KEEP or not word.isalpha():
+    if (len(word) < 5 or word in lex.SPELLING_TARGETS or word in lex.SPELLING_KEEP or word in _KNOWN_WORDS
+            or not word.isalpha()):
         return word
     limit = 2 if len(word) >= 9 else 1
     keys = {word} | _deletions(word)
@@ -372,8 +386,9 @@ def _chronic(text: _Text, last: int) -> bool:
     return bool(_CHRONIC.search(_rest_of_sentence(text, last)))
 
 
-def _is_current(text: _Text, first: int, last: int, kind: str) -> bool:
-    resolved = _chronic(text, last) or (kind not in lex.RESOLVED_STILL_URGENT and _resolved(text, last))
+def _is_current(text: _Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
+    lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
+    resolved = _chronic(text, last) or (not lasting and _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
                 or resolved or _names_a_document(text, last) or _about_a_pet(text, first))
 
@@ -394,7 +409,7 @@ def _language(tokens: list[str]) -> str:
 
 
 def _current_matches(text: _Text, pattern: re.Pattern[str], masked: set[int], check: str | None,
-                     *, setting_only: bool = False, kind: str = ""):
+                     *, setting_only: bool = False, kind: str = "", lasting: bool = False):
     """Matches that are about now. A setting ("pregnant", "my 3 week old", "kidney transplant last spring") only has
     to be not negated: "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
     for m in pattern.finditer(text.joined):
@@ -407,7 +422,7 @@ def _current_matches(text: _Text, pattern: re.Pattern[str], masked: set[int], ch
         if setting_only:
             if not _negated(text, first, last):
                 yield first, last
-        elif _is_current(text, first, last, kind):
+        elif _is_current(text, first, last, kind, lasting):
             yield first, last
 
 
@@ -432,7 +447,7 @@ def assess(*texts: str) -> UrgencyDecision:
     found: list[tuple[int, str, tuple[int, int]]] = []  # (position, kind, token span)
     needs_met: dict[str, bool] = {}
     for rule, pattern, needs in _RULES:
-        hits = list(_current_matches(text, pattern, masked, rule.check, kind=rule.kind))
+        hits = list(_current_matches(text, pattern, masked, rule.check, kind=rule.kind, lasting=rule.lasting))
         if not hits:
             continue
         if needs is not None:

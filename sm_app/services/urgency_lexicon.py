@@ -37,6 +37,7 @@ class Rule:
     pattern: str
     needs: str | None = None  # a pattern the whole message must also contain (not negated, not past)
     check: str | None = None  # name of a numeric check in urgency._CHECKS, applied to the match's first group
+    lasting: bool = False  # stays urgent even when the writer says it passed
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,9 @@ INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks)
              r"(?:un|1|2|dos) mes(?:es)? de (?:nacido|nacida)", r"(?:bebe|baby) (?:de )?\d+ (?:dias|semanas|days|weeks)",
              r"(?:bebe|baby|nino|nina|hijo|hija|nieto|nieta) (?:de )?[12] (?:mes|meses|months?)")
 FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fiebre", "calentura", "temperatura",
-            r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?", r"burning up", r"ardiendo en (?:fiebre|calentura)")
+            r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?", r"burning up",
+            r"(?:it is|its|temp|temperature|thermometer|termometro) (?:is |was |reads |says |of |de |marca )?(?:a )?"
+            r"(?:10[0-6](?:\.\d)?|3[89]\.\d|40(?:\.\d)?)", r"ardiendo en (?:fiebre|calentura)")
 PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
                r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant|only|and|just|im) \d+ (?:weeks|weks|wks|semanas)(?! old)",
                r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
@@ -126,7 +129,7 @@ RULES: tuple[Rule, ...] = (
                    "black(?:ing)? out")),
     # --- stroke ----------------------------------------------------------------------------------------------------
     Rule("stroke", alt("stroke", "strokes", "stroking", "stoke", "mini stroke", "derrame(?: cerebral)?", "embolia",
-                       "ictus", "accidente cerebro ?vascular", "tia")),
+                       "ictus", "accidente cerebro ?vascular")),
     Rule("stroke", near(alt("face", "mouth", "smile", "lip", "lips", "eyelid", "cara", "boca", "labio", "rostro",
                             "sonrisa"),
                         alt("droop\\w*", "drop\\w*", "sag\\w*", "uneven", "crooked", "lopsided", "melting", "sliding",
@@ -137,7 +140,7 @@ RULES: tuple[Rule, ...] = (
                        "habla rar\\w*", "habla chistoso", "lengua trabada", "no se le entiende", "no le entiendo",
                        "no (?:le|me) salen (?:las )?palabras", "mumbl\\w* (?:words|nonsense)", "word salad")),
     Rule("stroke", r"(?:words|speech|talking|talk|speaking) {gap(3)}"
-                   r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense|odd|off)"),
+                   r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense)"),
     Rule("stroke", r"{NOT_} {gap(1)}(?:talk|speak|hablar|get (?:my|his|her|the) words out|find (?:my|his|her|the) "
                    r"words|form words|say words|encontrar (?:las )?palabras)"),
     Rule("stroke", near(alt("one side", "left side", "right side", "half (?:of )?(?:my|his|her|the) (?:body|face)",
@@ -164,7 +167,7 @@ RULES: tuple[Rule, ...] = (
                       r"dificultad (?:para|al)|le cuesta|me cuesta|trabajo para|problemas? para|not able to) {gap(2)}"
                       r"(?:breathe|breath|breathing|breth|breathin|catch (?:my|his|her|a) breath|"
                       r"get (?:enough |any )?air|respirar|agarrar aire|tomar aire|get a breath)"),
-    Rule("breathing", alt(r"short(?:ness)? (?:of|on) breath", "breathless\\w*", "winded (?:just|sitting|at rest)",
+    Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
                           r"falta (?:de )?(?:el )?aire", r"(?:me|le|nos) falta (?:el )?aire",
@@ -261,7 +264,7 @@ RULES: tuple[Rule, ...] = (
                          r"(?:will not|does not|did not|won t|has not|can not) stop bleed\w*",
                          r"(?:soak\w*|bled) (?:through )?{gap(2)}(?:pads?|tampons?|towels?|bandages?|gauze|toallas?|"
                          r"sheets|clothes|shirt)",
-                         "blood everywhere", "pool of blood", r"gush\w* blood", r"(?:spurt|pump)\w* blood",
+                         "blood everywhere", "pool of blood", r"gush\w* blood", r"(?:spurt|pump|squirt)\w* blood", r"blood {gap(2)}(?:squirt\w*|spurt\w*|pulsing)",
                          r"(?:lost|losing) (?:a lot of|so much) blood", "hemorrhag\\w*", "hemorragia",
                          r"(?:mucha|tanta) sangre", r"sangr\w* {gap(2)}(?:mucho|abundante|fuerte|sin parar|"
                          r"demasiado|a chorros|no para|que no para|horas)",
@@ -275,7 +278,7 @@ RULES: tuple[Rule, ...] = (
     Rule("allergic", near(alt("throat", "tongue", "lips?", "mouth", "face", "eyes?", "garganta", "lengua",
                               "labios?", "cara", "ojos", "airway", "neck"),
                           alt("swell\\w*", "swollen", "closing\\w*", "close up", "closes", "puff\\w*", "blow\\w* up",
-                              "hinchad\\w*", "hinchan\\w*", "hincha", "hinchazon",
+                              "shut\\w*", "hinch\\w*", "hinchad\\w*", "hinchan\\w*", "hincha", "hinchazon",
                               "inflamad\\w*", "(?:se me|se le) (?:cierra|esta cerrando|cerro)", "cerrando",
                               "cerrandose", "tight", "thick"), 3),
          needs=alt("swell\\w*", "swollen", "closing", "close up", "closes", "puff\\w*", "blow\\w* up", "hinch\\w*",
@@ -284,18 +287,19 @@ RULES: tuple[Rule, ...] = (
                    "stung", "sting", "peanut\\w*", "cacahuate", "mani", "shellfish", "mariscos", "picadura",
                    "pico", "bee", "abeja", "avispa", "epi ?pen", "epinephrine", "antibiotic\\w*", "antibiotico",
                    "penicillin\\w*", "amoxicillin", "new (?:med|medicine|medication|pill)")),
-    Rule("allergic", alt("anaphyla\\w*", "anafila\\w*", "anaphalaxis", "anafilactic\\w*",
-                         r"(?:used|use|gave|give|giving|had to use|injected|jabbed|needed) {gap(2)}"
+    # Epinephrine given: the reaction can come back within hours, so it stays urgent even when it "feels better".
+    Rule("allergic", alt(r"(?:used|use|gave|give|giving|had to use|injected|jabbed|needed) {gap(2)}"
                          r"(?:epi ?pens?|epipen|epinephrine|auvi q|adrenalin\w*)",
                          r"(?:le |me )?(?:puse|puso|pusimos|inyecte|inyecto|use|uso|usamos) {gap(2)}"
-                         r"(?:epipen|epi pen|adrenalina|epinefrina)",
+                         r"(?:epipen|epi pen|adrenalina|epinefrina)"), lasting=True),
+    Rule("allergic", alt("anaphyla\\w*", "anafila\\w*", "anaphalaxis", "anafilactic\\w*",
                          r"shock anafilactico", r"reaccion alergica (?:grave|fuerte|severa|muy fuerte)",
                          r"(?:severe|bad|serious|major|huge|scary) allergic reaction")),
     Rule("allergic", near(alt("hives", "ronchas", "welts", "rash", "sarpullido", "allergic reaction",
-                              "reaccion alergica", "reaction"),
+                              "reaccion alergica", "reaction", "itching", "itchy all over"),
                           alt("breath\\w*", "swallow\\w*", "wheez\\w*", "respir\\w*", "tragar", "dizzy", "faint\\w*",
                               "mare\\w*", "throat", "garganta", "tongue", "lengua", "lips?", "labios?",
-                              "swell\\w*", "hinch\\w*", "voice"), 8)),
+                              "swell\\w*", "hinch\\w*", "voice"), 10)),
     # --- self-harm -------------------------------------------------------------------------------------------------
     Rule("self_harm", alt(r"self ?harm\w*", "selfharm\\w*", r"self (?:injur\w*|mutilat\w*)", "autolesi\\w*",
                           r"(?:cut|cutting|cuts|burn|burning|burnt|burned|hurt|hurting|harm|harming|hit|hitting|"
@@ -319,7 +323,10 @@ RULES: tuple[Rule, ...] = (
                          r"put his hands on|put her hands on|raised (?:a|his|her) (?:hand|fist))"
                          r" (?:me|us|my (?:kids|children|son|daughter|baby|mom|mother|dad|father|wife|husband)|"
                          r"the kids|her|him)(?! (?:a|the|for|about|with|up|when i was|as a)(?!\S))",
-                         r"threat\w* to (?:kill|hurt|shoot|stab|beat) (?:me|us|my|the kids|her|him)",
+                         r"threat\w* to (?:kill|hurt|shoot|stab|beat) (?:me|us|my|the kids|her|him|his|their)",
+                         r"(?:if|when) i (?:leave|tell|call|go) {gap(3)}(?:kill|hurt|shoot) (?:me|us)",
+                         r"(?:ganas de|quiero|voy a) matar a", r"(?:la|lo|me|le) (?:estrangul\w*|ahorc\w*)",
+                         r"no (?:me|la|lo|le|nos) deja (?:salir|ir|usar|ver|hablar)",
                          r"(?:kill|hurt|shoot|stab) me (?:if|when) i (?:leave|tell|call|go)",
                          r"not safe (?:at home|in my home|here|with (?:him|her|my|them))",
                          r"(?:afraid|scared|terrified) (?:of|to go (?:back )?home|to go back|to leave)",
@@ -533,7 +540,7 @@ RULES += (
                          r"dark|red)? ?blood", r"coffee grounds?", r"(?:llenando|empapando|mojando) (?:una |la )?toalla",
                          r"(?:una|la) toalla (?:cada|por) hora", r"(?:pad|pads) (?:every|an|per|each) hour")),
     Rule("allergic", alt(r"(?:tongue|lips?|lengua|labios?) {gap(3)}(?:huge|enorme|blew up|blown up|balloon|double)",
-                         r"(?:eyelids?|eyes?|ojos?|parpados?) {gap(2)}swollen shut", r"(?:no puede|can not|hard to|trouble) "
+                         r"(?:eyelids?|eyes?|ojos?|parpados?) {gap(2)}swollen shut", r"(?:no puede|no puedo|can not|hard to|trouble) "
                          r"(?:tragar|swallow\w*)",
                          r"(?:se le|se me) (?:cerraba|cierra|esta cerrando|cerro) la garganta",
                          r"(?:puse|puso|pusimos|poner|give|gave|used|use|usar) {gap(3)}(?:epipen|epi pen|adrenalina)")),
@@ -569,10 +576,10 @@ RULES += (
                          r"smell)", r"breathing (?:really |very )?deep and fast", r"(?:aparato|glucometro|meter|monitor)"
                          r" {gap(3)}(?:dice|says|reads|marca) (?:hi|high|alto)"),
          ),
-    Rule("diabetic", r"(?:i am at|at|reading|reads|read|was|is|de|en|marca) (\d{3})", check="glucose",
+    Rule("diabetic", r"(?:i am at|at|reading|reads|read|was|is|marca) (\d{3})", check="glucose",
          needs=alt("sugar", "sugars", "glucose", "insulin", "diabetic", "diabetes", "type 1", "type 2", "pump", "meter",
                    "azucar", "glucosa", "insulina", "glucometro", "cgm", "dexcom", "libre")),
-    Rule("stroke", alt(r"(?:hand|arm|leg|foot|side|mano|brazo|pierna|pie) {gap(4)}(?:will not|won t|does not|no (?:me |le )?)"
+    Rule("stroke", alt(r"(?:hand|arm|leg|foot|side|mano|brazo|pierna|pie) {gap(4)}(?:will not |won t |does not |no (?:me |le )?)"
                        r"(?:listen|obey|work|respond\w*|hace caso|responde)", r"(?:arrastra|drag\w*) (?:el |la |his |her |my )?"
                        r"(?:pie|pierna|foot|leg)", r"perdi\w* (?:la )?fuerza (?:en|de) (?:la |el |mi |su )?(?:mano|brazo|pierna|lado)",
                        r"(?:lengua|tongue) {gap(2)}(?:trabad\w*|thick|heavy|pesada)", r"no (?:me|le) salen (?:bien )?(?:las )?palabras",
@@ -659,7 +666,7 @@ RULES += (
                       r"(?:fiebre|calentura) (?:regreso|volvio)", r"(?:lado derecho|right side) {gap(6)}(?:fiebre|fever|vomit\w*)"),
          needs=CHILD),
     Rule("diabetic", alt(r"(?:numbers|readings?|sugars?|numeros|lecturas?) {gap(3)}(?:in the )?(\d{3})"), check="glucose"),
-    Rule("diabetic", r"(?:now|at|is|was|marca|dio|salio|reads?|reading|ahora|en) (\d{2,3})(?! (?:minutes|min|hours|days|years|units|"
+    Rule("diabetic", r"(?:now|at|is|was|marca|dio|salio|reads?|reading|ahora) (\d{2,3})(?! (?:minutes|min|hours|days|years|units|"
                      r"weeks|pounds|lbs|mg|percent))", check="glucose",
          needs=alt("sugar", "sugars", "glucose", "insulin", "insulina", "lantus", "humalog", "novolog", "glipizide",
                    "glyburide", "glimepiride", "diabetic", "diabetes", "diabetico", "diabetica", "azucar", "glucosa",
@@ -697,6 +704,11 @@ RULES += (
                        r"(?:leg|legs|knee) {gap(2)}(?:buckl\w*|giving out|gave out|gives out)", r"(?:side|lado) of (?:my|his|her) "
                        r"face {gap(3)}(?:numb\w*|dentist|novocaine|dormid\w*)", r"(?:can not|cant|could not) button",
                        r"se (?:me|le) va el cuerpo (?:para|hacia) un lado", r"(?:veo|ve) doble")),
+    Rule("breathing", near(r"chok\w*|atragant\w*", r"(?:can barely|can not|could not|no (?:puede|puedo)) (?:make a sound|speak|"
+                           r"talk|cough|hablar|toser)|cough\w* weakly|weak cough|turning (?:blue|red)", 10)),
+    Rule("breathing", alt(r"(?:sucking|pulling|caving) in (?:at|between|under) (?:the|his|her|my) ribs",
+                          r"(?:inhaler|albuterol|neb\w*|salbutamol|puffer) {gap(8)}(?:no change|no difference|not helping|"
+                          r"didn t help|did not help|sin cambio)")),
     Rule("breathing", alt(r"(?:hard|harder) to (?:pull|get|draw|suck) (?:air|a breath)", r"(?:using|uses) (?:his|her|my) "
                           r"(?:neck|stomach|belly) muscles to breathe", r"(?:only|barely) (?:say\w*|speak\w*|talk\w*|get\w* out) "
                           r"{gap(2)}(?:\d|a few|two|three|one) (?:\d )?words", r"pescado fuera del agua", r"no puede decir una frase",
@@ -709,8 +721,9 @@ RULES += (
                          r"blood (?:is |was |keeps )?(?:coming|comming|pouring|gushing|spurting) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
                          r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hace|hizo) del bano con sangre", r"(?:haciendo|hago|hace) popo con sangre")),
     Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo")),
-    Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(6)}(?:too many|would (?:kill|it take))",
-                         r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))",
+    Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(6)}would (?:kill|it take)",
+                         r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))", r"rather not say why",
+                         r"(?:a reason|reasons) i (?:would|d) rather not say",
                          r"(?:pulled over|stopped|parked|stood|standing|sat) {gap(3)}(?:bridge|edge|ledge|roof|tracks|puente)",
                          r"(?:bridge|puente) {gap(4)}(?:drive|way) home", r"(?:use|using|turn|turning) (?:it|the gun|a gun|"
                          r"the knife|them|the pills) on (?:myself|himself|herself|themselves)")),
@@ -724,7 +737,7 @@ RULES += (
                          r"(?:held|holding|pulled|put) a (?:knife|gun) (?:to|on|against)", r"restraining order",
                          r"(?:trying|tried) to (?:get|break) in", r"hiding in (?:the|my|a) (?:closet|bathroom|car)",
                          r"(?:esta|estan) pegando", r"pide ayuda", r"(?:se escuchan|oigo) (?:los )?gritos")),
-    Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
+    Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:can not|cant|could not) stop screaming", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
                             r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor")),
     Rule("pregnancy", alt(r"(?:cord|cordon) {gap(4)}(?:hanging|out|salid\w*|afuera)", r"something {gap(3)}hanging out"),
          needs=alt("water broke", "pregnant", "embarazada", "labor", "contractions", "weeks", "semanas")),
@@ -739,7 +752,8 @@ RULES += (
                        r"(?:haven t|have not|hasn t|has not) peed since"),
          needs=FEVER + "|" + alt("confus\\w*", "not making (?:any )?sense", "surgery", "out \\d+ days ago", "gallbladder")),
     Rule("head_injury", alt(r"clear fluid {gap(3)}(?:nose|ear|nariz|oido)", r"bruis\w* behind (?:his|her|my|the) ears?")),
-    Rule("other", alt(r"(?:full body|whole body) (?:shaking|jerking|convuls\w*)", r"(?:shaking|jerking) fit",
+    Rule("other", alt(r"(?:shaking|jerking|convulsing) {gap(4)}(?:on the floor|won t stop|will not stop|for (?:\d+|like \d+) min)",
+                      r"(?:full body|whole body) (?:shaking|jerking|convuls\w*)", r"(?:shaking|jerking) fit",
                       r"(?:was|estaba) (?:sharp as a tack|totally normal|fine) (?:this morning|yesterday|an hour ago)",
                       r"asking (?:me )?(?:the same|if) {gap(6)}over and over", r"thinks it is (?:19|20)\d\d",
                       r"(?:deje|dejo|dejo) de ver", r"no recupero la vista", r"como si se apagara la luz")),
@@ -766,7 +780,7 @@ RULES += (
                          r"(?:his|her|their)")),
     Rule("severe_pain", alt(r"(?:way|much|so much|far) worse than (?:\S+ ){0,3}(?:before|ever|was)",
                             r"(?:through|thru) to (?:my|his|her|the) back", r"(?:bent|twisted) (?:in a way|the wrong way|"
-                            r"backwards)", r"not supposed to bend", r"rock hard", r"hurts so (?:much|bad) (?:i am|im|he is|she is|"
+                            r"backwards|weird|wrong|funny)", r"not supposed to bend", r"rock hard", r"hurts so (?:much|bad) (?:i am|im|he is|she is|"
                             r"that i am) crying")),
     Rule("head_injury", alt(r"pupils? {gap(4)}(?:bigger|larger|different|uneven|smaller)", r"bonk\w* (?:my|his|her) head")),
     Rule("other", r"pass(?:ed|es|ing|in)? out {gap(6)}(?:times|again|stand)"),
@@ -779,7 +793,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                             "brazo izquierdo", "hombro"),
                         alt("hurt\\w*", "pain\\w*", "ache\\w*", "aching", "heavy", "numb\\w*", "tingl\\w*", "duele", "dolor",
                             "pesad\\w*", "adormecid\\w*", "dormid\\w*"), 3),
-        "heart": near(alt("heart", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering", "desbocad\\w*",
+        "heart": near(alt("hearts?", "corazon", "pulse", "pulso"), alt("racing", "pounding", "fast", "fluttering", "desbocad\\w*",
                                                                     "brinca", "flopping", "se para",
                                                                     "skipping", "irregular", "acelerad\\w*",
                                                                     "rapido"), 3),
@@ -853,7 +867,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
                       "an hour ago", "desde hace una hora"),
-        "history": alt("mini stroke", "mini strokes", "tia", "tias", "stroke", "derrame", "embolia"),
+        "history": alt("mini stroke", "mini strokes", "stroke", "derrame", "embolia"),
     }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",)),
     CueSet("suicidal", {
         "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche",
@@ -866,7 +880,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
-        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
+        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
         "farewell": alt("goodbye", "good bye", "farewell", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
                         r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
                         r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
@@ -891,7 +905,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
-        "plan": alt("plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
+        "plan": alt(r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
@@ -901,15 +915,20 @@ CUE_SETS: tuple[CueSet, ...] = (
     }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message")),
     # A goodbye and then silence: "posted a goodbye message and isn't answering his phone".
     CueSet("suicidal", {
-        "goodbye": alt(r"goodbye (?:message|post|note|text)", r"(?:mensaje|foto) (?:de|con un mensaje de) (?:despedida|perdon)",
+        "goodbye": alt(r"goodbye (?:message|post|note|text)", r"(?:texted|said|wrote|told) {gap(4)}(?:sorry|loves? (?:us|me))", r"(?:mensaje|foto) (?:de|con un mensaje de) (?:despedida|perdon)",
                        r"(?:posted|subio|wrote) {gap(4)}(?:goodbye|despedida|perdon por todo|sorry for everything)"),
-        "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
+        "unreachable": alt(r"(?:is not|isn t|not|will not|won t) answer\w*", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"no (?:esta|aparece)"),
     }, anchors=("goodbye",)),
     CueSet("overdose", {
+        "someone_elses": alt(r"(?:my |mi )?(?:husband|wife|mom|dad|mother|father|roommate|friend|brother|sister|grandma|"
+                             r"grandpa|esposo|esposa|mama|papa|abuela|abuelo)s? (?:\S+ )?(?:pills|meds|medicine|seroquel|"
+                             r"oxy\w*|xanax|pastillas|medicina|\w+(?:pam|lam|done|apine|olol|pril))",
+                             r"mixed up (?:the |my |our )?(?:pill )?bottles", r"wrong (?:pills|bottle|medicine|meds)"),
         "accident": alt("ate some", "drank some", "got into", "got ahold of", r"found (?:my|his|her|grandma s) \w+", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
                         "se comio", "se metio", "agarro", "ate (?:a|some|the|my|his|her|grandma s)"),
-        "ingest": alt("took", "take", "taken", "taking", "tomando", "tomo", "tome", "dosed", "ate", "eaten", "got into", "gave (?:the|him|her|my)", "drank", "swallow\\w*", "ate", "popped", "drank", "got into",
+        "ingest": alt("took", "take", "taken", "taking", "tomando", "tomo", "tome", "gave myself", "me puse", "me inyecte",
+                      "injected", "dosed", "ate", "eaten", "got into", "gave (?:the|him|her|my)", "drank", "swallow\\w*", "ate", "popped", "drank", "got into",
                       "overdid", "put on", "mixed", "tome", "tomo", "se tomo", "me tome", "trago", "trague", "se trago",
                       "se metio", "se comio", "comio", "bebio", "gave (?:him|her)", "le di", "le dio", "chewed"),
         "excess": alt(r"(?:took|swallowed|ate|tomo|se tomo|me tome|trago|se trago) (?:\S+ )?all (?:of )?(?:my|his|her|the|their)", "whole", "entire", "empty (?:pill )?(?:bottle|box)",
@@ -926,7 +945,7 @@ CUE_SETS: tuple[CueSet, ...] = (
         "substance": alt("pills?", "meds", "medication", "medicine", "tablets?", "patch\\w*", "capsul\\w*", "detergent",
                          "pods?", "cleaner", "bleach", "gummies", "vitamins", "sleeping pills", "tylenol", "ibuprofen",
                          "advil", "motrin", "benadryl", "acetaminophen", "paracetamol", "aspirin", "insulin", "warfarin",
-                         "digoxin", "lithium", "fentanyl", "lantus", "humalog", "novolog", "levemir", "tresiba", "melatonin", "adderall",
+                         "digoxin", "lithium", "fentanyl", "insulina", "lantus", "humalog", "novolog", "levemir", "tresiba", "melatonin", "adderall",
                          "gummies", "glipizide", "heart pills", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
                          "pastillas", "medicin\\w*", "pildoras", "cloro", "detergente", "jarabe",
                          r"\w+(?:pril|sartan|olol|statin|azepam|azolam|codone|morphine|profen|mycin|cillin|prazole|"
@@ -939,7 +958,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "medio ido", "can not think", "shaky", "respiracion lenta", "cuerpo (?:muy )?pesado"),
         "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
                       "to not wake up", "to sleep forever"),
-    }, anchors=("excess", "count", "intent", "accident"), at_least=3, checks=(("count", "pill_count"),)),
+    }, anchors=("excess", "count", "intent", "accident", "someone_elses"), at_least=3, checks=(("count", "pill_count"),)),
     CueSet("violence", {
         "act": alt(r"kicked (?:the|my) door (?:in|down)", r"took a belt to", r"threw (?:a|the|his|her) (?:\w+ )?(?:\w+ )?"
                    r"(?:pan|bottle|plate|chair|glass|phone|knife) at", r"(?:locks?|locked) (?:me|her|him|them) (?:in|out)",
@@ -960,10 +979,10 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"orin\w* (?:a cada rato|mucho)"),
         "kussmaul": alt(r"respira (?:como )?(?:cansado|rapido|profundo|agitado)", r"breathing (?:really |very )?(?:deep|fast|hard)"),
         "no_insulin": alt(r"(?:ran out of|out of|no) insulin", r"no (?:le|me) alcanzo la insulina", r"se (?:le|me) acabo la insulina"),
-        "drug": alt("insulin", "insulina", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
+        "drug": alt("insulin", "insulina", r"type (?:1|one)", r"tipo (?:1|uno)", "t1d", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
                     "glimepiride", "diabetic", "diabetico", "diabetica", "diabetes", "sugar", "azucar"),
         "shaky": alt("shak\\w*", "temblando", "tembloros\\w*", "tiembla", "sweat\\w*", "sudando", "sudor\\w*", "clammy"),
-        "neuro": alt("confus\\w*", "confundid\\w*", r"no habla bien", "not making sense", "foggy", r"{NOT_} think",
+        "neuro": alt("confus\\w*", "confundid\\w*", "sin sentido", r"no habla bien", "not making sense", "foggy", r"{NOT_} think",
                      "out of it", "slurr\\w*", "drowsy", "hard to wake", "no responde", "raro", "weird", "off"),
         "meal": alt(r"no (?:ceno|comio|ha comido|desayuno)", r"skipped (?:dinner|lunch|breakfast|a meal|meals)",
                     r"(?:did not|didn t) eat", r"without eating", "sin comer", "stomach bug", "vomit\\w*", "throwing up"),
@@ -998,7 +1017,7 @@ PAST_ENDS = frozenset({
 NEGATION_FILLER = frozenset("""
 any a an the my his her their more further other real significant new sign signs of symptom symptoms episode episodes
 problem problems issue issues with , or nor no and have had has having felt feel feeling feels get got getting
-experienced experiencing noticed notice been more really much major serious true fever fevers cough chills nausea
+experienced experiencing noticed notice quiere quiero querer desea been more really much major serious true fever fevers cough chills nausea
 vomiting headache headaches dizziness pain pains swelling sweating sweats rash hives bleeding blood numbness weakness
 trouble difficulty shortness breath breathing chest tightness pressure palpitations thoughts thought ideas urges plan
 plans intent suicidal self harm cp estoy pensando acute intracranial significant me le se salieron salio dio dieron da han hay tuve tuvo pensamiento pensamientos idea ideas ganas thinking about planning
@@ -1011,8 +1030,8 @@ NEGATION_UNDONE_AFTER = (r"before", r"until (?:now|today|recently|this week|toni
                          r"hasta (?:ahora|hoy)")
 # Words after "no"/"not" that make it not a negation of what follows ("not sure if this is a stroke").
 PSEUDO_NEGATION = (
-    r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|se|sabemos|se si|se que|se por que|"
-    r"puedo|puede|podia|pudo|quiere|quiero|paraba|deja)",
+    r"sin sentido", r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|se|sabemos|se si|se que|se por que|"
+    r"puedo|puede|podia|pudo|paraba|deja)",
     r"not (?:sure|only|just|certain|better|getting better|improving|helping|working|stopping|going away|normal|"
     r"right|able|been able|responding|waking|breathing|moving|kicking|eating|feeding|making sense|even)",
     r"never (?:felt|had) (?:anything )?(?:like this|this bad|so bad|pain like|this before)",
@@ -1021,7 +1040,7 @@ PSEUDO_NEGATION = (
 )
 # Resolution after a red flag, later in the same sentence ("... it went away after an hour").
 RESOLVED_AFTER = (
-    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?:is|are|was) gone", r"gone now", r"all gone", r"resolved",
+    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?:is|are) gone", r"gone now", r"all gone", r"resolved",
     r"has resolved", r"cleared up", r"subsided", r"has stopped", r"stopped (?:after|by|on its own)",
     r"has passed", r"passed (?:after|on its own)", r"all better", r"(?:fine|better|ok|okay|normal) now",
     r"back to normal", r"not anymore", r"recovered", r"healed", r"is healed",
@@ -1049,7 +1068,7 @@ RESOLVED_AFTER += R_EVALUATED + (
     r"(?:is|are) (?:totally|completely|perfectly) (?:fine|normal|ok|okay|clear)", r"mostly better",
     r"(?:running|playing|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
     r"(?:feeling|feel|felt) (?:good|fine|great|well|better) now", r"doing (?:great|well|fine|good|much better)",
-    r"gone (?:since|now|away|completely|for good)", r"broke", r"went down to \d+", r"went back down", r"came (?:back )?down to \d+", r"acting (?:totally |completely )?normal",
+    r"gone (?:since|now|away|completely|for good)", r"broke", r"went down to \d+", r"went back down", r"came (?:back )?down to \d+", r"(?:have|has) gone down", r"(?:a bit|a little|much|way) better now", r"acting (?:totally |completely )?normal",
     r"(?<!than )normal since", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
@@ -1067,7 +1086,9 @@ RESOLVED_LATER = (
 NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)"
 # ... unless the message says it is back ("it went away but came back this morning").
 RECURRED = (
-    r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again", r"again",
+    r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again",
+    r"(?:happening|happened|started|starting|is|are|it is|back|came|coming|hit|hits|doing it|did it) (?:\S+ )?again",
+    r"again (?:today|tonight|this|now|just|right)",
     r"worse", r"keeps coming", r"still", r"otra vez", r"de nuevo", r"volvio", r"regreso", r"todavia", r"sigue",
     r"peor",
 )
@@ -1098,7 +1119,8 @@ PAST = (
     r"nueve|diez) (?:anos|ano|meses|mes)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
     r"chiquita)", r"cuando era", r"antecedentes de", r"historial de", r"historia de", r"despues de (?:mi|su) "
     r"(?:infarto|derrame|sobredosis|embolia)", r"desde (?:mi|su) (?:infarto|derrame|embolia)", r"murio de",
-    r"fallecio de", r"en (?:la|mi|su) familia", r"murieron de", r"fallecieron de", r"una vez (?:me|le) (?:dio|paso)",
+    r"fallecio de", r"en (?:la|mi|su) familia", r"(?:sufre|sufren|padece|padecen) de", r"suffers? from",
+    r"(?:no|not|haven t|have not|hasn t|has not) (?:\w+ )?in \d+ (?:months|years|meses|anos)", r"murieron de", r"fallecieron de", r"una vez (?:me|le) (?:dio|paso)",
     r"desde (?:chico|chica|nino|nina|joven|chiquito|chiquita)", r"(?:me|le) quedo", r"left (?:me|him|her) with", r"(?:my|mi) (?:dad|father|mom|mother|brother|sister|grandpa|"
     r"grandma|grandfather|grandmother|papa|mama|hermano|hermana|abuelo|abuela|uncle|aunt|tio|tia) (?:had|tuvo|has had)",
 )
@@ -1113,7 +1135,8 @@ NOW = (
 HYPOTHETICAL_BEFORE = (
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
-    r"could (?:i|you) (?:have|get)", r"at what", r"what does", r"que significa", r"would (?:a|an|it|this|that)", r"difference",
+    r"could (?:i|you) (?:have|get)", r"what counts as", r"what is considered", r"cuanto es mucho", r"hereda\w*", r"hereditary",
+    r"genetic", r"runs in families", r"(?:ayuda|help|apoyo|support|resources?) (?:con|with|for|para)", r"at what", r"what does", r"que significa", r"would (?:a|an|it|this|that)", r"difference",
     r"once (?:i|he|she|we)", r"what (?:temperature|number|reading|level)", r"debo", r"deberia", r"should (?:i|we)",
     r"what (?:should|do|would|can) (?:i|we|he|she|they) do", r"letter (?:about|for)", r"same as", r"the same thing as", r"is that", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
     r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
@@ -1178,7 +1201,7 @@ IDIOMS = (
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
     r"her|us) a heart attack", r"(?:almost|nearly|practically|about to|going to) (?:had|have|having|has) a heart attack "
     r"(?:when|at|over|seeing|because|from|looking|after seeing)", r"heart attack (?:when|at) (?:i|we) (?:saw|see|got|"
-    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"(?:me|nos) dej\w* sin (?:aire|aliento)", r"took my breath away", r"breathtaking", r"(?:heat|humidity|weather|room|apartment|house|office|traffic|crowd|it|calor) (?:is|was|esta) (?:so |really )?"
+    r"opened|read)", r"stroke of (?:luck|genius|midnight|the pen|brilliance)", r"chok\w* down", r"(?:shoot|kill) (?:myself|me) (?:\S+ )?(?:lol|haha|jk|lmao|jaja)", r"(?:me|nos) dej\w* sin (?:aire|aliento)", r"took my breath away", r"breathtaking", r"(?:heat|humidity|weather|room|apartment|house|office|traffic|crowd|it|calor) (?:is|was|esta) (?:so |really )?"
     r"(?:suffocating|sofocante)", r"(?:thought|felt like|pense que) (?:i|me) (?:would|was going to|d|iba a) (?:pass out|die|faint|"
     r"throw up|explode|desmayar|morir)", r"mi (?:jefe|jefa|mama|mami|papa|maestra|maestro|suegra|abuela) (?:me|nos) va a matar", r"could (?:shoot|kill|strangle) (?:myself|me) for", r"(?:esta|este|la|el|esa|ese) (?:\w+ )?(?:me|nos) "
     r"va a matar", r"(?:me|le|nos) va a dar (?:un )?(?:infarto|ataque|derrame)", r"(?:estuvo|esta|fue|es|un partido) de infarto", r"(?:gave|give|giving|gives|nearly gave|almost gave) "
@@ -1213,7 +1236,7 @@ ENGLISH_WORDS = frozenset(
 
 # Words a misspelling is corrected to (only words of five letters or more, one slip for short words, two for long).
 SPELLING_TARGETS = frozenset("""
-breathe breathing breath struggling chest pressure suicide suicidal overdose overdosed bleeding unconscious unresponsive seizure
+breathe breathing breath struggling cutting sudden worst stomach chest pressure suicide suicidal overdose overdosed bleeding unconscious unresponsive seizure
 seizures numbness swelling swollen throat tongue vomiting stroke attack heart pills poison poisoning fever pregnant
 contractions slurred slurring drooping dizzy fainted fainting severe excruciating unbearable myself himself herself
 killing shortness anaphylaxis anaphylactic allergic reaction epipen epinephrine emergency ketones glucose diabetic
@@ -1224,6 +1247,8 @@ pastillas matarme suicidarme morir hinchada garganta lengua cabeza golpeo derram
 """.split())
 # Real words one slip away from a target, never "corrected".
 SPELLING_KEEP = frozenset("""
+allergies allergist gaping crashing pulls pastilla insulina reaccion reacciona golpe golpee golpea respira sangra sangro
+convulsiones diabetica diabetico hinchado hinchados hinchadas hinchando worse drooling
 cooking cooked booking looking checking
 heard hearty chess chests breadth bread breathes bleeds blond bloody fevers forever swallow swollen pillow pills
 sever never seven clever drooping dropping striking strike stoke stake stroll poisons poisoned prison throats threat

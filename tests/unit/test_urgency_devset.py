@@ -2,7 +2,7 @@
 
 The rows were written by people who did not read the detector's rules; the clinic's safety reviewers judge the
 detector on their own held-out set, so these thresholds are the floor, not the goal. `bench/bench_urgency.py` prints
-the same scores by kind and language, and for check3_set.jsonl, which is never read or used for tuning.
+the same scores by kind and language, and for check4_set.jsonl, which is never read or used for tuning.
 """
 
 from __future__ import annotations
