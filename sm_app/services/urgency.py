@@ -161,6 +161,7 @@ class _Text:
     spans: list[tuple[int, int]]  # where each token came from in the original text
     joined: str
     starts: list[int]  # character offset of each token in `joined`
+    questions: frozenset[int]  # indices of the sentence ends that were question marks
 
     def token_at(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -172,6 +173,7 @@ class _Text:
 def _normalise(text: str) -> _Text:
     tokens: list[str] = []
     spans: list[tuple[int, int]] = []
+    questions: set[int] = set()
     depth = 0  # inside parentheses a comma lists things ("a reaction (hives, swollen lips)"), it does not end a clause
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
@@ -190,14 +192,18 @@ def _normalise(text: str) -> _Text:
             words = tuple(_spell(w) for w in _expand(_fold(raw)))
         for w in words:
             if w == _SENTENCE_END and tokens and tokens[-1] == _SENTENCE_END:
+                if raw == "?":
+                    questions.add(len(tokens) - 1)
                 continue
+            if raw == "?":
+                questions.add(len(tokens))
             tokens.append(w)
             spans.append(m.span())
     starts, offset = [], 0
     for t in tokens:
         starts.append(offset)
         offset += len(t) + 1
-    return _Text(tokens, spans, " ".join(tokens), starts)
+    return _Text(tokens, spans, " ".join(tokens), starts, frozenset(questions))
 
 
 # --- compiled lexicon ---
@@ -229,6 +235,7 @@ _NOW = _any_of(lex.NOW)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
 _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
+_CONDITIONAL_QUESTION = _any_of(lex.CONDITIONAL_QUESTION)
 _OTHER_EXPERIENCER = _any_of(lex.OTHER_EXPERIENCER)
 _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
@@ -348,6 +355,13 @@ def _sentence_before(text: _Text, first: int) -> str:
     return " ".join(text.tokens[start:first])
 
 
+def _ends_in_question(text: _Text, first: int) -> bool:
+    end = first
+    while end < len(text.tokens) and text.tokens[end] != _SENTENCE_END:
+        end += 1
+    return end in text.questions
+
+
 def _rest_of_sentence(text: _Text, last: int) -> str:
     tokens = text.tokens
     end = last + 1
@@ -362,7 +376,10 @@ _HYPOTHETICAL_ENDS = lex.CLAUSE_ENDS - {"and", "y"}  # "what do we do if his sug
 def _hypothetical(text: _Text, first: int) -> bool:
     before = _window(text, first, first, back=_HYPOTHETICAL_REACH, ahead=0, stop_at_comma=True,
                      ends=_HYPOTHETICAL_ENDS).split(" <>")[0]
-    if _HYPOTHETICAL_SENTENCE.search(_sentence_before(text, first)):
+    sentence = _sentence_before(text, first)
+    if _HYPOTHETICAL_SENTENCE.search(sentence):
+        return True
+    if _CONDITIONAL_QUESTION.search(sentence) and _ends_in_question(text, first):
         return True
     if _PURPOSE.search(before):
         return True  # a medicine for it ("nitroglycerin for chest pain") is not the red flag happening

@@ -284,7 +284,7 @@ RULES: tuple[Rule, ...] = (
          needs=alt("swell\\w*", "swollen", "closing", "close up", "closes", "puff\\w*", "blow\\w* up", "hinch\\w*",
                    "inflamad\\w*", "cierra", "cerrando\\w*", "cerro", "tight", "thick", "breath\\w*", "swallow\\w*",
                    "respir\\w*", "tragar", "hives", "ronchas", "allerg\\w*", "alerg\\w*", "reaction", "reaccion",
-                   "stung", "sting", "peanut\\w*", "cacahuate", "mani", "shellfish", "mariscos", "picadura",
+                   "stung", "sting", "peanut\\w*", "camaron\\w*", "shrimp", "nuts?", "nueces", "walnuts?", "almonds?", "ronco", "cacahuate", "mani", "shellfish", "mariscos", "picadura",
                    "pico", "bee", "abeja", "avispa", "epi ?pen", "epinephrine", "antibiotic\\w*", "antibiotico",
                    "penicillin\\w*", "amoxicillin", "new (?:med|medicine|medication|pill)")),
     # Epinephrine given: the reaction can come back within hours, so it stays urgent even when it "feels better".
@@ -418,7 +418,7 @@ RULES: tuple[Rule, ...] = (
     # --- diabetic --------------------------------------------------------------------------------------------------
     Rule("diabetic", r"(?:sugar|sugars|glucose|bg|bs|azucar|glucosa|reading|meter|glucometer|cgm|dexcom|libre|"
                      r"lectura|glucometro) {gap(4)}(\d{2,3})(?! (?:minutes|min|mins|hours|hrs|days|years|units|"
-                     r"unidades|mg of|lbs|pounds))",
+                     r"unidades|mg of|lbs|pounds|points?|percent)(?!\S))",
          check="glucose"),
     Rule("diabetic", alt(r"(?:meter|glucometer|reading|monitor|cgm|dexcom|libre|glucometro) {gap(3)}(?:says|said|reads|"
                          r"read|shows|showed|just says|dice|marca|marco) (?:hi|high|lo|alto|error hi)\b",
@@ -485,12 +485,39 @@ RULES: tuple[Rule, ...] = (
                       r"confundid\w* de repente", r"de repente {gap(2)}(?:confundid\w*|no ve|no puede ver|ciego)",
                       r"heat ?stroke", r"golpe de calor", r"(?:vomiting|throwing up) {gap(3)}(?:everything|all day|"
                       r"for (?:\d+|two|three) days|can not keep (?:anything|water) down)",
-                      r"can not keep (?:anything|any water|water|fluids|liquids) down",
+                      r"can not keep (?:even )?(?:anything|any water|water|fluids|liquids) down",
                       r"(?:severe|bad) (?:dehydration|dehydrated)")),
 )
 
 # Indirect and colloquial descriptions, one rule each (most of them learnt from the development sets' misses).
 RULES += (
+    Rule("breathing", alt(r"respira con ruido", r"noisy breathing", r"peak flow {gap(4)}(?:half|50|low|down)",
+                          r"wheez\w* (?:even )?(?:lying|sitting|at rest|resting)")),
+    Rule("violence", alt(r"bring\w* (?:my|a|his|her) (?:gun|rifle|knife) to (?:work|school)", r"cigarette burns?",
+                         r"round burn", r"(?:burn|bruise|belt) marks? on", r"(?:ordering|telling|commanding|mandan|ordenan) "
+                         r"(?:him|her|me|le) (?:to )?(?:kill|punish|hurt|matar|lastimar|castigar)", r"sharpening (?:knives|a knife)",
+                         r"(?:bought|compro|compre) (?:a|un|una) (?:machete|gun|pistola|knife|cuchillo|arma)",
+                         r"(?:follows|following|followed|me sigue|me siguio) {gap(5)}(?:home|to my house|a mi casa|trabajo|"
+                         r"work)", r"(?:outside|afuera de) (?:my|mi) (?:window|ventana|house|casa|door|puerta)")),
+    Rule("suicidal", alt(r"if i (?:just )?(?:did not|didn t|never|would not|don t|do not) wake up", r"(?:not|won t|will not) chicken out",
+                         r"(?:drove|went|walked) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
+                         r"how many {gap(6)}(?:it )?would (?:it )?(?:take|kill)", r"pensando (?:como|en como) hacerlo",
+                         r"(?:seria )?mejor no despertar", r"saving (?:them|my \w+|up) {gap(3)}(?:in case|decide|go through)")),
+    Rule("cardiac", near(CHEST, alt("arde", "ardor", "quema\\w*"), 3), needs=alt("sudando", "sudor\\w*", "palid\\w*", "sweat\\w*",
+                                                                             "brazo", "arm", "mandibula", "quijada", "mare\\w*")),
+    Rule("stroke", alt(r"(?:can not|cant|could not|no (?:puedo|puede)) (?:grip|hold|agarrar|sostener) {gap(4)}(?:with|con) "
+                       r"(?:my|his|her|la|mi|su) (?:right|left|derecha|izquierda)?", r"perdi\w* la vista")),
+    Rule("bleeding", alt(near(r"nose|nosebleed|nariz", r"pouring|gushing|for (?:over )?an hour|won t stop|will not stop|"
+                              r"isn t working|is not working|no para", 8), r"gaping open")),
+    Rule("overdose", alt(r"(?:took|tomo|se tomo) (?:something|somthing|algo) (?:at a party|en una fiesta)",
+                         r"pupils (?:are )?(?:huge|pinpoint|tiny|dilated)", r"(?:\w+ )?(?:took|take|taking|gave myself|injected|"
+                         r"me puse|me tome|tomo) (?:\S+ ){0,3}\d+ (?:units|pills|tablets|patches|pastillas|unidades) "
+                         r"(?:instead of|en vez de)")),
+    Rule("self_harm", r"cut (?:deeper|worse) than (?:i|he|she) (?:meant|wanted)"),
+    Rule("severe_pain", alt(r"(?:aros|halos|circulos) alrededor de las luces", r"(?:veo|ve) aros")),
+    Rule("pregnancy", alt(r"(?:veo|ve) borroso", r"presion {gap(2)}alta", r"(?:duele|dolor) (?:mucho |muchisimo )?(?:la |de )?cabeza"),
+         needs=PREGNANT),
+
     Rule("cardiac", near(CHEST, CHEST_PAIN + "|" + alt("vi[cs]e", "band", "belt", "clamp\\w*", "sitting on", "encima",
                                                       "molestia", "discomfort"), 7)),
     Rule("cardiac", r"(?:grabb\w*|clutch\w*|holding|agarr\w*|sujet\w*|apret\w*) (?:at )?(?:his|her|my|su|el|mi) "
@@ -605,7 +632,7 @@ RULES += (
                          r"he|she|they|comio|tomo|se tomo)", r"(?:most|half|all) of (?:a|the|my|his|her) (?:bottle|pack|box)",
                          r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)",
                          r"(?:two|2|three|3) new (?:ones|patches)", r"washer fluid", r"mas de la cuenta",
-                         r"(?:\d+) (?:units|pills|tablets|patches|pastillas|unidades) (?:instead of|en vez de)",
+
                          r"(?:blister|bottle|frasco|caja) {gap(4)}(?:abierto|open|empty|vacio) {gap(3)}(?:faltan|missing)")),
     Rule("bleeding", alt(r"crime scene", r"(?:toilet|bowl|taza) {gap(3)}(?:full of|filled with|lleno de|red|roj\w*) ?(?:blood|sangre)?",
                          r"mouthful of (?:\w+ )?blood", r"(?:gauze|pad|pads|bandage|towel|towels|toalla\w*) {gap(2)}(?:soak\w*|"
@@ -693,7 +720,8 @@ RULES += (
     Rule("other", alt(r"(?:shook|shaking|jerking|sacudi\w*|temblo) all over", r"(?:wet|peed) (?:myself|himself|herself|"
                       r"the bed) {gap(6)}(?:out of it|shook|shaking|tongue)", r"bit (?:my|his|her) tongue",
                       r"(?:can not|cant|could not) (?:even )?(?:get|swallow) (?:my |his |her )?(?:own )?(?:spit|saliva)",
-                      r"drooling", r"stuck in (?:my|his|her) (?:throat|esophagus|chest)", r"(?:suddenly|de repente) {gap(3)}"
+                      near(r"drool\w*", r"stuck|(?:can not|cant|could not|no puede) (?:swallow|tragar)|spit|chok\w*", 8),
+                      r"stuck in (?:my|his|her) (?:throat|esophagus|chest)", r"(?:suddenly|de repente) {gap(3)}"
                       r"(?:not making sense|incoherent|talking nonsense)", r"picking at the air", r"(?:was|estaba) "
                       r"(?:totally |perfectly |completely )?(?:fine|bien) (?:yesterday|ayer|this morning|an hour ago)")),
     Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"racing|raceing|pounding|\d{3}|acelerad\w*", 4),
@@ -732,7 +760,7 @@ RULES += (
                           r"(?:slamm\w*|bang\w*) (?:her|his|my) head", r"i wanted it to hurt", r"feel the sting",
                           r"(?:marks|cuts|lines) went from", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)")),
     Rule("violence", alt(r"(?:thinking about|going to|gonna|plan to|planning to) (?:bring\w* (?:my|a) (?:gun|rifle|knife)|"
-                         r"shoot|kill|stab|hurt|make (?:him|her|them) pay)", r"(?:gun|rifle|knife) to (?:work|school)",
+                         r"shoot|kill|stab|hurt|make (?:him|her|them) pay)(?! (?:myself|himself|herself|themselves|yourself)(?!\S))", r"(?:gun|rifle|knife) to (?:work|school)",
                          r"voices {gap(3)}(?:saying|telling|tell)", r"(?:have to|must|need to) stop her before",
                          r"(?:held|holding|pulled|put) a (?:knife|gun) (?:to|on|against)", r"restraining order",
                          r"(?:trying|tried) to (?:get|break) in", r"hiding in (?:the|my|a) (?:closet|bathroom|car)",
@@ -816,7 +844,7 @@ CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
         "heartburn": alt("heartburn", "indigestion", "agruras", r"(?:arde|ardor en) la boca del estomago", "acidez"),
         "antacid_failed": alt(r"(?:pepcid|tums|alka ?seltzer|antacid\w*|omeprazole|maalox|mylanta) {gap(3)}(?:did nothing|not "
-                              r"helping|didn t help|y nada|no (?:le |me )?(?:hizo|hace) nada)", r"(?:y|and) nada"),
+                              r"helping|didn t help|did not help|y nada|no (?:le |me )?(?:hizo|hace) nada)", r"(?:y|and) nada"),
         "heaviness": alt("pesadez", r"heav(?:y|iness) (?:feeling )?(?:in|on)", "cansancio", "exhausted", r"no puedo ni con"),
         "jaw_back": alt(r"(?:jaw|quijada|mandibula) {gap(3)}(?:hurt\w*|ache\w*|numb\w*|adormec\w*|dormid\w*|duele)",
                         r"(?:adormec\w*|entumi\w*|dormid\w*) (?:la )?(?:quijada|mandibula)", r"between (?:my|the|her|his) "
@@ -844,7 +872,7 @@ CUE_SETS: tuple[CueSet, ...] = (
         "face": near(alt("face", "smile", "eyelid", "mouth", "cara", "boca", "parpado", "labio", "lip"),
                      alt("droop\\w*", "funny", "numb\\w*", "crooked", "uneven", "weird", "torcid\\w*", "caid\\w*",
                          "chuec\\w*", "dormid\\w*", "sag\\w*", "off"), 4),
-        "speech": alt("slur\\w*", r"(?:speech|talking|words) (?:is |are )?hard to understand", r"speech (?:sounds |is )?thick", r"(?:letters|typing|texting) {gap(3)}(?:wrong|wrogn|garbled|"
+        "speech": alt("slur\\w*", r"(?:speech|talking|words) (?:is |are )?hard to understand", r"(?:not|wasn t|was not) making sense", r"speech (?:sounds |is )?thick", r"(?:letters|typing|texting) {gap(3)}(?:wrong|wrogn|garbled|"
                       r"jumbled)", r"(?:could not|couldn t|can not|cant) find (?:any|the|his|her|my) words?", r"the thing the thing",
                       r"(?:olvida|forgets) (?:como se llaman|the names? of) (?:las cosas|things)", r"(?:me|le) cuesta tragar",
                       r"trouble swallowing", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|"
@@ -870,8 +898,6 @@ CUE_SETS: tuple[CueSet, ...] = (
         "history": alt("mini stroke", "mini strokes", "stroke", "derrame", "embolia"),
     }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",)),
     CueSet("suicidal", {
-        "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche",
-                    r"para el otro mes", r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
         "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"(?:locked|encerr\w*) (?:himself|herself|themselves|en)"),
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
@@ -886,7 +912,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                         r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
                         r"papeles de la casa", r"(?:will|won t) not need (?:it|them)",
                         "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
-                        "letters? to (?:my|his|her)", "giving away", "gave away", "despid\\w*", "despedida",
+                        "letters? to (?:my|his|her|everyone|all)", "giving away", "gave away", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
                         "for the last time", "like it was the last time", "loves? them"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
@@ -897,7 +923,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", "no aguanto mas", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
+        "despair": alt("burden", "carga", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
                        r"would (?:honestly |really )?be a relief", r"mejor sin (?:el|ella|mi)", r"(?:se|me) canso de todo",
                        "join (?:her|him|them|my wife|my husband|mom|dad)", "reunirme con", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
                        "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
@@ -905,6 +931,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
+        "cancel": alt(r"cancel (?:my|the) (?:follow up|appointment|appt|therapy|session|refills?)"),
         "plan": alt(r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
@@ -949,12 +976,12 @@ CUE_SETS: tuple[CueSet, ...] = (
                          "gummies", "glipizide", "heart pills", "oxy\\w*", "opioid\\w*", "xanax", "trazodone", "adhd",
                          "pastillas", "medicin\\w*", "pildoras", "cloro", "detergente", "jarabe",
                          r"\w+(?:pril|sartan|olol|statin|azepam|azolam|codone|morphine|profen|mycin|cillin|prazole|"
-                         r"triptyline|oxetine|traline|idone|amine|oxin|apine|pentin)", "methadone", "paracetamol", "antigripal"),
+                         r"triptyline|oxetine|traline|idone|amine|oxin|apine|pentin)", "methadone", "paracetamol", "antigripal", "methotrexate"),
         "effect": alt("drowsy", "sleepy", "hard to wake", r"{NOT_} (?:wake|respond)", "not responding", "snoring",
                       "vomit\\w*", "puking", "throwing up", "hallucinat\\w*", "seeing (?:things|bugs|yellow)",
                       "heart (?:is )?racing", "confused", "shaking", "breathing is slow", "slow breathing",
                       "alucinando", "mare\\w*", "muy dormid\\w*", "no responde", "raro", "fuzzy", "out of it",
-                      "halos", "regret\\w*", "groggy", "mumbl\\w*", "drowsy", "pulse is \\d+", "ears? (?:are )?ringing", "stomach hurts", "sweating", "sudando",
+                      "halos", "regret\\w*", "twitch\\w*", "burning up", "groggy", "mumbl\\w*", "drowsy", "pulse is \\d+", "ears? (?:are )?ringing", "stomach hurts", "sweating", "sudando",
                       "medio ido", "can not think", "shaky", "respiracion lenta", "cuerpo (?:muy )?pesado"),
         "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
                       "to not wake up", "to sleep forever"),
@@ -979,15 +1006,24 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"orin\w* (?:a cada rato|mucho)"),
         "kussmaul": alt(r"respira (?:como )?(?:cansado|rapido|profundo|agitado)", r"breathing (?:really |very )?(?:deep|fast|hard)"),
         "no_insulin": alt(r"(?:ran out of|out of|no) insulin", r"no (?:le|me) alcanzo la insulina", r"se (?:le|me) acabo la insulina"),
-        "drug": alt("insulin", "insulina", r"type (?:1|one)", r"tipo (?:1|uno)", "t1d", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
+        "drug": alt("insulin", "insulina", "cgm", "dexcom", "libre", r"type (?:1|one)", r"tipo (?:1|uno)", "t1d", "lantus", "humalog", "novolog", "levemir", "tresiba", "glipizide", "glyburide",
                     "glimepiride", "diabetic", "diabetico", "diabetica", "diabetes", "sugar", "azucar"),
-        "shaky": alt("shak\\w*", "temblando", "tembloros\\w*", "tiembla", "sweat\\w*", "sudando", "sudor\\w*", "clammy"),
-        "neuro": alt("confus\\w*", "confundid\\w*", "sin sentido", r"no habla bien", "not making sense", "foggy", r"{NOT_} think",
+        "shaky": alt("shak\\w*", "trembl\\w*", "temblando", "tembloros\\w*", "tiembla", "sweat\\w*", "sudando", "sudor\\w*", "clammy"),
+        "neuro": alt("confus\\w*", "confundid\\w*", "sin sentido", "mumbl\\w*", r"{NOT_} answer", "foggy", r"no habla bien", "not making sense", "foggy", r"{NOT_} think",
                      "out of it", "slurr\\w*", "drowsy", "hard to wake", "no responde", "raro", "weird", "off"),
         "meal": alt(r"no (?:ceno|comio|ha comido|desayuno)", r"skipped (?:dinner|lunch|breakfast|a meal|meals)",
                     r"(?:did not|didn t) eat", r"without eating", "sin comer", "stomach bug", "vomit\\w*", "throwing up"),
     }, anchors=("drug", "no_insulin"), at_least=3),
 )
+
+_SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
+# A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
+# ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
+CUE_SETS += (CueSet("suicidal", {
+    "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche", r"para el otro mes",
+                r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
+    **{name: _SUICIDE.cues[name] for name in ("ending", "plan", "despair")},
+}, anchors=("ending", "plan", "despair")),)
 
 # --- context ---------------------------------------------------------------------------------------------------------
 # Words that end the reach of a negation, hypothetical or past-time trigger before a red flag.
@@ -1040,11 +1076,11 @@ PSEUDO_NEGATION = (
 )
 # Resolution after a red flag, later in the same sentence ("... it went away after an hour").
 RESOLVED_AFTER = (
-    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?:is|are) gone", r"gone now", r"all gone", r"resolved",
+    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?<!many )(?:is|are) gone", r"gone now", r"all gone", r"resolved",
     r"has resolved", r"cleared up", r"subsided", r"has stopped", r"stopped (?:after|by|on its own)",
     r"has passed", r"passed (?:after|on its own)", r"all better", r"(?:fine|better|ok|okay|normal) now",
     r"back to normal", r"not anymore", r"recovered", r"healed", r"is healed",
-    r"ya (?:paso|se (?:me|le) quito|se fue|no (?:me|le) (?:duele|sangra|pasa)|estoy bien|esta bien|se (?:me|le) paso|"
+    r"ya se quito", r"ya (?:paso|se (?:me|le) quito|se fue|no (?:me|le) (?:duele|sangra|pasa)|estoy bien|esta bien|se (?:me|le) paso|"
     r"se resolvio|se curo)", r"se (?:me|le) quito", r"desaparecio", r"se resolvio", r"ya (?:esta|estoy) (?:mejor|bien)",
     r"se curo",
 )
@@ -1059,6 +1095,8 @@ R_EVALUATED = (
 )
 # Chronic and unchanged: "the same ever since", "igual que siempre" (for every kind, stroke included).
 CHRONIC_AFTER = (
+    r"(?:during|while|after) (?:spin|exercise|exercising|a workout|working out|running|a run|the gym|class|cardio)",
+    r"i mean (?:i )?(?:fell asleep|figuratively|not literally)", r"figuratively", r"not literally", r"just kidding",
     r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"(?:igual )?(?:que|como) siempre",
     r"nothing new", r"(?:my )?baseline", r"(?:been )?the same (?:ever )?since", r"unchanged", r"(?:has not|hasn t) changed",
 )
@@ -1116,7 +1154,7 @@ PAST = (
     r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
     r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
     r"survivor", r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
-    r"nueve|diez) (?:anos|ano|meses|mes)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
+    r"nueve|diez) (?:anos|ano|meses|mes|semanas|semana)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
     r"chiquita)", r"cuando era", r"antecedentes de", r"historial de", r"historia de", r"despues de (?:mi|su) "
     r"(?:infarto|derrame|sobredosis|embolia)", r"desde (?:mi|su) (?:infarto|derrame|embolia)", r"murio de",
     r"fallecio de", r"en (?:la|mi|su) familia", r"(?:sufre|sufren|padece|padecen) de", r"suffers? from",
@@ -1129,7 +1167,7 @@ NOW = (
     r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
     r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
     r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
-    r"en este momento", r"happening", r"acaba de",
+    r"en este momento", r"happening", r"acaba de", r"de repente", r"suddenly", r"all of a sudden",
 )
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
@@ -1144,7 +1182,8 @@ HYPOTHETICAL_BEFORE = (
     r"information (?:on|about)", r"info (?:on|about)", r"learn(?:ing)? about", r"read(?:ing)? about", r"pamphlets?",
     r"brochures?", r"handouts?", r"class(?:es)? (?:on|about)", r"article", r"video", r"project", r"paper (?:on|about)",
     r"essay", r"research", r"statistics", r"training", r"course", r"awareness", r"support group", r"screen(?:ing)? for",
-    r"questionnaire", r"survey", r"form (?:asks|asked)", r"asked (?:me )?(?:if|whether|about)", r"ask(?:ing)? about",
+    r"questionnaire", r"survey", r"form (?:asks|asked)", r"asked (?:me )?(?:if|whether|about)", r"asks? (?:me )?(?:if|whether|about)", r"(?:call|calling) (?:for|if|when)",
+    r"says to call", r"ask(?:ing)? about",
     r"should i", r"can i", r"is it (?:ok|okay|safe) to", r"preguntas? (?:sobre|de|si|por)", r"formulario",
     r"cuestionario", r"numero de", r"number (?:for|of)", r"phone number", r"plan de accion", r"action plan", r"si a", r"in case (?:of|he|she|i)",
  r"is it safe", r"would it", r"could it",
@@ -1158,9 +1197,11 @@ HYPOTHETICAL_BEFORE = (
     r"puedo tomar", r"what if", r"y si", r"whether",
 )
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
-HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
-                         r"^(?:if(?! (?:you|u) (?:can|could|would)| (?:anyone|someone|somebody) asks)|in case|si(?! alguien (?:pregunta|me busca))|"
-                         r"en caso de que|en caso)")
+HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
+# A question that starts with a condition is about a future that has not happened ("If my son has another attack and
+# his inhaler isn't helping, when do we go to the ER?"); the same words as a statement can be a threat ("if he says one
+# more word I'm bringing my gun").
+CONDITIONAL_QUESTION = (r"^(?:if(?! (?:you|u) (?:can|could|would)(?!\S))|in case|si|en caso de que|en caso)",)
 # Someone other than a person in the patient's care: a pet ("my dog had a seizure-looking thing").
 OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
                      r"gato|gatito|mascota)",)
@@ -1188,7 +1229,7 @@ DOCUMENT_AFTER = (
     r"follow ?up", r"appointment", r"visit", r"support", r"group", r"survivors?", r"recovery", r"patients?",
     r"education", r"video", r"form", r"assessment", r"history", r"statistics", r"rate", r"watch", r"counsel\w*",
     r"symptoms?", r"signs?", r"lessons?", r"severity", r"scale", r"rating", r"resource\w*", r"packet", r"emergency", r"action", r"number", r"numero", r"control", r"info\w*",
-    r"fact", r"sheet", r"precautions?", r"letter", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
+    r"fact", r"sheet", r"response", r"precautions?", r"letter", r"reversal", r"observation", r"disorder", r"free", r"survivor\w*", r"congestion", r"cold", r"rub", r"hair", r"infection", r"ivy", r"oak", r"swim\w*", r"cream", r"ointment", r"drive", r"bank", r"donation",
     r"radiografia", r"prueba\w*", r"examen\w*", r"estudio\w*", r"resultado\w*", r"riesgo", r"rehabilitacion",
     r"clase\w*", r"programa\w*", r"prevencion", r"folleto\w*", r"cita", r"medicina\w*", r"medicamento\w*",
     r"pastillas?", r"grupo", r"terapia", r"ejercicios?", r"exercises?", r"stockings?", r"sleeve\w*", r"cuff",
@@ -1221,7 +1262,8 @@ IDIOMS = (
     r"miss|am late|do not)", r"killing it", r"knock(?:ed|s)? (?:me )?out (?:the|of) (?:park)", r"knocked it out",
     r"(?:passed|pass) out (?:the|flyers|papers|candy|cookies)", r"(?:hit|hits) me (?:up|with|that)",
     r"(?:had|have|having|got) a blast", r"out of breath (?:after|from|when|climbing|running|walking|with exercise)",
-    r"take (?:a|my) (?:deep )?breath", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
+    r"take (?:a|my) (?:deep )?breath", r"breathless (?:running|climbing|after|when|with)", r"(?:pass\w*|died|dying) out "
+    r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
 )
