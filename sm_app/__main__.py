@@ -83,6 +83,7 @@ def _triage_text() -> None:
     if decision.urgent:
         print(f"urgent: {decision.kind} ({decision.label})")
         print(f"evidence: {decision.explanation()}")
+        print(f"source: {'learned second opinion' if decision.learned else 'lexicon'}")
         if len(decision.kinds) > 1:
             print(f"also: {', '.join(decision.kinds[1:])}")
     else:

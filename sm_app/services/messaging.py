@@ -392,7 +392,8 @@ class Messaging:
     def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
         if urgency.urgent:
             thread.urgent = True
-            thread.urgent_evidence_enc = self._keys.seal(f"{urgency.label}: {urgency.explanation()}", table="threads",
+            label = f"{urgency.label} (learned)" if urgency.learned else urgency.label
+            thread.urgent_evidence_enc = self._keys.seal(f"{label}: {urgency.explanation()}", table="threads",
                                                          row_id=thread.id, column="urgent_evidence")
 
     async def _signed(self, s: AsyncSession, actor: Actor, body: str) -> str:

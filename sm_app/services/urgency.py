@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import urgency_lexicon as lex
+from . import urgency_model
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class UrgencyDecision:
     evidence: tuple[str, ...] = ()
     language: str = "en"
     kinds: tuple[str, ...] = ()
+    learned: bool = False  # decided by the learned second opinion, not by a lexicon rule
 
     @property
     def label(self) -> str:
@@ -443,11 +445,31 @@ def _current_matches(text: _Text, pattern: re.Pattern[str], masked: set[int], ch
             yield first, last
 
 
+def normalised_tokens(text: str) -> list[str]:
+    """The tokens the detector reasons over (for training the learned second opinion)."""
+    return _normalise(text).tokens
+
+
+def _model_opinion(text: _Text) -> tuple[str, list[tuple[int, int]]] | None:
+    """The learned second opinion, for what the lexicon did not catch: the kind and the word pairs that decided it."""
+    model = urgency_model.shipped()
+    if model is None:
+        return None
+    found = urgency_model.features(text.tokens)
+    names = [f.name for f in found]
+    if model.probability(names) < model.threshold:
+        return None
+    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0 and urgency_model.telling(f)),
+                     key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
+    return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
+
+
 def _merged(spans) -> list[tuple[int, int]]:
-    """Overlapping token spans as one ("chest" + "chest feels crushed" + "crushed" -> "chest feels crushed")."""
+    """Overlapping or touching token spans as one ("chest" + "chest feels crushed" + "crushed" -> "chest feels
+    crushed")."""
     merged: list[tuple[int, int]] = []
     for first, last in sorted(spans):
-        if merged and first <= merged[-1][1]:
+        if merged and first <= merged[-1][1] + 1:
             merged[-1] = (merged[-1][0], max(merged[-1][1], last))
         else:
             merged.append((first, last))
@@ -485,7 +507,14 @@ def assess(*texts: str) -> UrgencyDecision:
             found.extend((first, cues.kind, (first, last)) for first, last in present.values())
     language = _language(text.tokens)
     if not found:
-        return UrgencyDecision(False, language=language)
+        opinion = _model_opinion(text)
+        if opinion is None:
+            return UrgencyDecision(False, language=language)
+        kind, spans = opinion
+        found = [(first, kind, (first, last)) for first, last in spans]
+        learned = True
+    else:
+        learned = False
     order = list(lex.KINDS)
     kinds = tuple(sorted({kind for _, kind, _ in found}, key=order.index))
     evidence: list[str] = []
@@ -494,4 +523,4 @@ def assess(*texts: str) -> UrgencyDecision:
         phrase = " ".join(original[start:end].split())
         if phrase.casefold() not in (e.casefold() for e in evidence):
             evidence.append(phrase)
-    return UrgencyDecision(True, kinds[0], tuple(evidence[:6]), language, kinds)
+    return UrgencyDecision(True, kinds[0], tuple(evidence[:6]), language, kinds, learned)

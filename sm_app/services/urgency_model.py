@@ -1,0 +1,180 @@
+"""A small learned second opinion for the urgent-message detector.
+
+The lexicon (`urgency_lexicon.py`) decides first and explains itself with the patient's words. It misses some
+veiled or unusual wordings ("I won't need the refill, I've sorted things for my sister"). This module catches part
+of that long tail with a logistic regression over the same normalised tokens (single words and word pairs), trained
+on the development sets in tests/data/urgency by `scripts/train_urgency_model.py` and shipped as plain JSON
+(`urgency_model.json`): no model runtime, no network, a few dictionary lookups per message, and the same answer every
+time. Its evidence is the word pairs that pushed it over the line, quoted from the message.
+
+Its threshold is chosen in the training script by cross-validation so that, on messages it was not trained on, it adds
+at most a small share of false alarms; the kind comes from a naive-Bayes vote over the same features.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODEL_FILE = Path(__file__).with_name("urgency_model.json")
+_SKIP = frozenset({".", ","})
+# Function words carry the writers' style, not the situation: a model that leans on "and I" or "an hour" would be
+# guessing from how the development set happened to be written. Negations stay: "no chest pain" must count.
+_STOP = frozenset("""
+a an the and or but of to in on at for with from by as is are was were be been being am i me my mine you your he him
+his she her it its we us our they them their this that these those there here so just very really also too then than
+if when what which who how do does did have has had having will would can could should shall may might must im its
+el la los las un una unos unas y o pero de del a al en con por para es son fue era ser estar esta estoy este esto eso
+que se me mi mis te tu su sus le les lo nos yo ya muy mas tambien como cuando porque pues bien hay
+""".split())
+
+
+# Words that can push the score but explain nothing to a patient or a nurse when quoted alone.
+_VAGUE = frozenset("""
+hour hours minute minutes min now today tonight night day days week time times feel feels feeling felt like get got
+going go gone been right still back ago last since keep keeps started start think know want said says say
+hora horas minutos ahora hoy noche dia dias semana vez veces siento sentir creo dice dijo
+""".split())
+
+
+def telling(feature: Feature) -> bool:
+    """Worth quoting as evidence: not only vague words."""
+    return any(w not in _VAGUE for w in feature.name.split())
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    first: int  # token span, so the evidence can quote the message
+    last: int
+
+
+def features(tokens: Sequence[str]) -> list[Feature]:
+    """Content words, and adjacent pairs of them within a sentence (function words in between are skipped)."""
+    found: list[Feature] = []
+    previous: int | None = None
+    for i, token in enumerate(tokens):
+        if token in _SKIP:
+            previous = None
+            continue
+        if token in _STOP:
+            continue
+        found.append(Feature(token, i, i))
+        if previous is not None and i - previous <= 3:
+            found.append(Feature(f"{tokens[previous]} {token}", previous, i))
+        previous = i
+    return found
+
+
+@dataclass(frozen=True)
+class Model:
+    bias: float
+    weights: dict[str, float]
+    threshold: float
+    kind_prior: dict[str, float]
+    kind_weights: dict[str, dict[str, float]]
+
+    def probability(self, names: Iterable[str]) -> float:
+        z = self.bias + sum(self.weights.get(n, 0.0) for n in set(names))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def kind(self, names: Iterable[str]) -> str:
+        names = set(names)
+        return max(self.kind_prior, key=lambda k: (self.kind_prior[k] + sum(self.kind_weights[k].get(n, 0.0)
+                                                                            for n in names), k))
+
+    def to_json(self) -> str:
+        return json.dumps({"bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
+                           "weights": {k: round(v, 6) for k, v in sorted(self.weights.items())},
+                           "kind_prior": {k: round(v, 6) for k, v in sorted(self.kind_prior.items())},
+                           "kind_weights": {k: {f: round(w, 6) for f, w in sorted(v.items())}
+                                            for k, v in sorted(self.kind_weights.items())}},
+                          ensure_ascii=False, indent=0, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, raw: str) -> Model:
+        data = json.loads(raw)
+        return cls(data["bias"], data["weights"], data["threshold"], data["kind_prior"], data["kind_weights"])
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Model | None:
+    """The model trained from the development sets; None if the file is missing (the lexicon still works)."""
+    try:
+        return Model.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+# --- training (scripts/train_urgency_model.py; tests check the shipped file is exactly its output) ---------------
+
+def _fit(rows: list[tuple[set[str], int]], *, epochs: int = 25, rate: float = 0.2, l2: float = 1e-4,
+         min_count: int = 2) -> tuple[float, dict[str, float]]:
+    counts = Counter(n for names, _ in rows for n in names)
+    vocab = {n for n, c in counts.items() if c >= min_count}
+    weights: dict[str, float] = defaultdict(float)
+    squares: dict[str, float] = defaultdict(lambda: 1e-8)  # AdaGrad: rare words keep learning
+    bias, bias_sq = 0.0, 1e-8
+    order = list(range(len(rows)))
+    shuffler = random.Random(6)
+    for _ in range(epochs):
+        shuffler.shuffle(order)
+        for i in order:
+            names, label = rows[i]
+            used = [n for n in names if n in vocab]
+            z = bias + sum(weights[n] for n in used)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            g = p - label
+            bias_sq += g * g
+            bias -= rate * g / math.sqrt(bias_sq)
+            for n in used:
+                grad = g + l2 * weights[n]
+                squares[n] += grad * grad
+                weights[n] -= rate * grad / math.sqrt(squares[n])
+    return bias, {n: w for n, w in weights.items() if abs(w) >= 0.05}
+
+
+def _kinds(rows: list[tuple[set[str], str]], top: int = 250) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """Naive Bayes over features, pruned to each kind's most telling features."""
+    per_kind: dict[str, Counter[str]] = defaultdict(Counter)
+    docs = Counter(kind for _, kind in rows)
+    for names, kind in rows:
+        per_kind[kind].update(names)
+    total = Counter()
+    for c in per_kind.values():
+        total.update(c)
+    prior = {k: math.log(docs[k] / len(rows)) for k in docs}
+    weights: dict[str, dict[str, float]] = {}
+    for kind, c in per_kind.items():
+        size = sum(c.values())
+        other = sum(total.values()) - size
+        scored = {n: math.log((c[n] + 1) / (size + len(total))) - math.log((total[n] - c[n] + 1) / (other + len(total)))
+                  for n in c if c[n] >= 2}
+        weights[kind] = dict(sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:top])
+    return prior, weights
+
+
+def train(examples: list[tuple[list[str], str, str]], *, false_alarm_budget: float = 0.015, folds: int = 5) -> Model:
+    """examples: (normalised tokens, label "urgent"/"routine", kind). The threshold is the lowest at which, across
+    `folds` cross-validation folds, the model flags at most `false_alarm_budget` of routine messages it did not see."""
+    rows = [({f.name for f in features(tokens)}, 1 if label == "urgent" else 0) for tokens, label, _ in examples]
+    held_out_scores: list[tuple[float, int]] = []
+    for fold in range(folds):
+        train_rows = [r for i, r in enumerate(rows) if i % folds != fold]
+        bias, weights = _fit(train_rows)
+        model = Model(bias, weights, 0.5, {}, {})
+        held_out_scores += [(model.probability(names), label) for i, (names, label) in enumerate(rows)
+                            if i % folds == fold]
+    routine = sorted((p for p, label in held_out_scores if label == 0), reverse=True)
+    allowed = int(len(routine) * false_alarm_budget)
+    threshold = max(0.5, routine[allowed] + 1e-6 if allowed < len(routine) else 0.5)
+    bias, weights = _fit(rows)
+    prior, kind_weights = _kinds([({f.name for f in features(tokens)}, kind)
+                                  for tokens, label, kind in examples if label == "urgent"])
+    return Model(bias, weights, threshold, prior, kind_weights)
