@@ -450,6 +450,9 @@ def normalised_tokens(text: str) -> list[str]:
     return _normalise(text).tokens
 
 
+_MODEL_MIN_WORDS = 5
+
+
 def _model_opinion(text: _Text) -> tuple[str, list[tuple[int, int]]] | None:
     """The learned second opinion, for what the lexicon did not catch: the kind and the word pairs that decided it."""
     model = urgency_model.shipped()
@@ -457,9 +460,11 @@ def _model_opinion(text: _Text) -> tuple[str, list[tuple[int, int]]] | None:
         return None
     found = urgency_model.features(text.tokens)
     names = [f.name for f in found]
-    if model.probability(names) < model.threshold:
+    words = {f.name for f in found if f.first == f.last}
+    # A few words are the lexicon's job; the model is for the long, veiled message ("blue" + "hurts" is not enough).
+    if len(words) < _MODEL_MIN_WORDS or model.probability(names) < model.threshold:
         return None
-    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0 and urgency_model.telling(f)),
+    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
                      key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
     return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
 

@@ -26,6 +26,10 @@ def test_a_veiled_message_the_lexicon_misses_is_caught_with_its_own_words():
     assert decision.evidence and all(e in text for e in decision.evidence)
 
 
+def test_a_short_message_is_left_to_the_lexicon():
+    assert not assess("Blue one\nIt hurts.").urgent
+
+
 def test_the_lexicon_decides_first_and_the_model_never_overrules_a_negation():
     assert not assess("crushing chest pain right now").learned
     for text in ("no chest pain since the new dose", "Can you send my chest x-ray results?",
@@ -36,6 +40,7 @@ def test_the_lexicon_decides_first_and_the_model_never_overrules_a_negation():
 def test_the_model_is_a_plain_deterministic_function():
     model = urgency_model.shipped()
     assert model is not None and 0.5 <= model.threshold < 1
-    names = [f.name for f in urgency_model.features(["my", "chest", "feels", "heavy", ".", "no", "fever"])]
-    assert names == ["chest", "feels", "chest feels", "heavy", "feels heavy", "no", "fever", "no fever"]
+    # function words and vague words ("feels", "now") are left out; negations stay; pairs never cross a sentence end
+    names = [f.name for f in urgency_model.features(["my", "chest", "feels", "heavy", ".", "no", "fever", "now"])]
+    assert names == ["chest", "heavy", "chest heavy", "no", "fever", "no fever"]
     assert model.probability(names) == model.probability(list(reversed(names)))
