@@ -96,14 +96,11 @@ class ClinicSettings:
             clock = self._clocks[hours] = ResponseClock(hours)
         return clock
 
-    async def emergency_notice_in(self, s: AsyncSession) -> str:
-        row = await s.get(ClinicSetting, EMERGENCY_KEY)
-        return json.loads(row.value_json) if row else DEFAULT_EMERGENCY_NOTICE
-
     # -- reading on their own ---------------------------------------------------------------------------
     async def emergency_notice(self) -> str:
         async with self._db.read() as s:
-            return await self.emergency_notice_in(s)
+            row = await s.get(ClinicSetting, EMERGENCY_KEY)
+            return json.loads(row.value_json) if row else DEFAULT_EMERGENCY_NOTICE
 
     async def routing(self) -> dict[str, str | None]:
         async with self._db.read() as s:
