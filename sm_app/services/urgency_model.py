@@ -2,10 +2,10 @@
 
 The lexicon (`urgency_lexicon.py`) decides first and explains itself with the patient's words. It misses some
 veiled or unusual wordings ("I won't need the refill, I've sorted things for my sister"). This module catches part
-of that long tail with a logistic regression over the same normalised tokens (single words and word pairs), trained
+of that long tail with a logistic regression over the same normalised tokens (content words and pairs of them), trained
 on the development sets in tests/data/urgency by `scripts/train_urgency_model.py` and shipped as plain JSON
 (`urgency_model.json`): no model runtime, no network, a few dictionary lookups per message, and the same answer every
-time. Its evidence is the word pairs that pushed it over the line, quoted from the message.
+time. Its evidence is the words that pushed it over the line, quoted from the message.
 
 Its threshold is chosen in the training script by cross-validation so that, on messages it was not trained on, it adds
 at most a small share of false alarms; the kind comes from a naive-Bayes vote over the same features.
