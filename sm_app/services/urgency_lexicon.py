@@ -85,7 +85,6 @@ CHEST_PAIN = alt("pain", "pains", "painful", "hurts?", "hurting", "aches?", "ach
                  "tightness", "tightening", "squeez\\w*", "crush\\w*", "heavy", "heaviness", "weight", "elephant",
                  "stabbing", "dolor\\w*", "duele", "doliendo", "dolia", "opresion", "presion", "apretad\\w*",
                  "aprieta", "apretando", "punzadas?", "peso", "sqeezing", "presure")
-BREATHE = alt("breathe", "breath", "breathing", "breth", "respirar", "respira", "respiro", "respirando")
 CHILD = alt("baby", "babies", "babys", "infant", "infants", "newborn", "toddler", "toddlers", "sons?", "daughters?",
             "child", "childs", "children", "kid", "kids", "boy", "boys", "girl", "girls", "grandsons?",
             "granddaughters?", "nephews?", "nieces?", "little one", "bebe", "bebes", "bebita", "bebito", "nino", "nina",
