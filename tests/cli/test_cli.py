@@ -133,3 +133,16 @@ def test_serve_refuses_an_unknown_smtp_security_mode(tmp_path, monkeypatch):
     monkeypatch.setenv("SM_SMTP_SECURITY", "ssl")
     line = one_error_line(sm(tmp_path, "serve"))
     assert "SM_SMTP_SECURITY must be one of starttls, tls, none" in line
+
+
+def test_triage_text_reads_one_message_and_answers_with_its_exit_code(tmp_path):
+    urgent = sm(tmp_path, "triage-text", stdin="renew my inhaler, also ive been coughing up blood\n")
+    assert urgent.returncode == 0, urgent.stderr
+    assert urgent.stdout.splitlines()[:2] == ["urgent: bleeding (severe bleeding)", 'evidence: "coughing up blood"']
+    assert "language: en" in urgent.stdout
+    routine = sm(tmp_path, "triage-text", stdin="No chest pain since the new dose. Can I get my chest x-ray results?")
+    assert routine.returncode == 1 and routine.stdout.startswith("not urgent")
+    spanish = sm(tmp_path, "triage-text", stdin="mi esposo no puede respirar y tiene los labios morados")
+    assert spanish.returncode == 0 and "urgent: breathing" in spanish.stdout and "language: es" in spanish.stdout
+    assert one_error_line(sm(tmp_path, "triage-text", stdin="   \n")) == "sm-app: error: no message on stdin"
+    assert not (tmp_path / "keys.json").exists()  # no database, no key file: nothing written
