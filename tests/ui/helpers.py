@@ -26,6 +26,15 @@ async def table_rows(user: User, css_class: str) -> list[dict]:
     raise AssertionError(f"no table .{css_class} with rows appeared")
 
 
+async def press(user: User, label: str) -> None:
+    """Click the button `label` once the page has drawn it (a page draws its parts one after another)."""
+    for _ in range(200):
+        if any(isinstance(e, ui.button) and e.text == label for e in user.current_layout.descendants()):
+            break
+        await asyncio.sleep(0.05)
+    user.find(kind=ui.button, content=label).click()
+
+
 async def seeded(_user: User) -> Clinic:
     """Seed the clinic into the app the `user` fixture started."""
     return await seed_clinic(app.state.sm_system)

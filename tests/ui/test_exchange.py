@@ -6,7 +6,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import compose, see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import compose, press, see, seeded, sign_in, sign_in_patient
 
 
 async def test_pages_need_a_signed_in_session(user: User) -> None:
@@ -69,7 +69,7 @@ async def test_patient_and_nurse_exchange_messages_live(user: User, create_user)
     # The patient's open thread shows the read receipt by push.
     await see(user, "Read by your care team")
 
-    nurse.find("Reply").click()
+    await press(nurse, "Reply")
     nurse.find("Message").type("Sent to your pharmacy today.")
     nurse.find("Send").click()
     await see(nurse, "Reply sent")

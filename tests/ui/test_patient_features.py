@@ -10,7 +10,7 @@ from nicegui.testing import User
 from sqlalchemy import update
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient
 
 
 def has_button(user: User, label: str) -> bool:
@@ -165,7 +165,7 @@ async def test_signature_is_saved_and_added_to_messages(user: User) -> None:
     await see(user, "Settings saved")
     await user.open(f"/thread/{sent.thread_id}")
     await see(user, "My knee hurts.")
-    user.find("Reply").click()
+    await press(user, "Reply")
     user.find("Message").type("Thanks!")
     user.find("Send").click()
     await see(user, "Reply sent")

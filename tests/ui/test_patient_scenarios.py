@@ -9,7 +9,7 @@ from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, table_rows
+from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient, table_rows
 
 
 async def _thread(clinic, subject="Knee pain", body="My knee hurts."):
@@ -181,7 +181,7 @@ async def test_a_care_team_reply_can_carry_a_file(user: User, create_user) -> No
     await see(nurse, "Knee pain")
     await nurse.open(f"/thread/{sent.thread_id}")
     await see(nurse, "My knee hurts.")
-    nurse.find("Reply").click()
+    await press(nurse, "Reply")
     nurse.find("Message").type("Exercises attached.")
     upload = [u for u in nurse.find(ui.upload).elements][0]
     await upload.handle_uploads([SmallFileUpload("exercises.pdf", "application/pdf", b"%PDF-1.4\nbend knee\n")])
@@ -220,7 +220,7 @@ async def test_signature_off_is_not_added(user: User) -> None:
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     await user.open(f"/thread/{sent.thread_id}")
     await see(user, "My knee hurts.")
-    user.find("Reply").click()
+    await press(user, "Reply")
     user.find("Message").type("No signature please")
     user.find("Send").click()
     await see(user, "Reply sent")

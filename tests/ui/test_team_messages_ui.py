@@ -8,7 +8,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, table_rows
+from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient, table_rows
 
 
 def _choose(user: User, label: str, option: str) -> None:
@@ -52,7 +52,7 @@ async def test_quick_reply_is_inserted_for_editing_not_sent(user: User) -> None:
     await see(user, "Sign out")  # signed in and on the worklist before going elsewhere
     await user.open(f"/thread/{sent.thread_id}")
     await see(user, "Do I need to fast?")
-    user.find("Reply").click()
+    await press(user, "Reply")
     _choose(user, "Quick reply", "Call the clinic")
     textarea = user.find(kind=ui.textarea, content="Message").elements.pop()
     assert textarea.value.startswith("This is easier to discuss by phone.")

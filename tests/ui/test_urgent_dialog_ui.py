@@ -8,7 +8,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW
-from tests.ui.helpers import see, seeded, sign_in_patient
+from tests.ui.helpers import press, see, seeded, sign_in_patient
 
 URGENT = "Also I have chest pain since this morning."
 
@@ -57,7 +57,7 @@ async def test_reply_urgent_dialog_reused_and_double_click_sends_once(user: User
                                                   subject="Follow-up question", body="Hello")
     await user.open(f"/thread/{started.thread_id}")
     await see(user, "Follow-up question")
-    user.find("Reply").click()
+    await press(user, "Reply")
     user.find("Message").type(URGENT)
     for _ in range(2):
         user.find("Send").click()
@@ -86,7 +86,7 @@ async def test_a_double_click_on_reply_send_sends_one_reply(user: User) -> None:
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     await user.open(f"/thread/{started.thread_id}")
     await see(user, "Where do I park?")
-    user.find("Reply").click()
+    await press(user, "Reply")
     user.find(kind=ui.textarea, content="Message").type("Is the garage open on Saturdays?")
     send = user.find(kind=ui.button, content="Send")
     send.click()
