@@ -27,18 +27,24 @@ def _time(value: str, field: str) -> time:
         raise ValidationError(field, f"{field}: enter a time as HH:MM.") from None
 
 
+async def _admin_page(system: System, path: str, title: str):
+    """The page frame for the clinic admin, or None (with the reason shown) for anyone else."""
+    ctx = await open_page(system, path, title=title)
+    if ctx is not None and ctx.actor.role != "admin":
+        ui.label("Administration is for the clinic admin.").classes("q-pa-md")
+        return None
+    return ctx
+
+
 def register(system: System) -> None:
     settings = system.clinic_settings
 
     @ui.page("/admin")
     async def admin_page() -> None:
-        ctx = await open_page(system, "/admin", title="Admin")
+        ctx = await _admin_page(system, "/admin", "Admin")
         if ctx is None:
             return
         actor = ctx.actor
-        if actor.role != "admin":
-            ui.label("Administration is for the clinic admin.").classes("q-pa-md")
-            return
         routing = await settings.routing()
         hours = await settings.business_hours()
         notice = await settings.emergency_notice()
@@ -135,13 +141,10 @@ def register(system: System) -> None:
 
     @ui.page("/admin/outbox")
     async def outbox_page() -> None:
-        ctx = await open_page(system, "/admin/outbox", title="Email outbox")
+        ctx = await _admin_page(system, "/admin/outbox", "Email outbox")
         if ctx is None:
             return
         actor = ctx.actor
-        if actor.role != "admin":
-            ui.label("Administration is for the clinic admin.").classes("q-pa-md")
-            return
         notifications = system.notifications
         tz = system.settings.timezone
         shown = {"status": ""}

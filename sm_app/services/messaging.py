@@ -9,6 +9,7 @@ the database; pushes go out only after commit, with ids only.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -242,7 +243,8 @@ class Messaging:
         else:
             body = check_body(body)
         files = self._recheck(files)
-        urgency = assess(subject, body, *(answer for _, answer in fields))
+        # Off the event loop: a long message takes tens of milliseconds to read; other pages would wait meanwhile.
+        urgency = await asyncio.to_thread(assess, subject, body, *(answer for _, answer in fields))
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
         now = self._clock.now()
@@ -317,7 +319,7 @@ class Messaging:
         """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one."""
         body = check_body(body)
         files = self._recheck(files)
-        urgency = assess(body) if actor.is_patient else UrgencyDecision(False)
+        urgency = await asyncio.to_thread(assess, body) if actor.is_patient else UrgencyDecision(False)
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
         return await self._append(actor, thread_id, body, urgency=urgency, files=files)

@@ -14,6 +14,7 @@ resolved events, hypotheticals and questions for information, test and document 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -1304,8 +1305,6 @@ _TEMPLATE_NAMES = {"SELF": SELF, "P": P, "NOT_": NOT_}
 
 def expand(pattern: str) -> str:
     """Fill in the shorthands used inside patterns: {gap(N)}, {SELF}, {P} and {NOT_}."""
-    import re  # noqa: PLC0415 - only needed once, when the engine compiles the lexicon
-
     def fill(m: re.Match[str]) -> str:
         return gap(int(m.group(2))) if m.group(1) == "gap" else _TEMPLATE_NAMES[m.group(1)]
 
