@@ -53,15 +53,16 @@ class Feature:
 
 
 def features(tokens: Sequence[str]) -> list[Feature]:
-    """Content words, and adjacent pairs of them within a sentence (function words in between are skipped)."""
+    """Content words, and adjacent pairs of them within a sentence (function words and numbers in between are
+    skipped)."""
     found: list[Feature] = []
     previous: int | None = None
     for i, token in enumerate(tokens):
         if token in _SKIP:
             previous = None
             continue
-        if token in _STOP or token in _VAGUE:
-            continue
+        if token in _STOP or token in _VAGUE or len(token) < 2 or not token.isalpha():
+            continue  # numbers are the lexicon's job (it knows which readings matter); "68" is not a sign
         found.append(Feature(token, i, i))
         if previous is not None and i - previous <= 3:
             found.append(Feature(f"{tokens[previous]} {token}", previous, i))

@@ -44,3 +44,9 @@ def test_the_model_is_a_plain_deterministic_function():
     names = [f.name for f in urgency_model.features(["my", "chest", "feels", "heavy", ".", "no", "fever", "now"])]
     assert names == ["chest", "heavy", "chest heavy", "no", "fever", "no fever"]
     assert model.probability(names) == model.probability(list(reversed(names)))
+
+
+def test_numbers_do_not_sway_the_model():
+    text = "Dizzy on the new tablets {}\nSince I started the new blood pressure tablets I feel dizzy in the mornings."
+    decisions = {assess(text.format(ref)).urgent for ref in ("", "68a9bf38", "12ab34cd", "ref 4471", "order 90")}
+    assert decisions == {False}
