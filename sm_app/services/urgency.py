@@ -53,7 +53,10 @@ class UrgencyDecision:
 
 # --- normalising ---
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)?(?:/\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;\n…]|,|[()]")
+# A code such as an order or reference number ("68a9bf38", "RX12AB34") is one opaque token: read as words its pieces
+# could say "bf" (boyfriend) or "38" (a blood sugar).
+_CODE = re.compile(r"(?<![^\W_])[^\W_]*\d[^\W\d_]+\d[^\W_]*(?![^\W_])")
+_TOKEN = re.compile(_CODE.pattern + r"|\d+(?:[.,]\d+)?(?:/\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;\n…]|,|[()]")
 _EXPAND: dict[str, tuple[str, ...]] = {
     **{w: (base, "not") for w, base in {
         "cant": "can", "cannot": "can", "cnt": "can", "wont": "will", "dont": "do", "doesnt": "does", "didnt": "did",
@@ -184,8 +187,10 @@ def _normalise(text: str) -> _Text:
             continue
         if raw == "," and depth:
             continue
-        if raw in ".!?;\n…":
-            words: tuple[str, ...] = (_SENTENCE_END,)
+        if _CODE.fullmatch(raw):
+            words: tuple[str, ...] = ("#",)
+        elif raw in ".!?;\n…":
+            words = (_SENTENCE_END,)
         elif raw == ",":
             words = (",",)
         elif raw[0].isdigit():
