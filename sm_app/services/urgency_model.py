@@ -79,13 +79,14 @@ class Model:
     kind_weights: dict[str, dict[str, float]]
 
     def probability(self, names: Iterable[str]) -> float:
-        z = self.bias + sum(self.weights.get(n, 0.0) for n in set(names))
+        # fsum is exact, so the result does not depend on the set's (hash-seeded) iteration order.
+        z = self.bias + math.fsum(self.weights.get(n, 0.0) for n in set(names))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def kind(self, names: Iterable[str]) -> str:
         names = set(names)
-        return max(self.kind_prior, key=lambda k: (self.kind_prior[k] + sum(self.kind_weights[k].get(n, 0.0)
-                                                                            for n in names), k))
+        return max(self.kind_prior, key=lambda k: (self.kind_prior[k] + math.fsum(self.kind_weights[k].get(n, 0.0)
+                                                                                  for n in names), k))
 
     def to_json(self) -> str:
         return json.dumps({"bias": round(self.bias, 6), "threshold": round(self.threshold, 6),
