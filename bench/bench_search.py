@@ -151,7 +151,7 @@ async def populate(system, args, rng: random.Random, vocab: list[str]) -> Actor:
     async with system.db.write() as s:
         now = datetime.now(UTC)
         await s.execute(insert(User), [dict(id=pid, email=f"p{i}@bench.org", name=f"Patient {i}", role="patient",
-                                            password_hash="x", active=True, failed_logins=0, created_at=now)
+                                            password_hash="x", active=True, created_at=now)
                                        for i, pid in enumerate(patients)])
         await s.execute(insert(PatientTeam), [dict(patient_id=pid, team_id=team.id, blocked=False, hidden=False)
                                               for pid in patients])

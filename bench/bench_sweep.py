@@ -116,8 +116,8 @@ def fill(db_file: Path, system: System, messages: int, due: int, rng: random.Ran
 
     def user(role: str, name: str, email: str) -> str:
         uid = new_id()
-        con.execute("INSERT INTO users (id, email, name, role, password_hash, active, failed_logins, created_at) "
-                    "VALUES (?, ?, ?, ?, '!bench', 1, 0, ?)", (uid, email, name, role, ts(NOW - 400 * 24 * H)))
+        con.execute("INSERT INTO users (id, email, name, role, password_hash, active, created_at) "
+                    "VALUES (?, ?, ?, ?, '!bench', 1, ?)", (uid, email, name, role, ts(NOW - 400 * 24 * H)))
         return uid
 
     team_ids, team_staff, team_leads, team_patients = [], [], [], []

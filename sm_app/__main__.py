@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--team", required=True)
     ap.add_argument("--email", required=True)
     sub.add_parser("verify-audit", help="check the audit log's hash chain")
+    un = sub.add_parser("unlock", help="end the sign-in waits of an account after failed attempts")
+    un.add_argument("--email", required=True)
     sub.add_parser("triage-text", help="read one message on stdin; exit 0 if it suggests an emergency, 1 if not")
     return p
 
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from .migrate import upgrade  # noqa: PLC0415
     from .services.crypto import KeyFileError  # noqa: PLC0415
-    from .services.errors import ValidationError  # noqa: PLC0415
+    from .services.errors import NotFound, ValidationError  # noqa: PLC0415
 
     try:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -116,6 +118,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(exc))
     except ValidationError as exc:
         _fail(exc.message)
+    except NotFound as exc:
+        _fail(str(exc))
     except (OSError, ValueError) as exc:
         _fail(f"{exc.__class__.__name__}: {exc}")
 
@@ -176,6 +180,9 @@ async def _run(args, settings: Settings) -> None:
     elif args.command == "assign-patient":
         await _with_system(settings, lambda system: system.accounts.assign_patient(team=args.team, email=args.email))
         print(f"Associated {args.email} with {args.team}.")
+    elif args.command == "unlock":
+        ended = await _with_system(settings, lambda system: system.sessions.unlock(args.email))
+        print(f"Unlocked {args.email}: {ended} sign-in wait{'' if ended == 1 else 's'} ended.")
     elif args.command == "verify-audit":
         result = await _with_system(settings, lambda system: system.audit.verify())
         if result.ok:

@@ -18,7 +18,7 @@ from .jobs import start_scheduler
 from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
 from .services.errors import NotFound, ValidationError
 
-PUBLIC_PATHS = ("/login",)
+PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "

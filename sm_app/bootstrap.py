@@ -96,7 +96,7 @@ def build_system(
         bus=bus,
         audit=audit,
         accounts=Accounts(db, hasher, audit, clock),
-        sessions=Sessions(db, hasher, audit, clock, settings),
+        sessions=Sessions(db, hasher, audit, clock, settings, throttle_secret=keys.search_key),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=messaging,
         folders=Folders(db, keys, audit, bus, clock),

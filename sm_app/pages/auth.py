@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from nicegui import app, ui
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
 
 from ..bootstrap import System
 from ..components.frame import SESSION_KEY, open_page, session_token
-from ..services.errors import SignInFailed
+from ..services.errors import SignInBusy, SignInFailed, SignInThrottled
+
+FINISH_PATH = "/login/finish"
 
 REASONS = {
     "timeout": "You were signed out because you were inactive for a while.",
@@ -15,8 +26,17 @@ REASONS = {
 
 
 def safe_redirect(target: str | None) -> str:
-    """Only same-site paths: '/inbox' yes; '//evil.example', 'https://…' and '/\\evil' no."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or "://" in target:
+    r"""Only a path of this site: '/inbox' yes; '//evil.example', 'https://…', '/\evil' and '/<tab>/evil' no.
+
+    Browsers drop tabs and line breaks from a URL and read a backslash as a slash, so '/<tab>/evil.example/' would
+    leave the site: anything with whitespace, control characters or a backslash is refused before parsing.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if any(c.isspace() or not c.isprintable() or c == "\\" for c in target):
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
         return "/"
     return target
 
@@ -31,7 +51,75 @@ def home_for(role: str) -> str:
     return "/account"
 
 
+def client_address(request: Request | None) -> str:
+    """The network address the page was loaded from (for sign-in throttling)."""
+    return request.client.host if request is not None and request.client else ""
+
+
+@dataclass(frozen=True)
+class _Handoff:
+    token: str
+    browser_id: str | None
+    target: str
+    expires: float
+
+
+class SignInHandoff:
+    """Carries a new session from the sign-in page (a socket event, which cannot set cookies) to one HTTP response.
+
+    A ticket is random, used once, lives a minute, and only works for the browser identity that signed in; the
+    response that takes it gives the browser a new identity (session fixation: an identity handed out before
+    sign-in, or planted by someone else, never holds the session token).
+    """
+
+    TTL_SECONDS = 60.0
+
+    def __init__(self) -> None:
+        self._pending: dict[str, _Handoff] = {}
+
+    def issue(self, token: str, browser_id: str | None, target: str) -> str:
+        now = time.monotonic()
+        self._pending = {k: v for k, v in self._pending.items() if v.expires > now}
+        ticket = secrets.token_urlsafe(32)
+        self._pending[hashlib.sha256(ticket.encode()).hexdigest()] = _Handoff(token, browser_id, target,
+                                                                               now + self.TTL_SECONDS)
+        return ticket
+
+    def take(self, ticket: str, browser_id: str | None) -> _Handoff | None:
+        pending = self._pending.pop(hashlib.sha256(ticket.encode()).hexdigest(), None)
+        if pending is None or pending.expires <= time.monotonic() or pending.browser_id != browser_id:
+            return None
+        return pending
+
+
+async def start_fresh_browser_identity(request: Request, carry: dict[str, str]) -> None:
+    """Give this browser a new NiceGUI identity (cookie and user storage) holding only `carry`.
+
+    Use it at sign-in and at every step-up. The old identity's storage is emptied, not removed: another tab of
+    the same browser may still be open on it. NiceGUI has no public call for this, hence the private ones
+    (checked against NiceGUI 3.18).
+    """
+    old_id = request.session.get("id")
+    new_id = str(uuid.uuid4())
+    request.session["id"] = new_id  # the session middleware sends the newly signed cookie with this response
+    await app.storage._create_user_storage(new_id)
+    app.storage._users[new_id].update(carry)
+    old = app.storage._users.get(old_id)
+    if old is not None:
+        old.clear()
+
+
 def register(system: System) -> None:
+    handoff = SignInHandoff()
+
+    @app.get(FINISH_PATH)
+    async def finish_sign_in(request: Request, ticket: str = "") -> Response:
+        pending = handoff.take(ticket, request.session.get("id"))
+        if pending is None or await system.sessions.current(pending.token) is None:
+            return RedirectResponse("/login?reason=ended", status_code=303)
+        await start_fresh_browser_identity(request, {SESSION_KEY: pending.token})
+        return RedirectResponse(pending.target, status_code=303)
+
     @ui.page("/login")
     async def login_page(redirect_to: str = "/", reason: str = "") -> None:
         ui.page_title(f"Sign in · {system.settings.clinic_name}")
@@ -43,9 +131,11 @@ def register(system: System) -> None:
         async def sign_in() -> None:
             error.set_text("")
             button.disable()
+            request = ui.context.client.request
             try:
-                signed_in = await system.sessions.sign_in(email.value, password.value)
-            except SignInFailed as exc:
+                signed_in = await system.sessions.sign_in(email.value, password.value,
+                                                          address=client_address(request))
+            except (SignInFailed, SignInThrottled, SignInBusy) as exc:
                 error.set_text(str(exc))
                 password.run_method("focus")
                 return
@@ -55,9 +145,13 @@ def register(system: System) -> None:
             old = app.storage.user.get(SESSION_KEY)
             if old:
                 await system.sessions.sign_out(old)
-            app.storage.user[SESSION_KEY] = signed_in.token
+            app.storage.user.pop(SESSION_KEY, None)
+            # The token never goes into this browser identity, which existed before sign-in (and may have been
+            # planted): an HTTP response hands out a new identity and the token lives only under that one.
             target = safe_redirect(redirect_to)
-            ui.navigate.to(home_for(signed_in.actor.role) if target == "/" else target)
+            ticket = handoff.issue(signed_in.token, request.session.get("id"),
+                                   home_for(signed_in.actor.role) if target == "/" else target)
+            ui.navigate.to(f"{FINISH_PATH}?ticket={ticket}")
 
         with ui.card().classes("absolute-center w-96"):
             ui.label(system.settings.clinic_name).classes("text-h6")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
+
 
 class ServiceError(Exception):
     pass
@@ -26,6 +29,25 @@ class ValidationError(ServiceError):
 class SignInFailed(ServiceError):
     def __init__(self):
         super().__init__("Email or password is not correct.")
+
+
+class SignInThrottled(ServiceError):
+    """Too many failed attempts for this email, this address or both: wait. Says nothing about the account."""
+
+    def __init__(self, wait: timedelta):
+        self.wait = wait
+        seconds = max(1, math.ceil(wait.total_seconds()))
+        when = f"{seconds} seconds" if seconds < 60 else f"{math.ceil(seconds / 60)} minutes"
+        if when in ("1 seconds", "1 minutes"):
+            when = when[:-1]
+        super().__init__(f"Too many sign-in attempts. Please wait {when} and try again.")
+
+
+class SignInBusy(ServiceError):
+    """More people are signing in at this moment than the server checks at once."""
+
+    def __init__(self):
+        super().__init__("Sign-in is busy right now. Please try again in a moment.")
 
 
 class NotAllowed(ServiceError):

@@ -18,13 +18,17 @@ from sqlalchemy import delete, select
 from ..config import Settings
 from ..db import Database
 from ..models import User, UserSession
+from . import sign_in_throttle as throttle
 from .accounts import Actor, normalise_email
 from .audit import AuditLog
 from .clock import Clock, as_utc
-from .errors import SignInFailed, ValidationError
+from .errors import NotFound, SignInBusy, SignInFailed, SignInThrottled, ValidationError
 from .passwords import Hasher
 
-LOCK_AFTER_FAILURES = 100
+# argon2 runs in worker threads; two at a time keep both cores busy without starving page work.
+CHECKS_AT_ONCE = 2
+# About a second of queued checks; beyond that a flood is refused clearly rather than queued for minutes.
+MOST_WAITING = 32
 
 
 def _digest(token: str) -> str:
@@ -45,8 +49,12 @@ class SessionState:
 
 
 class Sessions:
-    def __init__(self, db: Database, hasher: Hasher, audit: AuditLog, clock: Clock, settings: Settings):
+    def __init__(self, db: Database, hasher: Hasher, audit: AuditLog, clock: Clock, settings: Settings,
+                 throttle_secret: bytes):
         self._db = db
+        self._throttle_keys = throttle.SignInThrottleKeys(throttle_secret)
+        self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
+        self._waiting = 0
         self._hasher = hasher
         self._audit = audit
         self._clock = clock
@@ -56,25 +64,45 @@ class Sessions:
         minutes = self._settings.patient_idle_minutes if role == "patient" else self._settings.staff_idle_minutes
         return timedelta(minutes=minutes)
 
-    async def sign_in(self, email: str, password: str) -> SignedIn:
-        """Check the password and open a new session. Unknown email and wrong password fail alike."""
+    async def sign_in(self, email: str, password: str, *, address: str = "") -> SignedIn:
+        """Check the password and open a new session. Unknown email and wrong password fail alike.
+
+        `address` is the client's network address, for the per-address and per-pair throttles. Attempts run at
+        most `CHECKS_AT_ONCE` at a time in this process (each costs an argon2 hash); more than `MOST_WAITING`
+        waiting are refused at once, so a flood is turned away instead of queueing for minutes.
+        """
+        if self._waiting >= MOST_WAITING:
+            raise SignInBusy()
+        self._waiting += 1
+        try:
+            await self._checks.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            return await self._sign_in(email, password, address)
+        finally:
+            self._checks.release()
+
+    async def _sign_in(self, email: str, password: str, address: str) -> SignedIn:
         try:
             email = normalise_email(email)
         except ValidationError:
-            email = ""
+            email = (email or "").strip().lower()
+        keys = self._throttle_keys.for_attempt(email, address)
+        now = self._clock.now()
         async with self._db.read() as s:
+            wait = await throttle.wait_left(s, keys, now)
+            if wait is not None:
+                raise SignInThrottled(wait)
             user = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none() if email else None
             stored = user.password_hash if user else self._hasher.dummy_hash
         ok = await asyncio.to_thread(self._hasher.verify, stored, password or "")
-        usable = user is not None and user.active and user.failed_logins < LOCK_AFTER_FAILURES
-        if not (ok and usable):
+        if not (ok and user is not None and user.active):
             async with self._db.write() as s:
-                if user is not None:
-                    row = await s.get(User, user.id)
-                    row.failed_logins += 1
+                locked = await throttle.record_failure(s, keys, keys[throttle.ACCOUNT], self._clock.now())
                 await self._audit.record(s, actor_id=user.id if user else None, action="sign_in",
                                          object_type="user", object_id=user.id if user else None,
-                                         outcome="failure")
+                                         outcome="failure", detail="account locked for an hour" if locked else "")
             raise SignInFailed()
         new_hash = None
         if self._hasher.needs_rehash(stored):
@@ -82,14 +110,26 @@ class Sessions:
         token = secrets.token_urlsafe(32)
         now = self._clock.now()
         async with self._db.write() as s:
-            row = await s.get(User, user.id)
-            row.failed_logins = 0
+            await throttle.record_success(s, keys)
             if new_hash:
+                row = await s.get(User, user.id)
                 row.password_hash = new_hash
             s.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_activity_at=now))
             await self._audit.record(s, actor_id=user.id, action="sign_in", object_type="user",
                                      object_id=user.id, outcome="success")
         return SignedIn(token, Actor(user.id, user.role, user.name, user.email))
+
+    async def unlock(self, email: str, *, by: Actor | None = None) -> int:
+        """End every sign-in wait on an account (`sm-app unlock`; later the admin console). Returns how many."""
+        account = self._throttle_keys.account(normalise_email(email))
+        async with self._db.write() as s:
+            user = (await s.execute(select(User).where(User.email == normalise_email(email)))).scalar_one_or_none()
+            if user is None:
+                raise NotFound("account")
+            ended = await throttle.forget_account(s, account)
+            await self._audit.record(s, actor_id=by.user_id if by else None, action="sign_in.unlock",
+                                     object_type="user", object_id=user.id, detail=f"{ended} waits ended")
+        return ended
 
     async def current(self, token: str | None, *, touch: bool = False) -> SessionState | None:
         """The session's actor if it is still valid; ends it (and returns None) when it has expired."""

@@ -12,6 +12,8 @@ import pytest
 
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
+from sm_app.services.demo import demo_sign_ins
+from sm_app.services.errors import ServiceError, SignInThrottled
 
 
 def sm(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -123,7 +125,7 @@ def test_python_dash_m_and_the_sm_app_script_are_the_same_tool(tmp_path):
     r = subprocess.run([str(script), "--help"], capture_output=True, text=True)
     assert r.returncode == 0
     for command in ("serve", "demo", "migrate", "create-user", "create-team", "add-member", "assign-patient",
-                    "verify-audit"):
+                    "verify-audit", "unlock"):
         assert command in r.stdout
 
 
@@ -146,3 +148,41 @@ def test_triage_text_reads_one_message_and_answers_with_its_exit_code(tmp_path):
     assert spanish.returncode == 0 and "urgent: breathing" in spanish.stdout and "language: es" in spanish.stdout
     assert one_error_line(sm(tmp_path, "triage-text", stdin="   \n")) == "sm-app: error: no message on stdin"
     assert not (tmp_path / "keys.json").exists()  # no database, no key file: nothing written
+
+
+def test_unlock_lets_a_locked_out_person_sign_in_at_once(tmp_path):
+    assert sm(tmp_path, "demo").returncode == 0
+    os.environ["SM_DATA_DIR"] = str(tmp_path)
+
+    async def fail_then_try(password: str):
+        system = build_system(Settings.from_env())
+        try:
+            for _ in range(6):
+                try:
+                    await system.sessions.sign_in("patient@demo.clinic", "a wrong password", address="192.0.2.5")
+                except ServiceError:
+                    pass
+            return await system.sessions.sign_in("patient@demo.clinic", password, address="192.0.2.5")
+        finally:
+            await system.close()
+
+    try:
+        password = next(d.password for d in demo_sign_ins() if d.email == "patient@demo.clinic")
+        with pytest.raises(SignInThrottled):
+            asyncio.run(fail_then_try(password))
+        r = sm(tmp_path, "unlock", "--email", "Patient@Demo.Clinic")
+        assert r.returncode == 0, r.stderr
+        assert r.stdout.strip() == "Unlocked Patient@Demo.Clinic: 2 sign-in waits ended."
+
+        async def sign_in():
+            system = build_system(Settings.from_env())
+            try:
+                return await system.sessions.sign_in("patient@demo.clinic", password, address="192.0.2.5")
+            finally:
+                await system.close()
+
+        assert asyncio.run(sign_in()).actor.email == "patient@demo.clinic"
+    finally:
+        del os.environ["SM_DATA_DIR"]
+    assert one_error_line(sm(tmp_path, "unlock", "--email", "nobody@demo.clinic")) == \
+        "sm-app: error: That account was not found."
