@@ -1,0 +1,119 @@
+"""Sign-in as an attacker meets it: no way off the site, no borrowed browser identity, no endless guessing."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import app, ui
+from nicegui.testing import User
+
+from tests.conftest import PATIENT_PW, STAFF_PW
+from tests.ui.helpers import see, seeded, sign_in
+
+
+async def _failed_sign_ins() -> int:
+    entries = await app.state.sm_system.audit.entries()
+    return sum(1 for e in entries if e["action"] == "sign_in" and e["outcome"] == "failure")
+
+
+async def _wait_for_failures(count: int) -> None:
+    for _ in range(200):
+        if await _failed_sign_ins() >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"expected {count} failed sign-ins")
+
+
+def _fill(user: User, label: str, value: str) -> None:
+    """Type into the input labelled `label` (find('Email') would also match the error 'Email or password …')."""
+    field = next(e for e in user.current_layout.descendants()
+                 if isinstance(e, ui.input) and e.props.get("label") == label)
+    with user:
+        field.set_value(value)
+
+
+async def test_a_redirect_with_a_tab_in_it_stays_on_the_site(user: User) -> None:
+    await seeded(user)
+    # The browser would drop the tab and read '//evil.example/' as another site.
+    await user.open("/login?redirect_to=%2F%09%2Fevil.example%2F")
+    user.find("Email").type("nina@example.org")
+    user.find("Password").type(STAFF_PW)
+    user.find("Sign in").click()
+    await see(user, "No conversations for your care teams.")
+
+
+async def test_a_redirect_to_a_page_of_the_site_is_kept(user: User) -> None:
+    await seeded(user)
+    await user.open("/login?redirect_to=%2Falerts")
+    user.find("Email").type("nina@example.org")
+    user.find("Password").type(STAFF_PW)
+    user.find("Sign in").click()
+    await see(user, "No reminders or escalations.")
+
+
+async def test_a_browser_identity_from_before_sign_in_does_not_reach_the_account(user: User, create_user) -> None:
+    await seeded(user)
+    await user.open("/login")
+    before = user.http_client.cookies.get("session")
+    assert before
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "No conversations for your care teams.")
+    assert user.http_client.cookies.get("session") != before  # a new identity was handed out at sign-in
+
+    # Someone who copied (or planted) the cookie from before sign-in gets the sign-in page, not the worklist.
+    attacker = create_user()
+    attacker.http_client.cookies.set("session", before)
+    await attacker.open("/worklist")
+    await see(attacker, "Sign in")
+    await attacker.should_not_see("Worklist")
+    # The person who signed in keeps working.
+    await user.open("/worklist")
+    await see(user, "No conversations for your care teams.")
+
+
+async def test_a_sign_in_ticket_works_once_and_only_in_its_own_browser(user: User, create_user) -> None:
+    await seeded(user)
+    await user.open("/login")
+    tickets: list[str] = []
+    navigate = user.navigate.to
+
+    def remember(target: str, new_tab: bool = False) -> None:
+        if target.startswith("/login/finish"):
+            tickets.append(target)
+        navigate(target, new_tab)
+
+    user.navigate.to = remember
+    user.find("Email").type("nina@example.org")
+    user.find("Password").type(STAFF_PW)
+    user.find("Sign in").click()
+    await see(user, "No conversations for your care teams.")
+    assert len(tickets) == 1
+    other = create_user()
+    await other.open(tickets[0])  # replayed, from another browser
+    await see(other, "Your session ended. Please sign in again.")
+    await other.should_not_see("Worklist")
+
+
+async def test_after_five_failures_even_the_right_password_waits_and_nothing_tells_the_account_exists(
+        user: User) -> None:
+    await seeded(user)
+    await user.open("/login")
+    for n in range(1, 6):
+        _fill(user, "Email", "pat@example.org")
+        _fill(user, "Password", f"wrong password number {n}")
+        user.find("Sign in").click()
+        await _wait_for_failures(n)
+    await see(user, "Email or password is not correct.")
+    _fill(user, "Password", PATIENT_PW)
+    user.find("Sign in").click()
+    await see(user, "Too many sign-in attempts. Please wait 1 second and try again.")
+    await user.should_not_see("Inbox")
+
+    # An address nobody has ever registered gets the same answers in the same order.
+    for n in range(6, 11):
+        _fill(user, "Email", "nobody-at-all@example.org")
+        _fill(user, "Password", f"wrong password number {n}")
+        user.find("Sign in").click()
+        await _wait_for_failures(n)
+    user.find("Sign in").click()
+    await see(user, "Too many sign-in attempts. Please wait 1 second and try again.")
