@@ -50,15 +50,15 @@ class AttachmentPicker:
             self.on_change()
 
     def _render(self) -> None:
-        self._upload.props(f'label="{self._label()}"')
+        self._upload.props["label"] = self._label()
         self._list.clear()
         with self._list:
             for f in list(self.files):
                 with ui.row().classes("items-center gap-2 attached-file"):
                     ui.icon("attach_file")
                     ui.label(f"{f.name} ({max(1, f.size // 1024)} KB)")
-                    ui.button("Remove", on_click=lambda _=None, f=f: self.remove(f)).props(
-                        f'flat dense aria-label="Remove {f.name}"')
+                    remove = ui.button("Remove", on_click=lambda _=None, f=f: self.remove(f)).props("flat dense")
+                    remove.props["aria-label"] = f"Remove {f.name}"  # a file name: a value, never props syntax
 
     def remove(self, f: PendingFile) -> None:
         self.files.remove(f)

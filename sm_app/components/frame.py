@@ -72,13 +72,15 @@ async def _header(ctx: PageContext) -> None:
     async def unread_badge() -> None:
         count = await system.messaging.unread_count(actor)
         if count:
-            ui.badge(str(count), color="red").props(f'aria-label="{count} unread"').classes("unread-badge")
+            badge = ui.badge(str(count), color="red").classes("unread-badge")
+            badge.props["aria-label"] = f"{count} unread"
 
     @ui.refreshable
     async def alert_badge() -> None:
         count = await system.escalation.unread_count(actor)
         if count:
-            ui.badge(str(count), color="orange").props(f'aria-label="{count} new alerts"').classes("alert-badge")
+            badge = ui.badge(str(count), color="orange").classes("alert-badge")
+            badge.props["aria-label"] = f"{count} new alerts"
 
     with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):
         with ui.row().classes("items-center gap-4"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..bootstrap import System
+from ..components.field_errors import clear_error, mark_error
 from ..components.frame import open_page
 from ..services.errors import NotFound, ValidationError
 from ..services.folders import NAME_MAX
@@ -26,7 +27,7 @@ def register(system: System) -> None:
             except (ValidationError, NotFound) as exc:
                 ui.notify(str(exc), type="negative")
                 if field is not None and isinstance(exc, ValidationError):
-                    field.props(f'error error-message="{exc.message}"')
+                    mark_error(field, exc.message)
                     field.run_method("focus")
                 return False
             ui.notify(done, type="positive")
@@ -62,7 +63,9 @@ def register(system: System) -> None:
                 with ui.row():
                     ui.button("Save", on_click=save)
                     ui.button("Cancel", on_click=dialog.close).props("flat")
-            ui.button("Rename", on_click=dialog.open).props(f'flat aria-label="Rename {name}"')
+            # The name is a value, never props syntax: a quote in it would add attributes (even ones that run script).
+            rename = ui.button("Rename", on_click=dialog.open).props("flat")
+            rename.props["aria-label"] = f"Rename {name}"
 
         def _delete_button(folder_id: str, name: str) -> None:
             with ui.dialog() as dialog, ui.card():
@@ -75,7 +78,8 @@ def register(system: System) -> None:
                 with ui.row():
                     ui.button("Delete folder", on_click=delete, color="negative")
                     ui.button("Cancel", on_click=dialog.close).props("flat")
-            ui.button("Delete", on_click=dialog.open).props(f'flat color=negative aria-label="Delete {name}"')
+            delete_button = ui.button("Delete", on_click=dialog.open).props("flat color=negative")
+            delete_button.props["aria-label"] = f"Delete {name}"
 
         with ui.column().classes("w-full max-w-2xl mx-auto q-pa-md gap-3"):
             ui.label("Folders").classes("text-h5").props("role=heading aria-level=1")
@@ -83,7 +87,7 @@ def register(system: System) -> None:
                 name = ui.input("Folder name").props(f"counter maxlength={NAME_MAX}").classes("col")
 
                 async def create() -> None:
-                    name.props(remove="error error-message")
+                    clear_error(name)
                     if await act(lambda: system.folders.create_folder(actor, name.value or ""), "Folder created",
                                  name):
                         name.set_value("")

@@ -211,7 +211,7 @@ def register(system: System) -> None:
                         else:
                             element = ui.input(label).props("counter maxlength=1000")
                         if f.hint:
-                            element.props(f'hint="{f.hint}"')
+                            element.props["hint"] = f.hint
                         answers[f.label] = element.classes("w-full")
 
             def choose_template(e) -> None:

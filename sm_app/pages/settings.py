@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from ..bootstrap import System
+from ..components.field_errors import clear_errors, show_field_error
 from ..components.frame import open_page
 from ..services.errors import NotFound, ValidationError
 from ..services.notifications import EMAIL_MODES
@@ -29,17 +30,14 @@ def register(system: System) -> None:
             fields = {"Signature name": name, "Signature title": title}
 
             async def save() -> None:
-                for f in fields.values():
-                    f.props(remove="error error-message")
+                clear_errors(fields)
                 if await ctx.still_signed_in() is None:
                     return
                 try:
                     await system.preferences.set_signature(ctx.actor, on=on.value, name=name.value or "",
                                                            title=title.value or "")
                 except ValidationError as exc:
-                    ui.notify(exc.message, type="negative")
-                    fields[exc.field].props(f'error error-message="{exc.message}"')
-                    fields[exc.field].run_method("focus")
+                    show_field_error(fields, exc)
                     return
                 ui.notify("Settings saved", type="positive")
 
