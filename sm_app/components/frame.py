@@ -130,7 +130,7 @@ async def _header(ctx: PageContext) -> None:
             # A toast for messages from others (never one's own send); ids only travel, so no content here.
             ui.notify("New secure message", type="info", position="top-right")
 
-    follow(system.bus, actor.user_id, on_change)
+    follow(ctx, on_change)
 
 
 def _idle_watch(ctx: PageContext) -> None:

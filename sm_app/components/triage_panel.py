@@ -108,7 +108,7 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
         if event.thread_id == thread_id:
             await panel.refresh()
 
-    follow(system.bus, actor.user_id, on_change)
+    follow(ctx, on_change)
 
 
 def _outcome_form(t: TriageView, act, ctx: PageContext, thread_id: str) -> None:

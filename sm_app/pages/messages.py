@@ -76,7 +76,7 @@ def register(system: System) -> None:
         async def on_change(_event) -> None:
             await threads.refresh()
 
-        follow(system.bus, actor.user_id, on_change)
+        follow(ctx, on_change)
 
     @ui.page("/inbox")
     async def inbox() -> None:
@@ -520,7 +520,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         if event.thread_id == thread_id and page.has_socket_connection:
             await view.refresh()
 
-    follow(system.bus, actor.user_id, on_change)
+    follow(ctx, on_change)
 
 
 async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:

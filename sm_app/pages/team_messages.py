@@ -88,7 +88,7 @@ def register(system: System) -> None:
         async def on_change(_event) -> None:
             await reports.refresh()
 
-        follow(system.bus, actor.user_id, on_change)
+        follow(ctx, on_change)
 
     async def _one_patient(ctx: PageContext, team_names: dict[str, str]) -> None:
         actor = ctx.actor

@@ -113,7 +113,7 @@ def register(system: System) -> None:
         async def on_change(_event) -> None:
             await threads.refresh()
 
-        follow(system.bus, actor.user_id, on_change)
+        follow(ctx, on_change)
 
     @ui.page("/alerts")
     async def alerts_page() -> None:
@@ -155,4 +155,4 @@ def register(system: System) -> None:
             if event.kind == "alert":
                 await listing.refresh()
 
-        follow(system.bus, actor.user_id, on_change)
+        follow(ctx, on_change)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
+import pytest
 from nicegui import Client, app
 from nicegui.testing import User
 from sqlalchemy import update
@@ -66,3 +68,36 @@ async def test_push_subscriptions_end_with_the_page(user: User) -> None:
     assert bus.subscriber_count(clinic.pat.user_id) == 2  # header badge + list of this page
     client.delete()
     assert bus.subscriber_count(clinic.pat.user_id) == 0
+
+
+@pytest.fixture
+def slow_idle_checks(clinic_env, monkeypatch):
+    """The page's own session timer (every half second in these tests) would also catch an ended session;
+    slow it down so the test sees what a live push alone does."""
+    monkeypatch.setenv("SM_SESSION_CHECK_SECONDS", "3600")
+
+
+async def test_an_open_page_pushes_nothing_once_its_session_has_ended(slow_idle_checks, user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    page = await user.open("/inbox")
+    await see(user, "No messages yet.")
+    for other in list(Client.instances.values()):  # earlier pages of this test (sign-in, terms)
+        if other is not page:
+            other.delete()
+    assert system.bus.subscriber_count(clinic.pat.user_id) == 2
+
+    await system.sessions.end_all_for_user(clinic.pat.user_id)  # signed out elsewhere, or timed out
+    await system.broadcasts.message_patient(clinic.blue_nurse, team_id=clinic.blue_id, patient_id=clinic.pat.user_id,
+                                            category="General", subject="Your biopsy results",
+                                            body="Please call us.")
+    # Each of the page's subscriptions checks the session when the push arrives, and ends itself.
+    for _ in range(200):
+        if system.bus.subscriber_count(clinic.pat.user_id) == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert system.bus.subscriber_count(clinic.pat.user_id) == 0
+    shown = [getattr(e, "text", "") for e in page.layout.descendants()]
+    assert not any("biopsy" in str(t) for t in shown)
+    await see(user, "Your session ended. Please sign in again.")
