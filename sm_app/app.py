@@ -10,13 +10,13 @@ from urllib.parse import quote
 from nicegui import app, background_tasks, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from .bootstrap import System
 from .components.frame import session_token
 from .jobs import start_scheduler
 from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
-from .services.errors import NotFound, ValidationError
+from .services.errors import NotFound, Unavailable, ValidationError
 
 PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
 CSP = (
@@ -50,13 +50,48 @@ def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
             path = request.url.path
             if path.startswith("/_nicegui") or path in PUBLIC_PATHS:
                 return await call_next(request)
-            state = await system.sessions.current(session_token(), touch=True)
+            try:
+                state = await system.sessions.current(session_token(), touch=True)
+            except Unavailable:
+                return busy_response()
             if state is None:
                 target = "/login" if path == "/" else f"/login?redirect_to={quote(path)}"
                 return RedirectResponse(target)
             return await call_next(request)
 
     return SignInGate
+
+
+# Fixed words only: no request or stored text ever goes into this page.
+_BUSY_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Please try again in a moment</title></head>
+<body style="font-family: sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem; line-height: 1.5">
+<h1>Please try again in a moment</h1>
+<p>The clinic's messaging service is busy right now. Nothing you have sent is lost.</p>
+<p><a href="/">Try again</a></p>
+<p>If you have a medical emergency, call 911. For a mental-health crisis, call or text 988.</p>
+</body></html>
+"""
+
+
+def busy_response() -> HTMLResponse:
+    """What a page load gets while the store cannot answer: a plain page that says so, not a bare 500."""
+    return HTMLResponse(_BUSY_HTML, status_code=503, headers={"Retry-After": "30", "Cache-Control": "no-store"})
+
+
+def _friendly_error_page(exc: Exception) -> None:
+    """NiceGUI's own error page would show the exception's class and text (SQL, file paths)."""
+    ui.page_title("Please try again in a moment")
+    with ui.column().classes("max-w-xl mx-auto q-pa-lg gap-3"):
+        if isinstance(exc, Unavailable):
+            ui.label("Please try again in a moment").classes("text-h5").props("role=heading aria-level=1")
+            ui.label("The clinic's messaging service is busy right now. Nothing you have sent is lost.")
+        else:
+            ui.label("Something went wrong on our side").classes("text-h5").props("role=heading aria-level=1")
+            ui.label("The problem has been logged. Nothing you have sent is lost.")
+        ui.link("Try again", "/")
+        ui.label("If you have a medical emergency, call 911. For a mental-health crisis, call or text 988.")
 
 
 def _as_download(data: bytes, filename: str, media_type: str) -> Response:
@@ -72,25 +107,29 @@ def _download_route(system: System) -> None:
     @app.get("/attachment/{attachment_id}")
     async def download(attachment_id: str) -> Response:
         """Files go out only to someone who can see the conversation, always as a download, never rendered."""
-        state = await system.sessions.current(session_token(), touch=True)
-        if state is None:
-            return PlainTextResponse("Not found", status_code=404)
         try:
+            state = await system.sessions.current(session_token(), touch=True)
+            if state is None:
+                return PlainTextResponse("Not found", status_code=404)
             file = await system.attachments.download(state.actor, attachment_id)
         except NotFound:
             return PlainTextResponse("Not found", status_code=404)
+        except Unavailable:
+            return busy_response()
         return _as_download(file.data, file.name, "application/octet-stream")
 
     @app.get("/thread/{thread_id}/documentation-note.pdf")
     async def documentation_note(thread_id: str) -> Response:
         """A completed conversation as a PDF for the medical record: staff of its team only, always a download."""
-        state = await system.sessions.current(session_token(), touch=True)
-        if state is None:
-            return PlainTextResponse("Not found", status_code=404)
         try:
+            state = await system.sessions.current(session_token(), touch=True)
+            if state is None:
+                return PlainTextResponse("Not found", status_code=404)
             note = await system.documentation.note_pdf(state.actor, thread_id)
         except NotFound:
             return PlainTextResponse("Not found", status_code=404)
+        except Unavailable:
+            return busy_response()
         except ValidationError as exc:
             return PlainTextResponse(exc.message, status_code=409)
         return _as_download(note.data, note.filename, note.media_type)
@@ -102,6 +141,7 @@ def create_app(system: System) -> None:
     system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
+    app.on_page_exception(_friendly_error_page)
     auth.register(system)
     _download_route(system)
     messages.register(system)

@@ -13,8 +13,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from .services.errors import Unavailable
+
+# What "the store cannot do it now" looks like: a lock held past the busy timeout or a disk I/O error (SQLite),
+# a lost connection (PostgreSQL), no free connection in the pool. Pages turn it into "Not sent — your text is kept".
+_UNAVAILABLE = (sa_exc.OperationalError, sa_exc.TimeoutError)
 
 
 def sync_url(url: str) -> str:
@@ -57,6 +64,7 @@ def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
             async_url(url),
             pool_size=1 if immediate else 5,
             max_overflow=0 if immediate else 5,
+            hide_parameters=True,  # error texts reach logs; parameters can be names or sealed text
         )
 
         @event.listens_for(engine.sync_engine, "connect")
@@ -70,7 +78,8 @@ def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True)
+    return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True,
+                               hide_parameters=True)
 
 
 class Database:
@@ -86,14 +95,24 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A write transaction: commits on success, rolls back on error."""
-        async with self._write() as session, session.begin():
-            yield session
+        """A write transaction: commits on success, rolls back on error; `Unavailable` when the store cannot write.
+
+        OSError counts too: files (sealed attachments) are written inside the transaction, so a full or failing
+        disk rolls the message back like a database error does.
+        """
+        try:
+            async with self._write() as session, session.begin():
+                yield session
+        except (*_UNAVAILABLE, OSError) as exc:
+            raise Unavailable() from exc
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        async with self._read() as session, session.begin():
-            yield session
+        try:
+            async with self._read() as session, session.begin():
+                yield session
+        except _UNAVAILABLE as exc:
+            raise Unavailable() from exc
 
     async def dispose(self) -> None:
         await self._read_engine.dispose()

@@ -8,15 +8,33 @@ restart loses nothing and a sweep after downtime catches up.
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from .bootstrap import System
+from .services.errors import Unavailable
 
 log = logging.getLogger(__name__)
 
+
+def _next_time_when_busy(job):
+    """A busy or unreachable database skips this run with one line: the next run picks the work up (every job is
+    idempotent and keeps its state in the database), so a traceback per run would only bury real errors."""
+
+    @functools.wraps(job)
+    async def run(system: System) -> None:
+        try:
+            await job(system)
+        except Unavailable:
+            log.warning("%s: database busy or unreachable; trying again at the next run", job.__name__)
+
+    return run
+
+
+@_next_time_when_busy
 
 async def response_clock_sweep(system: System) -> None:
     result = await system.escalation.sweep()
@@ -26,12 +44,14 @@ async def response_clock_sweep(system: System) -> None:
                  result.reminders, result.escalations, result.admin_escalations)
 
 
+@_next_time_when_busy
 async def send_emails(system: System) -> None:
     result = await system.notifications.dispatch()
     if result.retried or result.failed:
         log.info("email: %d sent, %d to retry, %d failed", result.sent, result.retried, result.failed)
 
 
+@_next_time_when_busy
 async def daily_digests(system: System) -> None:
     await system.notifications.send_digests()
 

@@ -14,7 +14,9 @@ from nicegui import app, ui
 
 from ..bootstrap import System
 from ..services.accounts import Actor
+from ..services.errors import Unavailable
 from .live import follow
+from .notices import DID_NOT_GO_THROUGH
 
 SESSION_KEY = "session_token"
 # Client-side: tell the server the person did something (click, key, touch), at most every 15 s.
@@ -59,6 +61,10 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
         ui.navigate.to("/terms")
         return None
     ctx = PageContext(system, token, actor)
+    # An action that fails unexpectedly (the store is busy, a bug) says so instead of doing nothing; handlers
+    # that send catch `Unavailable` themselves and say "Not sent". What was typed stays in the form either way.
+    ui.on_exception(lambda exc: ui.notify(str(exc) if isinstance(exc, Unavailable) else DID_NOT_GO_THROUGH,
+                                          type="negative", close_button="OK"))
     ui.page_title(f"{title} · {system.settings.clinic_name}")
     await _header(ctx)
     _idle_watch(ctx)

@@ -14,5 +14,14 @@ def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> None:
         ui.label(text).classes("text-red-900 emergency-text")
 
 
+NOT_SENT = "Not sent — your text is kept; try again."
+DID_NOT_GO_THROUGH = "That did not go through — nothing you typed is lost. Please try again in a moment."
+
+
+def not_sent() -> None:
+    """A send the store could not take (`Unavailable`): say so plainly; the form still holds every word."""
+    ui.notify(NOT_SENT, type="negative", close_button="OK", timeout=15000)
+
+
 def reply_target_notice(business_days: int) -> None:
     ui.label(f"Your care team replies within {business_days} business days.").classes("text-grey-8")

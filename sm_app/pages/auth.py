@@ -15,7 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from ..bootstrap import System
 from ..components.frame import SESSION_KEY, open_page, session_token
-from ..services.errors import SignInBusy, SignInFailed, SignInThrottled
+from ..services.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
 
 FINISH_PATH = "/login/finish"
 
@@ -135,7 +135,7 @@ def register(system: System) -> None:
             try:
                 signed_in = await system.sessions.sign_in(email.value, password.value,
                                                           address=client_address(request))
-            except (SignInFailed, SignInThrottled, SignInBusy) as exc:
+            except (SignInFailed, SignInThrottled, SignInBusy, Unavailable) as exc:
                 error.set_text(str(exc))
                 password.run_method("focus")
                 return

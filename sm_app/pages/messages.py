@@ -12,11 +12,11 @@ from ..components.field_errors import clear_errors, show_field_error
 from ..components.formatting import clinic_time
 from ..components.frame import PageContext, open_page, session_token
 from ..components.live import follow
-from ..components.notices import emergency_notice, reply_target_notice
+from ..components.notices import emergency_notice, not_sent, reply_target_notice
 from ..components.thread_list import thread_list
 from ..components.triage_panel import triage_panel
 from ..components.urgent_check import UrgentCheckDialog
-from ..services.errors import NotAllowed, NotFound, ValidationError
+from ..services.errors import NotAllowed, NotFound, Unavailable, ValidationError
 from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView, UrgentCheck
 from ..services.templates import quick_replies
 
@@ -252,6 +252,9 @@ def register(system: System) -> None:
                 except UrgentCheck as check:
                     urgent_check.ask(check, lambda: send(urgent_acknowledged=True))
                     return
+                except Unavailable:
+                    not_sent()
+                    return
                 finally:
                     send_button.enable()
                 await autosave.discard()  # sent: the draft has done its job
@@ -276,6 +279,12 @@ def register(system: System) -> None:
                 ui.label("Conversation not found").classes("text-h5")
                 ui.label("It may have been removed, or the link is not right.")
                 ui.link("Back", "/")
+            return
+        except Unavailable:
+            with ui.column().classes("q-pa-md"):
+                ui.label("This conversation could not be opened just now").classes("text-h5")
+                ui.label("The clinic's messaging service is busy. Please try again in a moment.")
+                ui.link("Try again", f"/thread/{thread_id}")
             return
         await _conversation(ctx, first, just_sent=sent == "1")
 
@@ -336,6 +345,13 @@ class DraftKeeper:
                 subject=f["Subject"].value or "", body=f["Message"].value or "", files=list(self._picker.files))
         except ValidationError as exc:
             show_field_error(f, exc)
+            return
+        except Unavailable:
+            self._dirty = True  # the next tick tries again; nothing typed is lost meanwhile
+            if self._label is not None:
+                self._label.set_text("Draft not saved yet — trying again")
+            if manual:
+                ui.notify("Draft not saved — your text is kept; try again.", type="negative")
             return
         self.draft_id = view.id
         if not self._dirty:
@@ -484,6 +500,9 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     return
                 except NotFound:
                     ui.notify("This conversation is no longer available.", type="negative")
+                    return
+                except Unavailable:
+                    not_sent()
                     return
                 reply_body.set_value("")
                 reply_picker.clear()

@@ -10,8 +10,9 @@ from ..components.field_errors import clear_errors, show_field_error
 from ..components.formatting import clinic_time
 from ..components.frame import PageContext, open_page
 from ..components.live import follow
+from ..components.notices import not_sent
 from ..services.broadcast import SEXES, Cohort
-from ..services.errors import NotAllowed, NotFound, ValidationError
+from ..services.errors import NotAllowed, NotFound, Unavailable, ValidationError
 from ..services.messaging import BODY_MAX, CATEGORIES, SUBJECT_MAX
 
 KINDS = {"message": "A message", "result": "Result available (test results template)"}
@@ -32,6 +33,8 @@ async def _run(ctx: PageContext, fields: dict, action):
         show_field_error(fields, exc)
     except (NotAllowed, NotFound) as exc:
         ui.notify(str(exc), type="negative")
+    except Unavailable:
+        not_sent()
     return None
 
 

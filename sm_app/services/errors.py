@@ -50,5 +50,15 @@ class SignInBusy(ServiceError):
         super().__init__("Sign-in is busy right now. Please try again in a moment.")
 
 
+class Unavailable(ServiceError):
+    """The database or the disk could not do the work now (a lock held too long, an I/O error, no connection).
+
+    Nothing was changed: the transaction rolled back. The person's input is theirs to keep and send again.
+    """
+
+    def __init__(self):
+        super().__init__("The clinic's messaging service is busy right now. Please try again in a moment.")
+
+
 class NotAllowed(ServiceError):
     """The actor is signed in but their role cannot do this at all (e.g. an admin sending)."""
