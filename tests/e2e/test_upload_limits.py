@@ -1,10 +1,13 @@
-"""Uploads are refused by size before they are read.
+"""Uploads are refused by size before they are read, and the page says why it turned a file down.
 
 A signed-in patient's compose page holds a NiceGUI upload route. Anyone holding that page can POST to it by
 hand, past the uploader's own size limits. Those posts are what this file sends, the way an attacker would:
 one that declares a huge body in Content-Length, and one that streams a body with no length at all. The
 server must answer 413 before it has taken the body, and its memory must not grow by what was posted. The
 largest file the page accepts must still get through, so the server-side limit is not set too tight.
+
+In the page itself the uploader turns down a file that is too big, or not of an allowed type, before sending
+it, and says which of the two it was.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sm_app.services.attachments import MAX_FILE_BYTES
+from sm_app.services.attachments import ALLOWED_TEXT, MAX_FILE_BYTES, MAX_TOTAL_BYTES
 
 from .browser_steps import (
     By,
     click_button,
+    notification_texts,
     sign_in,
     visible_texts,
     wait,
@@ -66,6 +70,26 @@ def _upload_path(patient) -> str:
 
 def _attached_files(driver) -> list[str]:
     return visible_texts(driver, By.CSS_SELECTOR, ".attachment-picker .attached-file > div")
+
+
+def _picker_error(driver) -> str:
+    return " ".join(visible_texts(driver, By.CSS_SELECTOR, ".attachment-picker [role=alert]"))
+
+
+def _pick(driver, *paths: Path) -> None:
+    """Hand files to the uploader's own file input, as the browser's file chooser would (several at once)."""
+    inputs = wait(driver).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".attachment-picker .q-uploader input[type=file]"),
+        f"{driver.e2e_name}: the uploader has no file input")
+    assert len(inputs) == 1, f"{driver.e2e_name}: {len(inputs)} file inputs in the attachment picker"
+    inputs[0].send_keys("\n".join(str(p.resolve()) for p in paths))
+
+
+def _pdf_file(path: Path, size: int) -> Path:
+    with open(path, "wb") as out:
+        for piece in _pdf_pieces(size):
+            out.write(piece)
+    return path
 
 
 # -- the server process ----------------------------------------------------------------------------------
@@ -171,7 +195,8 @@ def _send_until_answered(sock: socket.socket, body: Iterable[bytes]) -> int:
 
 # -- the test ------------------------------------------------------------------------------------------
 
-def test_the_upload_route_refuses_too_big_bodies_before_taking_them(server, browser):
+def test_the_upload_route_refuses_too_big_bodies_before_taking_them(shared_server, browser):
+    server = shared_server
     base = server.base_url
     patient = browser("patient")
     sign_in(patient, base, *PATIENT, home="/inbox")
@@ -210,3 +235,31 @@ def test_the_upload_route_refuses_too_big_bodies_before_taking_them(server, brow
     assert answer.status == 200, (answer.status, answer.body[:200])
     wait(patient).until(lambda d: _attached_files(d) == [f"largest.pdf ({MAX_FILE_BYTES // 1024} KB)"],
                         f"the largest allowed file was never listed (listed: {_attached_files(patient)})")
+
+
+def test_the_page_says_why_it_turned_a_file_down(shared_server, browser, tmp_path):
+    patient = browser("patient")
+    sign_in(patient, shared_server.base_url, *PATIENT, home="/inbox")
+    _open_compose(patient)
+
+    too_big = _pdf_file(tmp_path / "scan.pdf", MAX_FILE_BYTES + 1)
+    _pick(patient, too_big)
+    wait(patient).until(lambda d: _picker_error(d) == f"A file is larger than {MAX_FILE_BYTES // MIB} MB.",
+                        f"no size message (shown: {_picker_error(patient)!r})")
+
+    program = tmp_path / "tool.exe"
+    program.write_bytes(b"MZ\x90\x00")
+    _pick(patient, program)
+    wait(patient).until(lambda d: _picker_error(d) == f"Only {ALLOWED_TEXT} files can be attached.",
+                        f"no file-type message (shown: {_picker_error(patient)!r})")
+    assert _attached_files(patient) == []
+
+    # Two files that fit one by one but not together: the first is attached, the second is turned down.
+    first = _pdf_file(tmp_path / "first.pdf", MAX_TOTAL_BYTES // 2 + MIB)
+    second = tmp_path / "second.pdf"
+    second.write_bytes(first.read_bytes()[:-1] + b"2")
+    _pick(patient, first, second)
+    together = f"Attachments can be at most {MAX_TOTAL_BYTES // MIB} MB together."
+    wait(patient).until(lambda d: together in notification_texts(d), f"no total-size message for {second.name}")
+    wait(patient).until(lambda d: len(_attached_files(d)) == 1,
+                        f"not exactly one of the two files attached (listed: {_attached_files(patient)})")
