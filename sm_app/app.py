@@ -17,6 +17,7 @@ from .components.frame import session_token
 from .jobs import start_scheduler
 from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
 from .services.errors import NotFound, Unavailable, ValidationError
+from .upload_limit import UploadSizeLimit
 
 PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
 CSP = (
@@ -139,6 +140,9 @@ def create_app(system: System) -> None:
     """Register middleware, pages and lifecycle hooks for this system on NiceGUI's app."""
     app.state.sm_system = system
     system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
+    # Added first, so it sits innermost of ours: its 413 answers still get the security headers. It only reads
+    # request headers, so nothing outside it has taken the body by then.
+    app.add_middleware(UploadSizeLimit)
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     app.on_page_exception(_friendly_error_page)

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from nicegui import events, ui
 
-from ..services.attachments import MAX_FILE_BYTES, MAX_FILES, PendingFile, check_file
+from ..services.attachments import ALLOWED_TEXT, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, PendingFile, check_file
 from ..services.errors import ValidationError
+
+MB = 1024 * 1024
+# Why QUploader turned files down before sending them (its `failedPropValidation` values), in the words the
+# server's own checks use.
+REJECTED = {
+    "max-file-size": f"A file is larger than {MAX_FILE_BYTES // MB} MB.",
+    "max-total-size": f"Attachments can be at most {MAX_TOTAL_BYTES // MB} MB together.",
+    "accept": f"Only {ALLOWED_TEXT} files can be attached.",
+}
+NOT_ATTACHED = "A file could not be attached."
+# The rejected event carries File objects, which do not serialize: send the server only the reasons.
+REJECTED_JS = "(entries) => emit(entries.map((entry) => entry.failedPropValidation))"
 
 
 class AttachmentPicker:
@@ -13,10 +25,13 @@ class AttachmentPicker:
         self.files: list[PendingFile] = list(files or [])
         self.on_change = on_change
         with ui.column().classes("w-full gap-1 attachment-picker"):
+            # The size limits here spare the patient a pointless upload; the server holds its own limit on the
+            # upload route (sm_app/upload_limit.py), since a request can be sent without this page.
             self._upload = ui.upload(label=self._label(), multiple=True, auto_upload=True,
-                                     max_file_size=MAX_FILE_BYTES, on_upload=self._received,
-                                     on_rejected=self._too_big).props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,'
-                                                                      '.doc,.docx,.xls,.xlsx"').classes("w-full")
+                                     max_file_size=MAX_FILE_BYTES, max_total_size=MAX_TOTAL_BYTES,
+                                     on_upload=self._received).props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,'
+                                                                     '.doc,.docx,.xls,.xlsx"').classes("w-full")
+            self._upload.on("rejected", self._rejected, js_handler=REJECTED_JS)
             self._error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
             self._list = ui.column().classes("gap-1")
         if self.files:
@@ -26,8 +41,11 @@ class AttachmentPicker:
         left = MAX_FILES - len(self.files)
         return f"Attach files ({left} of {MAX_FILES} remaining)"
 
-    def _too_big(self) -> None:
-        self._show_error(f"A file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
+    def _rejected(self, e: events.GenericEventArguments) -> None:
+        # The reasons come from the browser: one this page does not know (or a malformed one) gets a general message.
+        reasons = e.args if isinstance(e.args, list) else []
+        messages = dict.fromkeys(REJECTED.get(str(r), NOT_ATTACHED) for r in reasons)  # each message once, in order
+        self._show_error(" ".join(messages) or NOT_ATTACHED)
 
     def _show_error(self, message: str) -> None:
         self._error.set_text(message)

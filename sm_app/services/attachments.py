@@ -33,6 +33,8 @@ MAX_FILES = 4
 MAX_FILE_BYTES = 6 * 1024 * 1024
 MAX_TOTAL_BYTES = 10 * 1024 * 1024
 FIELD = "Attach files"
+MAX_NAME_CHARS = 120  # shown and stored names
+MAX_EXTENSION_CHARS = 16
 
 # extension -> detected kind it must be
 EXTENSIONS = {
@@ -72,13 +74,23 @@ class Download:
 
 
 def safe_name(name: str) -> str:
-    """A display/download name without paths, drive letters, control characters or quotes."""
+    """A display/download name without paths, drive letters, control characters or quotes; at most 120 characters.
+
+    A long name loses characters from its stem, never its extension.
+    """
     name = unicodedata.normalize("NFKC", name or "")
     name = re.split(r"[\\\\/]", name)[-1]  # drop any directory part, Windows or POSIX
     name = re.sub(r"^[A-Za-z]:", "", name)
     name = "".join(c for c in name if c.isprintable() and c not in '"<>|*?')
     name = name.strip(" .")
-    return name[:120] or "file"
+    if len(name) <= MAX_NAME_CHARS:
+        return name or "file"
+    # Shorten the stem, never the extension: the extension is what check_file matches against the content,
+    # so cutting it off would refuse an honest long "....pdf" as the wrong type.
+    stem, dot, ext = name.rpartition(".")
+    if not dot or len(ext) > MAX_EXTENSION_CHARS:
+        return name[:MAX_NAME_CHARS]  # no extension worth keeping (it could not be an allowed one anyway)
+    return stem[:MAX_NAME_CHARS - len(ext) - 1].rstrip(" .") + "." + ext
 
 
 def detect_kind(data: bytes) -> str | None:

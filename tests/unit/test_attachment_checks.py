@@ -100,3 +100,13 @@ def test_any_name_becomes_a_safe_name(raw):
     name = safe_name(raw)
     assert name and "/" not in name and "\\" not in name and len(name) <= 120
     assert all(c.isprintable() for c in name)
+
+
+def test_a_long_file_name_keeps_its_extension_and_is_accepted():
+    # Browsers hand over whatever the patient's file is called; a long but honest PDF name must not read as
+    # "only PDF ... can be attached" because the ".pdf" was cut off.
+    long_name = "Discharge summary " + "x" * (200 - len("Discharge summary ")) + ".pdf"
+    accepted = check_file(long_name, PDF, [])
+    assert accepted.kind == "pdf"
+    assert len(accepted.name) <= 120 and accepted.name.endswith(".pdf")
+    assert accepted.name.startswith("Discharge summary xxx")
