@@ -121,12 +121,12 @@ class Sessions:
 
     async def unlock(self, email: str, *, by: Actor | None = None) -> int:
         """End every sign-in wait on an account (`sm-app unlock`; later the admin console). Returns how many."""
-        account = self._throttle_keys.account(normalise_email(email))
+        email = normalise_email(email)
         async with self._db.write() as s:
-            user = (await s.execute(select(User).where(User.email == normalise_email(email)))).scalar_one_or_none()
+            user = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none()
             if user is None:
                 raise NotFound("account")
-            ended = await throttle.forget_account(s, account)
+            ended = await throttle.forget_account(s, self._throttle_keys.account(email))
             await self._audit.record(s, actor_id=by.user_id if by else None, action="sign_in.unlock",
                                      object_type="user", object_id=user.id, detail=f"{ended} waits ended")
         return ended
