@@ -17,6 +17,7 @@ from .components.frame import session_token
 from .jobs import start_scheduler
 from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
 from .services.errors import NotFound, ValidationError
+from .web_security import secure_browser_connections
 
 PUBLIC_PATHS = ("/login",)
 CSP = (
@@ -102,6 +103,7 @@ def create_app(system: System) -> None:
     system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
+    secure_browser_connections()
     auth.register(system)
     _download_route(system)
     messages.register(system)

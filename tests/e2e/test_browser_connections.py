@@ -1,0 +1,166 @@
+"""Who may talk to an open page over socket.io: only the browser that opened it.
+
+The attacker here is a script on the network path to the app (or a page of another site in someone's browser):
+it can GET pages, read their client ids, and open socket.io connections with whatever cookies and Origin it has.
+What it learns of a victim's page (client id, element and listener ids) is read from the victim's browser, the
+worst case of a leaked id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+import socketio
+
+from .browser_steps import WAIT, click_button, field, sign_in, wait, wait_connected, wait_for_heading, wait_for_text
+from .clinic_db import PATIENT
+
+pytestmark = pytest.mark.e2e
+
+SOCKET_PATH = "/_nicegui_ws/socket.io"
+CLIENT_ID = re.compile(r"'client_id': '([0-9a-f-]{36})'")
+
+
+@dataclass
+class OpenedPage:
+    """What anyone gets from GET: the page's client id and the browser cookie the server set for it."""
+
+    client_id: str
+    cookie: str | None
+
+
+async def open_page(base_url: str, path: str = "/login", cookie: str | None = None) -> OpenedPage:
+    cookies = {"session": cookie} if cookie else None
+    async with httpx.AsyncClient(base_url=base_url, cookies=cookies, timeout=WAIT) as http:
+        response = await http.get(path)
+    assert response.status_code == 200, f"GET {path}: {response.status_code}"
+    found = CLIENT_ID.search(response.text)
+    assert found, f"no client id in {path}"
+    return OpenedPage(found.group(1), response.cookies.get("session") or cookie)
+
+
+@asynccontextmanager
+async def socket(base_url: str, *, client_id: str | None = None, tab_id: str | None = None,
+                 cookie: str | None = None, origin: str | None = None, transport: str = "websocket"):
+    """A socket.io connection as NiceGUI's page script opens it; with a client id it joins that page at connect.
+
+    Raises socketio.exceptions.ConnectionError when the server refuses it.
+    """
+    headers = {}
+    if cookie:
+        headers["Cookie"] = f"session={cookie}"
+    if origin:
+        headers["Origin"] = origin
+    url = base_url
+    if client_id:
+        url += "?" + urlencode({"client_id": client_id, "tab_id": tab_id or str(uuid.uuid4()),
+                                "document_id": str(uuid.uuid4()), "next_message_id": 0, "implicit_handshake": "true"})
+    sio = socketio.AsyncClient(reconnection=False)
+    await sio.connect(url, headers=headers, transports=[transport], socketio_path=SOCKET_PATH, wait_timeout=WAIT)
+    try:
+        yield sio
+    finally:
+        await sio.disconnect()
+
+
+async def refused(base_url: str, **kwargs) -> bool:
+    try:
+        async with socket(base_url, **kwargs):
+            return False
+    except socketio.exceptions.ConnectionError:
+        return True
+
+
+# NiceGUI's page script keeps the page's elements (tag, props, event listeners) in `mounted_app.elements`.
+_TARGET_JS = """
+const [label, eventType] = arguments;
+const found = Object.entries(mounted_app.elements).filter(([id, el]) => el.props && el.props.label === label);
+if (found.length !== 1) return null;
+const [id, el] = found[0];
+const listener = (el.events || []).find(e => e.type === eventType);
+return listener ? {client_id: window.clientId, id: Number(id), listener_id: listener.listener_id} : null;
+"""
+
+
+def typing_event(driver, label: str, text: str) -> dict:
+    """The `event` message the browser sends when someone types `text` into the field labelled `label`."""
+    target = wait(driver).until(lambda d: d.execute_script(_TARGET_JS, label, "update:value"),
+                                f"{driver.e2e_name}: no field {label!r} with a value listener")
+    return {**target, "args": [json.dumps(text)]}
+
+
+def open_settings(driver, base_url: str) -> None:
+    driver.get(f"{base_url}/settings")
+    wait_for_heading(driver, "Settings")
+    wait_connected(driver)
+
+
+def saved_signature_name(driver, base_url: str) -> str:
+    """Press Save as the patient, then reload: what the field shows now is what the server stored."""
+    click_button(driver, "Save settings")
+    wait_for_text(driver, "Settings saved")
+    open_settings(driver, base_url)
+    return field(driver, "Signature name").get_property("value")
+
+
+@pytest.mark.parametrize("attacker", ["cookie-less socket", "socket of another browser's page"])
+async def test_another_socket_cannot_type_into_a_patients_open_page(shared_server, browser, attacker):
+    base = shared_server.base_url
+    patient = browser("patient")
+    sign_in(patient, base, *PATIENT, home="/inbox")
+    open_settings(patient, base)
+    before = field(patient, "Signature name").get_property("value")
+    forged = f"Mallory {uuid.uuid4().hex[:8]}"
+    message = typing_event(patient, "Signature name", forged)
+
+    if attacker == "cookie-less socket":
+        connection = socket(base)
+    else:  # a socket properly joined to a page of the attacker's own browser
+        own = await open_page(base)
+        connection = socket(base, client_id=own.client_id, cookie=own.cookie)
+    async with connection as sio:
+        # call() returns once the server has handled the message, so the patient's Save below comes after it.
+        await sio.call("event", message, timeout=WAIT)
+
+    assert saved_signature_name(patient, base) == before
+
+    # The very same message from the patient's own browser does type into the field (the page is new after the
+    # reload, so its ids are read again): the attacker's message was well-formed, only its sender was wrong.
+    patient.execute_script("window.socket.emit('event', arguments[0])", typing_event(patient, "Signature name", forged))
+    assert saved_signature_name(patient, base) == forged
+
+
+async def test_a_socket_without_the_patients_cookie_cannot_join_the_patients_page(shared_server, browser):
+    base = shared_server.base_url
+    patient = browser("patient")
+    sign_in(patient, base, *PATIENT, home="/inbox")
+    open_settings(patient, base)
+    # Everything NiceGUI's own handshake asks for, as if leaked from the patient's tab.
+    client_id, tab_id = patient.execute_script("return [window.clientId, sessionStorage.__nicegui_tab_id]")
+    someone_else = await open_page(base)
+
+    assert await refused(base, client_id=client_id, tab_id=tab_id)
+    assert await refused(base, client_id=client_id, tab_id=tab_id, cookie=someone_else.cookie)
+    # The patient's page is still theirs and still works.
+    click_button(patient, "Save settings")
+    wait_for_text(patient, "Settings saved")
+
+
+async def test_a_page_accepts_only_sockets_of_the_browser_that_opened_it(shared_server):
+    base = shared_server.base_url
+    page = await open_page(base)
+    other_browser = await open_page(base)
+    value, _, signature = page.cookie.rpartition(".")
+    tampered = f"{value}.{signature[::-1]}"
+
+    assert await refused(base, client_id=page.client_id)
+    assert await refused(base, client_id=page.client_id, cookie=other_browser.cookie)
+    assert await refused(base, client_id=page.client_id, cookie=tampered)
+    assert not await refused(base, client_id=page.client_id, cookie=page.cookie)
