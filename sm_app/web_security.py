@@ -1,12 +1,14 @@
 """Who may talk to an open page over NiceGUI's socket.io: only the browser that opened it.
 
 NiceGUI identifies a page by the client id inside each message, not by the connection that carries it. A page's
-client id is in its HTML, so anyone who learns it could otherwise type into someone else's page.
-`secure_browser_connections` wraps NiceGUI's registered socket.io handlers (NiceGUI's own files stay untouched):
+client id is in its HTML, so anyone who learns it could otherwise type into someone else's page or write to the
+server log. `secure_browser_connections` wraps NiceGUI's registered socket.io handlers (NiceGUI's own files stay
+untouched):
 
 - connect (implicit handshake) and handshake: the socket's session cookie must name the browser whose request
   created the page;
-- event, javascript_response, ack, log: the socket must have been handshaken into the page the message names.
+- event, javascript_response, ack, log: the socket must have been handshaken into the page the message names;
+- log records: one short, marked line each, at most `BROWSER_LOG_LIMIT` per page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import binascii
 import json
 import urllib.parse
+import weakref
 from base64 import b64decode
 from collections.abc import Callable
 from functools import lru_cache
@@ -26,10 +29,21 @@ from socketio.exceptions import ConnectionRefusedError as SocketRefused
 from starlette.requests import cookie_parser
 
 SESSION_COOKIE = "session"  # Starlette SessionMiddleware's default, which NiceGUI uses
+BROWSER_LOG_LIMIT = 20  # records one page may write; a page that needs more is broken or hostile
+BROWSER_LOG_MAX_CHARS = 300
+BROWSER_LOG_PREFIX = "browser log: "
+_LOG_LEVELS = ("debug", "info", "warning", "error")
 # NiceGUI's page script reloads the page when refused with exactly this text; a reload mends a cookie that
 # changed under a page (two tabs opened at once by a new browser), so only that case gets it.
 _RELOAD_PLEASE = "Implicit handshake failed"
 _MARK = "_sm_unwrapped"
+
+
+def one_log_line(text: str) -> str:
+    """A browser's log text as one short line: no line breaks or other control or format characters."""
+    cut = text[:BROWSER_LOG_MAX_CHARS + 1]  # slice first: a record may be a megabyte long
+    line = "".join(ch if ch.isprintable() else " " for ch in cut[:BROWSER_LOG_MAX_CHARS])
+    return line + ("…" if len(cut) > BROWSER_LOG_MAX_CHARS else "")
 
 
 @lru_cache(maxsize=2)
@@ -88,6 +102,24 @@ def _client_of(data: Any) -> Client | None:
     return Client.instances.get(client_id) if isinstance(client_id, str) else None
 
 
+class _BrowserLog:
+    """Client log records, checked and counted per page."""
+
+    def __init__(self) -> None:
+        self._counts: weakref.WeakKeyDictionary[Client, int] = weakref.WeakKeyDictionary()
+
+    def accept(self, msg: dict) -> dict | None:
+        client = Client.instances.get(msg["client_id"])
+        level, text = msg.get("level"), msg.get("message")
+        if client is None or level not in _LOG_LEVELS or not isinstance(text, str):
+            return None
+        count = self._counts.get(client, 0)
+        if count >= BROWSER_LOG_LIMIT:
+            return None
+        self._counts[client] = count + 1
+        return {**msg, "message": BROWSER_LOG_PREFIX + one_log_line(text)}
+
+
 def _original(name: str) -> Callable:
     handler = core.sio.handlers["/"][name]
     return getattr(handler, _MARK, handler)  # create_app may run again in one process (the User fixture does)
@@ -97,6 +129,7 @@ def secure_browser_connections() -> None:
     """Bind NiceGUI's sockets to the browser of their page (see the module docstring)."""
     connect, handshake = _original("connect"), _original("handshake")
     event, javascript_response, ack, log = (_original(n) for n in ("event", "javascript_response", "ack", "log"))
+    browser_log = _BrowserLog()
 
     async def on_connect(sid: str, environ: dict[str, Any], auth: Any = None) -> Any:
         query = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
@@ -127,8 +160,8 @@ def secure_browser_connections() -> None:
             ack(sid, msg)
 
     def on_log(sid: str, msg: Any) -> None:
-        if _joined(sid, msg):
-            log(sid, msg)
+        if _joined(sid, msg) and (record := browser_log.accept(msg)) is not None:
+            log(sid, record)
 
     for name, wrapper, original in (
         ("connect", on_connect, connect), ("handshake", on_handshake, handshake), ("event", on_event, event),

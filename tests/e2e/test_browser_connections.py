@@ -19,6 +19,8 @@ import httpx
 import pytest
 import socketio
 
+from sm_app.web_security import BROWSER_LOG_LIMIT, BROWSER_LOG_MAX_CHARS, BROWSER_LOG_PREFIX
+
 from .browser_steps import WAIT, click_button, field, sign_in, wait, wait_connected, wait_for_heading, wait_for_text
 from .clinic_db import PATIENT
 
@@ -164,3 +166,41 @@ async def test_a_page_accepts_only_sockets_of_the_browser_that_opened_it(shared_
     assert await refused(base, client_id=page.client_id, cookie=other_browser.cookie)
     assert await refused(base, client_id=page.client_id, cookie=tampered)
     assert not await refused(base, client_id=page.client_id, cookie=page.cookie)
+
+
+def _log_since(server, offset: int) -> str:
+    with open(server.log_path, "rb") as log:
+        log.seek(offset)
+        return log.read().decode(errors="replace")
+
+
+async def test_browser_log_records_cannot_forge_server_log_lines(shared_server):
+    base = shared_server.base_url
+    start = shared_server.log_path.stat().st_size
+    nonce = uuid.uuid4().hex
+    # Looks like a line the server itself would write.
+    forged = f"ERROR:sm_app.sessions:{nonce} sign-in of admin@demo.clinic from 10.0.0.7"
+    page = await open_page(base)
+
+    # A socket that never joined the page: nothing it says reaches the log.
+    async with socket(base) as anonymous:
+        await anonymous.call("log", {"client_id": page.client_id, "level": "error",
+                                     "message": f"unbound {nonce}\n{forged}"}, timeout=WAIT)
+
+    # The page's own socket: its records arrive, one line each, marked as the browser's, shortened, and only so many.
+    async with socket(base, client_id=page.client_id, cookie=page.cookie) as own:
+        await own.call("log", {"client_id": page.client_id, "level": "error",
+                               "message": f"page failed {nonce}\r\n{forged}\n\u2028{forged}"}, timeout=WAIT)
+        await own.call("log", {"client_id": page.client_id, "level": "error",
+                               "message": f"long {nonce} " + "x" * 5000}, timeout=WAIT)
+        for i in range(BROWSER_LOG_LIMIT + 10):
+            await own.call("log", {"client_id": page.client_id, "level": "error", "message": f"{nonce} #{i}"},
+                           timeout=WAIT)
+
+    log = _log_since(shared_server, start)
+    lines = [line for line in re.split(r"[\r\n\u2028\u2029\x0b\x0c\x1c-\x1e\x85]", log) if nonce in line]
+    assert not [line for line in lines if "unbound" in line]
+    assert all(line.startswith(BROWSER_LOG_PREFIX) for line in lines), lines
+    assert all(len(line) <= len(BROWSER_LOG_PREFIX) + BROWSER_LOG_MAX_CHARS + 1 for line in lines)
+    assert len([line for line in lines if "page failed" in line]) == 1
+    assert len(lines) == BROWSER_LOG_LIMIT
