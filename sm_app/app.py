@@ -103,7 +103,7 @@ def create_app(system: System) -> None:
     system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
-    secure_browser_connections()
+    secure_browser_connections(system.settings.base_url)
     auth.register(system)
     _download_route(system)
     messages.register(system)

@@ -1,14 +1,15 @@
-"""Who may talk to an open page over NiceGUI's socket.io: only the browser that opened it.
+"""Who may talk to an open page over NiceGUI's socket.io: the browser that opened it, from the app's own origin.
 
-NiceGUI identifies a page by the client id inside each message, not by the connection that carries it. A page's
-client id is in its HTML, so anyone who learns it could otherwise type into someone else's page or write to the
-server log. `secure_browser_connections` wraps NiceGUI's registered socket.io handlers (NiceGUI's own files stay
-untouched):
+NiceGUI identifies a page by the client id inside each message, not by the connection that carries it, and it
+accepts connections from any origin. A page's client id is in its HTML, so anyone who learns it could otherwise
+type into someone else's page or write to the server log. `secure_browser_connections` wraps NiceGUI's registered
+socket.io handlers (NiceGUI's own files stay untouched):
 
 - connect (implicit handshake) and handshake: the socket's session cookie must name the browser whose request
   created the page;
 - event, javascript_response, ack, log: the socket must have been handshaken into the page the message names;
-- log records: one short, marked line each, at most `BROWSER_LOG_LIMIT` per page.
+- log records: one short, marked line each, at most `BROWSER_LOG_LIMIT` per page;
+- every engine.io request with an Origin header must come from the app's own origin.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from socketio.exceptions import ConnectionRefusedError as SocketRefused
 from starlette.requests import cookie_parser
 
 SESSION_COOKIE = "session"  # Starlette SessionMiddleware's default, which NiceGUI uses
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 BROWSER_LOG_LIMIT = 20  # records one page may write; a page that needs more is broken or hostile
 BROWSER_LOG_MAX_CHARS = 300
 BROWSER_LOG_PREFIX = "browser log: "
@@ -37,6 +39,18 @@ _LOG_LEVELS = ("debug", "info", "warning", "error")
 # changed under a page (two tabs opened at once by a new browser), so only that case gets it.
 _RELOAD_PLEASE = "Implicit handshake failed"
 _MARK = "_sm_unwrapped"
+
+
+def own_origins(base_url: str) -> frozenset[str]:
+    """The browser origins of the app at `base_url`; for a loopback host, every loopback spelling of it."""
+    parts = urllib.parse.urlsplit(base_url)
+    scheme, host, port = parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    if ":" in host:
+        host = f"[{host}]"
+    # Browsers leave the scheme's default port out of an Origin header.
+    suffix = "" if port is None or port == {"http": 80, "https": 443}.get(scheme) else f":{port}"
+    hosts = LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else (host,)
+    return frozenset(f"{scheme}://{h}{suffix}" for h in hosts)
 
 
 def one_log_line(text: str) -> str:
@@ -125,8 +139,16 @@ def _original(name: str) -> Callable:
     return getattr(handler, _MARK, handler)  # create_app may run again in one process (the User fixture does)
 
 
-def secure_browser_connections() -> None:
-    """Bind NiceGUI's sockets to the browser of their page (see the module docstring)."""
+def secure_browser_connections(base_url: str) -> None:
+    """Bind NiceGUI's sockets to the browser of their page and refuse foreign origins (see the module docstring)."""
+    origins = own_origins(base_url)
+
+    def origin_allowed(origin: str | None, _environ: dict | None = None) -> bool:
+        # engine.io refuses only requests that carry an Origin header: one without is no cross-site browser request.
+        return origin in origins
+
+    core.sio.eio.cors_allowed_origins = origin_allowed
+
     connect, handshake = _original("connect"), _original("handshake")
     event, javascript_response, ack, log = (_original(n) for n in ("event", "javascript_response", "ack", "log"))
     browser_log = _BrowserLog()
