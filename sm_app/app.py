@@ -18,6 +18,7 @@ from .jobs import start_scheduler
 from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
 from .services.errors import NotFound, Unavailable, ValidationError
 from .upload_limit import UploadSizeLimit
+from .web_security import secure_browser_connections
 
 PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
 CSP = (
@@ -146,6 +147,7 @@ def create_app(system: System) -> None:
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     app.on_page_exception(_friendly_error_page)
+    secure_browser_connections(system.settings.base_url)
     auth.register(system)
     _download_route(system)
     messages.register(system)
