@@ -32,22 +32,22 @@ def _fill(user: User, label: str, value: str) -> None:
         field.set_value(value)
 
 
-async def test_a_redirect_with_a_tab_in_it_stays_on_the_site(user: User) -> None:
+async def _nurse_signs_in_from(user: User, login_url: str) -> None:
     await seeded(user)
-    # The browser would drop the tab and read '//evil.example/' as another site.
-    await user.open("/login?redirect_to=%2F%09%2Fevil.example%2F")
-    user.find("Email").type("nina@example.org")
-    user.find("Password").type(STAFF_PW)
+    await user.open(login_url)
+    _fill(user, "Email", "nina@example.org")
+    _fill(user, "Password", STAFF_PW)
     user.find("Sign in").click()
+
+
+async def test_a_redirect_with_a_tab_in_it_stays_on_the_site(user: User) -> None:
+    # The browser would drop the tab and read '//evil.example/' as another site.
+    await _nurse_signs_in_from(user, "/login?redirect_to=%2F%09%2Fevil.example%2F")
     await see(user, "No conversations for your care teams.")
 
 
 async def test_a_redirect_to_a_page_of_the_site_is_kept(user: User) -> None:
-    await seeded(user)
-    await user.open("/login?redirect_to=%2Falerts")
-    user.find("Email").type("nina@example.org")
-    user.find("Password").type(STAFF_PW)
-    user.find("Sign in").click()
+    await _nurse_signs_in_from(user, "/login?redirect_to=%2Falerts")
     await see(user, "No reminders or escalations.")
 
 
@@ -72,8 +72,6 @@ async def test_a_browser_identity_from_before_sign_in_does_not_reach_the_account
 
 
 async def test_a_sign_in_ticket_works_once_and_only_in_its_own_browser(user: User, create_user) -> None:
-    await seeded(user)
-    await user.open("/login")
     tickets: list[str] = []
     navigate = user.navigate.to
 
@@ -83,9 +81,7 @@ async def test_a_sign_in_ticket_works_once_and_only_in_its_own_browser(user: Use
         navigate(target, new_tab)
 
     user.navigate.to = remember
-    user.find("Email").type("nina@example.org")
-    user.find("Password").type(STAFF_PW)
-    user.find("Sign in").click()
+    await _nurse_signs_in_from(user, "/login")
     await see(user, "No conversations for your care teams.")
     assert len(tickets) == 1
     other = create_user()
