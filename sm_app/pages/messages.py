@@ -234,11 +234,12 @@ def register(system: System) -> None:
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 clear_errors(fields)
-                actor = await ctx.still_signed_in()
-                if actor is None:
-                    return
                 send_button.disable()
                 try:
+                    # Inside the try: checking the session is a write too, and may meet a busy store.
+                    actor = await ctx.still_signed_in()
+                    if actor is None:
+                        return
                     result = await system.messaging.start_thread(
                         actor, team_id=to.value or "", category=category.value or "",
                         subject=subject.value or "", body=body.value or "", urgent_acknowledged=urgent_acknowledged,
@@ -486,10 +487,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
                 clear_errors({"Message": reply_body})
-                current = await ctx.still_signed_in()
-                if current is None:
-                    return
                 try:
+                    current = await ctx.still_signed_in()  # a write too: it may meet a busy store
+                    if current is None:
+                        return
                     await system.messaging.reply(current, thread_id, reply_body.value or "",
                                                  urgent_acknowledged=urgent_acknowledged, files=reply_picker.files)
                 except ValidationError as exc:

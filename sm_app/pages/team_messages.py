@@ -25,9 +25,9 @@ def _age(value) -> int | None:
 async def _run(ctx: PageContext, fields: dict, action):
     """Call a service action; show a validation error on its field. Returns the result, or None on failure."""
     clear_errors(fields)
-    if await ctx.still_signed_in() is None:
-        return None
     try:
+        if await ctx.still_signed_in() is None:  # a write too: it may meet a busy store
+            return None
         return await action()
     except ValidationError as exc:
         show_field_error(fields, exc)
