@@ -18,19 +18,22 @@ from .services.crypto import KeyRing
 from .services.documentation import DocumentationNotes
 from .services.drafts import Drafts
 from .services.escalation import Escalation
+from .services.events import EventHandlers, MessageSent, MessagesRead, ThreadClosed, ThreadReopened, UnitOfWork
 from .services.folders import Folders
 from .services.messaging import CATEGORIES, Messaging
 from .services.notifications import Mailer, Notifications, make_mailer
 from .services.passwords import Hasher
 from .services.preferences import PreferencesService
-from .services.realtime import RealtimeBus
+from .services.realtime import RealtimeBus, ThreadChanged
 from .services.reports import Reports
 from .services.response_clock import BusinessHours
 from .services.search import Search
+from .services.search import register_handlers as index_sent_messages
 from .services.sessions import Sessions
 from .services.templates import Templates
 from .services.terms import TermsService
 from .services.triage import Triage
+from .services.triage import register_handlers as follow_the_response_clock
 
 
 @dataclass
@@ -59,9 +62,30 @@ class System:
     broadcasts: Broadcasts
     notifications: Notifications
     reports: Reports
+    events: EventHandlers  # who reacts to which domain event (see _event_handlers)
 
     async def close(self) -> None:
         await self.db.dispose()
+
+
+def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSettings,
+                    notifications: Notifications) -> EventHandlers:
+    """Who reacts to what. In the sending transaction, in this order: the care team's clock and history, the search
+    index, the outbox email. After commit: the live pushes, ids only."""
+    handlers = EventHandlers()
+    follow_the_response_clock(handlers, clinic_settings)
+    index_sent_messages(handlers, keys)
+    notifications.register_handlers(handlers)
+
+    def push(kind: str):
+        return lambda e: bus.publish(e.recipients, ThreadChanged(e.thread_id, kind))
+
+    handlers.after_commit(MessageSent, lambda e: bus.publish(e.recipients, ThreadChanged(e.thread_id, "message",
+                                                                                         by=e.sender_id)))
+    handlers.after_commit(MessagesRead, push("read"))
+    handlers.after_commit(ThreadClosed, push("status"))
+    handlers.after_commit(ThreadReopened, push("status"))
+    return handlers
 
 
 def build_system(
@@ -85,9 +109,10 @@ def build_system(
                                   target_business_days=settings.reply_target_business_days)
     clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
     notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
-    messaging = Messaging(db, keys, audit, bus, clock, reply_window_days=settings.reply_window_days,
-                          templates=templates, attachments=attachments, clinic_settings=clinic_settings,
-                          notifications=notifications)
+    handlers = _event_handlers(keys, bus, clinic_settings, notifications)
+    uow = UnitOfWork(db, handlers)
+    messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
+                          templates=templates, attachments=attachments)
     return System(
         settings=settings,
         db=db,
@@ -112,6 +137,7 @@ def build_system(
         notifications=notifications,
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),
-        broadcasts=Broadcasts(db, keys, audit, bus, clock, messaging, tz=settings.timezone),
+        broadcasts=Broadcasts(db, uow, keys, audit, bus, clock, messaging, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
+        events=handlers,
     )

@@ -25,6 +25,7 @@ from .audit import AuditLog
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
+from .events import UnitOfWork
 from .messaging import CATEGORIES, Messaging, check_body, check_subject
 from .realtime import RealtimeBus, ThreadChanged
 
@@ -99,9 +100,10 @@ def _patient_chosen(patient_id: str) -> None:
 
 
 class Broadcasts:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
                  messaging: Messaging, *, tz: str):
         self._db = db
+        self._uow = uow
         self._keys = keys
         self._audit = audit
         self._bus = bus
@@ -163,18 +165,19 @@ class Broadcasts:
         subject, body = check_subject(subject), check_body(body)
         if category not in CATEGORIES:
             raise ValidationError("Category", "Choose a category.")
-        async with self._db.write() as s:
+        async with self._uow() as work:
+            s = work.session
             await self._membership(s, actor, team_id)
             if (await s.execute(self._patients(team_id).where(User.id == (patient_id or "")))).first() is None:
                 raise ValidationError("Patient", "Choose a patient of this care team.")
-            thread = await self._messaging.team_thread_in(s, actor, team_id=team_id, patient_id=patient_id,
-                                                          category=category, subject=subject, body=body,
-                                                          fields=fields, replies_allowed=replies_allowed)
-            await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
-                                     object_id=thread.id, detail="team_started")
             staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
-        self._bus.publish([patient_id, *staff], ThreadChanged(thread.id, "message", by=actor.user_id))
-        return thread.id
+            thread_id = await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
+                                                             category=category, subject=subject, body=body,
+                                                             fields=fields, replies_allowed=replies_allowed,
+                                                             also_tell=tuple(staff))
+            await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
+                                     object_id=thread_id, detail="team_started")
+        return thread_id
 
     async def result_available(self, actor: Actor, *, team_id: str, patient_id: str, test: str, test_date: str,
                                note: str = "") -> str:
@@ -216,7 +219,8 @@ class Broadcasts:
         if category not in CATEGORIES:
             raise ValidationError("Category", "Choose a category.")
         now = self._clock.now()
-        async with self._db.write() as s:
+        async with self._uow() as work:
+            s = work.session
             await self._may_broadcast(s, actor, team_id)
             patient_ids = list((await s.scalars(self._patients(team_id, cohort))).all())
             if not patient_ids:
@@ -232,17 +236,15 @@ class Broadcasts:
             broadcast.subject_enc = self._keys.seal(subject, table="broadcasts", row_id=broadcast.id, column="subject")
             s.add(broadcast)
             await s.flush()
-            threads = [await self._messaging.team_thread_in(s, actor, team_id=team_id, patient_id=patient_id,
-                                                            category=category, subject=subject, body=body,
-                                                            replies_allowed=replies_allowed,
-                                                            broadcast_id=broadcast.id)
-                       for patient_id in patient_ids]
+            # Each patient is told about their own thread (live and by email); the team gets one push below.
+            for patient_id in patient_ids:
+                await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
+                                                     category=category, subject=subject, body=body,
+                                                     replies_allowed=replies_allowed, broadcast_id=broadcast.id)
             await self._audit.record(s, actor_id=actor.user_id, action="broadcast.send", object_type="broadcast",
                                      object_id=broadcast.id, detail=f"recipients={len(patient_ids)}")
             staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
             team_name = (await s.get(CareTeam, team_id)).name
-        for thread in threads:
-            self._bus.publish([thread.patient_id], ThreadChanged(thread.id, "message", by=actor.user_id))
         self._bus.publish(staff, ThreadChanged(broadcast.id, "broadcast"))
         return DeliveryReport(broadcast.id, subject, team_name, cohort.describe(), now, len(patient_ids), 0,
                               replies_allowed)

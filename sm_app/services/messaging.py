@@ -23,17 +23,21 @@ from .access import visible_threads
 from .accounts import Actor
 from .attachments import AttachmentInfo, Attachments, PendingFile
 from .audit import AuditLog
-from .clinic_settings import ClinicSettings
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
-from .notifications import Notifications
+from .events import (
+    MessageSent,
+    MessagesRead,
+    OutcomeRecorded,
+    ThreadClosed,
+    ThreadReopened,
+    ThreadStarted,
+    UnitOfWork,
+    Work,
+)
 from .outcomes import build_outcome
-from .realtime import RealtimeBus, ThreadChanged
-from .response_clock import BusinessHours
-from .search import index_thread
 from .templates import Templates, check_answers
-from .triage import end_cycle, on_new_thread, on_patient_message, on_team_reply, record_event
 from .urgency import UrgencyDecision, assess
 
 CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education", "Administrative")
@@ -163,21 +167,19 @@ def check_body(body: str) -> str:
 
 
 class Messaging:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
-                 *, reply_window_days: int = 45, templates: Templates | None = None,
-                 attachments: Attachments | None = None, clinic_settings: ClinicSettings | None = None,
-                 notifications: Notifications | None = None):
+    """Threads and messages. What else a send sets off (the response clock, the search index, the email, the live
+    push) are handlers of the events it records (`events.py`, wired in bootstrap); messaging calls none of them."""
+
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock, *,
+                 reply_window_days: int, templates: Templates, attachments: Attachments):
         self._db = db
+        self._uow = uow
         self._keys = keys
         self._audit = audit
-        self._bus = bus
         self._clock = clock
         self._reply_window = timedelta(days=reply_window_days)
-        self._templates = templates or Templates(db, clock, CATEGORIES)
+        self._templates = templates
         self._attachments = attachments
-        self._notifications = notifications
-        self._clinic = clinic_settings or ClinicSettings(db, audit, clock, categories=CATEGORIES,
-                                                         default_hours=BusinessHours())
 
     # -- sealing --------------------------------------------------------------------------------
     def _subject(self, t: Thread) -> str:
@@ -248,7 +250,8 @@ class Messaging:
         if urgency.urgent and not urgent_acknowledged:
             raise UrgentCheck(urgency)
         now = self._clock.now()
-        async with self._db.write() as s:
+        async with self._uow() as work:
+            s = work.session
             if not await self._patient_may_write(s, actor.user_id, team_id):
                 # Same words whether the team does not exist, is not theirs, or blocks them.
                 raise ValidationError("To", "You cannot send messages to that care team.")
@@ -258,7 +261,6 @@ class Messaging:
             thread.subject_enc = self._keys.seal(subject, table="threads", row_id=thread.id, column="subject")
             self._flag_urgent(thread, urgency)
             s.add(thread)
-            await on_new_thread(s, thread, self._clinic, now)
             await s.flush()
             message = self._new_message(thread, actor, await self._signed(s, actor, body) if body else "", now)
             if fields:
@@ -266,29 +268,26 @@ class Messaging:
                                                      column="fields")
             s.add(message)
             await self._store_files(s, message, files)
-            await index_thread(s, self._keys, thread.id, [subject, body, *(answer for _, answer in fields)])
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
-            recipients = await self._recipients(s, thread)
-            await self._notify(s, message, recipients, actor)
-        self._bus.publish(recipients, ThreadChanged(thread.id, "message", by=actor.user_id))
+            recipients = tuple(await self._recipients(s, thread))
+            work.record(ThreadStarted(thread.id, actor.user_id, now, by_patient=True))
+            work.record(MessageSent(thread.id, message.id, actor.user_id, True, now, recipients, recipients,
+                                    words=(subject, body, *(answer for _, answer in fields)), opens_thread=True))
         return SentMessage(thread.id, message.id)
 
-    async def _notify(self, s: AsyncSession, message: Message, recipients: list[str], actor: Actor) -> None:
-        # In the sending transaction: the email exists exactly when the message does.
-        if self._notifications is not None:
-            await self._notifications.queue_for_message(s, message_id=message.id, recipient_ids=recipients,
-                                                        sender_id=actor.user_id)
-
-    async def team_thread_in(self, s: AsyncSession, actor: Actor, *, team_id: str, patient_id: str, category: str,
+    async def team_thread_in(self, work: Work, actor: Actor, *, team_id: str, patient_id: str, category: str,
                              subject: str, body: str, fields: tuple[tuple[str, str], ...] = (),
-                             replies_allowed: bool = True, broadcast_id: str | None = None) -> Thread:
-        """A conversation the care team starts with one of its patients, inside the caller's transaction.
+                             replies_allowed: bool = True, broadcast_id: str | None = None,
+                             also_tell: tuple[str, ...] = ()) -> str:
+        """A conversation the care team starts with one of its patients, inside the caller's unit of work; returns
+        the thread id. The patient is told live and by email; `also_tell` are told live too (the team's staff).
 
         The caller has checked the actor's right to write for the team and that the patient belongs to it.
         Nothing is owed to the patient, so it starts Completed with no clock; a reply from the patient reopens
         it like any other. With replies off it is closed with a reason the patient sees.
         """
+        s = work.session
         now = self._clock.now()
         thread = Thread(id=new_id(), patient_id=patient_id, team_id=team_id, category=category, status="completed",
                         created_at=now, last_message_at=now, subject_enc=b"", broadcast_id=broadcast_id)
@@ -298,15 +297,17 @@ class Messaging:
             thread.closed_reason_enc = self._keys.seal("replies are turned off for this message", table="threads",
                                                        row_id=thread.id, column="closed_reason")
         s.add(thread)
-        await record_event(s, thread, now, "team_started", actor_id=actor.user_id)
+        await s.flush()
         message = self._new_message(thread, actor, await self._signed(s, actor, body), now)
         if fields:
             message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
                                                  column="fields")
         s.add(message)
-        await index_thread(s, self._keys, thread.id, [subject, body, *(answer for _, answer in fields)])
-        await self._notify(s, message, [patient_id], actor)
-        return thread
+        work.record(ThreadStarted(thread.id, actor.user_id, now, by_patient=False))
+        work.record(MessageSent(thread.id, message.id, actor.user_id, False, now, (patient_id, *also_tell),
+                                (patient_id,), words=(subject, body, *(answer for _, answer in fields)),
+                                opens_thread=True))
+        return thread.id
 
     def _new_message(self, thread: Thread, actor: Actor, body: str, now: datetime) -> Message:
         message = Message(id=new_id(), thread_id=thread.id, sender_id=actor.user_id, from_side=_side(actor),
@@ -332,21 +333,16 @@ class Messaging:
         async with self._db.read() as s:
             template_key = (await self._visible_thread(s, actor, thread_id)).template_key
         result = build_outcome(template_key, outcome, on_date=on_date, at_time=at_time, place=place, note=note)
-
-        async def settle(s: AsyncSession, thread: Thread, now: datetime) -> None:
-            thread.outcome = result.key
-            thread.status = result.status
-            await end_cycle(s, thread, now)
-            await record_event(s, thread, now, "outcome", actor_id=actor.user_id, status=result.key)
-
         return await self._append(actor, thread_id, result.body, urgency=UrgencyDecision(False), files=[],
-                                  fields=result.fields, then=settle)
+                                  fields=result.fields, outcome=(result.key, result.status))
 
     async def _append(self, actor: Actor, thread_id: str, body: str, *, urgency: UrgencyDecision,
-                      files: list[PendingFile], fields: tuple[tuple[str, str], ...] = (), then=None) -> SentMessage:
+                      files: list[PendingFile], fields: tuple[tuple[str, str], ...] = (),
+                      outcome: tuple[str, str] | None = None) -> SentMessage:
         now = self._clock.now()
         try:
-            async with self._db.write() as s:
+            async with self._uow() as work:
+                s = work.session
                 thread = await self._visible_thread(s, actor, thread_id)
                 reason, _ = await self._reply_blocked_reason(s, actor, thread)
                 if reason:
@@ -359,32 +355,24 @@ class Messaging:
                 await self._store_files(s, message, files)
                 thread.last_message_at = now
                 self._flag_urgent(thread, urgency)
-                if actor.is_staff:
-                    await on_team_reply(s, thread, actor, now)
-                else:
-                    await on_patient_message(s, thread, self._clinic, now)
-                if then is not None:
-                    await then(s, thread, now)
                 # A new message from the other side brings a trashed conversation back, so it is not missed.
                 await s.execute(update(Filing).where(Filing.thread_id == thread.id, Filing.user_id != actor.user_id)
                                 .values(trashed_at=None))
-                await index_thread(s, self._keys, thread.id, [body])
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread.id, detail=f"message={message.id}")
-                recipients = await self._recipients(s, thread)
-                await self._notify(s, message, recipients, actor)
+                recipients = tuple(await self._recipients(s, thread))
+                work.record(MessageSent(thread.id, message.id, actor.user_id, actor.is_patient, now, recipients,
+                                        recipients, words=(body,)))
+                if outcome is not None:
+                    thread.outcome = outcome[0]
+                    work.record(OutcomeRecorded(thread.id, actor.user_id, now, outcome[0], outcome[1]))
         except NotFound:
             await self._record_denial(actor, "message.send", thread_id)
             raise
-        self._bus.publish(recipients, ThreadChanged(thread.id, "message", by=actor.user_id))
         return SentMessage(thread.id, message.id)
 
     def _recheck(self, files: list[PendingFile] | None) -> list[PendingFile]:
-        if not files:
-            return []
-        if self._attachments is None:
-            raise ValidationError("Attach files", "Attachments are not available.")
-        return self._attachments.recheck(files)
+        return self._attachments.recheck(files) if files else []
 
     async def _store_files(self, s: AsyncSession, message: Message, files: list[PendingFile]) -> None:
         if files:
@@ -444,40 +432,36 @@ class Messaging:
         if len(reason) > CLOSE_REASON_MAX:
             raise ValidationError("Reason", f"Reason must be at most {CLOSE_REASON_MAX} characters.")
         try:
-            async with self._db.write() as s:
+            async with self._uow() as work:
+                s = work.session
                 thread = await self._visible_thread(s, actor, thread_id)
                 thread.closed_at = self._clock.now()
-                # A closed conversation owes the patient nothing more: stop the response clock, and it is done.
-                await end_cycle(s, thread, thread.closed_at)
-                thread.status = "completed"
-                await record_event(s, thread, thread.closed_at, "closed", actor_id=actor.user_id)
                 thread.closed_reason_enc = self._keys.seal(reason, table="threads", row_id=thread.id,
                                                            column="closed_reason")
                 await self._audit.record(s, actor_id=actor.user_id, action="thread.close", object_type="thread",
                                          object_id=thread.id)
-                recipients = await self._recipients(s, thread)
+                work.record(ThreadClosed(thread.id, actor.user_id, thread.closed_at,
+                                         tuple(await self._recipients(s, thread))))
         except NotFound:
             await self._record_denial(actor, "thread.close", thread_id)
             raise
-        self._bus.publish(recipients, ThreadChanged(thread_id, "status"))
 
     async def reopen_thread(self, actor: Actor, thread_id: str) -> None:
         if not actor.is_staff:
             raise NotAllowed("Only the care team can reopen a conversation.")
         try:
-            async with self._db.write() as s:
+            async with self._uow() as work:
+                s = work.session
                 thread = await self._visible_thread(s, actor, thread_id)
                 thread.closed_at = None
                 thread.closed_reason_enc = None
-                thread.status = "in_progress"
-                await record_event(s, thread, self._clock.now(), "unclosed", actor_id=actor.user_id)
                 await self._audit.record(s, actor_id=actor.user_id, action="thread.reopen", object_type="thread",
                                          object_id=thread.id)
-                recipients = await self._recipients(s, thread)
+                work.record(ThreadReopened(thread.id, actor.user_id, self._clock.now(),
+                                           tuple(await self._recipients(s, thread))))
         except NotFound:
             await self._record_denial(actor, "thread.reopen", thread_id)
             raise
-        self._bus.publish(recipients, ThreadChanged(thread_id, "status"))
 
     async def new_message_prefill(self, actor: Actor, thread_id: str) -> Prefill:
         """Team and subject for "Start a new message" from a conversation that can no longer be replied to."""
@@ -504,9 +488,9 @@ class Messaging:
     async def open_thread(self, actor: Actor, thread_id: str) -> ThreadView:
         """The whole conversation in order. Marks the other side's messages read and records the read."""
         now = self._clock.now()
-        marked = False
         try:
-            async with self._db.write() as s:
+            async with self._uow() as work:
+                s = work.session
                 thread = await self._visible_thread(s, actor, thread_id)
                 result = await s.execute(
                     update(Message)
@@ -514,7 +498,6 @@ class Messaging:
                            Message.read_at.is_(None))
                     .values(read_at=now, read_by_id=actor.user_id)
                 )
-                marked = result.rowcount > 0
                 await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
                                          object_id=thread.id)
                 rows = (
@@ -529,14 +512,12 @@ class Messaging:
                 patient_name = (await s.get(User, thread.patient_id)).name
                 reason, offer_new = await self._reply_blocked_reason(s, actor, thread)
                 filing = await s.get(Filing, (actor.user_id, thread.id))
-                recipients = await self._recipients(s, thread) if marked else []
-                files = (await self._attachments.for_messages(s, [m.id for m, _ in rows])
-                         if self._attachments else {})
+                if result.rowcount > 0:
+                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._recipients(s, thread))))
+                files = await self._attachments.for_messages(s, [m.id for m, _ in rows])
         except NotFound:
             await self._record_denial(actor, "thread.read", thread_id)
             raise
-        if marked:
-            self._bus.publish(recipients, ThreadChanged(thread.id, "read"))
         messages = [
             MessageView(m.id, m.from_side, name, self._body(m), as_utc(m.created_at),
                         as_utc(m.read_at) if m.read_at else None, fields=self._fields(m),

@@ -37,6 +37,8 @@ from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock, as_utc
 from .errors import NotAllowed, NotFound, ValidationError
+from .events import EventHandlers, MessageSent, Work
+from .messaging import unread_threads_count
 
 log = logging.getLogger(__name__)
 
@@ -189,6 +191,15 @@ class Notifications:
                           subject=subject, body=body, message_id=make_msgid(domain=domain), status="pending",
                           attempts=0, next_attempt_at=now, last_error="", created_at=now))
 
+    def register_handlers(self, handlers: EventHandlers) -> None:
+        """In the sending transaction: the email exists exactly when the message does."""
+
+        async def message_sent(work: Work, e: MessageSent) -> None:
+            await self.queue_for_message(work.session, message_id=e.message_id, recipient_ids=e.email_to,
+                                         sender_id=e.sender_id)
+
+        handlers.in_transaction(MessageSent, message_sent)
+
     async def queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
                                 sender_id: str) -> None:
         """A new message: one email to each recipient (not the sender) who wants an email for each message."""
@@ -228,7 +239,6 @@ class Notifications:
 
         Queued with a per-day key, so running this any number of times a day queues one digest per person.
         """
-        from .messaging import unread_threads_count  # noqa: PLC0415 - messaging imports this module
 
         now = self._clock.now()
         local = now.astimezone(ZoneInfo(self._settings.timezone))

@@ -29,11 +29,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db import Database
 from ..models import CareTeam, Message, SearchTerm, Thread, User
+from .access import visible_threads
 from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import ValidationError
+from .events import EventHandlers, MessageSent, Work
+from .messaging import CATEGORIES, PAGE_SIZES
 
 WORD_MAX = 30  # longer words are indexed (and looked up) by their first 30 characters
 PREFIX_MIN = 3
@@ -96,6 +99,15 @@ def tokens_for(text: str, key: bytes) -> set[str]:
 def _matches(word: str, terms: list[str]) -> bool:
     """Whether a normalised word is found by one of the query terms (the index's rule, in memory)."""
     return any(word == t or (len(t) >= PREFIX_MIN and word.startswith(t)) for t in terms)
+
+
+def register_handlers(handlers: EventHandlers, keys: KeyRing) -> None:
+    """Every message's words join its thread's index in the sending transaction (a message is found once sent)."""
+
+    async def message_sent(work: Work, e: MessageSent) -> None:
+        await index_thread(work.session, keys, e.thread_id, list(e.words))
+
+    handlers.in_transaction(MessageSent, message_sent)
 
 
 async def index_thread(session: AsyncSession, keys: KeyRing, thread_id: str, texts: list[str]) -> None:
@@ -245,10 +257,6 @@ class Search:
 
         Date ranges are calendar days in the clinic time zone; a custom range includes its end date.
         """
-        # messaging imports index_thread from this module: import it here so either can be loaded first.
-        from .access import visible_threads  # noqa: PLC0415
-        from .messaging import CATEGORIES, PAGE_SIZES  # noqa: PLC0415
-
         terms = self._query_terms(keyword)
         if category and category not in CATEGORIES:
             raise ValidationError("Category", "Choose a category.")

@@ -8,8 +8,8 @@ table, and nothing patient-facing (thread view, print, search index, unread coun
 The response clock runs in cycles (`response_cycles`): a patient's message that needs an answer
 opens a cycle if none is open (received, reminder, due, second escalation computed by the clinic's
 `ResponseClock`); the team's reply answers it; Completed, Waiting on patient and closing stop it.
-`messaging` calls the `on_*` hooks inside its own transactions so the clock and the message commit
-together.
+The hooks run as in-transaction handlers of messaging's events (`register_handlers`), so the clock and the
+message commit together.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from .clinic_settings import ClinicSettings
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
+from .events import EventHandlers, MessageSent, OutcomeRecorded, ThreadClosed, ThreadReopened, ThreadStarted, Work
+from .messaging import CATEGORIES, PAGE_SIZES
 from .outcomes import OUTCOMES, outcomes_for
 from .passwords import STAFF_ROLES
 from .realtime import RealtimeBus, ThreadChanged
@@ -180,10 +182,54 @@ async def on_patient_message(s: AsyncSession, thread: Thread, settings: ClinicSe
     await open_cycle(s, thread, await settings.clock_in(s), now)
 
 
-async def on_team_reply(s: AsyncSession, thread: Thread, actor: Actor, now: datetime) -> None:
+async def on_team_reply(s: AsyncSession, thread: Thread, sender_id: str, now: datetime) -> None:
     if thread.status == "new":
         thread.status = "in_progress"
-    await end_cycle(s, thread, now, answered_by=actor.user_id)
+    await end_cycle(s, thread, now, answered_by=sender_id)
+
+
+def register_handlers(handlers: EventHandlers, settings: ClinicSettings) -> None:
+    """The response clock, statuses and the hand-off history follow what messaging records, in its transaction."""
+
+    async def thread_started(work: Work, e: ThreadStarted) -> None:
+        thread = await work.session.get(Thread, e.thread_id)
+        if e.by_patient:
+            await on_new_thread(work.session, thread, settings, e.at)
+        else:
+            await record_event(work.session, thread, e.at, "team_started", actor_id=e.by)
+
+    async def message_sent(work: Work, e: MessageSent) -> None:
+        if e.opens_thread:
+            return  # ThreadStarted has set the clock for a new thread
+        thread = await work.session.get(Thread, e.thread_id)
+        if e.from_patient:
+            await on_patient_message(work.session, thread, settings, e.at)
+        else:
+            await on_team_reply(work.session, thread, e.sender_id, e.at)
+
+    async def outcome_recorded(work: Work, e: OutcomeRecorded) -> None:
+        thread = await work.session.get(Thread, e.thread_id)
+        thread.status = e.status
+        await end_cycle(work.session, thread, e.at)
+        await record_event(work.session, thread, e.at, "outcome", actor_id=e.by, status=e.outcome)
+
+    async def thread_closed(work: Work, e: ThreadClosed) -> None:
+        # A closed conversation owes the patient nothing more: stop the response clock, and it is done.
+        thread = await work.session.get(Thread, e.thread_id)
+        await end_cycle(work.session, thread, e.at)
+        thread.status = "completed"
+        await record_event(work.session, thread, e.at, "closed", actor_id=e.by)
+
+    async def thread_reopened(work: Work, e: ThreadReopened) -> None:
+        thread = await work.session.get(Thread, e.thread_id)
+        thread.status = "in_progress"
+        await record_event(work.session, thread, e.at, "unclosed", actor_id=e.by)
+
+    handlers.in_transaction(ThreadStarted, thread_started)
+    handlers.in_transaction(MessageSent, message_sent)
+    handlers.in_transaction(OutcomeRecorded, outcome_recorded)
+    handlers.in_transaction(ThreadClosed, thread_closed)
+    handlers.in_transaction(ThreadReopened, thread_reopened)
 
 
 class Triage:
@@ -204,8 +250,6 @@ class Triage:
         Urgent threads come first in every sort; "due" puts the earliest due next and threads without a
         running clock last.
         """
-        from .messaging import CATEGORIES, PAGE_SIZES  # noqa: PLC0415 - messaging imports this module
-
         if not actor.is_staff:
             raise NotAllowed("The worklist is for care teams.")
         if show not in SHOW:

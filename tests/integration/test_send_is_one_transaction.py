@@ -1,0 +1,64 @@
+"""Sending a message is one transaction: the message, its response cycle, its search tokens and its email commit or
+roll back together, and nobody is told live about a message that did not commit."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from sm_app.models import AuditEntry, Message, OutboxEmail, ResponseCycle, SearchTerm, Thread
+from sm_app.services.events import MessageSent
+
+
+async def _counts(system) -> dict[str, int]:
+    async with system.db.read() as s:
+        return {name: (await s.execute(select(func.count()).select_from(model))).scalar_one()
+                for name, model in (("threads", Thread), ("messages", Message), ("cycles", ResponseCycle),
+                                    ("search_terms", SearchTerm), ("emails", OutboxEmail))}
+
+
+async def _sends_audited(system) -> int:
+    async with system.db.read() as s:
+        return (await s.execute(select(func.count()).select_from(AuditEntry)
+                                .where(AuditEntry.action == "message.send"))).scalar_one()
+
+
+def _listen(system, user_id: str) -> list:
+    """What the bus publishes to `user_id`; a plain function, so it is called while publishing, not later."""
+    received: list = []
+    system.bus.subscribe(user_id, received.append)
+    return received
+
+
+async def test_a_send_commits_its_cycle_tokens_and_email_with_it(clinic):
+    system = clinic.system
+    await system.notifications.set_email_mode(clinic.blue_nurse, "each")
+    heard = _listen(system, clinic.blue_nurse.user_id)
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication",
+                                               subject="Refill of atorvastatin", body="Two tablets left.")
+    counts = await _counts(system)
+    assert counts == {"threads": 1, "messages": 1, "cycles": 1, "search_terms": counts["search_terms"],
+                      "emails": 1}
+    assert counts["search_terms"] > 0
+    results = await system.search.search(clinic.blue_nurse, keyword="atorvastatin")
+    assert [t.id for t in results.items] == [sent.thread_id]
+    assert [(e.thread_id, e.kind) for e in heard] == [(sent.thread_id, "message")]
+
+
+async def test_a_send_that_fails_late_leaves_nothing_behind_and_tells_nobody(clinic):
+    system = clinic.system
+    await system.notifications.set_email_mode(clinic.blue_nurse, "each")
+    before, audited = await _counts(system), await _sends_audited(system)
+    heard = _listen(system, clinic.blue_nurse.user_id)
+
+    async def fails_after_the_others(_work, _event) -> None:
+        raise RuntimeError("a handler failed after the clock, the index and the email were written")
+
+    system.events.in_transaction(MessageSent, fails_after_the_others)
+    with pytest.raises(RuntimeError):
+        await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication",
+                                            subject="Refill of atorvastatin", body="Two tablets left.")
+    assert await _counts(system) == before
+    assert await _sends_audited(system) == audited
+    assert (await system.search.search(clinic.blue_nurse, keyword="atorvastatin")).total == 0
+    assert heard == []
