@@ -31,6 +31,7 @@ browser:
 
 lint: $(TDEPS)
 	$(VENV)/bin/ruff check sm_app tests bench
+	$(VENV)/bin/lint-imports
 
 test: $(TDEPS) browser lint
 	$(PY) -m pytest

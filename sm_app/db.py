@@ -17,7 +17,17 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from .services.errors import Unavailable
+
+class Unavailable(Exception):  # noqa: N818 - what a person is told, not a bug
+    """The database or the disk could not do the work now (a lock held too long, an I/O error, no connection).
+
+    Nothing was changed: the transaction rolled back. The person's input is theirs to keep and send again.
+    Services and pages know it as `services.errors.Unavailable`; it lives here, with the store that raises it.
+    """
+
+    def __init__(self):
+        super().__init__("The clinic's messaging service is busy right now. Please try again in a moment.")
+
 
 # What "the store cannot do it now" looks like: a lock held past the busy timeout or a disk I/O error (SQLite),
 # a lost connection (PostgreSQL), no free connection in the pool. Pages turn it into "Not sent — your text is kept".

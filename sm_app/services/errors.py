@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from ..db import Unavailable  # noqa: F401 - raised by the store; pages catch it from here with the other errors
+
 
 class ServiceError(Exception):
     pass
@@ -48,16 +50,6 @@ class SignInBusy(ServiceError):
 
     def __init__(self):
         super().__init__("Sign-in is busy right now. Please try again in a moment.")
-
-
-class Unavailable(ServiceError):
-    """The database or the disk could not do the work now (a lock held too long, an I/O error, no connection).
-
-    Nothing was changed: the transaction rolled back. The person's input is theirs to keep and send again.
-    """
-
-    def __init__(self):
-        super().__init__("The clinic's messaging service is busy right now. Please try again in a moment.")
 
 
 class NotAllowed(ServiceError):
