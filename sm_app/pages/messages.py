@@ -411,7 +411,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             thread = preloaded.pop()
         else:
             try:
-                thread = await system.messaging.open_thread(actor, thread_id)
+                # A redraw reads; it marks read (a write) only when the other side wrote something new.
+                thread = await system.messaging.view_thread(actor, thread_id)
+                if thread.unseen:
+                    await system.messaging.mark_read(actor, thread_id)
             except NotFound:
                 ui.label("This conversation is no longer available.")
                 return

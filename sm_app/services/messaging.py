@@ -107,6 +107,8 @@ class ThreadView:
     urgent: bool = False
     # What triggered the urgent flag; shown to staff only.
     urgent_evidence: str = ""
+    # Messages from the other side not yet marked read (a redraw then calls `mark_read`).
+    unseen: bool = False
 
 
 @dataclass(frozen=True)
@@ -486,8 +488,17 @@ class Messaging:
                                        object_id=(thread_id or "")[:64], outcome="denied")
 
     async def open_thread(self, actor: Actor, thread_id: str) -> ThreadView:
-        """The whole conversation in order. Marks the other side's messages read and records the read."""
-        now = self._clock.now()
+        """A person opens a conversation: the other side's messages are marked read, the read is recorded, and the
+        whole conversation comes back in order."""
+        await self._mark_read(actor, thread_id, always_record=True)
+        return await self.view_thread(actor, thread_id)
+
+    async def mark_read(self, actor: Actor, thread_id: str) -> None:
+        """The person has seen new messages from the other side on an open page: mark and record them, once.
+        Nothing is written when there is nothing new (a redraw is not a read)."""
+        await self._mark_read(actor, thread_id, always_record=False)
+
+    async def _mark_read(self, actor: Actor, thread_id: str, *, always_record: bool) -> None:
         try:
             async with self._uow() as work:
                 s = work.session
@@ -496,10 +507,23 @@ class Messaging:
                     update(Message)
                     .where(Message.thread_id == thread.id, Message.from_side == _other_side(actor),
                            Message.read_at.is_(None))
-                    .values(read_at=now, read_by_id=actor.user_id)
+                    .values(read_at=self._clock.now(), read_by_id=actor.user_id)
                 )
-                await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
-                                         object_id=thread.id)
+                if result.rowcount > 0 or always_record:
+                    await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
+                                             object_id=thread.id)
+                if result.rowcount > 0:
+                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._recipients(s, thread))))
+        except NotFound:
+            await self._record_denial(actor, "thread.read", thread_id)
+            raise
+
+    async def view_thread(self, actor: Actor, thread_id: str) -> ThreadView:
+        """The whole conversation in order, read only: what an open page redraws. `ThreadView.unseen` says whether
+        the other side wrote something this person has not been marked as reading yet."""
+        try:
+            async with self._db.read() as s:
+                thread = await self._visible_thread(s, actor, thread_id)
                 rows = (
                     await s.execute(
                         select(Message, User.name)
@@ -512,8 +536,6 @@ class Messaging:
                 patient_name = (await s.get(User, thread.patient_id)).name
                 reason, offer_new = await self._reply_blocked_reason(s, actor, thread)
                 filing = await s.get(Filing, (actor.user_id, thread.id))
-                if result.rowcount > 0:
-                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._recipients(s, thread))))
                 files = await self._attachments.for_messages(s, [m.id for m, _ in rows])
         except NotFound:
             await self._record_denial(actor, "thread.read", thread_id)
@@ -524,11 +546,13 @@ class Messaging:
                         attachments=tuple(files.get(m.id, ())))
             for m, name in rows
         ]
+        other = _other_side(actor)
         return ThreadView(thread.id, self._subject(thread), team_name, patient_name, thread.category,
                           thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
                           offer_new_message=offer_new, closed=thread.closed_at is not None,
                           in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None,
-                          urgent=thread.urgent, urgent_evidence=self._urgent_evidence(thread) if actor.is_staff else "")
+                          urgent=thread.urgent, urgent_evidence=self._urgent_evidence(thread) if actor.is_staff else "",
+                          unseen=any(m.from_side == other and m.read_at is None for m in messages))
 
     def _unread_condition(self, actor: Actor):
         return exists().where(
