@@ -18,7 +18,18 @@ from .services.crypto import KeyRing
 from .services.documentation import DocumentationNotes
 from .services.drafts import Drafts
 from .services.escalation import Escalation
-from .services.events import EventHandlers, MessageSent, MessagesRead, ThreadClosed, ThreadReopened, UnitOfWork
+from .services.events import (
+    AlertsRaised,
+    BroadcastSent,
+    EventHandlers,
+    MessageSent,
+    MessagesRead,
+    ThreadClosed,
+    ThreadFiled,
+    ThreadReopened,
+    ThreadTriaged,
+    UnitOfWork,
+)
 from .services.folders import Folders
 from .services.messaging import CATEGORIES, Messaging
 from .services.notifications import Mailer, Notifications, make_mailer
@@ -85,6 +96,15 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
     handlers.after_commit(MessagesRead, push("read"))
     handlers.after_commit(ThreadClosed, push("status"))
     handlers.after_commit(ThreadReopened, push("status"))
+    handlers.after_commit(ThreadTriaged, push("status"))
+    handlers.after_commit(ThreadFiled, lambda e: bus.publish([e.owner_id], ThreadChanged(e.thread_id, "filing")))
+    handlers.after_commit(BroadcastSent, lambda e: bus.publish(e.staff, ThreadChanged(e.broadcast_id, "broadcast")))
+
+    def alerts(e: AlertsRaised) -> None:
+        for thread_id, recipients in e.told:
+            bus.publish(recipients, ThreadChanged(thread_id, "alert"))
+
+    handlers.after_commit(AlertsRaised, alerts)
     return handlers
 
 
@@ -124,7 +144,7 @@ def build_system(
         sessions=Sessions(db, hasher, audit, clock, settings, throttle_secret=keys.search_key),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=messaging,
-        folders=Folders(db, keys, audit, bus, clock),
+        folders=Folders(db, uow, keys, audit, clock),
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
@@ -132,12 +152,12 @@ def build_system(
         templates=templates,
         attachments=attachments,
         clinic_settings=clinic_settings,
-        triage=Triage(db, keys, audit, bus, clock, clinic_settings),
-        escalation=Escalation(db, audit, bus, clock, notifications),
+        triage=Triage(db, uow, keys, audit, clock, clinic_settings),
+        escalation=Escalation(db, uow, audit, clock),
         notifications=notifications,
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),
-        broadcasts=Broadcasts(db, uow, keys, audit, bus, clock, messaging, tz=settings.timezone),
+        broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
         events=handlers,
     )

@@ -25,9 +25,8 @@ from .audit import AuditLog
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
-from .events import UnitOfWork
+from .events import BroadcastSent, UnitOfWork
 from .messaging import CATEGORIES, Messaging, check_body, check_subject
-from .realtime import RealtimeBus, ThreadChanged
 
 SEXES = {"": "Any", "female": "Female", "male": "Male", "other": "Other"}
 MAX_AGE = 120
@@ -100,13 +99,12 @@ def _patient_chosen(patient_id: str) -> None:
 
 
 class Broadcasts:
-    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock,
                  messaging: Messaging, *, tz: str):
         self._db = db
         self._uow = uow
         self._keys = keys
         self._audit = audit
-        self._bus = bus
         self._clock = clock
         self._messaging = messaging
         self._tz = ZoneInfo(tz)
@@ -245,7 +243,7 @@ class Broadcasts:
                                      object_id=broadcast.id, detail=f"recipients={len(patient_ids)}")
             staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
             team_name = (await s.get(CareTeam, team_id)).name
-        self._bus.publish(staff, ThreadChanged(broadcast.id, "broadcast"))
+            work.record(BroadcastSent(broadcast.id, tuple(staff)))
         return DeliveryReport(broadcast.id, subject, team_name, cohort.describe(), now, len(patient_ids), 0,
                               replies_allowed)
 

@@ -28,8 +28,7 @@ from ..models import CareTeam, ResponseCycle, StaffAlert, TeamMember, Thread, Th
 from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock, as_utc
-from .notifications import Notifications
-from .realtime import RealtimeBus, ThreadChanged
+from .events import AlertsRaised, UnitOfWork
 
 KINDS = {1: "reminder", 2: "escalation", 3: "admin_escalation"}
 EVENTS = {1: "reminded", 2: "escalated", 3: "escalated_admin"}
@@ -89,12 +88,10 @@ def _alert_text(kind: str, team_name: str) -> str:
 
 
 class Escalation:
-    def __init__(self, db: Database, audit: AuditLog, bus: RealtimeBus, clock: Clock,
-                 notifications: Notifications | None = None):
-        self._notifications = notifications
+    def __init__(self, db: Database, uow: UnitOfWork, audit: AuditLog, clock: Clock):
         self._db = db
+        self._uow = uow
         self._audit = audit
-        self._bus = bus
         self._clock = clock
 
     async def sweep(self) -> SweepResult:
@@ -110,8 +107,9 @@ class Escalation:
         """One batch in one transaction. A fixed handful of queries per batch, not per alert: after downtime a
         thousand alerts can fall due at once, and the sweep must not hold the write lock for long."""
         counts = {1: 0, 2: 0, 3: 0}
-        pushes: list[tuple[list[str], str]] = []
-        async with self._db.write() as s:
+        told: list[tuple[str, tuple[str, ...]]] = []
+        async with self._uow() as work:
+            s = work.session
             cycles = (await s.scalars(
                 select(ResponseCycle).where(ResponseCycle.next_alert_at <= now)
                 .order_by(ResponseCycle.next_alert_at).limit(BATCH)
@@ -151,12 +149,10 @@ class Escalation:
                     cycle.alert_stage = stage
                     cycle.next_alert_at = {1: cycle.due_at, 2: cycle.second_escalation_at}.get(stage)
                     counts[stage] += 1
-                    pushes.append((recipients, thread.id))
+                    told.append((thread.id, tuple(recipients)))
             await self._audit.record_many(s, audit_entries)
-            if self._notifications is not None:
-                await self._notifications.queue_for_alerts(s, emails)
-        for recipients, thread_id in pushes:
-            self._bus.publish(recipients, ThreadChanged(thread_id, "alert"))
+            # Their emails are queued in this transaction by the outbox's handler; the pushes follow the commit.
+            work.record(AlertsRaised(tuple(emails), tuple(told)))
         return SweepResult(counts[1], counts[2], counts[3]), len(cycles)
 
     async def _team_members(self, s: AsyncSession, team_ids: set[str]) -> dict[str, list[_Member]]:

@@ -90,6 +90,37 @@ class MessagesRead:
     recipients: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ThreadTriaged:
+    """Staff claimed, assigned, routed, or changed a thread's status or priority."""
+
+    thread_id: str
+    action: str
+    recipients: tuple[str, ...]  # the team's staff and the patient (their view shows the status)
+
+
+@dataclass(frozen=True)
+class AlertsRaised:
+    """The response-clock sweep raised reminders and escalations: (alert id, user id, kind) and, per thread, who."""
+
+    alerts: tuple[tuple[str, str, str], ...]
+    told: tuple[tuple[str, tuple[str, ...]], ...]  # (thread id, recipients)
+
+
+@dataclass(frozen=True)
+class ThreadFiled:
+    """A person moved a thread to a folder, to Trash or back (only their own view changes)."""
+
+    thread_id: str
+    owner_id: str
+
+
+@dataclass(frozen=True)
+class BroadcastSent:
+    broadcast_id: str
+    staff: tuple[str, ...]  # the team's staff follow delivery reports
+
+
 # -- handlers and the unit of work -----------------------------------------------------------------------------------
 @dataclass
 class Work:

@@ -23,7 +23,7 @@ from .audit import AuditLog
 from .clock import Clock
 from .crypto import KeyRing
 from .errors import NotFound, ValidationError
-from .realtime import RealtimeBus, ThreadChanged
+from .events import ThreadFiled, UnitOfWork
 
 NAME_MAX = 50
 RESERVED = {"inbox", "sent", "drafts", "trash"}
@@ -37,11 +37,11 @@ class FolderInfo:
 
 
 class Folders:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock):
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock):
         self._db = db
+        self._uow = uow
         self._keys = keys
         self._audit = audit
-        self._bus = bus
         self._clock = clock
 
     def _token(self, owner_id: str, name: str) -> str:
@@ -118,7 +118,8 @@ class Folders:
 
     async def move_thread(self, actor: Actor, thread_id: str, destination: str) -> None:
         """Move a thread for this actor: "inbox" (out of any folder and Trash), "trash", or one of their folders."""
-        async with self._db.write() as s:
+        async with self._uow() as work:
+            s = work.session
             thread = (await s.execute(select(Thread.id).where(Thread.id == thread_id, visible_threads(actor)))
                       ).scalar_one_or_none()
             if thread is None:
@@ -139,4 +140,4 @@ class Folders:
             await self._audit.record(s, actor_id=actor.user_id, action="thread.move", object_type="thread",
                                      object_id=thread_id, detail=destination if destination in RESERVED | {"restore"}
                                      else "folder")
-        self._bus.publish([actor.user_id], ThreadChanged(thread_id, "filing"))
+            work.record(ThreadFiled(thread_id, actor.user_id))

@@ -37,7 +37,7 @@ from .accounts import Actor
 from .audit import AuditLog
 from .clock import Clock, as_utc
 from .errors import NotAllowed, NotFound, ValidationError
-from .events import EventHandlers, MessageSent, Work
+from .events import AlertsRaised, EventHandlers, MessageSent, Work
 from .messaging import unread_threads_count
 
 log = logging.getLogger(__name__)
@@ -198,7 +198,11 @@ class Notifications:
             await self.queue_for_message(work.session, message_id=e.message_id, recipient_ids=e.email_to,
                                          sender_id=e.sender_id)
 
+        async def alerts_raised(work: Work, e: AlertsRaised) -> None:
+            await self.queue_for_alerts(work.session, list(e.alerts))
+
         handlers.in_transaction(MessageSent, message_sent)
+        handlers.in_transaction(AlertsRaised, alerts_raised)
 
     async def queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
                                 sender_id: str) -> None:

@@ -30,11 +30,20 @@ from .clinic_settings import ClinicSettings
 from .clock import Clock, as_utc
 from .crypto import KeyRing
 from .errors import NotAllowed, NotFound, ValidationError
-from .events import EventHandlers, MessageSent, OutcomeRecorded, ThreadClosed, ThreadReopened, ThreadStarted, Work
+from .events import (
+    EventHandlers,
+    MessageSent,
+    OutcomeRecorded,
+    ThreadClosed,
+    ThreadReopened,
+    ThreadStarted,
+    ThreadTriaged,
+    UnitOfWork,
+    Work,
+)
 from .messaging import CATEGORIES, PAGE_SIZES
 from .outcomes import OUTCOMES, outcomes_for
 from .passwords import STAFF_ROLES
-from .realtime import RealtimeBus, ThreadChanged
 from .response_clock import ResponseClock
 
 STATUSES = {"new": "New", "in_progress": "In progress", "waiting_on_patient": "Waiting on patient",
@@ -233,12 +242,12 @@ def register_handlers(handlers: EventHandlers, settings: ClinicSettings) -> None
 
 
 class Triage:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, bus: RealtimeBus, clock: Clock,
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock,
                  settings: ClinicSettings):
         self._db = db
+        self._uow = uow
         self._keys = keys
         self._audit = audit
-        self._bus = bus
         self._clock = clock
         self._settings = settings
 
@@ -419,18 +428,18 @@ class Triage:
     async def _change(self, actor: Actor, thread_id: str, action: str, apply) -> None:
         """Run one staff change on a visible thread, audit it, and tell the team's open pages afterwards."""
         try:
-            async with self._db.write() as s:
+            async with self._uow() as work:
+                s = work.session
                 thread = await self._thread(s, actor, thread_id, lock=True)
                 await apply(s, thread, self._clock.now())
                 await self._audit.record(s, actor_id=actor.user_id, action=action, object_type="thread",
                                          object_id=thread.id)
                 staff = [p.id for p in await self._team_staff(s, thread.team_id)]
-                patient_id = thread.patient_id
+                # The patient's pages show the status too (their view re-reads what they may see).
+                work.record(ThreadTriaged(thread.id, action, (*staff, thread.patient_id)))
         except NotFound:
             await self._record_denial(actor, action, thread_id)
             raise
-        # The patient's pages show the status too (their view re-reads what they may see).
-        self._bus.publish([*staff, patient_id], ThreadChanged(thread_id, "status"))
 
     # -- hand-offs ------------------------------------------------------------------------------------
     async def claim(self, actor: Actor, thread_id: str) -> None:
