@@ -39,6 +39,9 @@ class Rule:
     needs: str | None = None  # a pattern the whole message must also contain (not negated, not past)
     check: str | None = None  # name of a numeric check in urgency._CHECKS, applied to the match's first group
     lasting: bool = False  # stays urgent even when the writer says it passed
+    id: str = ""  # "<kind>.<what it catches>": stable, so decisions, tests and reviews can name the rule
+    examples: tuple[str, ...] = ()  # messages it must catch
+    near_misses: tuple[str, ...] = ()  # messages that look like it but must not be flagged with its kind
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class CueSet:
     at_least: int = 2
     checks: tuple[tuple[str, str], ...] = ()
     settings: tuple[str, ...] = ()  # cues that count even when past ("had a mini stroke last month"), if not negated
+    id: str = ""
+    examples: tuple[str, ...] = ()
+    near_misses: tuple[str, ...] = ()
 
 
 # Plain-language labels, in the order a tie between kinds is broken (the most time-critical first).
@@ -115,58 +121,73 @@ PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
 
 RULES: tuple[Rule, ...] = (
     # --- cardiac ---------------------------------------------------------------------------------------------------
-    Rule("cardiac", near(CHEST, CHEST_PAIN, 4)),
+    Rule("cardiac", near(CHEST, CHEST_PAIN, 4),
+         id="cardiac.chest_pain"),
     Rule("cardiac", alt("heart attack", "heart attak", "hart attack", "infarto", "ataque (?:al|del) corazon",
-                        "ataque cardiaco", "cardiac arrest", "paro cardiaco", "heart is stopping")),
+                        "ataque cardiaco", "cardiac arrest", "paro cardiaco", "heart is stopping"),
+         id="cardiac.heart_attack_named"),
     Rule("cardiac", r"(?:pain|ache|pressure|dolor) {gap(3)}(?:radiat\w*|spread\w*|shoot\w*|going|goes|moving|baja|"
-                    r"corre|se va|se extiende) {gap(2)}(?:arm|arms|jaw|brazo|mandibula|shoulder blade)"),
+                    r"corre|se va|se extiende) {gap(2)}(?:arm|arms|jaw|brazo|mandibula|shoulder blade)",
+         id="cardiac.pain_radiating"),
     Rule("cardiac", near(alt("heart", "corazon", "pulse", "pulso", "heart rate", "heartbeat"),
                          alt("racing", "pounding", "beating (?:so |really |very )?fast", "out of control",
                              "acelerado", r"1[5-9]\d", r"2\d\d", "skipping", "fluttering", "late muy rapido",
                              "muy rapido"), 4),
          needs=alt("dizzy", "faint\\w*", "pass(?:ed|ing)? out", "lightheaded", "light headed", "chest", "mareo",
                    "mareado", "mareada", "desmay\\w*", "pecho", "short of breath", "can not breathe", "sweat\\w*",
-                   "black(?:ing)? out")),
+                   "black(?:ing)? out"),
+         id="cardiac.racing_heart_with_dizziness"),
     # --- stroke ----------------------------------------------------------------------------------------------------
     Rule("stroke", alt("stroke", "strokes", "stroking", "stoke", "mini stroke", "derrame(?: cerebral)?", "embolia",
-                       "ictus", "accidente cerebro ?vascular")),
+                       "ictus", "accidente cerebro ?vascular"),
+         id="stroke.named"),
     Rule("stroke", near(alt("face", "mouth", "smile", "lip", "lips", "eyelid", "cara", "boca", "labio", "rostro",
                             "sonrisa"),
                         alt("droop\\w*", "drop\\w*", "sag\\w*", "uneven", "crooked", "lopsided", "melting", "sliding",
                             "torcid\\w*", "caid\\w*", "chuec\\w*", "ladead\\w*", "colgad\\w*", "dormid\\w*",
                             "paralizad\\w*", "se le cae", "se me cae", "se cayo", "falling", "fell", "slanted",
-                            "hanging", "pulled"), 3)),
+                            "hanging", "pulled"), 3),
+         id="stroke.face_droop"),
     Rule("stroke", alt("slur\\w*", "garbled", "gibberish", "arrastra\\w* (?:las )?palabras", "habla enredad\\w*",
                        "habla rar\\w*", "habla chistoso", "lengua trabada", "no se le entiende", "no le entiendo",
-                       "no (?:le|me) salen (?:las )?palabras", "mumbl\\w* (?:words|nonsense)", "word salad")),
+                       "no (?:le|me) salen (?:las )?palabras", "mumbl\\w* (?:words|nonsense)", "word salad"),
+         id="stroke.slurred_speech"),
     Rule("stroke", r"(?:words|speech|talking|talk|speaking) {gap(3)}"
-                   r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense)"),
+                   r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense)",
+         id="stroke.words_come_out_wrong"),
     Rule("stroke", r"{NOT_} {gap(1)}(?:talk|speak|hablar|get (?:my|his|her|the) words out|find (?:my|his|her|the) "
-                   r"words|form words|say words|encontrar (?:las )?palabras)"),
+                   r"words|form words|say words|encontrar (?:las )?palabras)",
+         id="stroke.cannot_speak"),
     Rule("stroke", near(alt("one side", "left side", "right side", "half (?:of )?(?:my|his|her|the) (?:body|face)",
                             "un lado", "lado izquierdo", "lado derecho", "la mitad", "one arm", "one leg", "un brazo",
                             "una pierna"),
                         alt("weak\\w*", "numb\\w*", "limp", "paralyz\\w*", "dead", "heavy", "can not (?:move|lift|feel)",
                             "debil\\w*", "entumid\\w*", "adormecid\\w*", "dormid\\w*", "no (?:puedo|puede) mover",
-                            "paralizad\\w*", "no (?:lo|la) (?:puedo|puede) mover", "tingl\\w*"), 5)),
+                            "paralizad\\w*", "no (?:lo|la) (?:puedo|puede) mover", "tingl\\w*"), 5),
+         id="stroke.one_side_weak"),
     Rule("stroke", r"(?:suddenly|sudden|de repente|just) {gap(3)}(?:arm|leg|hand|brazo|pierna|mano) {gap(2)}"
-                   r"(?:numb\w*|weak\w*|limp|dead|heavy|useless|dormid\w*|debil)"),
+                   r"(?:numb\w*|weak\w*|limp|dead|heavy|useless|dormid\w*|debil)",
+         id="stroke.sudden_limb_numb"),
     Rule("stroke", r"{NOT_} (?:seem to |really )?(?:lift|raise|move|levantar|mover) {P} (?:arm|leg|brazo|pierna|left arm|"
-                   r"right arm)"),
+                   r"right arm)",
+         id="stroke.cannot_lift_limb"),
     Rule("stroke", alt(r"worst headache (?:of|in) (?:my|his|her|their) (?:life|lives)", "thunderclap",
                        r"(?:el )?peor dolor de cabeza de (?:mi|su) vida",
                        r"sudden (?:severe |terrible |bad )?headache",
                        r"(?:sudden|suddenly) (?:\w+ )?(?:double vision|blind\w*|can not see|lost (?:my |his |her )?vision)",
-                       "dolor de cabeza (?:muy )?(?:fuerte|horrible) de repente")),
+                       "dolor de cabeza (?:muy )?(?:fuerte|horrible) de repente"),
+         id="stroke.thunderclap_headache_or_sudden_vision_loss"),
     Rule("stroke", r"(?:arm|brazo|face|cara) {gap(6)}(?:speech|talking|habla|hablar|words|palabras)",
          needs=alt("droop\\w*", "weak\\w*", "numb\\w*", "slur\\w*", "caid\\w*", "torcid\\w*", "debil\\w*",
-                   "dormid\\w*", "limp")),
+                   "dormid\\w*", "limp"),
+         id="stroke.face_arm_speech"),
     # --- breathing -------------------------------------------------------------------------------------------------
     Rule("breathing", r"(?:can not|could not|unable to|cannot|can t|hard to|hard time|trouble|difficult\w*|"
                       r"struggl\w*|fighting|labou?red|having to work to|barely|no (?:puedo|puede|podia|pudo)|"
                       r"dificultad (?:para|al)|le cuesta|me cuesta|trabajo para|problemas? para|not able to) {gap(2)}"
                       r"(?:breathe|breath|breathing|breth|breathin|catch (?:my|his|her|a) breath|"
-                      r"get (?:enough |any )?air|respirar|agarrar aire|tomar aire|get a breath)"),
+                      r"get (?:enough |any )?air|respirar|agarrar aire|tomar aire|get a breath)",
+         id="breathing.cannot_breathe"),
     Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
@@ -175,18 +196,22 @@ RULES: tuple[Rule, ...] = (
                           "ahogandome", r"no (?:me|le) (?:entra|llega|pasa) (?:el )?aire", "sin aire",
                           "asfixi\\w*", "respira (?:muy )?(?:rapido|mal|feo|raro|con dificultad|agitad\\w*)",
                           "respiracion (?:muy )?(?:rapida|agitada|dificil)", "silb\\w* (?:al respirar|en el pecho)",
-                          "gasping for air", "heaving for air", "wheez\\w* (?:badly|bad|so bad|a lot|really bad)")),
+                          "gasping for air", "heaving for air", "wheez\\w* (?:badly|bad|so bad|a lot|really bad)"),
+         id="breathing.short_of_breath"),
     Rule("breathing", near(alt("lips", "lip", "face", "fingers", "fingernails", "skin", "labios", "labio", "cara",
                                "unas", "dedos"),
-                           alt("blue", "bluish", "purple", "gray", "grey", "azul\\w*", "morad\\w*", "gris\\w*"), 3)),
+                           alt("blue", "bluish", "purple", "gray", "grey", "azul\\w*", "morad\\w*", "gris\\w*"), 3),
+         id="breathing.blue_lips"),
     Rule("breathing", near(alt("inhaler", "nebulizer", "albuterol", "inhalador", "nebulizador", "puffer", "rescue"),
                            alt("not helping", "not working", "does not help", "did not help", "is not helping",
                                "no (?:le |me )?(?:ayuda|sirve|funciona|hace nada)", "not doing anything",
-                               "every (?:hour|15 minutes|20 minutes|30 minutes)"), 5)),
+                               "every (?:hour|15 minutes|20 minutes|30 minutes)"), 5),
+         id="breathing.inhaler_not_helping"),
     Rule("breathing", alt(r"(?:ribs|chest|belly|skin) (?:is |are )?(?:sucking|pulling|caving) in",
                           "retractions", "se le hunden las costillas", "se le marcan las costillas",
                           r"breathing (?:is )?(?:so |really |very )?(?:fast|rapid|hard|heavy|shallow|labou?red|noisy)",
-                          "breathing weird", "breathing funny", "breathing strange")),
+                          "breathing weird", "breathing funny", "breathing strange"),
+         id="breathing.laboured"),
     # --- suicidal --------------------------------------------------------------------------------------------------
     Rule("suicidal", alt("suicid\\w*", "sucid\\w*", "suiside", "suicde", r"kill(?:ing)? {SELF}",
                          r"(?:end|ending|take|taking) (?:my|his|her|their) (?:own )?li(?:fe|ves)",
@@ -213,7 +238,8 @@ RULES: tuple[Rule, ...] = (
                          r"dormir(?:me)? y no despertar", "pensamientos de (?:muerte|morir|matarme|quitarme)",
                          "cartas? de despedida", "despedir\\w* de (?:todos|mi familia)", "regal\\w* (?:mis|sus) cosas",
                          "desaparecer para siempre", "no despertar nunca", "tirarme (?:del|de un|de la|al)",
-                         "aventarme", "colgarme", "ahorcarme", "pegarme un tiro", "dispararme")),
+                         "aventarme", "colgarme", "ahorcarme", "pegarme un tiro", "dispararme"),
+         id="suicidal.stated"),
     # --- overdose / poisoning --------------------------------------------------------------------------------------
     Rule("overdose", alt("overdos\\w*", "over dos\\w*", "overdoes", "od d", "o d d", "sobredosis", "sobre dosis",
                          "envenen\\w*", "poison\\w*", "veneno", "intoxica\\w*",
@@ -244,7 +270,8 @@ RULES: tuple[Rule, ...] = (
                          "poison control", "control de envenenamiento")
          # the pills themselves belong to the red flag, not to a document name ("took too many pills")
          + r"(?: (?:of )?(?:my |his |her |the |their |las |sus |mis )?(?:pills|meds|tablets|pastillas|pildoras|medicine|"
-           r"medication|capsules))?"),
+           r"medication|capsules))?",
+         id="overdose.stated"),
     # --- bleeding --------------------------------------------------------------------------------------------------
     Rule("bleeding", alt(r"(?:cough\w*|vomit\w*|throw\w* up|threw up|puk\w*|spit\w*|spat|hack\w*|barf\w*|"
                          r"tos\w*|vomit\w*|escup\w*|devolv\w*|arroj\w*) {gap(2)}(?:up )?(?:blood|bloody|bright red|"
@@ -273,7 +300,8 @@ RULES: tuple[Rule, ...] = (
                          r"(?:nose ?bleed|nosebleed|nose bleed)s? {gap(3)}(?:for|hour|hours|will not|won t|not stop|"
                          r"does not|can not|30 minutes|45 minutes)",
                          r"(?:vomit|vomitos?) (?:con )?sangre", r"(?:orina|orinando|pipi) (?:con )?(?:pura )?sangre"
-                         r" {gap(2)}(?:mucha|coagulos)")),
+                         r" {gap(2)}(?:mucha|coagulos)"),
+         id="bleeding.severe"),
     # --- allergic --------------------------------------------------------------------------------------------------
     Rule("allergic", near(alt("throat", "tongue", "lips?", "mouth", "face", "eyes?", "garganta", "lengua",
                               "labios?", "cara", "ojos", "airway", "neck"),
@@ -286,20 +314,24 @@ RULES: tuple[Rule, ...] = (
                    "respir\\w*", "tragar", "hives", "ronchas", "allerg\\w*", "alerg\\w*", "reaction", "reaccion",
                    "stung", "sting", "peanut\\w*", "camaron\\w*", "shrimp", "nuts?", "nueces", "walnuts?", "almonds?", "ronco", "cacahuate", "mani", "shellfish", "mariscos", "picadura",
                    "pico", "bee", "abeja", "avispa", "epi ?pen", "epinephrine", "antibiotic\\w*", "antibiotico",
-                   "penicillin\\w*", "amoxicillin", "new (?:med|medicine|medication|pill)")),
+                   "penicillin\\w*", "amoxicillin", "new (?:med|medicine|medication|pill)"),
+         id="allergic.swelling_face_throat"),
     # Epinephrine given: the reaction can come back within hours, so it stays urgent even when it "feels better".
     Rule("allergic", alt(r"(?:used|use|gave|give|giving|had to use|injected|jabbed|needed) {gap(2)}"
                          r"(?:epi ?pens?|epipen|epinephrine|auvi q|adrenalin\w*)",
                          r"(?:le |me )?(?:puse|puso|pusimos|inyecte|inyecto|use|uso|usamos) {gap(2)}"
-                         r"(?:epipen|epi pen|adrenalina|epinefrina)"), lasting=True),
+                         r"(?:epipen|epi pen|adrenalina|epinefrina)"), lasting=True,
+         id="allergic.epinephrine_used"),
     Rule("allergic", alt("anaphyla\\w*", "anafila\\w*", "anaphalaxis", "anafilactic\\w*",
                          r"shock anafilactico", r"reaccion alergica (?:grave|fuerte|severa|muy fuerte)",
-                         r"(?:severe|bad|serious|major|huge|scary) allergic reaction")),
+                         r"(?:severe|bad|serious|major|huge|scary) allergic reaction"),
+         id="allergic.anaphylaxis_named"),
     Rule("allergic", near(alt("hives", "ronchas", "welts", "rash", "sarpullido", "allergic reaction",
                               "reaccion alergica", "reaction", "itching", "itchy all over"),
                           alt("breath\\w*", "swallow\\w*", "wheez\\w*", "respir\\w*", "tragar", "dizzy", "faint\\w*",
                               "mare\\w*", "throat", "garganta", "tongue", "lengua", "lips?", "labios?",
-                              "swell\\w*", "hinch\\w*", "voice"), 10)),
+                              "swell\\w*", "hinch\\w*", "voice"), 10),
+         id="allergic.hives_with_breathing"),
     # --- self-harm -------------------------------------------------------------------------------------------------
     Rule("self_harm", alt(r"self ?harm\w*", "selfharm\\w*", r"self (?:injur\w*|mutilat\w*)", "autolesi\\w*",
                           r"(?:cut|cutting|cuts|burn|burning|burnt|burned|hurt|hurting|harm|harming|hit|hitting|"
@@ -315,7 +347,8 @@ RULES: tuple[Rule, ...] = (
                           r"(?:los brazos|las munecas|la muneca|el brazo|las piernas|a proposito|otra vez)",
                           r"(?:razor|blade|navaja|cuchilla|gillette) {gap(4)}(?:arm|arms|wrist|wrists|skin|thigh|"
                           r"legs|brazos?|munecas?|piel|myself|herself|himself)",
-                          "relaps\\w* (?:on|with) (?:cutting|self harm)")),
+                          "relaps\\w* (?:on|with) (?:cutting|self harm)"),
+         id="self_harm.stated"),
     # --- violence / abuse ------------------------------------------------------------------------------------------
     Rule("violence", alt(r"(?:hit|hits|hitting|beat|beats|beating|beaten|punch\w*|kick\w*|slap\w*|chok\w*|"
                          r"strangl\w*|shov\w*|push\w*|threw|throws|threaten\w*|rap\w*|attack\w*|abus\w*|burn\w*|"
@@ -341,7 +374,8 @@ RULES: tuple[Rule, ...] = (
                          r"(?:tengo|tiene|tenemos) miedo (?:de|a) (?:mi (?:esposo|esposa|pareja|novio|novia|ex|marido)|"
                          r"el|ella|regresar|volver|ir) ",
                          r"violencia (?:domestica|familiar|intrafamiliar|de pareja|sexual)",
-                         r"(?:abuso|ataque|agresion) sexual", r"amenaz\w* con (?:matar\w*|lastimar\w*)")),
+                         r"(?:abuso|ataque|agresion) sexual", r"amenaz\w* con (?:matar\w*|lastimar\w*)"),
+         id="violence.abuse_stated"),
     # --- severe pain -----------------------------------------------------------------------------------------------
     Rule("severe_pain", alt(r"worst (?:pain|stomach ?ache|belly ?ache|cramps?|headache|back pain)\w* "
                             r"(?:of|in) (?:my|his|her|their) (?:life|lives)",
@@ -361,7 +395,8 @@ RULES: tuple[Rule, ...] = (
                             r"enderezarme|dormir) (?:del|por el|de tanto) dolor",
                             r"(?:el )?peor dolor de (?:mi|su) vida",
                             r"dolor {gap(3)}(?:insoportable|intensisimo|terrible|horrible|espantoso|muy fuerte|"
-                            r"severo|de 10|10 de 10)")),
+                            r"severo|de 10|10 de 10)"),
+         id="severe_pain.stated"),
     # --- pregnancy (only with a pregnancy mentioned) ---------------------------------------------------------------
     Rule("pregnancy", alt(r"bleed\w*", r"blood(?! (?:pressure|sugar|test|tests|work|type|draw|count|glucose|results?))",
                           "spotting (?:a lot|heavy|heavily|bright red)", "clots",
@@ -395,10 +430,12 @@ RULES: tuple[Rule, ...] = (
                           r"(?:el )?(?:bebe|nino) no se (?:mueve|ha movido)", r"miscarr\w*", r"aborto espontaneo",
                           r"perdiendo (?:al|el) bebe", r"seizure\w*|convulsi\w*", r"fever|fiebre|calentura",
                           r"(?:pass\w*|passing) out|faint\w*|desmay\w*"),
-         needs=PREGNANT),
+         needs=PREGNANT,
+         id="pregnancy.warning_signs"),
     # --- sick infant or child (only with a child mentioned) --------------------------------------------------------
     Rule("child", near(INFANT, FEVER + "|" + alt(r"1(?:00\.[4-9]|0[1-9])(?:\.\d)?", r"3[89](?:\.\d)?",
-                                                 "hot", "caliente", "warm"), 10)),
+                                                 "hot", "caliente", "warm"), 10),
+         id="child.infant_fever"),
     Rule("child", alt("limp", "floppy", r"(?:will not|can not|hard to|could not|barely|would not) (?:wake|rouse|arouse)",
                       r"not waking", r"(?:won t|will not|does not|is not|not|won t) (?:respond\w*|wake)\w*",
                       r"lethargic", r"listless", r"(?:very|so|super|really|extremely) (?:sleepy|drowsy|weak)", r"unresponsive", r"(?:not|will not|does not|has not|is not|refus\w*|"
@@ -414,12 +451,14 @@ RULES: tuple[Rule, ...] = (
                       r"panal(?:es)? sec\w*", r"(?:mollera|fontanela) hundida", r"hundida la mollera",
                       r"(?:labios|cara|piel) (?:morad\w*|azul\w*|gris\w*)", r"manchas moradas", r"no para de llorar",
                       r"fever (?:of )?(?:10[4-9]|41|40)", r"fiebre (?:de )?(?:40|41|39\.\d)"),
-         needs=CHILD),
+         needs=CHILD,
+         id="child.very_sick_signs"),
     # --- diabetic --------------------------------------------------------------------------------------------------
     Rule("diabetic", r"(?:sugar|sugars|glucose|bg|bs|azucar|glucosa|reading|meter|glucometer|cgm|dexcom|libre|"
                      r"lectura|glucometro) {gap(4)}(\d{2,3})(?! (?:minutes|min|mins|hours|hrs|days|years|units|"
                      r"unidades|mg of|lbs|pounds|points?|percent)(?!\S))",
-         check="glucose"),
+         check="glucose",
+         id="diabetic.glucose_reading"),
     Rule("diabetic", alt(r"(?:meter|glucometer|reading|monitor|cgm|dexcom|libre|glucometro) {gap(3)}(?:says|said|reads|"
                          r"read|shows|showed|just says|dice|marca|marco) (?:hi|high|lo|alto|error hi)\b",
                          r"(?:sugar|glucose|azucar|glucosa) {gap(2)}(?:is |was |are )?(?:too |so |very |way |super |muy )?"
@@ -431,7 +470,8 @@ RULES: tuple[Rule, ...] = (
                          r"fruity (?:breath|smell)", r"aliento (?:a fruta|afrutado|dulce)", "insulin shock",
                          r"(?:hypo|hipo)gl\w*mi\w* {gap(6)}(?:confus\w*|seizure|pass\w* out|unconscious|not respond\w*|"
                          r"convuls\w*|desmay\w*|confundid\w*|no responde)",
-                         r"(?:diabetic|diabetes) (?:coma|emergency|crisis)", r"coma diabetico")),
+                         r"(?:diabetic|diabetes) (?:coma|emergency|crisis)", r"coma diabetico"),
+         id="diabetic.crisis_signs"),
     # --- sepsis / fever with high risk -----------------------------------------------------------------------------
     Rule("sepsis", FEVER + "|" + alt("chills", "rigors", "shaking chills", "escalofrios", "temblando de frio"),
          needs=alt("chemo\\w*", "quimio\\w*", "transplant\\w*", "trasplant\\w*", "immuno\\w*", "inmuno\\w*",
@@ -446,7 +486,8 @@ RULES: tuple[Rule, ...] = (
                    "low blood pressure", "presion baja", "very weak", "can barely stand", "can not stand",
                    "shaking uncontrollably", "uncontrollabl\\w*", "rigors", r"10[4-9](?:\.\d)?", r"4[01](?:\.\d)?",
                    "nursing home", "asilo", "infection", "infeccion", "cellulitis", "red streak\\w*", "pus",
-                   "kidney infection", "pyelo\\w*", "uti", "urinary")),
+                   "kidney infection", "pyelo\\w*", "uti", "urinary"),
+         id="sepsis.fever_high_risk"),
     # --- head injury -----------------------------------------------------------------------------------------------
     Rule("head_injury", alt(r"(?:hit|hitting|hits|bumped|banged|struck|smacked|whacked|cracked|slammed|knocked) "
                             r"{gap(4)}(?:head|heads|skull|noggin|forehead)",
@@ -459,7 +500,8 @@ RULES: tuple[Rule, ...] = (
                             r"(?:cabeza|craneo|frente)",
                             r"(?:se|me|le) (?:cayo|cai|callo) {gap(6)}(?:cabeza|craneo|frente)",
                             r"(?:traumatismo|trauma|lesion) (?:craneal|en la cabeza|de cabeza|craneoencefalico)",
-                            r"conmocion cerebral", r"perdio el conocimiento {gap(4)}(?:cabeza|golpe)")),
+                            r"conmocion cerebral", r"perdio el conocimiento {gap(4)}(?:cabeza|golpe)"),
+         id="head_injury.head_hit"),
     # --- other red flags -------------------------------------------------------------------------------------------
     Rule("other", alt(r"pass(?:ed|es|ing)? out", r"passout", r"faint(?:ed|ing|s)?", r"black(?:ed|ing)? out",
                       r"lost consciousness", r"los(?:t|ing) consciousness", r"unconscious", r"unconcious",
@@ -486,55 +528,79 @@ RULES: tuple[Rule, ...] = (
                       r"heat ?stroke", r"golpe de calor", r"(?:vomiting|throwing up) {gap(3)}(?:everything|all day|"
                       r"for (?:\d+|two|three) days|can not keep (?:anything|water) down)",
                       r"can not keep (?:even )?(?:anything|any water|water|fluids|liquids) down",
-                      r"(?:severe|bad) (?:dehydration|dehydrated)")),
+                      r"(?:severe|bad) (?:dehydration|dehydrated)"),
+         id="other.faint_seizure_and_more"),
 )
 
 # Indirect and colloquial descriptions, one rule each (most of them learnt from the development sets' misses).
 RULES += (
     Rule("breathing", alt(r"respira con ruido", r"noisy breathing", r"peak flow {gap(4)}(?:half|50|low|down)",
-                          r"wheez\w* (?:even )?(?:lying|sitting|at rest|resting)")),
+                          r"wheez\w* (?:even )?(?:lying|sitting|at rest|resting)"),
+         id="breathing.noisy_or_wheeze_at_rest"),
     Rule("violence", alt(r"bring\w* (?:my|a|his|her) (?:gun|rifle|knife) to (?:work|school)", r"cigarette burns?",
                          r"round burn", r"(?:burn|bruise|belt) marks? on", r"(?:ordering|telling|commanding|mandan|ordenan) "
                          r"(?:him|her|me|le) (?:to )?(?:kill|punish|hurt|matar|lastimar|castigar)", r"sharpening (?:knives|a knife)",
                          r"(?:bought|compro|compre) (?:a|un|una) (?:machete|gun|pistola|knife|cuchillo|arma)",
                          r"(?:follows|following|followed|me sigue|me siguio) {gap(5)}(?:home|to my house|a mi casa|trabajo|"
-                         r"work)", r"(?:outside|afuera de) (?:my|mi) (?:window|ventana|house|casa|door|puerta)")),
+                         r"work)", r"(?:outside|afuera de) (?:my|mi) (?:window|ventana|house|casa|door|puerta)"),
+         id="violence.weapons_burns_stalking"),
     Rule("suicidal", alt(r"if i (?:just )?(?:did not|didn t|never|would not|don t|do not) wake up", r"(?:not|won t|will not) chicken out",
                          r"(?:drove|went|walked) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
                          r"how many {gap(6)}(?:it )?would (?:it )?(?:take|kill)", r"pensando (?:como|en como) hacerlo",
-                         r"(?:seria )?mejor no despertar", r"saving (?:them|my \w+|up) {gap(3)}(?:in case|decide|go through)")),
+                         r"(?:seria )?mejor no despertar", r"saving (?:them|my \w+|up) {gap(3)}(?:in case|decide|go through)"),
+         id="suicidal.plan_means"),
     Rule("cardiac", near(CHEST, alt("arde", "ardor", "quema\\w*"), 3), needs=alt("sudando", "sudor\\w*", "palid\\w*", "sweat\\w*",
-                                                                             "brazo", "arm", "mandibula", "quijada", "mare\\w*")),
+                                                                             "brazo", "arm", "mandibula", "quijada", "mare\\w*"),
+         id="cardiac.chest_burning_with_sweat"),
     Rule("stroke", alt(r"(?:can not|cant|could not|no (?:puedo|puede)) (?:grip|hold|agarrar|sostener) {gap(4)}(?:with|con) "
-                       r"(?:my|his|her|la|mi|su) (?:right|left|derecha|izquierda)?", r"perdi\w* la vista")),
+                       r"(?:my|his|her|la|mi|su) (?:right|left|derecha|izquierda)?", r"perdi\w* la vista"),
+         id="stroke.cannot_grip_or_vision_lost"),
     Rule("bleeding", alt(near(r"nose|nosebleed|nariz", r"pouring|gushing|for (?:over )?an hour|won t stop|will not stop|"
-                              r"isn t working|is not working|no para", 8), r"gaping open")),
+                              r"isn t working|is not working|no para", 8), r"gaping open"),
+         id="bleeding.nosebleed_or_gaping"),
     Rule("overdose", alt(r"(?:took|tomo|se tomo) (?:something|somthing|algo) (?:at a party|en una fiesta)",
                          r"pupils (?:are )?(?:huge|pinpoint|tiny|dilated)", r"(?:\w+ )?(?:took|take|taking|gave myself|injected|"
                          r"me puse|me tome|tomo) (?:\S+ ){0,3}\d+ (?:units|pills|tablets|patches|pastillas|unidades) "
-                         r"(?:instead of|en vez de)")),
-    Rule("self_harm", r"cut (?:deeper|worse) than (?:i|he|she) (?:meant|wanted)"),
-    Rule("severe_pain", alt(r"(?:aros|halos|circulos) alrededor de las luces", r"(?:veo|ve) aros")),
+                         r"(?:instead of|en vez de)"),
+         id="overdose.party_drug_or_wrong_dose"),
+    Rule("self_harm", r"cut (?:deeper|worse) than (?:i|he|she) (?:meant|wanted)",
+         id="self_harm.cut_deeper_than_meant"),
+    Rule("severe_pain", alt(r"(?:aros|halos|circulos) alrededor de las luces", r"(?:veo|ve) aros"),
+         id="severe_pain.halos_around_lights"),
     Rule("pregnancy", alt(r"(?:veo|ve) borroso", r"presion {gap(2)}alta", r"(?:duele|dolor) (?:mucho |muchisimo )?(?:la |de )?cabeza"),
-         needs=PREGNANT),
+         needs=PREGNANT,
+         id="pregnancy.blurred_vision_pressure_headache"),
 
     Rule("cardiac", near(CHEST, CHEST_PAIN + "|" + alt("vi[cs]e", "band", "belt", "clamp\\w*", "sitting on", "encima",
-                                                      "molestia", "discomfort"), 7)),
+                                                      "molestia", "discomfort"), 7),
+         id="cardiac.chest_band_or_vise"),
     Rule("cardiac", r"(?:grabb\w*|clutch\w*|holding|agarr\w*|sujet\w*|apret\w*) (?:at )?(?:his|her|my|su|el|mi) "
-                    r"(?:chest|pecho)"),
-    Rule("cardiac", r"(?:defibrillator|defib|icd|desfibrilador) {gap(3)}(?:shock\w*|fired|went off|zapped|descarga\w*)"),
-    Rule("cardiac", r"(\d{2,3}/\d{2,3})", check="blood_pressure"),
-    Rule("cardiac", r"(?:pulse|heart rate|hr|pulso|frecuencia) {gap(4)}(\d{2,3})", check="heart_rate"),
+                    r"(?:chest|pecho)",
+         id="cardiac.clutching_chest"),
+    Rule("cardiac", r"(?:defibrillator|defib|icd|desfibrilador) {gap(3)}(?:shock\w*|fired|went off|zapped|descarga\w*)",
+         id="cardiac.defibrillator_shock"),
+    Rule("cardiac", r"(\d{2,3}/\d{2,3})", check="blood_pressure",
+         id="cardiac.blood_pressure_reading"),
+    Rule("cardiac", r"(?:pulse|heart rate|hr|pulso|frecuencia) {gap(4)}(\d{2,3})", check="heart_rate",
+         id="cardiac.heart_rate_reading"),
     Rule("cardiac", near(r"nitro\w*|nitroglicerin\w*|nitroglycerin\w*", r"twice|two|2|three|3|third|still|not budging|"
-                         r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue", 8)),
-    Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over"),
-    Rule("stroke", r"{NOT_} (?:understand|entender) (?:what|anything|lo que) {gap(3)}(?:saying|says|dicen|dice|said)"),
-    Rule("stroke", r"(?:words|palabras) {gap(3)}(?:sound like|like) (?:noise|gibberish|ruido)"),
-    Rule("stroke", r"(?:traba|trababa|trabo|enreda|enredaba) (?:la )?lengua"),
-    Rule("stroke", r"(?:sin poder|no (?:puede|pudo|podia)) hablar"),
-    Rule("stroke", r"no (?:encuentra|encontraba|encuentro|le salen|me salen) (?:las )?palabras"),
+                         r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue", 8),
+         id="cardiac.nitro_not_helping"),
+    Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over",
+         id="stroke.repeating_over_and_over"),
+    Rule("stroke", r"{NOT_} (?:understand|entender) (?:what|anything|lo que) {gap(3)}(?:saying|says|dicen|dice|said)",
+         id="stroke.cannot_understand_speech"),
+    Rule("stroke", r"(?:words|palabras) {gap(3)}(?:sound like|like) (?:noise|gibberish|ruido)",
+         id="stroke.words_sound_like_noise"),
+    Rule("stroke", r"(?:traba|trababa|trabo|enreda|enredaba) (?:la )?lengua",
+         id="stroke.tongue_tangled"),
+    Rule("stroke", r"(?:sin poder|no (?:puede|pudo|podia)) hablar",
+         id="stroke.cannot_speak_es"),
+    Rule("stroke", r"no (?:encuentra|encontraba|encuentro|le salen|me salen) (?:las )?palabras",
+         id="stroke.cannot_find_words_es"),
     Rule("breathing", r"(?:oxygen|o2|sat|sats|saturation|pulse ox|pulseox|oximeter|ox|finger thing|oxigeno|"
-                      r"saturacion|oximetro) {gap(4)}(\d{2})(?! (?:minutes|years|percent of))", check="oxygen"),
+                      r"saturacion|oximetro) {gap(4)}(\d{2})(?! (?:minutes|years|percent of))", check="oxygen",
+         id="breathing.oxygen_reading"),
     Rule("breathing", alt(r"(?:hunched|leaning) (?:over|forward) {gap(3)}(?:breath\w*|air)",
                           r"(?:only|barely) (?:say|speak|talk|get out) {gap(1)}(?:\d|a few|two|three|one|2 3) words",
                           r"(?:nostrils|nose) {gap(2)}flar\w*", r"grunt\w*", "stridor", r"(?:squeak\w*|whistl\w*|"
@@ -547,34 +613,41 @@ RULES += (
                           r"wheez\w* {gap(3)}(?:worse|louder|getting|keeps|will not stop|can not stop|no para)",
                           r"(?:can not|could not) stop wheez\w*", r"breathing {gap(2)}(?:hard|fast|rapid|labou?red|"
                           r"shallow|slow|weird|deep and fast|funny)",
-                          r"(?:oxygen|oxigeno|o2) {gap(4)}(?:ran out|not helping|no (?:le |me )?ayuda|run out|se acabo)")),
+                          r"(?:oxygen|oxigeno|o2) {gap(4)}(?:ran out|not helping|no (?:le |me )?ayuda|run out|se acabo)"),
+         id="breathing.visible_struggle"),
     Rule("suicidal", alt(r"(?:se|me|te) quiere\w* matar", r"quiere\w* matarse", r"(?:want|wants|wanted) to "
                          r"(?:go to )?sleep forever", r"(?:rather|prefer to|hope to|hope i|wish i would|just want to) "
                          r"(?:not|never) wake up", r"take to (?:not|never) wake up", r"tired of (?:existing|living|being alive)",
                          r"(?:be|be a|being a|am a|am just a) burden", r"(?:nobody|no one) (?:will|would) (?:miss|notice)",
                          r"(?:disappear|be gone) (?:permanently|forever|for good)", r"me quito de en medio",
-                         r"(?:soy|ser) una carga", r"no (?:me|nos) (?:van|va) a extranar", r"ganas de desaparecer")),
+                         r"(?:soy|ser) una carga", r"no (?:me|nos) (?:van|va) a extranar", r"ganas de desaparecer"),
+         id="suicidal.veiled_wish_to_die"),
     Rule("overdose", alt(r"overdid", r"(?:found|find) (?:an |the |his |her )?empty (?:pill )?(?:bottle|box|pack)",
                          r"(?:got into|se metio|se comio|se tomo) {gap(4)}(?:pills|meds|medicine|medication|capsul\w*|"
                          r"pod\w*|detergent\w*|cleaner|pastillas|medicina|jarabe|syrup|vitamins|gummies|capsula)",
-                         r"(?:\d+|two|three|dos|tres) (?:patches|parches) (?:instead of|en vez de)")),
+                         r"(?:\d+|two|three|dos|tres) (?:patches|parches) (?:instead of|en vez de)"),
+         id="overdose.empty_bottle_or_got_into"),
     Rule("severe_pain", alt("like being stabbed", "like a knife", r"como (?:un|una) (?:cuchillo|navaja|punalada)",
-                            r"(?:way|much|so much) worse than (?:before|ever)")),
+                            r"(?:way|much|so much) worse than (?:before|ever)"),
+         id="severe_pain.like_a_knife"),
     Rule("bleeding", alt(r"(?:pouring|gushing|spurting|squirting|dripping) blood", r"blood {gap(2)}(?:through|thru) "
                          r"{gap(2)}(?:towels?|bandages?|gauze|shirt)", r"(?:straight|pure|all|bright red|maroon|lots of|"
                          r"a lot of) blood (?:w|with|and) clots", r"(?:peeing|pissing|urinating) {gap(3)}blood",
                          r"(?:passed|passing) {gap(2)}clots?", r"(?:a lot of|lots of|so much|tons of) (?:maroon|bright red|"
                          r"dark|red)? ?blood", r"coffee grounds?", r"(?:llenando|empapando|mojando) (?:una |la )?toalla",
-                         r"(?:una|la) toalla (?:cada|por) hora", r"(?:pad|pads) (?:every|an|per|each) hour")),
+                         r"(?:una|la) toalla (?:cada|por) hora", r"(?:pad|pads) (?:every|an|per|each) hour"),
+         id="bleeding.pouring_clots_pads"),
     Rule("allergic", alt(r"(?:tongue|lips?|lengua|labios?) {gap(3)}(?:huge|enorme|blew up|blown up|balloon|double)",
                          r"(?:eyelids?|eyes?|ojos?|parpados?) {gap(2)}swollen shut", r"(?:no puede|no puedo|can not|hard to|trouble) "
                          r"(?:tragar|swallow\w*)",
                          r"(?:se le|se me) (?:cerraba|cierra|esta cerrando|cerro) la garganta",
-                         r"(?:puse|puso|pusimos|poner|give|gave|used|use|usar) {gap(3)}(?:epipen|epi pen|adrenalina)")),
+                         r"(?:puse|puso|pusimos|poner|give|gave|used|use|usar) {gap(3)}(?:epipen|epi pen|adrenalina)"),
+         id="allergic.tongue_huge_or_cannot_swallow"),
     Rule("self_harm", alt(r"(?:bang\w*|hit\w*|punch\w*) {gap(2)}(?:my|his|her) head {gap(4)}(?:on purpose|to feel|"
                           r"to make)", r"(?:on purpose|a proposito) {gap(4)}(?:bleed\w*|burn\w*|cut\w*|hurt\w*)",
                           r"(?:bleed\w*|burn\w*|cut\w*|hurt\w*|dig\w*|scratch\w*) {gap(6)}(?:on purpose|a proposito)",
-                          r"(?:cutting|cortando(?:se)?) (?:again|otra vez|de nuevo)")),
+                          r"(?:cutting|cortando(?:se)?) (?:again|otra vez|de nuevo)"),
+         id="self_harm.on_purpose"),
     Rule("violence", alt(r"(?:came at|come at|coming at|went at|pulled) (?:me|us|her|him) with (?:a )?(?:knife|gun|bat|"
                          r"hammer)", r"(?:has|have|had|with|got) a (?:gun|knife|weapon) {gap(3)}(?:coming|threat\w*|"
                          r"kill|hurt|over|after)", r"beat (?:me|her|him|us) up", r"(?:hits|hit|beats|slaps|kicks) "
@@ -584,7 +657,8 @@ RULES += (
                          r"(?:at night|down there|private|inappropriately|in (?:her|his|my) private)",
                          r"(?:lo|la|los|las|me|nos) (?:golpean|golpea|pegan|pega|maltratan|empuja|empujan)",
                          r"marcas de (?:cinturon|golpes)", r"moretones", r"(?:le|me) (?:grita|gritan) y (?:la|lo|me) "
-                         r"(?:empuja|golpea|pega)", r"no (?:le|me) dan de comer")),
+                         r"(?:empuja|golpea|pega)", r"no (?:le|me) dan de comer"),
+         id="violence.weapon_or_beaten"),
     Rule("severe_pain", alt(r"(?:screaming|gritando|crying out|howling) {gap(3)}(?:pain|dolor|hurts|duele)",
                             r"(?:pain|dolor|hurts|duele) {gap(8)}(?:screaming|gritando|crying out|howling)", r"rolling (?:on|around on) the (?:floor|bed|"
                             r"ground)", r"(?:pain|dolor) {gap(3)}(?:off the charts|through the roof|worst|like being "
@@ -594,23 +668,27 @@ RULES += (
                             r"(?:toes|fingers) {gap(2)}(?:white|blue|cold|numb) {gap(4)}(?:cast|splint)",
                             r"(?:cast|splint) {gap(8)}(?:toes|fingers) {gap(2)}(?:white|blue|cold|numb)",
                             r"no (?:me|se) (?:puedo|puede) (?:parar|levantar|mover) {gap(3)}(?:dolor|duele)",
-                            r"(?:me|le) duele tanto")),
+                            r"(?:me|le) duele tanto"),
+         id="severe_pain.screaming_or_rolling"),
     Rule("child", alt(r"(?:barely|not|is not) moving {gap(4)}(?:lies|lying|just)", r"just lies there",
                       r"(?:esta|se puso) (?:morad\w*|azul\w*) {gap(3)}(?:boca|boquita|labios|cara)",
-                      r"llora (?:muy )?(?:debil\w*|bajito)", r"casi no se mueve")),
+                      r"llora (?:muy )?(?:debil\w*|bajito)", r"casi no se mueve"),
+         id="child.barely_moving_or_weak_cry"),
     Rule("diabetic", alt(r"(?:pump|bomba) {gap(4)}(?:blocked|occlu\w*|clogged|failed|stopped|tapad\w*)",
                          r"(?:smells?|smell\w*) like (?:nail polish remover|acetone|fruit)", r"fruity (?:taste|breath|"
                          r"smell)", r"breathing (?:really |very )?deep and fast", r"(?:aparato|glucometro|meter|monitor)"
                          r" {gap(3)}(?:dice|says|reads|marca) (?:hi|high|alto)"),
-         ),
+         id="diabetic.pump_failed_or_fruity_breath"),
     Rule("diabetic", r"(?:i am at|at|reading|reads|read|was|is|marca) (\d{3})", check="glucose",
          needs=alt("sugar", "sugars", "glucose", "insulin", "diabetic", "diabetes", "type 1", "type 2", "pump", "meter",
-                   "azucar", "glucosa", "insulina", "glucometro", "cgm", "dexcom", "libre")),
+                   "azucar", "glucosa", "insulina", "glucometro", "cgm", "dexcom", "libre"),
+         id="diabetic.glucose_number"),
     Rule("stroke", alt(r"(?:hand|arm|leg|foot|side|mano|brazo|pierna|pie) {gap(4)}(?:will not |won t |does not |no (?:me |le )?)"
                        r"(?:listen|obey|work|respond\w*|hace caso|responde)", r"(?:arrastra|drag\w*) (?:el |la |his |her |my )?"
                        r"(?:pie|pierna|foot|leg)", r"perdi\w* (?:la )?fuerza (?:en|de) (?:la |el |mi |su )?(?:mano|brazo|pierna|lado)",
                        r"(?:lengua|tongue) {gap(2)}(?:trabad\w*|thick|heavy|pesada)", r"no (?:me|le) salen (?:bien )?(?:las )?palabras",
-                       r"no (?:nos|me|lo|la|los) reconoce", r"(?:does not|did not|can not) recogni[sz]e (?:me|us|her|him)")),
+                       r"no (?:nos|me|lo|la|los) reconoce", r"(?:does not|did not|can not) recogni[sz]e (?:me|us|her|him)"),
+         id="stroke.limb_will_not_obey"),
     Rule("breathing", alt(r"(?:stop|pause|stopping|pausing) (?:between|after) (?:every |each )?(?:couple of |few )?words",
                           r"(?:can not|could not|unable to) (?:finish|complete|get out) (?:a|his|her|my) (?:sentence|sentences|words)",
                           r"(?:to|for) (?:get|catch) (?:air|a breath)", r"dusky", r"(?:turning|going|looks?|poniendo|pone) "
@@ -620,36 +698,42 @@ RULES += (
                           r"(?:winded|breathless|out of breath) {gap(4)}(?:sentence|talking|sitting|resting|words|confused|sleepy)",
                           r"(?:stab\w*|sharp|pain) {gap(5)}(?:breathe in|breath in|when i breathe|take a breath)",
                           r"wheez\w* {gap(2)}(?:bad|badly|horrible|terrible|awful)", r"(?:chest|pecho) {gap(3)}(?:tite|tight) "
-                          r"{gap(4)}(?:wheez\w*|inhaler|nebuli\w*)")),
+                          r"{gap(4)}(?:wheez\w*|inhaler|nebuli\w*)"),
+         id="breathing.cannot_finish_sentence"),
     Rule("suicidal", alt(r"(?:know|figured out|worked out|looked up|counting) how (?:many|much) (?:it takes|would|to take|"
                          r"\w+ is in)", r"steer\w* into", r"(?:drive|driving|drove) (?:off|into) (?:a|the) (?:bridge|tree|wall|"
                          r"cliff|river)", r"not (?:going to|gonna) do anything stupid", r"affairs in order",
                          r"(?:deje|dejo|tengo) todo arreglado", r"ya no (?:me|nos) (?:va|van) a (?:tener que )?(?:volver a )?ver",
                          r"no (?:me|nos) volveran a ver", r"nadie me (?:extran\w*|estran\w*)", r"tired of fighting",
                          r"tell \w+ (?:\w+ )?i (?:tried|love)", r"after i (?:die|am gone|am dead)", r"cuando (?:yo )?(?:muera|ya no este)",
-                         r"dark thoughts {gap(6)}(?:back|again|louder|worse)")),
+                         r"dark thoughts {gap(6)}(?:back|again|louder|worse)"),
+         id="suicidal.veiled_farewell"),
     Rule("overdose", alt(r"(?:do not know|not sure|no idea|no se|unsure) how (?:many|much) (?:\w+ )?(?:ate|took|swallowed|"
                          r"he|she|they|comio|tomo|se tomo)", r"(?:most|half|all) of (?:a|the|my|his|her) (?:bottle|pack|box)",
                          r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)",
                          r"(?:two|2|three|3) new (?:ones|patches)", r"washer fluid", r"mas de la cuenta",
 
-                         r"(?:blister|bottle|frasco|caja) {gap(4)}(?:abierto|open|empty|vacio) {gap(3)}(?:faltan|missing)")),
+                         r"(?:blister|bottle|frasco|caja) {gap(4)}(?:abierto|open|empty|vacio) {gap(3)}(?:faltan|missing)"),
+         id="overdose.unsure_how_many"),
     Rule("bleeding", alt(r"crime scene", r"(?:toilet|bowl|taza) {gap(3)}(?:full of|filled with|lleno de|red|roj\w*) ?(?:blood|sangre)?",
                          r"mouthful of (?:\w+ )?blood", r"(?:gauze|pad|pads|bandage|towel|towels|toalla\w*) {gap(2)}(?:soak\w*|"
                          r"empapad\w*)", r"(?:filling|fills|llena) (?:up )?(?:with )?(?:blood|sangre)", r"mouth keeps filling",
                          r"(?:pee|urine|orina|pipi) (?:is |es |esta |looks )?(?:red|bright red|roja|brown|like cola)",
                          r"(?:sale|salio|saliendo) (?:pura )?sangre", r"empapando toallas?", r"(?:wont|will not|won t) stop gushing",
-                         r"gushing", r"actual blood", r"bruises? {gap(3)}(?:all over|everywhere|without)")),
+                         r"gushing", r"actual blood", r"bruises? {gap(3)}(?:all over|everywhere|without)"),
+         id="bleeding.toilet_full_or_soaked"),
     Rule("allergic", alt(r"(?:golf ball|lump|ball) {gap(4)}(?:throat|garganta)", r"(?:throat|garganta) {gap(5)}(?:tight|tite|"
                          r"closing|cerrando|swell\w*|hinch\w*)", r"voice {gap(3)}(?:weird|hoarse|funny|different|strange)",
-                         r"left (?:my|his|her) (?:epi ?)?pen")),
+                         r"left (?:my|his|her) (?:epi ?)?pen"),
+         id="allergic.throat_tight_or_voice"),
     Rule("self_harm", alt(r"relaps\w* {gap(8)}(?:blade|cutting|razor|sh|self harm|burning)", near(r"fresh (?:cuts|lines|scars|wounds|marks)", r"arms?|legs?|wrists?|thighs?|skin|brazos?|piernas?", 5), r"(?:burn\w*|scratch\w*|"
                           r"scrach\w*|carv\w*|pick\w*) {gap(1)}(?:my|his|her) (?:arms?|skin|legs?|wrists?|hands?|thighs?|stomach)"
                           r" {gap(4)}(?:with|till|until|raw|lighter|nails|blade|bled)", r"against (?:a|the) wall (?:until|till)",
                           r"punish (?:myself|yourself|himself|herself)", r"just to feel something", r"para sentir algo",
                           r"urges? {gap(3)}(?:came back|is back|are back|full force|to cut|to hurt|to burn)",
                           r"(?:scissors|razor|blade|lighter|cuchilla|navaja|tijeras) in (?:my|his|her) hand",
-                          r"(?:swallowed|trague|se trago) {gap(4)}(?:tacks|thumbtacks|pins|needles|glass|razor|clavos|agujas)")),
+                          r"(?:swallowed|trague|se trago) {gap(4)}(?:tacks|thumbtacks|pins|needles|glass|razor|clavos|agujas)"),
+         id="self_harm.relapse_or_fresh_cuts"),
     Rule("violence", alt(r"(?:no me deja|won t let me|will not let me|does not let me|doesn t let me) {gap(2)}(?:salir|leave|use|"
                          r"see|call|usar|ver|hablar)", r"(?:me|la|lo) (?:aviento|avento|avento|tiro|empujo) contra",
                          r"(?:threw|shoved|pushed|slammed) (?:me|her|him) (?:against|into|down)",
@@ -657,7 +741,8 @@ RULES += (
                          r"come back|comes back|returns|finds)", r"(?:la|lo|me|te) toca (?:en las noches|de noche|sus partes)?",
                          r"se mete a su cuarto", r"(?:hands?|manos) (?:around|on|alrededor de) (?:my|her|his|mi|su) (?:neck|throat|cuello)",
                          r"next time {gap(4)}(?:won t walk away|will not walk away|kill|dead|no la cuentas)",
-                         r"(?:le da|tiene|tengo) (?:panico|miedo) (?:de )?regresar")),
+                         r"(?:le da|tiene|tengo) (?:panico|miedo) (?:de )?regresar"),
+         id="violence.controlling_or_threatening"),
     Rule("severe_pain", alt(r"(?:ripping|tearing|desgarr\w*)", r"(?:can not|cant|could not|no (?:puedo|puede)) find (?:any|a) "
                             r"(?:position|comfortable)", r"no encuentr\w* (?:posicion|como acomodar\w*)", r"pacing",
                             r"hard as a (?:rock|board)", r"(?:duro|dura) como (?:piedra|tabla)", r"hurts to (?:even )?(?:shift|move|"
@@ -672,7 +757,8 @@ RULES += (
                             r"vomit\w* (?:verde|green)", r"(?:panza|belly|stomach|abdomen) {gap(3)}(?:inflad\w*|distended|"
                             r"swollen|bloated and hard)", r"(?:popped|dislocat\w*) {gap(6)}(?:can not move|cant move|shorter)",
                             r"(?:can not|could not) (?:stand up straight|wiggle|move it at all)", r"(?:testicle|testicul\w*|"
-                            r"alla abajo|groin|ingle) {gap(4)}(?:hinchad\w*|swollen|rojo|red)")),
+                            r"alla abajo|groin|ingle) {gap(4)}(?:hinchad\w*|swollen|rojo|red)"),
+         id="severe_pain.tearing_or_no_position"),
     Rule("pregnancy", alt(r"(?:not|has not|have not|no) (?:felt?|feel\w*) (?:her|him|the baby|el bebe) (?:kick|move)\w*",
                           r"(?:baby|bebe) {gap(4)}(?:quieter|less active|not as active|menos activ\w*|no se mueve)",
                           r"(?:belly|stomach|panza|abdomen|uterus) {gap(3)}(?:tightening|tightens|hardening|se pone dura) {gap(4)}"
@@ -680,7 +766,8 @@ RULES += (
                           r"(?:greenish|green|verde) {gap(4)}(?:fluid|water|liquido)|(?:fluid|water|liquido) {gap(4)}(?:greenish|"
                           r"green|verde)", r"(?:ears?|oidos) {gap(2)}(?:ringing|buzzing|zumban|zumbido)", r"boca del estomago",
                           r"(?:upper right|right upper) (?:belly|abdomen|stomach)|under (?:my|the) ribs",
-                          r"(\d{2,3}/\d{2,3})"), needs=PREGNANT, check="pregnancy_pressure"),
+                          r"(\d{2,3}/\d{2,3})"), needs=PREGNANT, check="pregnancy_pressure",
+         id="pregnancy.less_movement_or_waters"),
     Rule("child", alt(r"(?:vomit\w*|throwing up|threw up|puking) {gap(3)}(?:green|verde|bright green)", r"(?:vomita|vomiting) "
                       r"a chorro", r"projectile", r"(?:soft spot|mollera|fontanela) {gap(3)}(?:sunk\w*|sunken|hundid\w*|bulg\w*)",
                       r"(?:crying|cries|llora) (?:with )?(?:no|without|sin) (?:tears|lagrimas)", r"ojitos hundidos", r"boca seca",
@@ -691,13 +778,16 @@ RULES += (
                       r"como (?:un )?chillido)", r"(?:has not|hasn t) (?:taken|had) more than", r"no ha (?:hecho pipi|orinado)",
                       r"vomita todo", r"(?:casi )?no moja panal\w*", r"no wet diapers?", r"(?:fever|fiebre|calentura) (?:is |has come |came )?back (?:at|up|again)",
                       r"(?:fiebre|calentura) (?:regreso|volvio)", r"(?:lado derecho|right side) {gap(6)}(?:fiebre|fever|vomit\w*)"),
-         needs=CHILD),
-    Rule("diabetic", alt(r"(?:numbers|readings?|sugars?|numeros|lecturas?) {gap(3)}(?:in the )?(\d{3})"), check="glucose"),
+         needs=CHILD,
+         id="child.green_vomit_or_dehydrated"),
+    Rule("diabetic", alt(r"(?:numbers|readings?|sugars?|numeros|lecturas?) {gap(3)}(?:in the )?(\d{3})"), check="glucose",
+         id="diabetic.readings_in_range"),
     Rule("diabetic", r"(?:now|at|is|was|marca|dio|salio|reads?|reading|ahora) (\d{2,3})(?! (?:minutes|min|hours|days|years|units|"
                      r"weeks|pounds|lbs|mg|percent))", check="glucose",
          needs=alt("sugar", "sugars", "glucose", "insulin", "insulina", "lantus", "humalog", "novolog", "glipizide",
                    "glyburide", "glimepiride", "diabetic", "diabetes", "diabetico", "diabetica", "azucar", "glucosa",
-                   "glucometro", "aparato", "meter", "cgm", "dexcom", "libre", "glucose tabs")),
+                   "glucometro", "aparato", "meter", "cgm", "dexcom", "libre", "glucose tabs"),
+         id="diabetic.glucose_now"),
     Rule("sepsis", alt(r"(?:can not|cant|could not) stop (?:shivering|shaking)", r"teeth (?:are )?chattering",
                        r"hot then cold|going hot and cold|calor y frio", r"(?:tiembla|temblando|temblar) muchisimo",
                        r"(?:blotchy|mottled|manchad\w*|dark patches|purple patches)", r"(?:rash|manchas) {gap(3)}(?:spread\w*|"
@@ -706,7 +796,8 @@ RULES += (
          needs=FEVER + "|" + alt("chemo\\w*", "transplant\\w*", "trasplant\\w*", "surgery", "cirugia", "operaron",
                                  "operated", "post op", "stent", "catheter", "infection", "infeccion", "uti", "methotrexate",
                                  "prednisone", "no spleen", "sin bazo", "dialysis", "dialisis", "cut", "wound", "herida",
-                                 "chills", "escalofrios", "clammy", "sudando", "confus\\w*", "dizzy")),
+                                 "chills", "escalofrios", "clammy", "sudando", "confus\\w*", "dizzy"),
+         id="sepsis.fever_with_shaking_or_mottled"),
     Rule("head_injury", alt(r"(?:rolled|fell|fallen|tumbled|se cayo|cayo) (?:off|from|down|de) (?:the |a |la |el )?(?:top )?"
                             r"(?:bunk|bed|changing table|couch|sofa|table|stairs|ladder|roof|cama|mesa|escalera\w*|cambiador)",
                             r"(?:walked|ran|bumped) into (?:a |the )?(?:low )?(?:beam|door|pole|wall|shelf|cabinet)",
@@ -716,102 +807,137 @@ RULES += (
          needs=alt("vomit\\w*", "threw up", "thrown up", "throwing up", "sleepy", "sleep", "confus\\w*", "light", "dizzy",
                    "passed out", "blood", "bruis\\w*", "llora", "chillido", "cries", "crying", "blood thinner\\w*",
                    "eliquis", "warfarin", "xarelto", "swelling", "squishy", "head", "cabeza", "vomit\\w*", "not acting",
-                   "months?", "meses", "weeks?", "semanas", "baby", "bebe", "toddler")),
+                   "months?", "meses", "weeks?", "semanas", "baby", "bebe", "toddler"),
+         id="head_injury.fall_from_height"),
     Rule("other", alt(r"(?:shook|shaking|jerking|sacudi\w*|temblo) all over", r"(?:wet|peed) (?:myself|himself|herself|"
                       r"the bed) {gap(6)}(?:out of it|shook|shaking|tongue)", r"bit (?:my|his|her) tongue",
                       r"(?:can not|cant|could not) (?:even )?(?:get|swallow) (?:my |his |her )?(?:own )?(?:spit|saliva)",
                       near(r"drool\w*", r"stuck|(?:can not|cant|could not|no puede) (?:swallow|tragar)|spit|chok\w*", 8),
                       r"stuck in (?:my|his|her) (?:throat|esophagus|chest)", r"(?:suddenly|de repente) {gap(3)}"
                       r"(?:not making sense|incoherent|talking nonsense)", r"picking at the air", r"(?:was|estaba) "
-                      r"(?:totally |perfectly |completely )?(?:fine|bien) (?:yesterday|ayer|this morning|an hour ago)")),
+                      r"(?:totally |perfectly |completely )?(?:fine|bien) (?:yesterday|ayer|this morning|an hour ago)"),
+         id="other.seizure_signs_or_choking"),
     Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"racing|raceing|pounding|\d{3}|acelerad\w*", 4),
          needs=alt("dizzy", "fuzzy", "min", "minutes", "will not (?:come down|slow)", "mare\\w*", "faint\\w*", "chest", "pecho", "hour", "hora", "will not slow", "no se calma",
-                   "short of breath", "pass\\w* out", "black\\w* out")),
-    Rule("cardiac", r"(?:piedra|rock|brick|ladrillo|loza) {gap(2)}(?:en|on|sobre) (?:el |my |mi |his |her )?(?:pecho|chest)"),
+                   "short of breath", "pass\\w* out", "black\\w* out"),
+         id="cardiac.racing_heart_will_not_slow"),
+    Rule("cardiac", r"(?:piedra|rock|brick|ladrillo|loza) {gap(2)}(?:en|on|sobre) (?:el |my |mi |his |her )?(?:pecho|chest)",
+         id="cardiac.weight_on_chest"),
     Rule("stroke", alt(r"(?:different|wrong) word (?:pops|comes|came) out", r"(?:word|words) (?:pop|pops|come|came) out wrong",
                        r"(?:leg|legs|knee) {gap(2)}(?:buckl\w*|giving out|gave out|gives out)", r"(?:side|lado) of (?:my|his|her) "
                        r"face {gap(3)}(?:numb\w*|dentist|novocaine|dormid\w*)", r"(?:can not|cant|could not) button",
-                       r"se (?:me|le) va el cuerpo (?:para|hacia) un lado", r"(?:veo|ve) doble")),
+                       r"se (?:me|le) va el cuerpo (?:para|hacia) un lado", r"(?:veo|ve) doble"),
+         id="stroke.wrong_word_or_legs_buckle"),
     Rule("breathing", near(r"chok\w*|atragant\w*", r"(?:can barely|can not|could not|no (?:puede|puedo)) (?:make a sound|speak|"
-                           r"talk|cough|hablar|toser)|cough\w* weakly|weak cough|turning (?:blue|red)", 10)),
+                           r"talk|cough|hablar|toser)|cough\w* weakly|weak cough|turning (?:blue|red)", 10),
+         id="breathing.choking_silent"),
     Rule("breathing", alt(r"(?:sucking|pulling|caving) in (?:at|between|under) (?:the|his|her|my) ribs",
                           r"(?:inhaler|albuterol|neb\w*|salbutamol|puffer) {gap(8)}(?:no change|no difference|not helping|"
-                          r"didn t help|did not help|sin cambio)")),
+                          r"didn t help|did not help|sin cambio)"),
+         id="breathing.inhaler_no_change"),
     Rule("breathing", alt(r"(?:hard|harder) to (?:pull|get|draw|suck) (?:air|a breath)", r"(?:using|uses) (?:his|her|my) "
                           r"(?:neck|stomach|belly) muscles to breathe", r"(?:only|barely) (?:say\w*|speak\w*|talk\w*|get\w* out) "
                           r"{gap(2)}(?:\d|a few|two|three|one) (?:\d )?words", r"pescado fuera del agua", r"no puede decir una frase",
                           r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)"),
-         check="puffs"),
+         check="puffs",
+         id="breathing.many_puffs_or_few_words"),
     Rule("breathing", alt(r"every breath is a (?:fight|struggle|battle)", r"(?:skin|ribs) {gap(3)}(?:suck\w* in|pull\w* in)",
                           r"me falta (?:muchisimo |mucho )?(?:el )?aire", r"(?:silba|silbando) el pecho",
-                          r"no (?:puedo|puede) (?:ni )?subir {gap(2)}(?:escalones|escaleras) sin")),
+                          r"no (?:puedo|puede) (?:ni )?subir {gap(2)}(?:escalones|escaleras) sin"),
+         id="breathing.every_breath_a_fight"),
     Rule("bleeding", alt(r"soaked through (?:all|every|each|the)", r"blood {gap(3)}spurt\w*", r"spurt\w* {gap(2)}blood",
                          r"blood (?:is |was |keeps )?(?:coming|comming|pouring|gushing|spurting) (?:out|from)", r"swallowed (?:a bunch of |a lot of )?blood",
-                         r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hace|hizo) del bano con sangre", r"(?:haciendo|hago|hace) popo con sangre")),
-    Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo")),
+                         r"(?:popo|heces|excremento|evacu\w*) (?:con )?sangre", r"(?:haciendo|hace|hizo) del bano con sangre", r"(?:haciendo|hago|hace) popo con sangre"),
+         id="bleeding.soaked_or_spurting"),
+    Rule("allergic", alt(r"nudo en la garganta", r"(?:lump|knot) in (?:my|his|her|the) throat", r"me pica todo"),
+         id="allergic.throat_lump_or_itch_all_over"),
     Rule("suicidal", alt(r"(?:works|work) this time", r"how many {gap(6)}would (?:kill|it take)",
                          r"(?:goodbye everyone|it was nice knowing you|nice knowing (?:you|everyone))", r"rather not say why",
                          r"(?:a reason|reasons) i (?:would|d) rather not say",
                          r"(?:pulled over|stopped|parked|stood|standing|sat) {gap(3)}(?:bridge|edge|ledge|roof|tracks|puente)",
                          r"(?:bridge|puente) {gap(4)}(?:drive|way) home", r"(?:use|using|turn|turning) (?:it|the gun|a gun|"
-                         r"the knife|them|the pills) on (?:myself|himself|herself|themselves)")),
+                         r"the knife|them|the pills) on (?:myself|himself|herself|themselves)"),
+         id="suicidal.at_the_edge"),
     Rule("self_harm", alt(r"did (?:the thing|it) again with (?:the|a|my) (?:blade|razor|lighter|knife)", r"sh d",
                           r"sh (?:again|relapse)", r"(?:punched|punch\w*|hit\w*|slamm\w*|bang\w*) {gap(5)}(?:on purpose|til|until) ",
                           r"(?:slamm\w*|bang\w*) (?:her|his|my) head", r"i wanted it to hurt", r"feel the sting",
-                          r"(?:marks|cuts|lines) went from", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)")),
+                          r"(?:marks|cuts|lines) went from", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)"),
+         id="self_harm.did_it_again"),
     Rule("violence", alt(r"(?:thinking about|going to|gonna|plan to|planning to) (?:bring\w* (?:my|a) (?:gun|rifle|knife)|"
                          r"shoot|kill|stab|hurt|make (?:him|her|them) pay)(?! (?:myself|himself|herself|themselves|yourself)(?!\S))", r"(?:gun|rifle|knife) to (?:work|school)",
                          r"voices {gap(3)}(?:saying|telling|tell)", r"(?:have to|must|need to) stop her before",
                          r"(?:held|holding|pulled|put) a (?:knife|gun) (?:to|on|against)", r"restraining order",
                          r"(?:trying|tried) to (?:get|break) in", r"hiding in (?:the|my|a) (?:closet|bathroom|car)",
-                         r"(?:esta|estan) pegando", r"pide ayuda", r"(?:se escuchan|oigo) (?:los )?gritos")),
+                         r"(?:esta|estan) pegando", r"pide ayuda", r"(?:se escuchan|oigo) (?:los )?gritos"),
+         id="violence.plan_to_hurt_others"),
     Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:can not|cant|could not) stop screaming", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
-                            r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor")),
+                            r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor"),
+         id="severe_pain.writhing"),
     Rule("pregnancy", alt(r"(?:cord|cordon) {gap(4)}(?:hanging|out|salid\w*|afuera)", r"something {gap(3)}hanging out"),
-         needs=alt("water broke", "pregnant", "embarazada", "labor", "contractions", "weeks", "semanas")),
+         needs=alt("water broke", "pregnant", "embarazada", "labor", "contractions", "weeks", "semanas"),
+         id="pregnancy.cord_prolapse"),
     Rule("pregnancy", r"(?:tuve|had) (?:a mi |a |mi |my |the )?(?:bebe|baby) {gap(4)}(?:fiebre|fever|bleeding|sangrado|escalofrios|chills|"
-                      r"smell\w*|huele)"),
+                      r"smell\w*|huele)",
+         id="pregnancy.postpartum_fever"),
     Rule("child", alt(r"(?:purple|red) (?:dots|spots) {gap(6)}(?:not fade|don t fade|do not fade|glass)",
                       r"(?:lips|labios) (?:turned|went|se pusieron) (?:blue|morad\w*|azul\w*)", r"went limp",
-                      r"breathing {gap(2)}(?:funny|funy|weird|strange)")),
-    Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)"),
+                      r"breathing {gap(2)}(?:funny|funy|weird|strange)"),
+         id="child.non_fading_rash_or_limp"),
+    Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)",
+         id="diabetic.meter_says_high"),
     Rule("sepsis", alt(r"(?:ulcer|wound|herida|incision|cut) {gap(3)}(?:turned )?(?:black|smel\w*|huele|pus|negr\w*|oozing)",
                        r"(?:burning up|hot) and (?:freezing|shivering|shaking|cold)",
                        r"(?:haven t|have not|hasn t|has not) peed since"),
-         needs=FEVER + "|" + alt("confus\\w*", "not making (?:any )?sense", "surgery", "out \\d+ days ago", "gallbladder")),
-    Rule("head_injury", alt(r"clear fluid {gap(3)}(?:nose|ear|nariz|oido)", r"bruis\w* behind (?:his|her|my|the) ears?")),
+         needs=FEVER + "|" + alt("confus\\w*", "not making (?:any )?sense", "surgery", "out \\d+ days ago", "gallbladder"),
+         id="sepsis.infected_wound_with_fever"),
+    Rule("head_injury", alt(r"clear fluid {gap(3)}(?:nose|ear|nariz|oido)", r"bruis\w* behind (?:his|her|my|the) ears?"),
+         id="head_injury.clear_fluid"),
     Rule("other", alt(r"(?:shaking|jerking|convulsing) {gap(4)}(?:on the floor|won t stop|will not stop|for (?:\d+|like \d+) min)",
                       r"(?:full body|whole body) (?:shaking|jerking|convuls\w*)", r"(?:shaking|jerking) fit",
                       r"(?:was|estaba) (?:sharp as a tack|totally normal|fine) (?:this morning|yesterday|an hour ago)",
                       r"asking (?:me )?(?:the same|if) {gap(6)}over and over", r"thinks it is (?:19|20)\d\d",
-                      r"(?:deje|dejo|dejo) de ver", r"no recupero la vista", r"como si se apagara la luz")),
-    Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"going like \d{3}|like \d{3}|at \d{3}", 4)),
-    Rule("cardiac", r"(?:defibril\w*|defib\w*|icd) {gap(3)}(?:zap\w*|shock\w*|fired|went off|descarga\w*)"),
+                      r"(?:deje|dejo|dejo) de ver", r"no recupero la vista", r"como si se apagara la luz"),
+         id="other.shaking_or_sudden_change"),
+    Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"going like \d{3}|like \d{3}|at \d{3}", 4),
+         id="cardiac.heart_rate_like_number"),
+    Rule("cardiac", r"(?:defibril\w*|defib\w*|icd) {gap(3)}(?:zap\w*|shock\w*|fired|went off|descarga\w*)",
+         id="cardiac.icd_fired"),
     Rule("stroke", alt(r"words? {gap(3)}(?:scrambled|jumbled|garbled|do not go together|don t go together)",
                        r"(?:think of|find|remember) the word for", r"(?:hand|mano) (?:will not|won t|can not|no) "
-                       r"(?:hold|grip|agarra|sostiene)", r"dragg\w* (?:his|her|my) (?:left |right )?(?:foot|leg)")),
-    Rule("breathing", r"(?:went down wrong|stuck) {gap(8)}(?:whistl\w*|noise|can not breathe|air|wheez\w*)"),
+                       r"(?:hold|grip|agarra|sostiene)", r"dragg\w* (?:his|her|my) (?:left |right )?(?:foot|leg)"),
+         id="stroke.scrambled_words_or_dragging_foot"),
+    Rule("breathing", r"(?:went down wrong|stuck) {gap(8)}(?:whistl\w*|noise|can not breathe|air|wheez\w*)",
+         id="breathing.food_stuck_whistling"),
     Rule("bleeding", alt(r"soaked through (?:\d+|two|three|four)", r"(?:sliced|split|gashed) (?:my|his|her) \w+ open",
                          r"mouthfuls? of (?:\w+ ){0,2}blood", r"no para de salir sangre",
-                         r"(?:sale|saliendo|salir) (?:mucha |pura )?sangre", r"empap\w* (?:\w+ )?(?:trapos|toallas|gasas)")),
+                         r"(?:sale|saliendo|salir) (?:mucha |pura )?sangre", r"empap\w* (?:\w+ )?(?:trapos|toallas|gasas)"),
+         id="bleeding.gash_or_mouthfuls"),
     Rule("self_harm", alt(r"me hice cortadas", r"(?:queme|quemo|corte|corto|lastime|lastimo|pegue|pego|cortarme|quemarme) {gap(6)}a proposito",
-                          r"ganas de volver(?:lo)? a hacer")),
+                          r"ganas de volver(?:lo)? a hacer"),
+         id="self_harm.on_purpose_es"),
     Rule("overdose", r"(?:drank|swallowed|ate|tomo|bebio) {gap(12)}(?:floor |toilet |oven |drain |glass )?(?:cleaner|bleach|"
-                     r"antifreeze|cloro|limpiador)"),
-    Rule("suicidal", near(r"(?:car|engine|motor) (?:running|on|prendido|encendido)", r"garage|garaje|cochera", 8)),
+                     r"antifreeze|cloro|limpiador)",
+         id="overdose.drank_cleaner"),
+    Rule("suicidal", near(r"(?:car|engine|motor) (?:running|on|prendido|encendido)", r"garage|garaje|cochera", 8),
+         id="suicidal.car_running_in_garage"),
     Rule("suicidal", alt(r"(?:driving|drive|drove|jump\w*) off (?:the|a) (?:overpass|bridge|cliff|roof|building)",
-                         r"harder (?:and harder )?to not do it")),
+                         r"harder (?:and harder )?to not do it"),
+         id="suicidal.drive_off_bridge"),
     Rule("violence", alt(r"threaten\w* {gap(3)}with (?:a |the |his |her )?(?:knife|gun|rifle|machete|bat|weapon)",
                          r"va a matar (?:al|a la|a su|a mi|a el|a ella)", r"agarr\w* (?:un|una|el|la) (?:machete|cuchillo|"
                          r"pistola|arma|bat)", r"got (?:my|a|the) (?:gun|rifle|knife) out", r"picturing (?:stabbing|killing|hurting|shooting)",
                          r"(?:do not|don t) trust myself (?:around|with)", r"thinking about (?:driving|going) over to "
-                         r"(?:his|her|their)")),
+                         r"(?:his|her|their)"),
+         id="violence.weapon_drawn_or_urge_to_hurt"),
     Rule("severe_pain", alt(r"(?:way|much|so much|far) worse than (?:\S+ ){0,3}(?:before|ever|was)",
                             r"(?:through|thru) to (?:my|his|her|the) back", r"(?:bent|twisted) (?:in a way|the wrong way|"
                             r"backwards|weird|wrong|funny)", r"not supposed to bend", r"rock hard", r"hurts so (?:much|bad) (?:i am|im|he is|she is|"
-                            r"that i am) crying")),
-    Rule("head_injury", alt(r"pupils? {gap(4)}(?:bigger|larger|different|uneven|smaller)", r"bonk\w* (?:my|his|her) head")),
-    Rule("other", r"pass(?:ed|es|ing|in)? out {gap(6)}(?:times|again|stand)"),
+                            r"that i am) crying"),
+         id="severe_pain.worse_than_ever_or_bent_wrong"),
+    Rule("head_injury", alt(r"pupils? {gap(4)}(?:bigger|larger|different|uneven|smaller)", r"bonk\w* (?:my|his|her) head"),
+         id="head_injury.uneven_pupils_or_bonked"),
+    Rule("other", r"pass(?:ed|es|ing|in)? out {gap(6)}(?:times|again|stand)",
+         id="other.passing_out_repeatedly"),
 )
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
@@ -838,7 +964,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "can not breathe", "can not catch my breath"),
         "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out", "vahido",
                      r"(?:nearly|almost) (?:went down|fell|passed out)", r"casi me caigo"),
-    }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating")),
+    }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating"),
+           id="cardiac.cues_classic"),
     # Heart attacks that do not look like one (women, diabetics, older people): heartburn that antacids do not touch,
     # heaviness, sweating, jaw or back, exhaustion.
     CueSet("cardiac", {
@@ -853,7 +980,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "palid\\w*", r"color (?:bien |muy )?feo", "gray", "grey"),
         "stomach": alt("vomit\\w*", "nause\\w*", "throwing up", "asco"),
         "risk": alt("diabetic", "diabetica", "diabetico", r"\d{2} (?:anos|years)"),
-    }, anchors=("heartburn", "heaviness", "jaw_back"), at_least=3),
+    }, anchors=("heartburn", "heaviness", "jaw_back"), at_least=3,
+           id="cardiac.cues_atypical"),
     CueSet("stroke", {
         "limb_alone": alt(r"dropp\w* (?:his|her|my) (?:coffee |tea )?(?:cup|mug|fork|spoon|phone|glass)",
                           r"se (?:me|le) cayo (?:el|la) (?:taza|vaso|cuchara|tenedor)", r"(?:can not|cant) (?:really )?feel "
@@ -896,7 +1024,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
                       "an hour ago", "desde hace una hora"),
         "history": alt("mini stroke", "mini strokes", "stroke", "derrame", "embolia"),
-    }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",)),
+    }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",),
+           id="stroke.cues"),
     CueSet("suicidal", {
         "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"(?:locked|encerr\w*) (?:himself|herself|themselves|en)"),
@@ -939,14 +1068,16 @@ CUE_SETS: tuple[CueSet, ...] = (
                     "how to make that happen", "how easy it would be", "turning it on and closing the door",
                     r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
                     "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
-    }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message")),
+    }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message"),
+           id="suicidal.cues_means_and_farewell"),
     # A goodbye and then silence: "posted a goodbye message and isn't answering his phone".
     CueSet("suicidal", {
         "goodbye": alt(r"goodbye (?:message|post|note|text)", r"(?:texted|said|wrote|told) {gap(4)}(?:sorry|loves? (?:us|me))", r"(?:mensaje|foto) (?:de|con un mensaje de) (?:despedida|perdon)",
                        r"(?:posted|subio|wrote) {gap(4)}(?:goodbye|despedida|perdon por todo|sorry for everything)"),
         "unreachable": alt(r"(?:is not|isn t|not|will not|won t) answer\w*", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"no (?:esta|aparece)"),
-    }, anchors=("goodbye",)),
+    }, anchors=("goodbye",),
+           id="suicidal.cues_goodbye_then_silence"),
     CueSet("overdose", {
         "someone_elses": alt(r"(?:my |mi )?(?:husband|wife|mom|dad|mother|father|roommate|friend|brother|sister|grandma|"
                              r"grandpa|esposo|esposa|mama|papa|abuela|abuelo)s? (?:\S+ )?(?:pills|meds|medicine|seroquel|"
@@ -985,7 +1116,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "medio ido", "can not think", "shaky", "respiracion lenta", "cuerpo (?:muy )?pesado"),
         "intent": alt("on purpose", "wanted (?:everything|it) to stop", "a proposito", "porque ya no queria",
                       "to not wake up", "to sleep forever"),
-    }, anchors=("excess", "count", "intent", "accident", "someone_elses"), at_least=3, checks=(("count", "pill_count"),)),
+    }, anchors=("excess", "count", "intent", "accident", "someone_elses"), at_least=3, checks=(("count", "pill_count"),),
+           id="overdose.cues"),
     CueSet("violence", {
         "act": alt(r"kicked (?:the|my) door (?:in|down)", r"took a belt to", r"threw (?:a|the|his|her) (?:\w+ )?(?:\w+ )?"
                    r"(?:pan|bottle|plate|chair|glass|phone|knife) at", r"(?:locks?|locked) (?:me|her|him|them) (?:in|out)",
@@ -1000,7 +1132,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                     "cosas empacadas"),
         "control": alt(r"has my (?:car )?(?:keys|phone|charger|money|passport)", r"(?:took|takes|keeps) (?:my|her|his) "
                        r"(?:phone|keys|meds|money)", r"(?:keeps|kept) (?:his|her) meds from"),
-    }, anchors=("act", "threat", "injury", "control")),
+    }, anchors=("act", "threat", "injury", "control"),
+           id="violence.cues"),
     CueSet("diabetic", {
         "thirst": alt(r"(?:mucha|tanta) sed", r"(?:so|very|really) thirsty", r"peeing (?:constantly|all the time|every)",
                       r"orin\w* (?:a cada rato|mucho)"),
@@ -1013,7 +1146,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "out of it", "slurr\\w*", "drowsy", "hard to wake", "no responde", "raro", "weird", "off"),
         "meal": alt(r"no (?:ceno|comio|ha comido|desayuno)", r"skipped (?:dinner|lunch|breakfast|a meal|meals)",
                     r"(?:did not|didn t) eat", r"without eating", "sin comer", "stomach bug", "vomit\\w*", "throwing up"),
-    }, anchors=("drug", "no_insulin"), at_least=3),
+    }, anchors=("drug", "no_insulin"), at_least=3,
+           id="diabetic.cues"),
 )
 
 _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
@@ -1023,7 +1157,8 @@ CUE_SETS += (CueSet("suicidal", {
     "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche", r"para el otro mes",
                 r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
     **{name: _SUICIDE.cues[name] for name in ("ending", "plan", "despair")},
-}, anchors=("ending", "plan", "despair")),)
+}, anchors=("ending", "plan", "despair"),
+                    id="suicidal.cues_with_a_time"),)
 
 # --- context ---------------------------------------------------------------------------------------------------------
 # Words that end the reach of a negation, hypothetical or past-time trigger before a red flag.
