@@ -1,12 +1,16 @@
-"""Every rule and cue set of the urgent-words lexicon, named by a stable id.
+"""Every rule and cue set of the urgent-words lexicon, proven by its own examples.
 
-A decision names the ids of the rules that fired, so a flag can be traced to the rule that raised it and each rule
-can be tested on its own.
+Each `Rule` and `CueSet` has a stable id, messages it must catch and near-misses: messages that look like it but are
+not urgent. Every one is run through the full detector (`assess`, learned second opinion included), so a rule that
+stops catching what it was written for, or starts flagging what it was written to let through, fails under its own id.
+A decision names the ids of the rules that fired, which is how an example is tied to its rule and not just to its kind.
 """
 
 from __future__ import annotations
 
 import re
+
+import pytest
 
 from sm_app.services import urgency_lexicon as lex
 from sm_app.services.urgency import assess
@@ -38,3 +42,30 @@ def test_a_routine_or_learned_decision_names_no_rule():
     learned = assess("please cancel everything, I have sorted things out for my sister and I won't be needing my "
                      "refills")
     assert learned.urgent and learned.learned and learned.rule_ids == ()
+
+
+def test_every_rule_and_cue_set_has_an_example_and_a_near_miss():
+    bare = [item.id for item in ITEMS if not item.examples or not item.near_misses]
+    assert not bare, f"rules without an example or a near-miss: {bare}"
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda item: item.id)
+def test_every_rule_catches_each_of_its_examples(item):
+    missed = []
+    for text in item.examples:
+        decision = assess(text)
+        # the rule itself must fire: another rule of the same kind catching the example proves nothing about this one
+        if not (decision.urgent and item.kind in decision.kinds and item.id in decision.rule_ids):
+            missed.append(f"{text!r} -> kinds {decision.kinds}, rules {decision.rule_ids}")
+    assert not missed, f"{item.id} did not catch:\n  " + "\n  ".join(missed)
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda item: item.id)
+def test_no_near_miss_is_flagged_with_its_rules_kind(item):
+    alarms = []
+    for text in item.near_misses:
+        decision = assess(text)
+        if item.kind in decision.kinds:
+            source = "learned second opinion" if decision.learned else f"rules {decision.rule_ids}"
+            alarms.append(f"{text!r} -> {item.kind} by {source}: {decision.explanation()}")
+    assert not alarms, f"near-misses of {item.id} flagged:\n  " + "\n  ".join(alarms)
