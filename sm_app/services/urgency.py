@@ -41,6 +41,9 @@ class UrgencyDecision:
     language: str = "en"
     kinds: tuple[str, ...] = ()
     learned: bool = False  # decided by the learned second opinion, not by a lexicon rule
+    # Which lexicon rules and cue sets fired, by id, in lexicon order: the rule tests prove each rule by its own
+    # examples, and a reviewer can trace a flag back to the rule that raised it. Empty when `learned`.
+    rule_ids: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -494,6 +497,7 @@ def assess(*texts: str) -> UrgencyDecision:
         return UrgencyDecision(False)
     masked = _masked(text)
     found: list[tuple[int, str, tuple[int, int]]] = []  # (position, kind, token span)
+    fired: list[str] = []  # rule and cue set ids
     needs_met: dict[str, bool] = {}
     for rule, pattern, needs in _RULES:
         hits = list(_current_matches(text, pattern, masked, rule.check, kind=rule.kind, lasting=rule.lasting))
@@ -506,6 +510,7 @@ def assess(*texts: str) -> UrgencyDecision:
             if not needs_met[key]:
                 continue
         found.extend((first, rule.kind, (first, last)) for first, last in hits)
+        fired.append(rule.id)
     for cues, patterns, checks in _CUE_SETS:
         present: dict[str, tuple[int, int]] = {}
         for name, pattern in patterns.items():
@@ -515,6 +520,7 @@ def assess(*texts: str) -> UrgencyDecision:
                 present[name] = hit
         if len(present) >= cues.at_least and any(a in present for a in cues.anchors):
             found.extend((first, cues.kind, (first, last)) for first, last in present.values())
+            fired.append(cues.id)
     language = _language(text.tokens)
     if not found:
         opinion = _model_opinion(text)
@@ -533,4 +539,4 @@ def assess(*texts: str) -> UrgencyDecision:
         phrase = " ".join(original[start:end].split())
         if phrase.casefold() not in (e.casefold() for e in evidence):
             evidence.append(phrase)
-    return UrgencyDecision(True, kinds[0], tuple(evidence[:6]), language, kinds, learned)
+    return UrgencyDecision(True, kinds[0], tuple(evidence[:6]), language, kinds, learned, tuple(fired))
