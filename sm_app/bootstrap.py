@@ -84,7 +84,7 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
     """Who reacts to what. In the sending transaction, in this order: the care team's clock and history, the search
     index, the outbox email. After commit: the live pushes, ids only."""
     handlers = EventHandlers()
-    follow_the_response_clock(handlers, clinic_settings)
+    follow_the_response_clock(handlers, clinic_settings, keys)
     index_sent_messages(handlers, keys)
     notifications.register_handlers(handlers)
 

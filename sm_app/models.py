@@ -129,7 +129,9 @@ class Thread(Base):
     # The response clock, copied from the open response cycle so the worklist can filter and sort on it.
     awaiting_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    # The structured outcome of a template request (renewal_approved, appointment_booked, ...), if recorded.
+    # The structured outcome of a template request (renewal_approved, appointment_booked, ...), if recorded: sealed,
+    # since no query needs it. `outcome` is the plain column of outcomes recorded before 0008 (read, never written).
+    outcome_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(30), nullable=True)
     # Set when the thread is one patient's copy of a targeted broadcast.
     broadcast_id: Mapped[str | None] = mapped_column(ForeignKey("broadcasts.id"), nullable=True, index=True)
@@ -361,6 +363,8 @@ class ThreadEvent(Base):
     role: Mapped[str | None] = mapped_column(String(20), nullable=True)
     status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     reason_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # An "outcome" event's outcome, sealed like the thread's (before 0008 it was in `status`).
+    outcome_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     __table_args__ = (Index("ix_thread_events_thread_at", "thread_id", "at"),)
 

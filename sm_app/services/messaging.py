@@ -366,7 +366,8 @@ class Messaging:
                 work.record(MessageSent(thread.id, message.id, actor.user_id, actor.is_patient, now, recipients,
                                         recipients, words=(body,)))
                 if outcome is not None:
-                    thread.outcome = outcome[0]
+                    thread.outcome_enc = self._keys.seal(outcome[0], table="threads", row_id=thread.id,
+                                                         column="outcome")
                     work.record(OutcomeRecorded(thread.id, actor.user_id, now, outcome[0], outcome[1]))
         except NotFound:
             await self._record_denial(actor, "message.send", thread_id)

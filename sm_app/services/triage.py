@@ -197,7 +197,7 @@ async def on_team_reply(s: AsyncSession, thread: Thread, sender_id: str, now: da
     await end_cycle(s, thread, now, answered_by=sender_id)
 
 
-def register_handlers(handlers: EventHandlers, settings: ClinicSettings) -> None:
+def register_handlers(handlers: EventHandlers, settings: ClinicSettings, keys: KeyRing) -> None:
     """The response clock, statuses and the hand-off history follow what messaging records, in its transaction."""
 
     async def thread_started(work: Work, e: ThreadStarted) -> None:
@@ -220,7 +220,8 @@ def register_handlers(handlers: EventHandlers, settings: ClinicSettings) -> None
         thread = await work.session.get(Thread, e.thread_id)
         thread.status = e.status
         await end_cycle(work.session, thread, e.at)
-        await record_event(work.session, thread, e.at, "outcome", actor_id=e.by, status=e.outcome)
+        event = await record_event(work.session, thread, e.at, "outcome", actor_id=e.by)
+        event.outcome_enc = keys.seal(e.outcome, table="thread_events", row_id=str(event.id), column="outcome")
 
     async def thread_closed(work: Work, e: ThreadClosed) -> None:
         # A closed conversation owes the patient nothing more: stop the response clock, and it is done.
@@ -354,7 +355,12 @@ class Triage:
         return TriageView(thread.id, thread.status, bool(thread.urgent), thread.assignee_id, assignee_name,
                           thread.pool_role, as_utc(thread.awaiting_since) if thread.awaiting_since else None, due,
                           due is not None and due <= self._clock.now(), staff, history, notes,
-                          outcome_choices=outcomes_for(thread.template_key), outcome=thread.outcome)
+                          outcome_choices=outcomes_for(thread.template_key), outcome=self._outcome(thread))
+
+    def _outcome(self, thread: Thread) -> str | None:
+        if thread.outcome_enc is not None:
+            return self._keys.open(thread.outcome_enc, table="threads", row_id=thread.id, column="outcome")
+        return thread.outcome  # recorded before outcomes were sealed
 
     async def _history(self, s: AsyncSession, thread: Thread, names: dict[str, str]) -> list[HistoryEntry]:
         events = (await s.scalars(select(ThreadEvent).where(ThreadEvent.thread_id == thread.id)
@@ -394,7 +400,9 @@ class Triage:
             case "reminded":
                 return f"Reminder sent to {names.get(e.assignee_id, pool) if e.assignee_id else pool}"
             case "outcome":
-                label = next((o[e.status][0] for o in OUTCOMES.values() if e.status in o), e.status)
+                outcome = e.status if e.outcome_enc is None else self._keys.open(
+                    e.outcome_enc, table="thread_events", row_id=str(e.id), column="outcome")
+                label = next((o[outcome][0] for o in OUTCOMES.values() if outcome in o), outcome)
                 return f"{who} recorded the outcome: {label}"
             case "escalated":
                 return "Overdue: escalated to the team leads"

@@ -20,9 +20,8 @@ async def _send(clinic):
     )
 
 
-async def test_raw_database_holds_no_subject_or_body(clinic):
-    sent = await _send(clinic)
-    await clinic.system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Okapi-Reply-Marker")
+async def _raw_database(clinic) -> bytes:
+    """The database as an attacker with the file (SQLite, main file and WAL as they are) or a dump would have it."""
     if clinic.system.db.sqlite:
         await clinic.system.close()  # checkpoint nothing: read main file and WAL as they are
         path = clinic.system.settings.database_url.removeprefix("sqlite:///")
@@ -34,12 +33,32 @@ async def test_raw_database_holds_no_subject_or_body(clinic):
             except FileNotFoundError:
                 pass
         assert len(raw) > 0
-    else:
-        url = clinic.system.settings.database_url
-        raw = subprocess.run(["pg_dump", "--data-only", url], capture_output=True, check=True).stdout
-        assert b"COPY public.messages" in raw
+        return raw
+    url = clinic.system.settings.database_url
+    raw = subprocess.run(["pg_dump", "--data-only", url], capture_output=True, check=True).stdout
+    assert b"COPY public.messages" in raw
+    return raw
+
+
+async def test_raw_database_holds_no_subject_or_body(clinic):
+    sent = await _send(clinic)
+    await clinic.system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Okapi-Reply-Marker")
+    raw = await _raw_database(clinic)
     for marker in (b"Zebrafish", b"Okapi", b"hemoglobin"):
         assert marker not in raw
+
+
+async def test_raw_database_does_not_say_how_a_request_ended(clinic):
+    # No query filters on an outcome, so it is sealed like the text (in the thread and in its history).
+    sent = await clinic.system.messaging.start_thread(
+        clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Renewal", body="",
+        template_key="prescription_renewal", answers={"Medication": "Metformin", "Dose": "500 mg"})
+    await clinic.system.messaging.send_outcome(clinic.blue_nurse, sent.thread_id, "renewal_denied")
+    details = await clinic.system.triage.details(clinic.blue_nurse, sent.thread_id)
+    assert details.outcome == "renewal_denied"  # staff still see it
+    assert any(h.text.endswith("recorded the outcome: Renewal denied") for h in details.history)
+    raw = await _raw_database(clinic)
+    assert b"renewal_denied" not in raw and b"Renewal denied" not in raw
 
 
 async def test_ciphertext_tampered_in_the_database_is_refused(clinic):
@@ -114,3 +133,12 @@ async def test_verify_audit_command_reports_ok_then_the_broken_entry(clinic, tmp
     broken = subprocess.run(cmd, env=env, capture_output=True, text=True)
     assert broken.returncode == 1
     assert "entry 5" in broken.stderr and len(broken.stderr.strip().splitlines()) == 1
+
+
+async def test_an_outcome_recorded_before_sealing_is_still_shown(clinic):
+    sent = await clinic.system.messaging.start_thread(
+        clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Renewal", body="",
+        template_key="prescription_renewal", answers={"Medication": "Metformin", "Dose": "500 mg"})
+    async with clinic.system.db.write() as s:  # as migration 0008 found it: the plain column, nothing sealed
+        await s.execute(update(Thread).where(Thread.id == sent.thread_id).values(outcome="renewal_approved"))
+    assert (await clinic.system.triage.details(clinic.blue_nurse, sent.thread_id)).outcome == "renewal_approved"
