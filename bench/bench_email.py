@@ -19,10 +19,10 @@ from pathlib import Path
 
 from aiosmtpd.controller import Controller
 
+from sm_app.adapters.migrate import upgrade
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
-from sm_app.migrate import upgrade
-from sm_app.services.accounts import Actor
+from sm_app.identity.accounts import Actor
 
 
 class Counter:

@@ -24,13 +24,13 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select
 
+from sm_app.adapters.migrate import upgrade
+from sm_app.adapters.models import Message, PatientTeam, SearchTerm, Thread, User, new_id
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
-from sm_app.migrate import upgrade
-from sm_app.models import Message, PatientTeam, SearchTerm, Thread, User, new_id
-from sm_app.services.accounts import Actor
-from sm_app.services.messaging import CATEGORIES
-from sm_app.services.search import index_thread
+from sm_app.identity.accounts import Actor
+from sm_app.messaging.search import index_thread
+from sm_app.messaging.threads import CATEGORIES
 
 MEDICAL = (
     "appointment medication refill prescription blood pressure glucose insulin metformin lisinopril "

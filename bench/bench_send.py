@@ -16,10 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from sm_app.adapters.migrate import upgrade
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
-from sm_app.migrate import upgrade
-from sm_app.services.accounts import Actor
+from sm_app.identity.accounts import Actor
 
 
 def p95(values: list[float]) -> float:

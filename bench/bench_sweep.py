@@ -48,14 +48,14 @@ from pathlib import Path
 from sqlalchemy import bindparam, delete, event, text, update
 from sqlalchemy.engine import Engine
 
+from sm_app.adapters.clock import FakeClock
+from sm_app.adapters.migrate import upgrade
+from sm_app.adapters.models import ResponseCycle, StaffAlert, new_id
 from sm_app.bootstrap import System, build_system
+from sm_app.care_team.clinic_settings import DEFAULT_ROUTING
 from sm_app.config import Settings
-from sm_app.migrate import upgrade
-from sm_app.models import ResponseCycle, StaffAlert, new_id
-from sm_app.services.accounts import Actor
-from sm_app.services.clinic_settings import DEFAULT_ROUTING
-from sm_app.services.clock import FakeClock
-from sm_app.services.messaging import CATEGORIES
+from sm_app.identity.accounts import Actor
+from sm_app.messaging.threads import CATEGORIES
 
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # a Monday, 09:00 in New York
 PER_THREAD = 5

@@ -21,7 +21,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from sm_app.services.urgency import assess
+from sm_app.safety.urgency import assess
 
 DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "urgency"
 

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/train_urgency_model.py [--check]
 
-Reads tests/data/urgency/dev*.jsonl (never the check sets), writes sm_app/services/urgency_model.json, and prints
+Reads tests/data/urgency/dev*.jsonl (never the check sets), writes sm_app/safety/urgency_model.json, and prints
 the cross-validated threshold. Deterministic: the same data gives the same file byte for byte, which
 tests/unit/test_urgency_model.py checks. With --check it only compares and exits 1 if the shipped file is stale.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sm_app.services.urgency import normalised_tokens  # noqa: E402
-from sm_app.services.urgency_model import MODEL_FILE, train  # noqa: E402
+from sm_app.safety.urgency import normalised_tokens  # noqa: E402
+from sm_app.safety.urgency_model import MODEL_FILE, train  # noqa: E402
 
 
 def build() -> str:

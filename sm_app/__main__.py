@@ -10,7 +10,7 @@ import asyncio
 import os
 import sys
 
-from .config import Settings
+from sm_app.config import Settings
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,7 +54,7 @@ def _fail(message: str, code: int = 1) -> None:
 
 
 async def _with_system(settings: Settings, work):
-    from .bootstrap import build_system  # noqa: PLC0415
+    from sm_app.bootstrap import build_system  # noqa: PLC0415
 
     system = build_system(settings)
     try:
@@ -64,7 +64,7 @@ async def _with_system(settings: Settings, work):
 
 
 def _print_demo_sign_ins() -> None:
-    from .services.demo import demo_sign_ins  # noqa: PLC0415
+    from sm_app.demo import demo_sign_ins  # noqa: PLC0415
 
     print("Demo sign-ins (demo clinic only):")
     for d in demo_sign_ins():
@@ -73,7 +73,7 @@ def _print_demo_sign_ins() -> None:
 
 def _triage_text() -> None:
     """The urgent-message check on its own: no database, no key file, nothing written."""
-    from .services.urgency import assess  # noqa: PLC0415
+    from sm_app.safety.urgency import assess  # noqa: PLC0415
 
     try:
         text = sys.stdin.buffer.read().decode("utf-8")
@@ -105,9 +105,9 @@ def main(argv: list[str] | None = None) -> None:
     # NiceGUI reads this when first imported: keep its per-browser files with the clinic's data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
 
-    from .migrate import upgrade  # noqa: PLC0415
-    from .services.crypto import KeyFileError  # noqa: PLC0415
-    from .services.errors import NotFound, ValidationError  # noqa: PLC0415
+    from sm_app.adapters.crypto import KeyFileError  # noqa: PLC0415
+    from sm_app.adapters.migrate import upgrade  # noqa: PLC0415
+    from sm_app.shared.errors import NotFound, ValidationError  # noqa: PLC0415
 
     try:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -125,8 +125,8 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _serve(settings: Settings) -> None:
-    from .app import run  # noqa: PLC0415
-    from .bootstrap import build_system  # noqa: PLC0415
+    from sm_app.app import run  # noqa: PLC0415
+    from sm_app.bootstrap import build_system  # noqa: PLC0415
 
     system = build_system(settings)
     if not settings.smtp_host:
@@ -137,7 +137,7 @@ def _serve(settings: Settings) -> None:
 
 
 async def _run(args, settings: Settings) -> None:
-    from .services.demo import DEMO_FILE, seed_demo  # noqa: PLC0415
+    from sm_app.demo import DEMO_FILE, seed_demo  # noqa: PLC0415
 
     if args.command == "migrate":
         print("Database is up to date.")

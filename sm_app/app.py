@@ -12,13 +12,13 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
-from .bootstrap import System
-from .components.frame import session_token
-from .jobs import start_scheduler
-from .pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
-from .services.errors import NotFound, Unavailable, ValidationError
-from .upload_limit import UploadSizeLimit
-from .web_security import secure_browser_connections
+from sm_app.bootstrap import System
+from sm_app.components.frame import session_token
+from sm_app.jobs import start_scheduler
+from sm_app.pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
+from sm_app.shared.errors import NotFound, Unavailable, ValidationError
+from sm_app.upload_limit import UploadSizeLimit
+from sm_app.web_security import secure_browser_connections
 
 PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
 CSP = (

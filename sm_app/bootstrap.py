@@ -5,20 +5,35 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from .config import Settings
-from .db import Database
-from .services.accounts import Accounts
-from .services.attachments import Attachments
-from .services.audit import AuditLog
-from .services.broadcast import Broadcasts
-from .services.clinic_settings import ClinicSettings
-from .services.clock import Clock
-from .services.contacts import Contacts
-from .services.crypto import KeyRing
-from .services.documentation import DocumentationNotes
-from .services.drafts import Drafts
-from .services.escalation import Escalation
-from .services.events import (
+from sm_app.adapters.clock import Clock
+from sm_app.adapters.crypto import KeyRing
+from sm_app.adapters.db import Database
+from sm_app.adapters.realtime import RealtimeBus, ThreadChanged
+from sm_app.care_team.broadcast import Broadcasts
+from sm_app.care_team.clinic_settings import ClinicSettings
+from sm_app.care_team.documentation import DocumentationNotes
+from sm_app.care_team.escalation import Escalation
+from sm_app.care_team.reports import Reports
+from sm_app.care_team.response_clock import BusinessHours
+from sm_app.care_team.triage import Triage
+from sm_app.care_team.triage import register_handlers as follow_the_response_clock
+from sm_app.config import Settings
+from sm_app.identity.accounts import Accounts
+from sm_app.identity.passwords import Hasher
+from sm_app.identity.sessions import Sessions
+from sm_app.identity.terms import TermsService
+from sm_app.messaging.attachments import Attachments
+from sm_app.messaging.contacts import Contacts
+from sm_app.messaging.drafts import Drafts
+from sm_app.messaging.folders import Folders
+from sm_app.messaging.preferences import PreferencesService
+from sm_app.messaging.search import Search
+from sm_app.messaging.search import register_handlers as index_sent_messages
+from sm_app.messaging.templates import Templates
+from sm_app.messaging.threads import CATEGORIES, Messaging
+from sm_app.notifications.outbox import Mailer, Notifications, make_mailer
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.events import (
     AlertsRaised,
     BroadcastSent,
     EventHandlers,
@@ -30,21 +45,6 @@ from .services.events import (
     ThreadTriaged,
     UnitOfWork,
 )
-from .services.folders import Folders
-from .services.messaging import CATEGORIES, Messaging
-from .services.notifications import Mailer, Notifications, make_mailer
-from .services.passwords import Hasher
-from .services.preferences import PreferencesService
-from .services.realtime import RealtimeBus, ThreadChanged
-from .services.reports import Reports
-from .services.response_clock import BusinessHours
-from .services.search import Search
-from .services.search import register_handlers as index_sent_messages
-from .services.sessions import Sessions
-from .services.templates import Templates
-from .services.terms import TermsService
-from .services.triage import Triage
-from .services.triage import register_handlers as follow_the_response_clock
 
 
 @dataclass

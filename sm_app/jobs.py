@@ -14,8 +14,8 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .bootstrap import System
-from .services.errors import Unavailable
+from sm_app.bootstrap import System
+from sm_app.shared.errors import Unavailable
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .services.attachments import MAX_FILE_BYTES
+from sm_app.messaging.attachments import MAX_FILE_BYTES
 
 # QUploader sends one request per file (NiceGUI sets `batch` only for on_multi_upload, which the app does not
 # use), so one request is one file plus its multipart framing: boundary lines and a part header whose file name

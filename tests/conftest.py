@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from sm_app.adapters.migrate import upgrade
 from sm_app.bootstrap import System, build_system
 from sm_app.config import Settings
-from sm_app.migrate import upgrade
-from sm_app.services.accounts import Actor
+from sm_app.identity.accounts import Actor
 
 PG_ADMIN_URL = os.environ.get("SM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PATIENT_PW = "patient-password-1"

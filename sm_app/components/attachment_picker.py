@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from nicegui import events, ui
 
-from ..services.attachments import ALLOWED_TEXT, MAX_FILE_BYTES, MAX_FILES, MAX_TOTAL_BYTES, PendingFile, check_file
-from ..services.errors import ValidationError
+from sm_app.messaging.attachments import (
+    ALLOWED_TEXT,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_TOTAL_BYTES,
+    PendingFile,
+    check_file,
+)
+from sm_app.shared.errors import ValidationError
 
 MB = 1024 * 1024
 # Why QUploader turned files down before sending them (its `failedPropValidation` values), in the words the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services.errors import ValidationError
+from sm_app.shared.errors import ValidationError
 
 
 def mark_error(element: ui.element, message: str) -> None:

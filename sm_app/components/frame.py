@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 from nicegui import app, ui
 
-from ..bootstrap import System
-from ..services.accounts import Actor
-from ..services.errors import Unavailable
-from .live import follow
-from .notices import DID_NOT_GO_THROUGH
+from sm_app.bootstrap import System
+from sm_app.components.live import follow
+from sm_app.components.notices import DID_NOT_GO_THROUGH
+from sm_app.identity.accounts import Actor
+from sm_app.shared.errors import Unavailable
 
 SESSION_KEY = "session_token"
 # Client-side: tell the server the person did something (click, key, touch), at most every 15 s.

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from nicegui import context, ui
 
-from ..services.realtime import ThreadChanged
+from sm_app.adapters.realtime import ThreadChanged
 
 if TYPE_CHECKING:
-    from .frame import PageContext
+    from sm_app.components.frame import PageContext
 
 
 def follow(page: PageContext, callback: Callable[[ThreadChanged], Awaitable[None]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services.clinic_settings import DEFAULT_EMERGENCY_NOTICE
+from sm_app.care_team.clinic_settings import DEFAULT_EMERGENCY_NOTICE
 
 
 def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> None:

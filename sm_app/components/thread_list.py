@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from ..services.messaging import ThreadSummary
-from .formatting import clinic_time
+from sm_app.components.formatting import clinic_time
+from sm_app.messaging.threads import ThreadSummary
 
 
 def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empty_text: str,

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..services.errors import NotFound, ValidationError
-from ..services.outcomes import NEEDS_WHEN_AND_WHERE, PLACE_MAX
-from ..services.outcomes import NOTE_MAX as OUTCOME_NOTE_MAX
-from ..services.triage import NOTE_MAX, POOL_NAMES, REASON_MAX, STATUSES, TriageView, where_label
-from .field_errors import clear_errors, show_field_error
-from .formatting import clinic_time
-from .frame import PageContext
-from .live import follow
+from sm_app.care_team.triage import NOTE_MAX, POOL_NAMES, REASON_MAX, STATUSES, TriageView, where_label
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import PageContext
+from sm_app.components.live import follow
+from sm_app.messaging.outcomes import NEEDS_WHEN_AND_WHERE, PLACE_MAX
+from sm_app.messaging.outcomes import NOTE_MAX as OUTCOME_NOTE_MAX
+from sm_app.shared.errors import NotFound, ValidationError
 
 
 async def triage_panel(ctx: PageContext, thread_id: str) -> None:

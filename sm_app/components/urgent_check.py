@@ -12,8 +12,8 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import ui
 
-from ..services.messaging import UrgentCheck
-from .notices import emergency_notice
+from sm_app.components.notices import emergency_notice
+from sm_app.messaging.threads import UrgentCheck
 
 SendAnyway = Callable[[], Awaitable[None]]
 # For thoughts of suicide, self-harm or violence, the crisis line comes first and in plain words.

@@ -7,14 +7,14 @@ from datetime import time
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.formatting import clinic_time
-from ..components.frame import open_page
-from ..services.clinic_settings import EMERGENCY_NOTICE_MAX
-from ..services.errors import NotAllowed, NotFound, ValidationError
-from ..services.response_clock import BusinessHours
-from ..services.triage import POOL_NAMES
+from sm_app.bootstrap import System
+from sm_app.care_team.clinic_settings import EMERGENCY_NOTICE_MAX
+from sm_app.care_team.response_clock import BusinessHours
+from sm_app.care_team.triage import POOL_NAMES
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import open_page
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 DAYS = {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri", 5: "Sat", 6: "Sun"}
 HOLIDAY_CALENDARS = {"US": "US federal holidays", "": "No holidays"}

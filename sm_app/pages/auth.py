@@ -13,9 +13,9 @@ from nicegui import app, ui
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..bootstrap import System
-from ..components.frame import SESSION_KEY, open_page, session_token
-from ..services.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
+from sm_app.bootstrap import System
+from sm_app.components.frame import SESSION_KEY, open_page, session_token
+from sm_app.shared.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
 
 FINISH_PATH = "/login/finish"
 

@@ -11,12 +11,12 @@ from datetime import date
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.frame import open_page
-from ..services.errors import NotAllowed, NotFound, ValidationError
-from ..services.messaging import CATEGORIES
-from ..services.reports import ALL_CATEGORIES, PERIODS, BucketFigures, StaffFigures, Workload
+from sm_app.bootstrap import System
+from sm_app.care_team.reports import ALL_CATEGORIES, PERIODS, BucketFigures, StaffFigures, Workload
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.frame import open_page
+from sm_app.messaging.threads import CATEGORIES
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 NOT_STAFF = "The workload dashboard is for care teams."
 _DASH = "—"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_error, mark_error
-from ..components.frame import open_page
-from ..services.errors import NotFound, ValidationError
-from ..services.folders import NAME_MAX
+from sm_app.bootstrap import System
+from sm_app.components.field_errors import clear_error, mark_error
+from sm_app.components.frame import open_page
+from sm_app.messaging.folders import NAME_MAX
+from sm_app.shared.errors import NotFound, ValidationError
 
 
 def register(system: System) -> None:

@@ -6,19 +6,19 @@ import time
 
 from nicegui import context, ui
 
-from ..bootstrap import System
-from ..components.attachment_picker import AttachmentPicker
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.formatting import clinic_time
-from ..components.frame import PageContext, open_page, session_token
-from ..components.live import follow
-from ..components.notices import emergency_notice, not_sent, reply_target_notice
-from ..components.thread_list import thread_list
-from ..components.triage_panel import triage_panel
-from ..components.urgent_check import UrgentCheckDialog
-from ..services.errors import NotAllowed, NotFound, Unavailable, ValidationError
-from ..services.messaging import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView, UrgentCheck
-from ..services.templates import quick_replies
+from sm_app.bootstrap import System
+from sm_app.components.attachment_picker import AttachmentPicker
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import PageContext, open_page, session_token
+from sm_app.components.live import follow
+from sm_app.components.notices import emergency_notice, not_sent, reply_target_notice
+from sm_app.components.thread_list import thread_list
+from sm_app.components.triage_panel import triage_panel
+from sm_app.components.urgent_check import UrgentCheckDialog
+from sm_app.messaging.templates import quick_replies
+from sm_app.messaging.threads import BODY_MAX, CATEGORIES, PAGE_SIZES, SUBJECT_MAX, ThreadView, UrgentCheck
+from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
 
 FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash"}
 EMPTY = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.formatting import clinic_time
-from ..components.frame import session_token
-from ..services.errors import NotFound
+from sm_app.bootstrap import System
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import session_token
+from sm_app.shared.errors import NotFound
 
 PRINT_CSS = """
 <style>

@@ -6,13 +6,13 @@ from datetime import date
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.frame import open_page
-from ..components.thread_list import thread_list
-from ..services.errors import ValidationError
-from ..services.messaging import CATEGORIES, PAGE_SIZES
-from ..services.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
+from sm_app.bootstrap import System
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.frame import open_page
+from sm_app.components.thread_list import thread_list
+from sm_app.messaging.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
+from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.shared.errors import ValidationError
 
 ANY = "Any"
 NO_MATCHES = "No conversations match your search."

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.frame import open_page
-from ..services.errors import NotFound, ValidationError
-from ..services.notifications import EMAIL_MODES
-from ..services.preferences import SIGNATURE_PART_MAX
+from sm_app.bootstrap import System
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.frame import open_page
+from sm_app.messaging.preferences import SIGNATURE_PART_MAX
+from sm_app.notifications.outbox import EMAIL_MODES
+from sm_app.shared.errors import NotFound, ValidationError
 
 
 def register(system: System) -> None:

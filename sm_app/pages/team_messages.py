@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.field_errors import clear_errors, show_field_error
-from ..components.formatting import clinic_time
-from ..components.frame import PageContext, open_page
-from ..components.live import follow
-from ..components.notices import not_sent
-from ..services.broadcast import SEXES, Cohort
-from ..services.errors import NotAllowed, NotFound, Unavailable, ValidationError
-from ..services.messaging import BODY_MAX, CATEGORIES, SUBJECT_MAX
+from sm_app.bootstrap import System
+from sm_app.care_team.broadcast import SEXES, Cohort
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import PageContext, open_page
+from sm_app.components.live import follow
+from sm_app.components.notices import not_sent
+from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
+from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
 
 KINDS = {"message": "A message", "result": "Result available (test results template)"}
 

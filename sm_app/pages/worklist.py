@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from ..bootstrap import System
-from ..components.formatting import clinic_time
-from ..components.frame import open_page
-from ..components.live import follow
-from ..services.errors import NotFound
-from ..services.messaging import CATEGORIES, PAGE_SIZES
-from ..services.triage import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
+from sm_app.bootstrap import System
+from sm_app.care_team.triage import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import open_page
+from sm_app.components.live import follow
+from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.shared.errors import NotFound
 
 # The whole row is the link's click target (a "stretched link"), so rows look and act clickable while the
 # subject stays a real link for keyboards and screen readers; buttons sit above it.

@@ -12,8 +12,8 @@ import pytest
 
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
-from sm_app.services.demo import demo_sign_ins
-from sm_app.services.errors import ServiceError, SignInThrottled
+from sm_app.demo import demo_sign_ins
+from sm_app.shared.errors import ServiceError, SignInThrottled
 
 
 def sm(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:

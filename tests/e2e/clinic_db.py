@@ -13,7 +13,7 @@ from unittest import mock
 
 from sm_app.bootstrap import System, build_system
 from sm_app.config import Settings
-from sm_app.services.accounts import Actor
+from sm_app.identity.accounts import Actor
 
 # Demo sign-ins from data/demo_clinic.json (demo only).
 PATIENT = ("patient@demo.clinic", "demo-patient-pass-1")  # Pat Rivera, Primary Care Blue

@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from sm_app.services.attachments import ALLOWED_TEXT, MAX_FILE_BYTES, MAX_TOTAL_BYTES
+from sm_app.messaging.attachments import ALLOWED_TEXT, MAX_FILE_BYTES, MAX_TOTAL_BYTES
 
 from .browser_steps import (
     By,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sm_app.services.attachments import check_file
-from sm_app.services.errors import NotFound, ValidationError
+from sm_app.messaging.attachments import check_file
+from sm_app.shared.errors import NotFound, ValidationError
 
 PDF = b"%PDF-1.7\nLab-Report-Marker hemoglobin 9.1\n"
 

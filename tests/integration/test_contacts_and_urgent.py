@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sm_app.services.contacts import ALL_BLOCKED, NO_TEAMS
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
-from sm_app.services.messaging import UrgentCheck
+from sm_app.messaging.contacts import ALL_BLOCKED, NO_TEAMS
+from sm_app.messaging.threads import UrgentCheck
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 
 async def test_contact_list_hides_teams_but_keeps_one(clinic):
@@ -28,7 +28,7 @@ async def test_contact_list_hides_teams_but_keeps_one(clinic):
 async def test_alerts_when_no_team_or_all_blocked(clinic):
     acc, c = clinic.system.accounts, clinic.system.contacts
     loner = await acc.create_user(email="loner@example.org", role="patient", name="Lone", password="patient-password")
-    from sm_app.services.accounts import Actor
+    from sm_app.identity.accounts import Actor
 
     lone = Actor(loner.id, loner.role, loner.name, loner.email)
     offered = await c.compose_teams(lone)

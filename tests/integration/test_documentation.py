@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 import pytest
 from pypdf import PdfReader
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.attachments import check_file
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import NotFound, ValidationError
+from sm_app.messaging.attachments import check_file
+from sm_app.shared.errors import NotFound, ValidationError
 from tests.conftest import make_settings, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)

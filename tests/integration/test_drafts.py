@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from sm_app.models import Draft
-from sm_app.services.errors import NotFound, ValidationError
+from sm_app.adapters.models import Draft
+from sm_app.shared.errors import NotFound, ValidationError
 
 
 async def test_a_draft_is_saved_updated_listed_and_restored(clinic):
@@ -56,7 +56,7 @@ async def test_draft_limits_match_sending_and_delete_removes_it(clinic):
 
 
 async def test_a_draft_keeps_its_attachments_until_sent_or_deleted(clinic):
-    from sm_app.services.attachments import check_file
+    from sm_app.messaging.attachments import check_file
 
     d = clinic.system.drafts
     pdf = check_file("scan.pdf", b"%PDF-1.7\nscan\n", [])

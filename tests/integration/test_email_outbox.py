@@ -30,13 +30,13 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
+from sm_app.adapters.clock import FakeClock, as_utc
+from sm_app.adapters.models import OutboxEmail, User
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
-from sm_app.models import OutboxEmail, User
-from sm_app.services.accounts import Actor
-from sm_app.services.clock import FakeClock, as_utc
-from sm_app.services.errors import NotAllowed, ValidationError
-from sm_app.services.notifications import DispatchResult
+from sm_app.identity.accounts import Actor
+from sm_app.notifications.outbox import DispatchResult
+from sm_app.shared.errors import NotAllowed, ValidationError
 from tests.conftest import PATIENT_PW, STAFF_PW, make_settings, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)  # New York time (EST)

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
 from tests.conftest import make_settings, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
@@ -140,7 +140,7 @@ async def test_unassigned_reminder_goes_to_the_role_pool(clinic):
     thread = await _thread(clinic, "Medication")
     _at(clinic, REMIND)
     await system.escalation.sweep()
-    from sm_app.services.accounts import Actor
+    from sm_app.identity.accounts import Actor
 
     phil = Actor(pharmacist.id, "pharmacist", pharmacist.name, pharmacist.email)
     assert await _alerts(clinic, phil) == [("reminder", thread)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
-from sm_app.services.realtime import ThreadChanged
+from sm_app.adapters.realtime import ThreadChanged
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 
 async def start(clinic, subject="Knee pain", body="My knee hurts when I climb stairs."):

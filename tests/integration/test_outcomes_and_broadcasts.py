@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.broadcast import Cohort
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
+from sm_app.care_team.broadcast import Cohort
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from tests.conftest import PATIENT_PW, make_settings, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
@@ -147,7 +147,7 @@ async def test_broadcast_cohorts_count_and_one_thread_per_patient(clinic):
     assert report.recipients == 2
     pat_inbox = (await system.messaging.list_threads(clinic.pat, "inbox")).items
     assert [t.subject for t in pat_inbox] == ["Flu shots"]
-    from sm_app.services.accounts import Actor
+    from sm_app.identity.accounts import Actor
 
     rae = Actor(extra["Rae"], "patient", "Rae", "rae@example.org")
     quinn = Actor(extra["Quinn"], "patient", "Quinn", "quinn@example.org")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from tests.conftest import make_settings, seed_clinic
 
 
@@ -106,7 +106,7 @@ async def test_folder_names_are_sealed_at_rest(timed):
     clinic, _ = timed
     from sqlalchemy import select
 
-    from sm_app.models import Folder
+    from sm_app.adapters.models import Folder
 
     await clinic.system.folders.create_folder(clinic.pat, "Oncology results")
     async with clinic.system.db.read() as s:

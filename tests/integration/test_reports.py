@@ -29,10 +29,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
-from sm_app.services.reports import CSV_HEADER, StaffFigures, export_filename, nearest_rank, workload_csv
+from sm_app.care_team.reports import CSV_HEADER, StaffFigures, export_filename, nearest_rank, workload_csv
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from tests.conftest import make_settings, seed_clinic
 
 EDT = timedelta(hours=4)

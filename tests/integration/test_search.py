@@ -8,11 +8,11 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from sm_app.adapters.clock import FakeClock
+from sm_app.adapters.models import AuditEntry, SearchTerm
 from sm_app.bootstrap import build_system
-from sm_app.models import AuditEntry, SearchTerm
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import ValidationError
-from sm_app.services.search import snippet, terms_for, words
+from sm_app.messaging.search import snippet, terms_for, words
+from sm_app.shared.errors import ValidationError
 from tests.conftest import make_settings, seed_clinic
 
 

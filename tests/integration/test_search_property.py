@@ -11,10 +11,10 @@ import re
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from sm_app.adapters.clock import FakeClock
+from sm_app.adapters.crypto import KeyRing
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
-from sm_app.services.crypto import KeyRing
-from sm_app.services.search import PREFIX_MIN, token, tokens_for
+from sm_app.messaging.search import PREFIX_MIN, token, tokens_for
 from tests.conftest import make_settings, seed_clinic
 
 # Message text: letters (some accented or folding to two letters), digits and spaces, but never q, x or z,

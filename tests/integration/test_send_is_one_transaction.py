@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from sm_app.models import AuditEntry, Message, OutboxEmail, ResponseCycle, SearchTerm, Thread
-from sm_app.services.events import MessageSent
+from sm_app.adapters.models import AuditEntry, Message, OutboxEmail, ResponseCycle, SearchTerm, Thread
+from sm_app.shared.events import MessageSent
 
 
 async def _counts(system) -> dict[str, int]:

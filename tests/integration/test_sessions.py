@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import SignInBusy, SignInFailed, SignInThrottled
-from sm_app.services.sessions import CHECKS_AT_ONCE, MOST_WAITING
+from sm_app.identity.sessions import CHECKS_AT_ONCE, MOST_WAITING
+from sm_app.shared.errors import SignInBusy, SignInFailed, SignInThrottled
 from tests.conftest import PATIENT_PW, STAFF_PW, make_settings, seed_clinic
 
 
@@ -74,7 +74,7 @@ async def test_activity_keeps_a_session_alive_until_the_absolute_limit(timed):
 async def test_password_hash_is_argon2id_at_or_above_the_floor(clinic):
     from sqlalchemy import select
 
-    from sm_app.models import User
+    from sm_app.adapters.models import User
 
     async with clinic.system.db.read() as session:
         stored = (await session.execute(select(User.password_hash).where(User.id == clinic.pat.user_id))).scalar_one()

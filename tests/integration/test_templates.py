@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from sm_app.models import Message
-from sm_app.services.errors import NotAllowed, ValidationError
-from sm_app.services.templates import TemplateField
+from sm_app.adapters.models import Message
+from sm_app.messaging.templates import TemplateField
+from sm_app.shared.errors import NotAllowed, ValidationError
 
 
 async def test_the_six_standard_templates_are_offered(clinic):

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
-from sm_app.services.clock import FakeClock
-from sm_app.services.errors import NotAllowed, NotFound, ValidationError
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from tests.conftest import make_settings, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)

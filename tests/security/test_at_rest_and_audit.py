@@ -7,8 +7,8 @@ import sys
 
 from sqlalchemy import delete, select, text, update
 
-from sm_app.models import AuditEntry, Message, Thread
-from sm_app.services.crypto import DecryptionError
+from sm_app.adapters.crypto import DecryptionError
+from sm_app.adapters.models import AuditEntry, Message, Thread
 
 SUBJECT = "Zebrafish-Subject-Marker"
 BODY = "Okapi-Body-Marker: my hemoglobin A1c is 9.1"

@@ -9,7 +9,7 @@ from nicegui import app, context
 from nicegui.testing import User
 from nicegui.testing.user_navigate import UserNavigate
 
-from sm_app.migrate import upgrade
+from sm_app.adapters.migrate import upgrade
 
 # NiceGUI's simulated User points the global `ui.navigate` at whichever User object was touched last, and its
 # outbox hook touches a User whenever that user's page sends an update. With two users in a test, a page of one

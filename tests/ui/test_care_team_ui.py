@@ -118,7 +118,7 @@ async def test_overdue_alerts_reach_the_nurse_live_and_the_admin(user: User, cre
     await user.should_not_see("Overdue")
 
     # Move the thread's clock back a week, as if nobody had answered; then the scheduled sweep runs.
-    from sm_app.models import ResponseCycle, Thread
+    from sm_app.adapters.models import ResponseCycle, Thread
 
     async with system.db.write() as s:
         cycle = (await s.execute(ResponseCycle.__table__.select().where(

@@ -8,7 +8,7 @@ import asyncio
 from nicegui import app, ui
 from nicegui.testing import User
 
-from sm_app.services.reports import CSV_HEADER
+from sm_app.care_team.reports import CSV_HEADER
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 

@@ -13,7 +13,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 from sqlalchemy import update
 
-from sm_app.models import UserSession
+from sm_app.adapters.models import UserSession
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient
 

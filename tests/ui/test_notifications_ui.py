@@ -47,7 +47,7 @@ async def test_admin_sees_a_failed_email_and_retries_it(user: User) -> None:
     await system.notifications.set_email_mode(clinic.blue_nurse, "each")
     await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
                                         subject="Second", body="Hello again.")
-    from sm_app.models import OutboxEmail
+    from sm_app.adapters.models import OutboxEmail
 
     async with system.db.write() as s:  # as if the server had refused it for good
         await s.execute(OutboxEmail.__table__.update().values(status="failed", attempts=8,

@@ -32,7 +32,7 @@ async def _thread(clinic, subject="Knee pain", body="My knee hurts."):
 
 
 async def test_reply_is_refused_after_45_days_and_offers_a_prefilled_new_message(user: User) -> None:
-    from sm_app.models import Thread  # late: the test harness reloads sm_app for each test
+    from sm_app.adapters.models import Thread  # late: the test harness reloads sm_app for each test
 
     clinic = await seeded(user)
     sent = await _thread(clinic)

@@ -16,7 +16,7 @@ from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
 async def _age_sessions(minutes: float) -> None:
     """Pretend the last activity was `minutes` ago (the server's clock is real)."""
-    from sm_app.models import UserSession  # imported late: NiceGUI's test harness reloads sm_app per test
+    from sm_app.adapters.models import UserSession  # imported late: NiceGUI's test harness reloads sm_app per test
 
     system = app.state.sm_system
     async with system.db.write() as s:

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sm_app.services.attachments import MAX_FILE_BYTES, check_file, detect_kind, safe_name
-from sm_app.services.errors import ValidationError
+from sm_app.messaging.attachments import MAX_FILE_BYTES, check_file, detect_kind, safe_name
+from sm_app.shared.errors import ValidationError
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%...\n"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sm_app.services.crypto import DecryptionError, KeyFileError, KeyRing
+from sm_app.adapters.crypto import DecryptionError, KeyFileError, KeyRing
 
 RING = KeyRing.generate()
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sm_app.services.errors import ValidationError
-from sm_app.services.response_clock import BusinessHours, Deadlines, ResponseClock
+from sm_app.care_team.response_clock import BusinessHours, Deadlines, ResponseClock
+from sm_app.shared.errors import ValidationError
 
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from sm_app.services.urgency import assess
+from sm_app.safety.urgency import assess
 
 
 def urgent(text: str, kind: str | None = None) -> None:

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from sm_app.services.urgency import assess
-from sm_app.services.urgency_lexicon import KINDS
+from sm_app.safety.urgency import assess
+from sm_app.safety.urgency_lexicon import KINDS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "urgency"
 MUST_NOT_MISS = ("cardiac", "stroke", "breathing", "suicidal", "overdose")

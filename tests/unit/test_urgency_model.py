@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sm_app.services import urgency_model
-from sm_app.services.urgency import assess
+from sm_app.safety import urgency_model
+from sm_app.safety.urgency import assess
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from sm_app.services import urgency_lexicon as lex
-from sm_app.services.urgency import assess
+from sm_app.safety import urgency_lexicon as lex
+from sm_app.safety.urgency import assess
 
 ITEMS = [*lex.RULES, *lex.CUE_SETS]
 KIND_OF = {item.id: item.kind for item in ITEMS}

@@ -1,0 +1,184 @@
+"""People, care teams, memberships and patient–team associations."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from sm_app.adapters.clock import Clock
+from sm_app.adapters.db import Database
+from sm_app.adapters.models import CareTeam, PatientTeam, TeamMember, User
+from sm_app.identity.passwords import STAFF_ROLES, Hasher, check_rules
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.errors import ValidationError
+
+ROLES = ("patient", *STAFF_ROLES, "admin", "privacy_officer")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. Built from a valid session; every service call that touches health data takes one."""
+
+    user_id: str
+    role: str
+    name: str
+    email: str
+
+    @property
+    def is_patient(self) -> bool:
+        return self.role == "patient"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: str
+    email: str
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    id: str
+    name: str
+
+
+def normalise_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise ValidationError("Email", "Enter a valid email address.")
+    return email
+
+
+class Accounts:
+    def __init__(self, db: Database, hasher: Hasher, audit: AuditLog, clock: Clock):
+        self._db = db
+        self._hasher = hasher
+        self._audit = audit
+        self._clock = clock
+
+    async def create_user(
+        self, *, email: str, role: str, name: str, password: str, actor_id: str | None = None
+    ) -> UserInfo:
+        email = normalise_email(email)
+        if role not in ROLES:
+            raise ValidationError("Role", f"Role must be one of: {', '.join(ROLES)}.")
+        name = (name or "").strip()
+        if not name or len(name) > 200:
+            raise ValidationError("Name", "Name must be 1 to 200 characters.")
+        check_rules(password, role)
+        # argon2 takes tens of milliseconds of CPU: keep it off the event loop.
+        password_hash = await asyncio.to_thread(self._hasher.hash, password)
+        try:
+            async with self._db.write() as s:
+                user = User(email=email, name=name, role=role, password_hash=password_hash, active=True,
+                            created_at=self._clock.now())
+                s.add(user)
+                await s.flush()
+                await self._audit.record(s, actor_id=actor_id, action="user.create", object_type="user",
+                                         object_id=user.id, detail=f"role={role}")
+        except IntegrityError:
+            raise ValidationError("Email", "A user with that email already exists.") from None
+        return UserInfo(user.id, user.email, user.name, user.role)
+
+    async def set_demographics(self, *, email: str, birth_date: date | None, sex: str | None,
+                               actor_id: str | None = None) -> None:
+        """A patient's date of birth and sex, used to choose broadcast cohorts."""
+        if sex not in (None, "female", "male", "other"):
+            raise ValidationError("Sex", "Sex must be female, male or other.")
+        if birth_date is not None and birth_date > self._clock.now().date():
+            raise ValidationError("Date of birth", "Date of birth cannot be in the future.")
+        async with self._db.write() as s:
+            user = await self._user_by_email(s, normalise_email(email))
+            if user.role != "patient":
+                raise ValidationError("Email", "Only patients have demographics here.")
+            user.birth_date, user.sex = birth_date, sex
+            await self._audit.record(s, actor_id=actor_id, action="user.demographics", object_type="user",
+                                     object_id=user.id)
+
+    async def find_user(self, email: str) -> UserInfo | None:
+        email = normalise_email(email)
+        async with self._db.read() as s:
+            u = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none()
+            return UserInfo(u.id, u.email, u.name, u.role) if u else None
+
+    async def create_team(self, name: str, actor_id: str | None = None) -> TeamInfo:
+        name = (name or "").strip()
+        if not name or len(name) > 100:
+            raise ValidationError("Name", "Team name must be 1 to 100 characters.")
+        try:
+            async with self._db.write() as s:
+                team = CareTeam(name=name, created_at=self._clock.now())
+                s.add(team)
+                await s.flush()
+                await self._audit.record(s, actor_id=actor_id, action="team.create", object_type="team",
+                                         object_id=team.id)
+        except IntegrityError:
+            raise ValidationError("Name", f"A care team named {name!r} already exists.") from None
+        return TeamInfo(team.id, team.name)
+
+    async def _team_by_name(self, s, name: str) -> CareTeam:
+        team = (await s.execute(select(CareTeam).where(CareTeam.name == (name or "").strip()))).scalar_one_or_none()
+        if team is None:
+            raise ValidationError("Team", f"No care team named {name!r}.")
+        return team
+
+    async def _user_by_email(self, s, email: str) -> User:
+        user = (await s.execute(select(User).where(User.email == normalise_email(email)))).scalar_one_or_none()
+        if user is None:
+            raise ValidationError("Email", f"No user with email {email!r}.")
+        return user
+
+    async def add_member(self, *, team: str, email: str, role: str, lead: bool = False,
+                         actor_id: str | None = None) -> None:
+        """Add a staff member to a team. `role` must match the staff member's role."""
+        async with self._db.write() as s:
+            t = await self._team_by_name(s, team)
+            u = await self._user_by_email(s, email)
+            if u.role not in STAFF_ROLES:
+                raise ValidationError("Email", f"{u.email} is a {u.role}, not staff; only staff join care teams.")
+            if role != u.role:
+                raise ValidationError("Role", f"{u.email} is a {u.role}, not a {role}.")
+            existing = await s.get(TeamMember, (t.id, u.id))
+            if existing:
+                existing.is_lead = lead
+            else:
+                s.add(TeamMember(team_id=t.id, user_id=u.id, is_lead=lead))
+            await self._audit.record(s, actor_id=actor_id, action="team.add_member", object_type="team",
+                                     object_id=t.id, detail=f"user={u.id} lead={lead}")
+
+    async def assign_patient(self, *, team: str, email: str, actor_id: str | None = None) -> None:
+        async with self._db.write() as s:
+            t = await self._team_by_name(s, team)
+            u = await self._user_by_email(s, email)
+            if u.role != "patient":
+                raise ValidationError("Email", f"{u.email} is a {u.role}, not a patient.")
+            if await s.get(PatientTeam, (u.id, t.id)) is None:
+                s.add(PatientTeam(patient_id=u.id, team_id=t.id, blocked=False))
+            await self._audit.record(s, actor_id=actor_id, action="team.assign_patient", object_type="team",
+                                     object_id=t.id, detail=f"patient={u.id}")
+
+    async def set_blocked(self, *, team: str, email: str, blocked: bool, actor_id: str | None = None) -> None:
+        async with self._db.write() as s:
+            t = await self._team_by_name(s, team)
+            u = await self._user_by_email(s, email)
+            link = await s.get(PatientTeam, (u.id, t.id))
+            if link is None:
+                raise ValidationError("Email", f"{u.email} is not associated with {t.name}.")
+            link.blocked = blocked
+            await self._audit.record(s, actor_id=actor_id, action="team.block_patient", object_type="team",
+                                     object_id=t.id, detail=f"patient={u.id} blocked={blocked}")
+
+    async def count_users(self) -> int:
+        async with self._db.read() as s:
+            return (await s.execute(select(func.count()).select_from(User))).scalar_one()

@@ -1,0 +1,179 @@
+"""Sign-in and server-side sessions.
+
+The browser holds a random bearer token (in NiceGUI's per-browser user storage); the database
+holds only its SHA-256. A new token is minted at every sign-in. Idle and absolute limits are
+enforced here, on the server, whenever a page loads or the user acts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from sm_app.adapters.clock import Clock, as_utc
+from sm_app.adapters.db import Database
+from sm_app.adapters.models import User, UserSession
+from sm_app.config import Settings
+from sm_app.identity import sign_in_throttle as throttle
+from sm_app.identity.accounts import Actor, normalise_email
+from sm_app.identity.passwords import Hasher
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.errors import NotFound, SignInBusy, SignInFailed, SignInThrottled, ValidationError
+
+# argon2 runs in worker threads; two at a time keep both cores busy without starving page work.
+CHECKS_AT_ONCE = 2
+# About a second of queued checks; beyond that a flood is refused clearly rather than queued for minutes.
+MOST_WAITING = 32
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class SessionState:
+    actor: Actor
+    idle_limit: timedelta
+    idle_left: timedelta
+
+
+class Sessions:
+    def __init__(self, db: Database, hasher: Hasher, audit: AuditLog, clock: Clock, settings: Settings,
+                 throttle_secret: bytes):
+        self._db = db
+        self._throttle_keys = throttle.SignInThrottleKeys(throttle_secret)
+        self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
+        self._waiting = 0
+        self._hasher = hasher
+        self._audit = audit
+        self._clock = clock
+        self._settings = settings
+
+    def idle_limit(self, role: str) -> timedelta:
+        minutes = self._settings.patient_idle_minutes if role == "patient" else self._settings.staff_idle_minutes
+        return timedelta(minutes=minutes)
+
+    async def sign_in(self, email: str, password: str, *, address: str = "") -> SignedIn:
+        """Check the password and open a new session. Unknown email and wrong password fail alike.
+
+        `address` is the client's network address, for the per-address and per-pair throttles. Attempts run at
+        most `CHECKS_AT_ONCE` at a time in this process (each costs an argon2 hash); more than `MOST_WAITING`
+        waiting are refused at once, so a flood is turned away instead of queueing for minutes.
+        """
+        if self._waiting >= MOST_WAITING:
+            raise SignInBusy()
+        self._waiting += 1
+        try:
+            await self._checks.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            return await self._sign_in(email, password, address)
+        finally:
+            self._checks.release()
+
+    async def _sign_in(self, email: str, password: str, address: str) -> SignedIn:
+        try:
+            email = normalise_email(email)
+        except ValidationError:
+            email = (email or "").strip().lower()
+        keys = self._throttle_keys.for_attempt(email, address)
+        now = self._clock.now()
+        async with self._db.read() as s:
+            wait = await throttle.wait_left(s, keys, now)
+            if wait is not None:
+                raise SignInThrottled(wait)
+            user = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none() if email else None
+            stored = user.password_hash if user else self._hasher.dummy_hash
+        ok = await asyncio.to_thread(self._hasher.verify, stored, password or "")
+        if not (ok and user is not None and user.active):
+            async with self._db.write() as s:
+                locked = await throttle.record_failure(s, keys, keys[throttle.ACCOUNT], self._clock.now())
+                await self._audit.record(s, actor_id=user.id if user else None, action="sign_in",
+                                         object_type="user", object_id=user.id if user else None,
+                                         outcome="failure", detail="account locked for an hour" if locked else "")
+            raise SignInFailed()
+        new_hash = None
+        if self._hasher.needs_rehash(stored):
+            new_hash = await asyncio.to_thread(self._hasher.hash, password)
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now()
+        async with self._db.write() as s:
+            await throttle.record_success(s, keys)
+            if new_hash:
+                row = await s.get(User, user.id)
+                row.password_hash = new_hash
+            s.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_activity_at=now))
+            await self._audit.record(s, actor_id=user.id, action="sign_in", object_type="user",
+                                     object_id=user.id, outcome="success")
+        return SignedIn(token, Actor(user.id, user.role, user.name, user.email))
+
+    async def unlock(self, email: str, *, by: Actor | None = None) -> int:
+        """End every sign-in wait on an account (`sm-app unlock`; later the admin console). Returns how many."""
+        email = normalise_email(email)
+        async with self._db.write() as s:
+            user = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none()
+            if user is None:
+                raise NotFound("account")
+            ended = await throttle.forget_account(s, self._throttle_keys.account(email))
+            await self._audit.record(s, actor_id=by.user_id if by else None, action="sign_in.unlock",
+                                     object_type="user", object_id=user.id, detail=f"{ended} waits ended")
+        return ended
+
+    async def current(self, token: str | None, *, touch: bool = False) -> SessionState | None:
+        """The session's actor if it is still valid; ends it (and returns None) when it has expired."""
+        if not token:
+            return None
+        now = self._clock.now()
+        async with self._db.read() as s:
+            row = await s.get(UserSession, _digest(token))
+            if row is None:
+                return None
+            user = await s.get(User, row.user_id)
+        limit = self.idle_limit(user.role)
+        last = as_utc(row.last_activity_at)
+        expired = (
+            not user.active
+            or now - last >= limit
+            or now - as_utc(row.created_at) >= timedelta(hours=self._settings.absolute_session_hours)
+        )
+        if expired:
+            await self._end(token, reason="timeout")
+            return None
+        # Activity writes are throttled: one per 20 s is plenty for minute-scale limits.
+        if touch and now - last >= timedelta(seconds=20):
+            async with self._db.write() as s:
+                row = await s.get(UserSession, _digest(token))
+                if row is not None:
+                    row.last_activity_at = now
+            last = now
+        actor = Actor(user.id, user.role, user.name, user.email)
+        return SessionState(actor, limit, limit - (now - last))
+
+    async def _end(self, token: str, reason: str) -> None:
+        async with self._db.write() as s:
+            row = await s.get(UserSession, _digest(token))
+            if row is None:
+                return
+            await s.delete(row)
+            await self._audit.record(s, actor_id=row.user_id, action="sign_out", object_type="user",
+                                     object_id=row.user_id, detail=reason)
+
+    async def sign_out(self, token: str | None) -> None:
+        if token:
+            await self._end(token, reason="user")
+
+    async def end_all_for_user(self, user_id: str) -> None:
+        async with self._db.write() as s:
+            await s.execute(delete(UserSession).where(UserSession.user_id == user_id))

@@ -1,1 +1,0 @@
-"""Domain services: one module per concept. Pages call these; these own transactions and access."""

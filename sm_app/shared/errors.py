@@ -1,0 +1,56 @@
+"""Errors services raise for pages to show. Messages are safe to show to the acting user."""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from sm_app.adapters.db import Unavailable  # noqa: F401 - raised by the store; pages catch it from here with the other errors
+
+
+class ServiceError(Exception):
+    pass
+
+
+class NotFound(ServiceError):
+    """The object does not exist, or the actor may not see it: the two look the same."""
+
+    def __init__(self, what: str = "thread"):
+        super().__init__(f"That {what} was not found.")
+
+
+class ValidationError(ServiceError):
+    """Bad input. `field` names the form field (its visible label) so the page can focus it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class SignInFailed(ServiceError):
+    def __init__(self):
+        super().__init__("Email or password is not correct.")
+
+
+class SignInThrottled(ServiceError):
+    """Too many failed attempts for this email, this address or both: wait. Says nothing about the account."""
+
+    def __init__(self, wait: timedelta):
+        self.wait = wait
+        seconds = max(1, math.ceil(wait.total_seconds()))
+        when = f"{seconds} seconds" if seconds < 60 else f"{math.ceil(seconds / 60)} minutes"
+        if when in ("1 seconds", "1 minutes"):
+            when = when[:-1]
+        super().__init__(f"Too many sign-in attempts. Please wait {when} and try again.")
+
+
+class SignInBusy(ServiceError):
+    """More people are signing in at this moment than the server checks at once."""
+
+    def __init__(self):
+        super().__init__("Sign-in is busy right now. Please try again in a moment.")
+
+
+class NotAllowed(ServiceError):
+    """The actor is signed in but their role cannot do this at all (e.g. an admin sending)."""
