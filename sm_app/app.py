@@ -15,7 +15,20 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from sm_app.bootstrap import System
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
-from sm_app.pages import admin, auth, dashboard, folders, messages, printing, search, settings, team_messages, worklist
+from sm_app.pages import (
+    admin,
+    auth,
+    compose,
+    conversation,
+    dashboard,
+    folders,
+    mailbox,
+    printing,
+    search,
+    settings,
+    team_messages,
+    worklist,
+)
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
 from sm_app.web_security import secure_browser_connections
@@ -150,7 +163,9 @@ def create_app(system: System) -> None:
     secure_browser_connections(system.settings.base_url)
     auth.register(system)
     _download_route(system)
-    messages.register(system)
+    mailbox.register(system)
+    compose.register(system)
+    conversation.register(system)
     folders.register(system)
     settings.register(system)
     printing.register(system)

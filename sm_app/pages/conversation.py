@@ -1,0 +1,252 @@
+"""A conversation: its messages, the reply form, moving it, and (staff) the care team's panel under it."""
+
+from __future__ import annotations
+
+from nicegui import context, ui
+
+from sm_app.bootstrap import System
+from sm_app.components.attachment_picker import AttachmentPicker
+from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import PageContext, open_page
+from sm_app.components.live import follow
+from sm_app.components.notices import not_sent
+from sm_app.components.triage_panel import triage_panel
+from sm_app.components.urgent_check import UrgentCheckDialog
+from sm_app.messaging.templates import quick_replies
+from sm_app.messaging.threads import BODY_MAX, ThreadView, UrgentCheck
+from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
+
+
+def register(system: System) -> None:
+    @ui.page("/thread/{thread_id}")
+    async def thread_page(thread_id: str, sent: str = "") -> None:
+        ctx = await open_page(system, f"/thread/{thread_id}", title="Conversation")
+        if ctx is None:
+            return
+        try:
+            first = await system.messaging.open_thread(ctx.actor, thread_id)
+        except (NotFound, NotAllowed):
+            # The same page whether the thread does not exist or belongs to someone else.
+            with ui.column().classes("q-pa-md"):
+                ui.label("Conversation not found").classes("text-h5")
+                ui.label("It may have been removed, or the link is not right.")
+                ui.link("Back", "/")
+            return
+        except Unavailable:
+            with ui.column().classes("q-pa-md"):
+                ui.label("This conversation could not be opened just now").classes("text-h5")
+                ui.label("The clinic's messaging service is busy. Please try again in a moment.")
+                ui.link("Try again", f"/thread/{thread_id}")
+            return
+        await _conversation(ctx, first, just_sent=sent == "1")
+
+
+async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool = False) -> None:
+    system, actor = ctx.system, ctx.actor
+    tz = system.settings.timezone
+    thread_id = first.id
+    preloaded = [first]
+    own_side = "team" if actor.is_staff else "patient"
+    controls: dict = {}
+
+    async def move(destination: str, done: str) -> None:
+        if await ctx.still_signed_in() is None:
+            return
+        try:
+            await system.folders.move_thread(actor, thread_id, destination)
+        except (NotFound, ValidationError) as exc:
+            ui.notify(str(exc), type="negative")
+            return
+        # No refresh here: move_thread publishes a change to this person, and the page refreshes from that
+        # (refreshing here too would draw the conversation twice).
+        ui.notify(done, type="positive")
+
+    @ui.refreshable
+    async def view() -> None:
+        if preloaded:
+            thread = preloaded.pop()
+        else:
+            try:
+                # A redraw reads; it marks read (a write) only when the other side wrote something new.
+                thread = await system.messaging.view_thread(actor, thread_id)
+                if thread.unseen:
+                    await system.messaging.mark_read(actor, thread_id)
+            except NotFound:
+                ui.label("This conversation is no longer available.")
+                return
+        ui.label(thread.subject).classes("text-h5").props('role=heading aria-level=1')
+        other = thread.patient_name if actor.is_staff else thread.team_name
+        ui.label(f"{other} · {thread.category}").classes("text-grey-8")
+        if thread.urgent and actor.is_staff:
+            with ui.card().classes("w-full bg-red-1").props("flat role=alert"):
+                ui.label(f"Urgent, flagged from the patient's words — {thread.urgent_evidence}").classes(
+                    "text-red-10 text-bold urgent-flag")
+        await _thread_actions(ctx, thread, move)
+        last_own = max((i for i, m in enumerate(thread.messages) if m.from_side == own_side), default=None)
+        for i, m in enumerate(thread.messages):
+            mine = m.from_side == own_side
+            with ui.card().classes("w-full message " + ("bg-teal-1" if mine else "bg-grey-2")).props("flat bordered"):
+                ui.label(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}").classes("text-caption")
+                if m.fields:
+                    # Template answers as a table; fixed column keys, values shown as text.
+                    ui.table(columns=[{"name": "field", "label": "Field", "field": "field", "align": "left"},
+                                      {"name": "answer", "label": "Answer", "field": "answer", "align": "left"}],
+                             rows=[{"field": label, "answer": value} for label, value in m.fields],
+                             row_key="field").props("flat dense hide-bottom").classes("w-full template-answers")
+                # Plain text, never HTML: message text is shown as text.
+                if m.body:
+                    ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
+                for a in m.attachments:
+                    with ui.row().classes("items-center gap-1 attachment"):
+                        ui.icon("attach_file")
+                        # A real download link: the server checks access again and sends it as an attachment.
+                        ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
+                if i == last_own:
+                    if m.read_at:
+                        ui.label("Read by patient" if actor.is_staff else "Read by your care team").classes(
+                            "text-caption text-green-9 read-receipt")
+                    else:
+                        ui.label("Not read yet").classes("text-caption text-grey-7 read-receipt")
+        if not thread.can_reply:
+            with ui.card().classes("w-full bg-orange-1").props("flat role=alert"):
+                ui.label(thread.reply_blocked_reason).classes("reply-blocked")
+                if thread.offer_new_message:
+                    ui.button("Start a new message", icon="edit",
+                              on_click=lambda: ui.navigate.to(f"/compose?from_thread={thread_id}"))
+        # The reply controls live outside this refreshable (so typed text survives a refresh); show them
+        # only when a reply is possible.
+        if "reply_button" in controls:
+            controls["reply_button"].set_visibility(thread.can_reply)
+            if not thread.can_reply:
+                controls["reply_box"].set_visibility(False)
+        controls["can_reply"] = thread.can_reply
+
+    with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
+        if just_sent:
+            with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite"'):
+                ui.label("Message sent").classes("text-green-10 text-bold sent-confirmation")
+        await view()
+        with ui.column().classes("w-full") as reply_box:
+            if actor.is_staff:
+                replies = {q.name: q.text for q in quick_replies()}
+
+                def insert_quick_reply(e) -> None:
+                    # Inserted, not sent: the staff member reads and edits it first.
+                    if e.value:
+                        current = (reply_body.value or "").rstrip()
+                        reply_body.set_value((current + "\n\n" if current else "") + replies[e.value])
+                        e.sender.set_value(None)
+                        reply_body.run_method("focus")
+
+                ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
+            reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            reply_picker = AttachmentPicker()
+            # one per page, reused for every check
+            urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice())
+
+            async def send_reply(urgent_acknowledged: bool = False) -> None:
+                clear_errors({"Message": reply_body})
+                try:
+                    current = await ctx.still_signed_in()  # a write too: it may meet a busy store
+                    if current is None:
+                        return
+                    await system.messaging.reply(current, thread_id, reply_body.value or "",
+                                                 urgent_acknowledged=urgent_acknowledged, files=reply_picker.files)
+                except ValidationError as exc:
+                    show_field_error({"Message": reply_body}, exc)
+                    return
+                except UrgentCheck as check:
+                    urgent_check.ask(check, lambda: send_reply(urgent_acknowledged=True))
+                    return
+                except NotFound:
+                    ui.notify("This conversation is no longer available.", type="negative")
+                    return
+                except Unavailable:
+                    not_sent()
+                    return
+                reply_body.set_value("")
+                reply_picker.clear()
+                reply_box.set_visibility(False)
+                ui.notify("Reply sent", type="positive")
+
+            async def send_once() -> None:
+                # A double click must not send the reply twice: the button is off until this send is done.
+                if send_button.enabled:
+                    send_button.disable()
+                    try:
+                        await send_reply()
+                    finally:
+                        send_button.enable()
+
+            send_button = ui.button("Send", on_click=send_once, icon="send")
+        reply_box.set_visibility(False)
+
+        def start_reply() -> None:
+            reply_box.set_visibility(True)
+            reply_body.run_method("focus")
+
+        reply_button = ui.button("Reply", on_click=start_reply, icon="reply")
+        reply_button.set_visibility(controls.get("can_reply", True))
+        controls.update(reply_button=reply_button, reply_box=reply_box)
+        if actor.is_staff:
+            await triage_panel(ctx, thread_id)
+
+    page = context.client
+
+    async def on_change(event) -> None:
+        # Re-reading marks the other side's messages read. Only do that while someone is looking: a page
+        # the person just left lingers a few seconds (NiceGUI's reconnect window) and must not read for them.
+        if event.thread_id == thread_id and page.has_socket_connection:
+            await view.refresh()
+
+    follow(ctx, on_change)
+
+
+async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
+    """Move to a folder or Trash, print, and (staff) close or reopen."""
+    system, actor = ctx.system, ctx.actor
+    folders = await system.folders.list_folders(actor)
+    with ui.row().classes("items-center gap-2 no-print thread-actions"):
+        options = {"inbox": "Inbox", **{f.id: f.name for f in folders}}
+        current = thread.folder_id if thread.folder_id in options else "inbox"
+        ui.select(options, label="Move to", value=current,
+                  on_change=lambda e: move(e.value, f"Moved to {options[e.value]}")).classes("w-48")
+        if thread.in_trash:
+            ui.button("Restore", icon="restore_from_trash", on_click=lambda: move("restore", "Restored"))
+        else:
+            ui.button("Move to Trash", icon="delete", on_click=lambda: move("trash", "Moved to Trash")).props("flat")
+        ui.link("Print", f"/thread/{thread.id}/print", new_tab=True)
+        if actor.is_staff and thread.status == "completed":
+            # A plain download link: the server checks access and the status again, and audits the export.
+            ui.link("Export documentation note (PDF)", f"/thread/{thread.id}/documentation-note.pdf")
+        if actor.is_staff:
+            if thread.closed:
+                async def reopen() -> None:
+                    if await ctx.still_signed_in() is None:
+                        return
+                    await system.messaging.reopen_thread(actor, thread.id)
+                    ui.notify("Conversation reopened", type="positive")
+
+                ui.button("Reopen conversation", on_click=reopen).props("flat")
+            else:
+                with ui.dialog() as dialog, ui.card().classes("w-96"):
+                    ui.label("Close this conversation?").classes("text-h6")
+                    ui.label("The patient will no longer be able to reply and will see your reason.")
+                    reason = ui.input("Reason").props("counter maxlength=200").classes("w-full")
+
+                    async def confirm_close() -> None:
+                        if await ctx.still_signed_in() is None:
+                            return
+                        try:
+                            await system.messaging.close_thread(actor, thread.id, reason.value or "")
+                        except ValidationError as exc:
+                            show_field_error({"Reason": reason}, exc)
+                            return
+                        dialog.close()
+                        ui.notify("Conversation closed", type="positive")
+
+                    with ui.row():
+                        ui.button("Confirm close", on_click=confirm_close)
+                        ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button("Close conversation", on_click=dialog.open).props("flat")

@@ -1,0 +1,141 @@
+"""The mailbox: Inbox, Sent, Trash, a person's own folders, and the list of drafts."""
+
+from __future__ import annotations
+
+from nicegui import ui
+
+from sm_app.bootstrap import System
+from sm_app.components.formatting import clinic_time
+from sm_app.components.frame import open_page, session_token
+from sm_app.components.live import follow
+from sm_app.components.thread_list import thread_list
+from sm_app.messaging.threads import PAGE_SIZES
+from sm_app.shared.errors import NotFound
+
+FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash"}
+EMPTY = {
+    "inbox": "No messages yet.",
+    "sent": "You have not sent any messages.",
+    "trash": "Trash is empty.",
+}
+SORT_LABELS = {"newest": "Newest first", "oldest": "Oldest first", "team": "Care team", "subject": "Subject"}
+
+
+def register(system: System) -> None:
+    tz = system.settings.timezone
+
+    async def folder_page(folder: str, path: str, title: str | None = None) -> None:
+        ctx = await open_page(system, path, title=title or FOLDER_TITLES[folder])
+        if ctx is None:
+            return
+        actor = ctx.actor
+        heading = title or FOLDER_TITLES[folder]
+        # Paging and sort are this page's own state (never shared between people or tabs).
+        view = {"page": 1, "page_size": 10, "sort": "newest"}
+
+        @ui.refreshable
+        async def threads() -> None:
+            try:
+                result = await system.messaging.list_threads(actor, folder, page=view["page"],
+                                                             page_size=view["page_size"], sort=view["sort"])
+            except NotFound:
+                ui.label("Folder not found").classes("text-h6")
+                return
+            empty = EMPTY.get(folder, "This folder is empty.")
+            thread_list(result.items, staff_view=actor.is_staff, tz=tz, empty_text=empty)
+            if result.pages > 1:
+                with ui.row().classes("items-center gap-2"):
+                    ui.pagination(1, result.pages, direction_links=True, value=result.page,
+                                  on_change=lambda e: change(page=e.value)).props('aria-label="Pages"')
+                    ui.label(f"{result.total} conversations").classes("text-caption")
+
+        async def change(**kwargs) -> None:
+            view.update(kwargs)
+            await threads.refresh()
+
+        with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label(heading).classes("text-h5").props('role=heading aria-level=1')
+                if actor.is_patient:
+                    ui.button("New message", on_click=lambda: ui.navigate.to("/compose"), icon="edit")
+            with ui.row().classes("items-center gap-4"):
+                ui.select(SORT_LABELS, label="Sort by", value="newest",
+                          on_change=lambda e: change(sort=e.value, page=1)).classes("w-48")
+                ui.select({n: str(n) for n in PAGE_SIZES}, label="Per page", value=10,
+                          on_change=lambda e: change(page_size=e.value, page=1)).classes("w-32")
+            await threads()
+
+        async def on_change(_event) -> None:
+            await threads.refresh()
+
+        follow(ctx, on_change)
+
+    @ui.page("/inbox")
+    async def inbox() -> None:
+        await folder_page("inbox", "/inbox")
+
+    @ui.page("/sent")
+    async def sent() -> None:
+        await folder_page("sent", "/sent")
+
+    @ui.page("/trash")
+    async def trash() -> None:
+        await folder_page("trash", "/trash")
+
+    @ui.page("/drafts")
+    async def drafts_page() -> None:
+        ctx = await open_page(system, "/drafts", title="Drafts")
+        if ctx is None:
+            return
+
+        @ui.refreshable
+        async def listing() -> None:
+            drafts = await system.drafts.list_drafts(ctx.actor)
+            if not drafts:
+                ui.label("You have no drafts.").classes("text-grey-7 q-pa-md")
+                return
+            with ui.list().props("bordered separator").classes("w-full"):
+                for d in drafts:
+                    with ui.item():
+                        with ui.item_section():
+                            ui.link(d.subject or "(no subject)", f"/compose?draft={d.id}")
+                            ui.label(f"{d.team_name or 'No care team chosen'} · saved "
+                                     f"{clinic_time(d.updated_at, tz)}").classes("text-caption")
+                        with ui.item_section().props("side"):
+                            delete_button(d.id)
+
+        def delete_button(draft_id: str) -> None:
+            with ui.dialog() as dialog, ui.card():
+                ui.label("Delete this draft? This cannot be undone.")
+
+                async def delete() -> None:
+                    dialog.close()
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        await system.drafts.delete(ctx.actor, draft_id)
+                    except NotFound:
+                        pass
+                    ui.notify("Draft deleted", type="positive")
+                    await listing.refresh()
+
+                with ui.row():
+                    ui.button("Delete draft", on_click=delete, color="negative")
+                    ui.button("Keep draft", on_click=dialog.close).props("flat")
+            ui.button("Delete", on_click=dialog.open).props("flat color=negative")
+
+        with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label("Drafts").classes("text-h5").props("role=heading aria-level=1")
+                ui.button("New message", on_click=lambda: ui.navigate.to("/compose"), icon="edit")
+            await listing()
+
+    @ui.page("/folder/{folder_id}")
+    async def custom_folder(folder_id: str) -> None:
+        token = session_token()
+        state = await system.sessions.current(token)
+        title = "Folder"
+        if state is not None:
+            names = {f.id: f.name for f in await system.folders.list_folders(state.actor)}
+            title = names.get(folder_id, "Folder")
+        await folder_page(folder_id, f"/folder/{folder_id}", title=title)
