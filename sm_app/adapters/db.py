@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import event
+from sqlalchemy import Table, event, insert
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
@@ -22,7 +24,7 @@ class Unavailable(Exception):  # noqa: N818 - what a person is told, not a bug
     """The database or the disk could not do the work now (a lock held too long, an I/O error, no connection).
 
     Nothing was changed: the transaction rolled back. The person's input is theirs to keep and send again.
-    Services and pages know it as `services.errors.Unavailable`; it lives here, with the store that raises it.
+    Services and pages know it as `shared.errors.Unavailable`; it lives here, with the store that raises it.
     """
 
     def __init__(self):
@@ -55,6 +57,16 @@ def async_url(url: str) -> str:
 
 def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: Table):
+    """A Core INSERT that skips rows whose key another transaction has just added (both engines we run on)."""
+    dialect = session.bind.dialect.name
+    if dialect == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return insert(table)
 
 
 def sqlite_pragmas(dbapi_connection) -> None:

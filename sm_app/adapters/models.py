@@ -1,4 +1,4 @@
-"""SQLAlchemy models. Columns ending in _enc hold envelope-encrypted bytes (services/crypto.py)."""
+"""SQLAlchemy models. Columns ending in _enc hold envelope-encrypted bytes (adapters/crypto.py)."""
 
 from __future__ import annotations
 

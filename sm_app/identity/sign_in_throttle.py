@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import as_utc
+from sm_app.adapters.db import insert_ignoring_duplicates
 from sm_app.adapters.models import SignInThrottle
 
 
@@ -83,13 +82,12 @@ async def record_failure(s: AsyncSession, keys: dict[Rule, str], account_key: st
 
     Returns True when the account-wide counter has just reached its lock.
     """
-    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
     locked_now = False
     for rule, key in keys.items():
         # Insert-if-missing, then lock the row: two failures at the same moment must both count.
-        await s.execute(insert(SignInThrottle).values(
+        await s.execute(insert_ignoring_duplicates(s, SignInThrottle.__table__).values(
             key=key, kind=rule.kind, account=account_key if rule is not ADDRESS else None, failures=0,
-            last_failure_at=now).on_conflict_do_nothing())
+            last_failure_at=now))
         row = (await s.execute(select(SignInThrottle).where(SignInThrottle.key == key).with_for_update())).scalar_one()
         if rule.forget_after is not None and now - as_utc(row.last_failure_at) >= rule.forget_after:
             row.failures = 0

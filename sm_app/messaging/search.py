@@ -22,14 +22,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import and_, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
-from sm_app.adapters.db import Database
+from sm_app.adapters.db import Database, insert_ignoring_duplicates
 from sm_app.adapters.models import CareTeam, Message, SearchTerm, Thread, User
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
@@ -121,17 +119,8 @@ async def index_thread(session: AsyncSession, keys: KeyRing, thread_id: str, tex
         return
     rows = [{"token": t, "thread_id": thread_id} for t in sorted(missing)]
     # Ignore a pair another transaction added in between (two replies at once on PostgreSQL).
-    await session.execute(_insert_ignoring_duplicates(session), rows)
-
-
-def _insert_ignoring_duplicates(session: AsyncSession):
-    dialect = session.bind.dialect.name
-    table = SearchTerm.__table__  # a Core insert: executemany, without the ORM's bulk bookkeeping
-    if dialect == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing()
-    return insert(table)
+    # A Core insert: executemany, without the ORM's bulk bookkeeping.
+    await session.execute(insert_ignoring_duplicates(session, SearchTerm.__table__), rows)
 
 
 # -- results ----------------------------------------------------------------------------------------
