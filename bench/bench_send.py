@@ -80,7 +80,7 @@ async def main(messages: int, threads: int) -> None:
         times = []
         for _ in range(50):
             t0 = time.perf_counter()
-            await system.messaging.list_threads(actor, folder, page_size=50)
+            await system.mailbox.list_threads(actor, folder, page_size=50)
             times.append(time.perf_counter() - t0)
         print(f"{folder} page (50 newest of {max(threads, 2 * messages):,} threads): p95 {p95(times) * 1000:.1f} ms")
     print(f"audit chain: {(await system.audit.verify()).entries:,} entries verified")

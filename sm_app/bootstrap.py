@@ -22,10 +22,11 @@ from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
 from sm_app.identity.sessions import Sessions
 from sm_app.identity.terms import TermsService
-from sm_app.messaging.attachments import Attachments
+from sm_app.messaging.attachment_files import Attachments, AttachmentStore
 from sm_app.messaging.contacts import Contacts
 from sm_app.messaging.drafts import Drafts
 from sm_app.messaging.folders import Folders
+from sm_app.messaging.mailbox import Mailbox
 from sm_app.messaging.preferences import PreferencesService
 from sm_app.messaging.search import Search
 from sm_app.messaging.search import register_handlers as index_sent_messages
@@ -59,6 +60,7 @@ class System:
     sessions: Sessions
     terms: TermsService
     messaging: Messaging
+    mailbox: Mailbox
     folders: Folders
     preferences: PreferencesService
     search: Search
@@ -124,7 +126,7 @@ def build_system(
     bus = RealtimeBus(spawn)
     audit = AuditLog(db, keys.audit_mac_key, clock)
     templates = Templates(db, clock, CATEGORIES)
-    attachments = Attachments(db, keys, audit, clock, settings.data_dir / "attachments")
+    files = AttachmentStore(keys, clock, settings.data_dir / "attachments")
     default_hours = BusinessHours(timezone=settings.timezone,
                                   target_business_days=settings.reply_target_business_days)
     clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
@@ -132,7 +134,7 @@ def build_system(
     handlers = _event_handlers(keys, bus, clinic_settings, notifications)
     uow = UnitOfWork(db, handlers)
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
-                          templates=templates, attachments=attachments)
+                          templates=templates, attachments=files)
     return System(
         settings=settings,
         db=db,
@@ -144,13 +146,15 @@ def build_system(
         sessions=Sessions(db, hasher, audit, clock, settings, throttle_secret=keys.search_key),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=messaging,
+        mailbox=Mailbox(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
+                        attachments=files),
         folders=Folders(db, uow, keys, audit, clock),
         preferences=PreferencesService(db),
         search=Search(db, keys, audit, clock, tz=settings.timezone),
         contacts=Contacts(db),
-        drafts=Drafts(db, keys, clock, attachments),
+        drafts=Drafts(db, keys, clock, files),
         templates=templates,
-        attachments=attachments,
+        attachments=Attachments(db, keys, audit, files),
         clinic_settings=clinic_settings,
         triage=Triage(db, uow, keys, audit, clock, clinic_settings),
         escalation=Escalation(db, uow, audit, clock),

@@ -40,8 +40,9 @@ from sm_app.care_team.response_clock import ResponseClock
 from sm_app.identity.accounts import Actor
 from sm_app.identity.passwords import STAFF_ROLES
 from sm_app.messaging.access import visible_threads
+from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.outcomes import OUTCOMES, outcomes_for
-from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from sm_app.shared.events import (

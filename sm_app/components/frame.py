@@ -76,7 +76,7 @@ async def _header(ctx: PageContext) -> None:
 
     @ui.refreshable
     async def unread_badge() -> None:
-        count = await system.messaging.unread_count(actor)
+        count = await system.mailbox.unread_count(actor)
         if count:
             badge = ui.badge(str(count), color="red").classes("unread-badge")
             badge.props["aria-label"] = f"{count} unread"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from sm_app.components.formatting import clinic_time
-from sm_app.messaging.threads import ThreadSummary
+from sm_app.messaging.mailbox import ThreadSummary
 
 
 def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empty_text: str,

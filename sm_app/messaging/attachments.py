@@ -7,27 +7,14 @@ with what the bytes are: a renamed executable or an HTML page called "x.pdf" is 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import io
-import os
 import re
-import secrets
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from sm_app.adapters.clock import Clock
-from sm_app.adapters.crypto import KeyRing
-from sm_app.adapters.db import Database
-from sm_app.adapters.models import Attachment, Message, Thread
-from sm_app.identity.accounts import Actor
-from sm_app.shared.audit import AuditLog
-from sm_app.shared.errors import NotFound, ValidationError
+from sm_app.shared.errors import ValidationError
 
 MAX_FILES = 4
 MAX_FILE_BYTES = 6 * 1024 * 1024
@@ -153,103 +140,9 @@ def check_file(name: str, data: bytes, already: list[PendingFile]) -> PendingFil
     return PendingFile(shown, kind, data, digest)
 
 
-def _write_durably(path: Path, data: bytes) -> None:
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with open(path, "wb") as out:
-        out.write(data)
-        out.flush()
-        os.fsync(out.fileno())
-
-
-class Attachments:
-    def __init__(self, db: Database, keys: KeyRing, audit: AuditLog, clock: Clock, directory: Path):
-        self._db = db
-        self._keys = keys
-        self._audit = audit
-        self._clock = clock
-        self._dir = Path(directory)
-
-    def _path(self, storage_name: str) -> Path:
-        return self._dir / storage_name[:2] / storage_name
-
-    def recheck(self, files: list[PendingFile]) -> list[PendingFile]:
-        """Run every rule again over the whole set, as the server received it."""
-        checked: list[PendingFile] = []
-        for f in files:
-            checked.append(check_file(f.name, f.data, checked))
-        return checked
-
-    async def store(self, session: AsyncSession, files: list[PendingFile], *, message_id: str | None = None,
-                    draft_id: str | None = None) -> list[str]:
-        """Seal each file to disk under a random name and record it, inside the caller's transaction."""
-        ids = []
-        for f in files:
-            row = Attachment(message_id=message_id, draft_id=draft_id, kind=f.kind, size=f.size, digest=f.digest,
-                             storage_name=secrets.token_hex(20), created_at=self._clock.now(), name_enc=b"")
-            session.add(row)
-            await session.flush()
-            row.name_enc = self._keys.seal(f.name, table="attachments", row_id=row.id, column="name")
-            sealed = self._keys.seal_bytes(f.data, table="attachments", row_id=row.id, column="content")
-            # Written and fsynced before the transaction commits: a confirmed send never points at a missing file.
-            await asyncio.to_thread(_write_durably, self._path(row.storage_name), sealed)
-            ids.append(row.id)
-        return ids
-
-    async def for_draft(self, session: AsyncSession, draft_id: str) -> list[PendingFile]:
-        """A draft's files, opened, so the compose page can show and send them."""
-        rows = (await session.scalars(select(Attachment).where(Attachment.draft_id == draft_id)
-                                      .order_by(Attachment.created_at, Attachment.id))).all()
-        files = []
-        for r in rows:
-            sealed = await asyncio.to_thread(self._path(r.storage_name).read_bytes)
-            data = self._keys.open_bytes(sealed, table="attachments", row_id=r.id, column="content")
-            name = self._keys.open(r.name_enc, table="attachments", row_id=r.id, column="name")
-            files.append(PendingFile(name, r.kind, data, r.digest))
-        return files
-
-    async def draft_digests(self, session: AsyncSession, draft_id: str) -> list[str]:
-        return list((await session.scalars(select(Attachment.digest).where(Attachment.draft_id == draft_id)
-                                           .order_by(Attachment.created_at, Attachment.id))).all())
-
-    async def drop_for_draft(self, session: AsyncSession, draft_id: str) -> list[Path]:
-        """Remove a draft's file records; returns the files to delete once the transaction has committed."""
-        rows = (await session.scalars(select(Attachment).where(Attachment.draft_id == draft_id))).all()
-        paths = [self._path(r.storage_name) for r in rows]
-        for r in rows:
-            await session.delete(r)
-        return paths
-
-    @staticmethod
-    async def remove_files(paths: list[Path]) -> None:
-        for p in paths:
-            await asyncio.to_thread(p.unlink, True)
-
-    async def for_messages(self, session: AsyncSession, message_ids: list[str]) -> dict[str, list[AttachmentInfo]]:
-        rows = (await session.scalars(select(Attachment).where(Attachment.message_id.in_(message_ids))
-                                      .order_by(Attachment.created_at, Attachment.id))).all()
-        result: dict[str, list[AttachmentInfo]] = {}
-        for r in rows:
-            name = self._keys.open(r.name_enc, table="attachments", row_id=r.id, column="name")
-            result.setdefault(r.message_id, []).append(AttachmentInfo(r.id, name, r.kind, r.size))
-        return result
-
-    async def download(self, actor: Actor, attachment_id: str) -> Download:
-        """The file, for someone who can see its conversation; anyone else gets "not found" (and an audit entry)."""
-        from sm_app.messaging.access import visible_threads  # noqa: PLC0415
-
-        async with self._db.read() as s:
-            row = (await s.execute(
-                select(Attachment).join(Message, Message.id == Attachment.message_id)
-                .join(Thread, Thread.id == Message.thread_id)
-                .where(Attachment.id == attachment_id, visible_threads(actor))
-            )).scalar_one_or_none()
-        if row is None:
-            await self._audit.record_alone(actor_id=actor.user_id, action="attachment.read", object_type="attachment",
-                                           object_id=(attachment_id or "")[:64], outcome="denied")
-            raise NotFound("file")
-        sealed = await asyncio.to_thread(self._path(row.storage_name).read_bytes)
-        data = self._keys.open_bytes(sealed, table="attachments", row_id=row.id, column="content")
-        name = self._keys.open(row.name_enc, table="attachments", row_id=row.id, column="name")
-        await self._audit.record_alone(actor_id=actor.user_id, action="attachment.read", object_type="attachment",
-                                       object_id=row.id)
-        return Download(name, row.kind, data)
+def recheck(files: list[PendingFile]) -> list[PendingFile]:
+    """Run every rule again over the whole set, as the server received it."""
+    checked: list[PendingFile] = []
+    for f in files:
+        checked.append(check_file(f.name, f.data, checked))
+    return checked

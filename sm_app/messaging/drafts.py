@@ -16,7 +16,8 @@ from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Draft
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.attachments import Attachments, PendingFile
+from sm_app.messaging.attachment_files import AttachmentStore
+from sm_app.messaging.attachments import PendingFile, recheck
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
 from sm_app.shared.errors import NotFound, ValidationError
 
@@ -41,7 +42,7 @@ class DraftView:
 
 
 class Drafts:
-    def __init__(self, db: Database, keys: KeyRing, clock: Clock, attachments: Attachments):
+    def __init__(self, db: Database, keys: KeyRing, clock: Clock, attachments: AttachmentStore):
         self._db = db
         self._keys = keys
         self._clock = clock
@@ -64,7 +65,7 @@ class Drafts:
                    subject: str, body: str, files: list[PendingFile] | None = None) -> DraftView:
         """Create or update a draft, its attached files included (None leaves the files as they are).
         Limits are the same as for sending; empty fields are fine in a draft."""
-        files = self._attachments.recheck(files) if files else ([] if files is not None else None)
+        files = recheck(files) if files else ([] if files is not None else None)
         subject, body = subject or "", body or ""
         if len(subject) > SUBJECT_MAX:
             raise ValidationError("Subject", f"Subject must be at most {SUBJECT_MAX} characters.")

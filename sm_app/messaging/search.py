@@ -31,7 +31,8 @@ from sm_app.adapters.db import Database, insert_ignoring_duplicates
 from sm_app.adapters.models import CareTeam, Message, SearchTerm, Thread, User
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
-from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.messaging.mailbox import PAGE_SIZES
+from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import ValidationError
 from sm_app.shared.events import EventHandlers, MessageSent, Work
@@ -103,12 +104,12 @@ def register_handlers(handlers: EventHandlers, keys: KeyRing) -> None:
     """Every message's words join its thread's index in the sending transaction (a message is found once sent)."""
 
     async def message_sent(work: Work, e: MessageSent) -> None:
-        await index_thread(work.session, keys, e.thread_id, list(e.words))
+        await _index_thread(work.session, keys, e.thread_id, list(e.words))
 
     handlers.in_transaction(MessageSent, message_sent)
 
 
-async def index_thread(session: AsyncSession, keys: KeyRing, thread_id: str, texts: list[str]) -> None:
+async def _index_thread(session: AsyncSession, keys: KeyRing, thread_id: str, texts: list[str]) -> None:
     """Add the tokens of `texts` to a thread's index inside the caller's transaction (idempotent)."""
     wanted = set().union(*(tokens_for(t, keys.search_key) for t in texts)) if texts else set()
     if not wanted:
@@ -354,7 +355,7 @@ class Search:
                                                               column="body"))
                 await s.execute(delete(SearchTerm).where(SearchTerm.thread_id.in_(ids)))
                 for thread_id in ids:
-                    await index_thread(s, self._keys, thread_id, texts[thread_id])
+                    await _index_thread(s, self._keys, thread_id, texts[thread_id])
                 done += len(ids)
                 after = ids[-1]
         await self._audit.record_alone(actor_id=None, action="search.reindex", detail=f"threads={done}")

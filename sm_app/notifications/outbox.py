@@ -35,7 +35,7 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import OutboxEmail, Preferences, User, new_id
 from sm_app.config import Settings
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.threads import unread_threads_count
+from sm_app.messaging.mailbox import unread_threads_query
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from sm_app.shared.events import AlertsRaised, EventHandlers, MessageSent, Work
@@ -195,24 +195,24 @@ class Notifications:
         """In the sending transaction: the email exists exactly when the message does."""
 
         async def message_sent(work: Work, e: MessageSent) -> None:
-            await self.queue_for_message(work.session, message_id=e.message_id, recipient_ids=e.email_to,
-                                         sender_id=e.sender_id)
+            await self._queue_for_message(work.session, message_id=e.message_id, recipient_ids=e.email_to,
+                                          sender_id=e.sender_id)
 
         async def alerts_raised(work: Work, e: AlertsRaised) -> None:
-            await self.queue_for_alerts(work.session, list(e.alerts))
+            await self._queue_for_alerts(work.session, list(e.alerts))
 
         handlers.in_transaction(MessageSent, message_sent)
         handlers.in_transaction(AlertsRaised, alerts_raised)
 
-    async def queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
-                                sender_id: str) -> None:
+    async def _queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
+                                 sender_id: str) -> None:
         """A new message: one email to each recipient (not the sender) who wants an email for each message."""
         for user_id, email, mode in await self._modes(s, (r for r in recipient_ids if r != sender_id)):
             if mode == "each":
                 self._queue(s, event_key=f"message:{message_id}:{user_id}", user_id=user_id, email=email,
                             kind="new_message")
 
-    async def queue_for_alerts(self, s: AsyncSession, alerts: list[tuple[str, str, str]]) -> None:
+    async def _queue_for_alerts(self, s: AsyncSession, alerts: list[tuple[str, str, str]]) -> None:
         """Reminders and escalations, as (alert id, user id, kind): staff get these by email too, unless they
         chose no emails at all. One lookup for the whole batch (the sweep can raise a thousand at once)."""
         modes = {uid: (email, mode) for uid, email, mode in await self._modes(s, (a[1] for a in alerts))}
@@ -259,7 +259,8 @@ class Notifications:
             for user, prefs in rows:
                 if ((prefs.email_mode if prefs else None) or default_mode(user.role)) != "digest":
                     continue
-                count = await unread_threads_count(s, Actor(user.id, user.role, user.name, user.email))
+                count = (await s.execute(unread_threads_query(Actor(user.id, user.role, user.name, user.email)))
+                         ).scalar_one()
                 if prefs is None:
                     prefs = Preferences(user_id=user.id, signature_on=False, signature_name="", signature_title="")
                     s.add(prefs)

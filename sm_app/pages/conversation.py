@@ -13,8 +13,9 @@ from sm_app.components.live import follow
 from sm_app.components.notices import not_sent
 from sm_app.components.triage_panel import triage_panel
 from sm_app.components.urgent_check import UrgentCheckDialog
+from sm_app.messaging.mailbox import ThreadView
 from sm_app.messaging.templates import quick_replies
-from sm_app.messaging.threads import BODY_MAX, ThreadView, UrgentCheck
+from sm_app.messaging.threads import BODY_MAX, UrgentCheck
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
 
 
@@ -25,7 +26,7 @@ def register(system: System) -> None:
         if ctx is None:
             return
         try:
-            first = await system.messaging.open_thread(ctx.actor, thread_id)
+            first = await system.mailbox.open_thread(ctx.actor, thread_id)
         except (NotFound, NotAllowed):
             # The same page whether the thread does not exist or belongs to someone else.
             with ui.column().classes("q-pa-md"):
@@ -69,9 +70,9 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         else:
             try:
                 # A redraw reads; it marks read (a write) only when the other side wrote something new.
-                thread = await system.messaging.view_thread(actor, thread_id)
+                thread = await system.mailbox.view_thread(actor, thread_id)
                 if thread.unseen:
-                    await system.messaging.mark_read(actor, thread_id)
+                    await system.mailbox.mark_read(actor, thread_id)
             except NotFound:
                 ui.label("This conversation is no longer available.")
                 return

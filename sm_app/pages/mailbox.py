@@ -9,7 +9,7 @@ from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page, session_token
 from sm_app.components.live import follow
 from sm_app.components.thread_list import thread_list
-from sm_app.messaging.threads import PAGE_SIZES
+from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.shared.errors import NotFound
 
 FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash"}
@@ -36,7 +36,7 @@ def register(system: System) -> None:
         @ui.refreshable
         async def threads() -> None:
             try:
-                result = await system.messaging.list_threads(actor, folder, page=view["page"],
+                result = await system.mailbox.list_threads(actor, folder, page=view["page"],
                                                              page_size=view["page_size"], sort=view["sort"])
             except NotFound:
                 ui.label("Folder not found").classes("text-h6")

@@ -27,7 +27,7 @@ def register(system: System) -> None:
         ui.add_head_html(PRINT_CSS)
         ui.page_title(f"Conversation · {system.settings.clinic_name}")
         try:
-            thread = await system.messaging.open_thread(state.actor, thread_id)
+            thread = await system.mailbox.open_thread(state.actor, thread_id)
         except NotFound:
             ui.label("Conversation not found").classes("text-h5")
             return

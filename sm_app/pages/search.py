@@ -10,8 +10,9 @@ from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.frame import open_page
 from sm_app.components.thread_list import thread_list
+from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
-from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import ValidationError
 
 ANY = "Any"

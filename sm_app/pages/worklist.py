@@ -9,7 +9,8 @@ from sm_app.care_team.triage import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SOR
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page
 from sm_app.components.live import follow
-from sm_app.messaging.threads import CATEGORIES, PAGE_SIZES
+from sm_app.messaging.mailbox import PAGE_SIZES
+from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotFound
 
 # The whole row is the link's click target (a "stretched link"), so rows look and act clickable while the

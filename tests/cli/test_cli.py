@@ -68,7 +68,7 @@ def test_set_up_a_clinic_from_the_command_line(tmp_path):
             nurse = await system.sessions.sign_in("onc.nurse@example.org", "a-long-staff-password")
             sent = await system.messaging.start_thread(signed.actor, team_id=teams[0].id, category="General",
                                                        subject="Hello", body="First message")
-            worklist = await system.messaging.list_threads(nurse.actor, "worklist")
+            worklist = await system.mailbox.list_threads(nurse.actor, "worklist")
             assert [t.id for t in worklist.items] == [sent.thread_id]
         finally:
             await system.close()

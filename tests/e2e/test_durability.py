@@ -44,9 +44,9 @@ return sent && m ? 'thread:' + m[1] : null;
 async def _stored(data_dir, subject: str) -> tuple[str, list[str], str]:
     async with clinic_system(data_dir) as system:
         patient = await actor_for(system, PATIENT[0])
-        sent = [t for t in (await system.messaging.list_threads(patient, "sent")).items if t.subject == subject]
+        sent = [t for t in (await system.mailbox.list_threads(patient, "sent")).items if t.subject == subject]
         assert len(sent) == 1, f"the confirmed message is not in the patient's Sent folder ({len(sent)} found)"
-        thread = await system.messaging.open_thread(patient, sent[0].id)
+        thread = await system.mailbox.open_thread(patient, sent[0].id)
         return thread.id, [m.body for m in thread.messages], thread.category
 
 

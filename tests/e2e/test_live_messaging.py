@@ -76,7 +76,7 @@ async def _patient_starts_thread(data_dir, subject: str, body: str) -> str:
 
 async def _unread_count(data_dir, email: str) -> int:
     async with clinic_system(data_dir) as system:
-        return await system.messaging.unread_count(await actor_for(system, email))
+        return await system.mailbox.unread_count(await actor_for(system, email))
 
 
 def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
@@ -186,7 +186,7 @@ def test_other_team_cannot_open_the_thread(shared_server, browser):
     async def own_team_sees_it() -> bool:
         async with clinic_system(data_dir) as system:
             nurse = await actor_for(system, NURSE[0])
-            return subject in [t.subject for t in (await system.messaging.list_threads(nurse, "worklist")).items]
+            return subject in [t.subject for t in (await system.mailbox.list_threads(nurse, "worklist")).items]
 
     assert asyncio.run(own_team_sees_it())
 

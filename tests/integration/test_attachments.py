@@ -16,7 +16,7 @@ async def test_files_are_sealed_on_disk_listed_and_downloaded_by_both_sides(clin
     files.append(check_file("glucose-log.txt", b"Mon 110\nTue 180\n", files))
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="Test results", subject="Labs",
                                 body="See attached.", files=files)
-    view = await m.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await clinic.system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     listed = view.messages[0].attachments
     assert [(x.name, x.kind, x.size) for x in listed] == [("Lab report.pdf", "pdf", len(PDF)),
                                                           ("glucose-log.txt", "txt", 16)]
@@ -32,7 +32,7 @@ async def test_others_get_not_found_and_the_denial_is_audited(clinic):
     m, a = clinic.system.messaging, clinic.system.attachments
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="x", body="y",
                                 files=[check_file("a.pdf", PDF, [])])
-    att = (await m.open_thread(clinic.pat, sent.thread_id)).messages[0].attachments[0]
+    att = (await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)).messages[0].attachments[0]
     for outsider in (clinic.gil, clinic.green_nurse, clinic.admin):
         with pytest.raises(NotFound):
             await a.download(outsider, att.id)
@@ -45,19 +45,21 @@ async def test_others_get_not_found_and_the_denial_is_audited(clinic):
 
 async def test_the_server_checks_the_files_again_when_sending(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     good = check_file("a.pdf", PDF, [])
     forged = type(good)("b.pdf", "pdf", b"<html>not a pdf</html>", "0" * 64)  # a page bypassing the picker
     with pytest.raises(ValidationError) as err:
         await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="x", body="y",
                              files=[good, forged])
     assert "not really a PDF" in err.value.message
-    assert (await m.list_threads(clinic.pat, "sent")).total == 0
+    assert (await box.list_threads(clinic.pat, "sent")).total == 0
 
 
 async def test_a_reply_can_carry_files(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="x", body="y")
     await m.reply(clinic.blue_nurse, sent.thread_id, "Here is your plan.",
                   files=[check_file("plan.rtf", b"{\\rtf1 Plan}", [])])
-    view = await m.open_thread(clinic.pat, sent.thread_id)
+    view = await box.open_thread(clinic.pat, sent.thread_id)
     assert [x.name for x in view.messages[1].attachments] == ["plan.rtf"]

@@ -40,51 +40,55 @@ async def test_alerts_when_no_team_or_all_blocked(clinic):
 
 async def test_urgent_text_needs_acknowledgement_then_flags_the_thread_for_staff_only(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     kwargs = dict(team_id=clinic.blue_id, category="Medication", subject="Inhaler renewal",
                   body="Please renew my inhaler. Also I have been coughing up blood since Sunday.")
     with pytest.raises(UrgentCheck) as check:
         await m.start_thread(clinic.pat, **kwargs)
     assert "coughing up blood" in check.value.decision.explanation()
-    assert (await m.list_threads(clinic.pat, "sent")).total == 0  # nothing sent until the patient chooses
+    assert (await box.list_threads(clinic.pat, "sent")).total == 0  # nothing sent until the patient chooses
     routine = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="Routine",
                                    body="Just a question about parking.")
     urgent = await m.start_thread(clinic.pat, urgent_acknowledged=True, **kwargs)
-    worklist = (await m.list_threads(clinic.blue_nurse, "worklist")).items
+    worklist = (await box.list_threads(clinic.blue_nurse, "worklist")).items
     assert [(t.id, t.urgent) for t in worklist] == [(urgent.thread_id, True), (routine.thread_id, False)]
-    staff_view = await m.open_thread(clinic.blue_nurse, urgent.thread_id)
+    staff_view = await box.open_thread(clinic.blue_nurse, urgent.thread_id)
     assert staff_view.urgent and "coughing up blood" in staff_view.urgent_evidence
-    patient_view = await m.open_thread(clinic.pat, urgent.thread_id)
+    patient_view = await box.open_thread(clinic.pat, urgent.thread_id)
     assert patient_view.urgent_evidence == ""
-    assert not any(t.urgent for t in (await m.list_threads(clinic.pat, "sent")).items)
+    assert not any(t.urgent for t in (await box.list_threads(clinic.pat, "sent")).items)
 
 
 async def test_an_urgent_reply_flags_an_existing_thread(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="Cold",
                                 body="I have a cold.")
     with pytest.raises(UrgentCheck):
         await m.reply(clinic.pat, sent.thread_id, "Now I can't breathe")
     await m.reply(clinic.pat, sent.thread_id, "Now I can't breathe", urgent_acknowledged=True)
-    assert (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
+    assert (await box.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
 
 
 async def test_urgent_evidence_names_the_kind_and_quotes_the_patient(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     body = "Refill my metformin please. Also my husband says his chest feels crushed and he's drenched in sweat."
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Refill",
                                 body=body, urgent_acknowledged=True)
-    evidence = (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent_evidence
+    evidence = (await box.open_thread(clinic.blue_nurse, sent.thread_id)).urgent_evidence
     assert evidence.startswith("possible heart attack: ")
     assert '"chest feels crushed"' in evidence and "sweat" in evidence
 
 
 async def test_routine_near_misses_are_sent_without_a_question(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     for body in ("No chest pain since the new dose, thanks!", "Can you send my chest x-ray results?",
                  "This cough is killing me, can I get more of the syrup?"):
         sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="General", subject="Update",
                                     body=body)
-        assert not (await m.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
+        assert not (await box.open_thread(clinic.blue_nurse, sent.thread_id)).urgent
 
 
 async def test_the_admin_rewords_the_emergency_notice_within_limits(clinic):

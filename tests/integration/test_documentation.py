@@ -60,7 +60,7 @@ async def _completed_thread(clinic) -> str:
 async def test_completed_thread_exports_the_conversation_and_nothing_staff_only(clinic):
     system = clinic.system
     thread = await _completed_thread(clinic)
-    unread_before = await system.messaging.unread_count(clinic.blue_nurse)
+    unread_before = await system.mailbox.unread_count(clinic.blue_nurse)
 
     note = await system.documentation.note_pdf(clinic.blue_provider, thread)
 
@@ -81,7 +81,7 @@ async def test_completed_thread_exports_the_conversation_and_nothing_staff_only(
         assert hidden not in text, hidden
     assert NOTE_MARKER.encode() not in note.data and ROUTE_MARKER.encode() not in note.data
     # Exporting is not reading: nothing was marked read.
-    assert await system.messaging.unread_count(clinic.blue_nurse) == unread_before == 1
+    assert await system.mailbox.unread_count(clinic.blue_nurse) == unread_before == 1
 
     exports = [e for e in await system.audit.entries(20) if e["action"] == "thread.export"]
     assert [(e["actor_id"], e["object_type"], e["object_id"], e["outcome"]) for e in exports] == [

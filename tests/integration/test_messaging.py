@@ -33,63 +33,66 @@ async def test_blocked_team_cannot_be_written_to_or_replied_to(clinic):
     with pytest.raises(ValidationError) as err:
         await clinic.system.messaging.reply(clinic.pat, sent.thread_id, "Another thing")
     assert "no longer" in err.value.message
-    view = await clinic.system.messaging.open_thread(clinic.pat, sent.thread_id)
+    view = await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)
     assert not view.can_reply
 
 
 async def test_care_team_sees_thread_reads_it_and_replies(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await start(clinic)
-    worklist = (await m.list_threads(clinic.blue_nurse, "worklist")).items
+    worklist = (await box.list_threads(clinic.blue_nurse, "worklist")).items
     assert [(t.subject, t.patient_name, t.unread) for t in worklist] == [("Knee pain", "Pat Patient", True)]
-    assert await m.unread_count(clinic.blue_nurse) == 1
+    assert await box.unread_count(clinic.blue_nurse) == 1
 
-    view = await m.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await box.open_thread(clinic.blue_nurse, sent.thread_id)
     assert [msg.body for msg in view.messages] == ["My knee hurts when I climb stairs."]
-    assert await m.unread_count(clinic.blue_nurse) == 0
+    assert await box.unread_count(clinic.blue_nurse) == 0
     # The patient's side now shows the read receipt.
-    pat_view = await m.open_thread(clinic.pat, sent.thread_id)
+    pat_view = await box.open_thread(clinic.pat, sent.thread_id)
     assert pat_view.messages[0].read_at is not None
 
     await m.reply(clinic.blue_nurse, sent.thread_id, "Please rest it and call if it swells.")
-    inbox = (await m.list_threads(clinic.pat, "inbox")).items
+    inbox = (await box.list_threads(clinic.pat, "inbox")).items
     assert [(t.subject, t.unread) for t in inbox] == [("Knee pain", True)]
-    assert await m.unread_count(clinic.pat) == 1
-    pat_view = await m.open_thread(clinic.pat, sent.thread_id)
+    assert await box.unread_count(clinic.pat) == 1
+    pat_view = await box.open_thread(clinic.pat, sent.thread_id)
     assert [x.from_side for x in pat_view.messages] == ["patient", "team"]
-    assert await m.unread_count(clinic.pat) == 0
+    assert await box.unread_count(clinic.pat) == 0
 
 
 async def test_inbox_and_sent_list_newest_first(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     first = await start(clinic, subject="First")
     await start(clinic, subject="Second")
-    sent = (await m.list_threads(clinic.pat, "sent")).items
+    sent = (await box.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["Second", "First"]
-    assert (await m.list_threads(clinic.pat, "inbox")).items == []
+    assert (await box.list_threads(clinic.pat, "inbox")).items == []
     await m.reply(clinic.blue_nurse, first.thread_id, "Answer")
-    sent = (await m.list_threads(clinic.pat, "sent")).items
+    sent = (await box.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["First", "Second"]  # activity moves it up
-    assert [t.subject for t in (await m.list_threads(clinic.pat, "inbox")).items] == ["First"]
-    assert [t.subject for t in (await m.list_threads(clinic.blue_nurse, "sent")).items] == ["First"]
+    assert [t.subject for t in (await box.list_threads(clinic.pat, "inbox")).items] == ["First"]
+    assert [t.subject for t in (await box.list_threads(clinic.blue_nurse, "sent")).items] == ["First"]
 
 
 async def test_other_patients_and_other_teams_get_not_found(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await start(clinic)
     for outsider in (clinic.gil, clinic.green_nurse, clinic.admin):
         with pytest.raises(NotFound):
-            await m.open_thread(outsider, sent.thread_id)
+            await box.open_thread(outsider, sent.thread_id)
         with pytest.raises(NotFound):
             await m.reply(outsider, sent.thread_id, "Sneaky")
-        assert (await m.list_threads(outsider, "inbox")).items == []
-        assert await m.unread_count(outsider) == 0
-    assert (await m.list_threads(clinic.green_nurse, "worklist")).items == []
+        assert (await box.list_threads(outsider, "inbox")).items == []
+        assert await box.unread_count(outsider) == 0
+    assert (await box.list_threads(clinic.green_nurse, "worklist")).items == []
     # A missing thread and someone else's thread answer the same way.
     with pytest.raises(NotFound) as missing:
-        await m.open_thread(clinic.gil, "0" * 32)
+        await box.open_thread(clinic.gil, "0" * 32)
     with pytest.raises(NotFound) as hidden:
-        await m.open_thread(clinic.gil, sent.thread_id)
+        await box.open_thread(clinic.gil, sent.thread_id)
     assert str(missing.value) == str(hidden.value)
     denials = [e for e in await clinic.system.audit.entries() if e["outcome"] == "denied"]
     assert len(denials) >= 6
@@ -112,12 +115,12 @@ async def test_limits_name_the_field(clinic, subject, body, field):
         await start(clinic, subject=subject, body=body)
     assert err.value.field == field
     assert field in err.value.message
-    assert (await clinic.system.messaging.list_threads(clinic.pat, "sent")).items == []
+    assert (await clinic.system.mailbox.list_threads(clinic.pat, "sent")).items == []
 
 
 async def test_limits_accept_the_edges(clinic):
     sent = await start(clinic, subject="x" * 100, body="y" * 10_000)
-    view = await clinic.system.messaging.open_thread(clinic.pat, sent.thread_id)
+    view = await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)
     assert len(view.subject) == 100 and len(view.messages[0].body) == 10_000
 
 
@@ -136,7 +139,7 @@ async def test_send_read_and_sign_in_are_audited_and_chain_verifies(clinic):
     s = clinic.system
     await s.sessions.sign_in(clinic.pat.email, "patient-password-1")
     sent = await start(clinic)
-    await s.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+    await s.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     actions = [(e["action"], e["outcome"]) for e in await s.audit.entries()]
     assert ("sign_in", "success") in actions
     assert ("message.send", "ok") in actions

@@ -38,7 +38,7 @@ async def test_renewal_outcome_reaches_the_patient_and_completes_the_thread(clin
     assert err.value.field == "Outcome"  # not an outcome of a renewal
     system.clock.advance(hours=1)
     await system.messaging.send_outcome(clinic.blue_nurse, thread, "renewal_approved", note="Sent to your pharmacy.")
-    patient_view = await system.messaging.open_thread(clinic.pat, thread)
+    patient_view = await system.mailbox.open_thread(clinic.pat, thread)
     last = patient_view.messages[-1]
     assert (last.from_side, last.fields) == ("team", (("Outcome", "Renewal approved"),))
     assert last.body == "Renewal approved.\n\nSent to your pharmacy."
@@ -71,7 +71,7 @@ async def test_appointment_booked_needs_date_time_and_place(clinic):
     system.clock.advance(hours=1)
     await system.messaging.send_outcome(clinic.blue_provider, thread, "appointment_booked", on_date="2026-11-10",
                                         at_time="09:30", place="Main clinic, room 4")
-    last = (await system.messaging.open_thread(clinic.pat, thread)).messages[-1]
+    last = (await system.mailbox.open_thread(clinic.pat, thread)).messages[-1]
     assert last.fields == (("Outcome", "Appointment booked"), ("Date", "Tuesday, November 10, 2026"),
                            ("Time", "09:30 AM"), ("Place", "Main clinic, room 4"))
 
@@ -88,10 +88,10 @@ async def test_result_available_message_from_the_team(clinic):
                                  test="Lipid panel", test_date="2026-10-30")
     thread = await b.result_available(clinic.blue_nurse, team_id=clinic.blue_id, patient_id=clinic.pat.user_id,
                                       test="Lipid panel", test_date="2026-10-30")
-    inbox = (await system.messaging.list_threads(clinic.pat, "inbox")).items
+    inbox = (await system.mailbox.list_threads(clinic.pat, "inbox")).items
     assert [(t.id, t.subject, t.category, t.unread) for t in inbox] == [
         (thread, "Your test result is available", "Test results", True)]
-    view = await system.messaging.open_thread(clinic.pat, thread)
+    view = await system.mailbox.open_thread(clinic.pat, thread)
     assert view.messages[0].fields == (("Test", "Lipid panel"), ("Date of test", "2026-10-30"))
     assert "Lipid panel result from October 30, 2026 is available" in view.messages[0].body
     assert view.can_reply
@@ -145,17 +145,17 @@ async def test_broadcast_cohorts_count_and_one_thread_per_patient(clinic):
                           subject="Flu shots", body="Flu shots are available.", replies_allowed=False,
                           expected_count=2)
     assert report.recipients == 2
-    pat_inbox = (await system.messaging.list_threads(clinic.pat, "inbox")).items
+    pat_inbox = (await system.mailbox.list_threads(clinic.pat, "inbox")).items
     assert [t.subject for t in pat_inbox] == ["Flu shots"]
     from sm_app.identity.accounts import Actor
 
     rae = Actor(extra["Rae"], "patient", "Rae", "rae@example.org")
     quinn = Actor(extra["Quinn"], "patient", "Quinn", "quinn@example.org")
-    assert [t.subject for t in (await system.messaging.list_threads(rae, "inbox")).items] == ["Flu shots"]
-    assert (await system.messaging.list_threads(quinn, "inbox")).items == []
-    assert pat_inbox[0].id != (await system.messaging.list_threads(rae, "inbox")).items[0].id  # own threads
+    assert [t.subject for t in (await system.mailbox.list_threads(rae, "inbox")).items] == ["Flu shots"]
+    assert (await system.mailbox.list_threads(quinn, "inbox")).items == []
+    assert pat_inbox[0].id != (await system.mailbox.list_threads(rae, "inbox")).items[0].id  # own threads
     # Replies off: the patient is told why and cannot reply.
-    view = await system.messaging.open_thread(clinic.pat, pat_inbox[0].id)
+    view = await system.mailbox.open_thread(clinic.pat, pat_inbox[0].id)
     assert not view.can_reply and "replies are turned off" in view.reply_blocked_reason
     with pytest.raises(ValidationError):
         await system.messaging.reply(clinic.pat, pat_inbox[0].id, "Can I come Friday?")

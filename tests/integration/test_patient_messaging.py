@@ -27,6 +27,7 @@ async def start(clinic, subject="Knee pain", body="It hurts.", category="General
 async def test_reply_is_refused_after_45_days_and_offers_a_new_message(timed):
     clinic, clock = timed
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await start(clinic)
     await m.reply(clinic.blue_nurse, sent.thread_id, "Rest it.")
     clock.advance(days=45)
@@ -35,7 +36,7 @@ async def test_reply_is_refused_after_45_days_and_offers_a_new_message(timed):
     with pytest.raises(ValidationError) as err:
         await m.reply(clinic.pat, sent.thread_id, "And now?")
     assert "more than 45 days old" in err.value.message
-    view = await m.open_thread(clinic.pat, sent.thread_id)
+    view = await box.open_thread(clinic.pat, sent.thread_id)
     assert not view.can_reply and view.offer_new_message
     prefill = await m.new_message_prefill(clinic.pat, sent.thread_id)
     assert (prefill.team_id, prefill.subject) == (clinic.blue_id, "Knee pain")
@@ -46,6 +47,7 @@ async def test_reply_is_refused_after_45_days_and_offers_a_new_message(timed):
 async def test_closed_conversation_shows_the_reason_and_reopens(timed):
     clinic, _ = timed
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await start(clinic)
     with pytest.raises(ValidationError):
         await m.close_thread(clinic.blue_nurse, sent.thread_id, "  ")
@@ -54,7 +56,7 @@ async def test_closed_conversation_shows_the_reason_and_reopens(timed):
     with pytest.raises(NotFound):
         await m.close_thread(clinic.green_nurse, sent.thread_id, "Not my team")
     await m.close_thread(clinic.blue_nurse, sent.thread_id, "Answered by phone on Monday")
-    view = await m.open_thread(clinic.pat, sent.thread_id)
+    view = await box.open_thread(clinic.pat, sent.thread_id)
     assert not view.can_reply and view.closed and view.offer_new_message
     assert "Answered by phone on Monday" in view.reply_blocked_reason
     with pytest.raises(ValidationError):
@@ -63,14 +65,14 @@ async def test_closed_conversation_shows_the_reason_and_reopens(timed):
         await m.reply(clinic.blue_nurse, sent.thread_id, "Staff must reopen first")
     await m.reopen_thread(clinic.blue_nurse, sent.thread_id)
     await m.reply(clinic.pat, sent.thread_id, "One more thing")
-    assert (await m.open_thread(clinic.pat, sent.thread_id)).can_reply
+    assert (await box.open_thread(clinic.pat, sent.thread_id)).can_reply
 
 
 async def test_blocked_patient_gets_no_new_message_offer(timed):
     clinic, _ = timed
     sent = await start(clinic)
     await clinic.system.accounts.set_blocked(team="Blue Team", email=clinic.pat.email, blocked=True)
-    view = await clinic.system.messaging.open_thread(clinic.pat, sent.thread_id)
+    view = await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)
     assert not view.can_reply and not view.offer_new_message
     assert (await clinic.system.messaging.new_message_prefill(clinic.pat, sent.thread_id)).team_id is None
 
@@ -121,7 +123,7 @@ async def test_moving_filing_and_trash_are_per_person_and_restorable(timed):
     await m.reply(clinic.blue_nurse, sent.thread_id, "Answer")
 
     async def ids(actor, folder):
-        return [t.id for t in (await m.list_threads(actor, folder)).items]
+        return [t.id for t in (await clinic.system.mailbox.list_threads(actor, folder)).items]
 
     assert await ids(clinic.pat, "inbox") == [sent.thread_id]
     folder = await f.create_folder(clinic.pat, "Knee")
@@ -150,41 +152,42 @@ async def test_moving_filing_and_trash_are_per_person_and_restorable(timed):
     assert await ids(clinic.pat, "trash") == []
     assert await ids(clinic.pat, folder.id) == [sent.thread_id]
     # Nothing was deleted along the way.
-    assert len((await m.open_thread(clinic.pat, sent.thread_id)).messages) == 3
+    assert len((await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)).messages) == 3
 
 
 async def test_lists_page_and_sort(timed):
     clinic, clock = timed
-    m = clinic.system.messaging
+    box = clinic.system.mailbox
     subjects = [f"Question {c}" for c in "QWERTYUIOPASDFGHJKLZXCVB"]  # 24 threads, created in this order
     for subj in subjects:
         await start(clinic, subject=subj)
         clock.advance(minutes=1)
-    page = await m.list_threads(clinic.pat, "sent")
+    page = await box.list_threads(clinic.pat, "sent")
     assert (page.total, page.pages, len(page.items)) == (24, 3, 10)
     assert [t.subject for t in page.items] == subjects[::-1][:10]
-    third = await m.list_threads(clinic.pat, "sent", page=3)
+    third = await box.list_threads(clinic.pat, "sent", page=3)
     assert [t.subject for t in third.items] == subjects[::-1][20:]
-    oldest = await m.list_threads(clinic.pat, "sent", sort="oldest", page_size=20)
+    oldest = await box.list_threads(clinic.pat, "sent", sort="oldest", page_size=20)
     assert [t.subject for t in oldest.items] == subjects[:20]
-    by_subject = await m.list_threads(clinic.pat, "sent", sort="subject", page_size=50)
+    by_subject = await box.list_threads(clinic.pat, "sent", sort="subject", page_size=50)
     assert [t.subject for t in by_subject.items] == sorted(subjects)
-    second = await m.list_threads(clinic.pat, "sent", sort="subject", page=2)
+    second = await box.list_threads(clinic.pat, "sent", sort="subject", page=2)
     assert [t.subject for t in second.items] == sorted(subjects)[10:20]
     with pytest.raises(ValidationError):
-        await m.list_threads(clinic.pat, "sent", page_size=7)
+        await box.list_threads(clinic.pat, "sent", page_size=7)
     with pytest.raises(ValidationError):
-        await m.list_threads(clinic.pat, "sent", sort="sideways")
+        await box.list_threads(clinic.pat, "sent", sort="sideways")
 
 
 async def test_lists_sort_by_care_team(timed):
     clinic, clock = timed
     await clinic.system.accounts.assign_patient(team="Green Team", email=clinic.pat.email)
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     await start(clinic, subject="Blue one")
     clock.advance(minutes=1)
     await m.start_thread(clinic.pat, team_id=clinic.green_id, category="General", subject="Green one", body="x")
-    by_team = await m.list_threads(clinic.pat, "sent", sort="team")
+    by_team = await box.list_threads(clinic.pat, "sent", sort="team")
     assert [(t.team_name, t.subject) for t in by_team.items] == [("Blue Team", "Blue one"), ("Green Team", "Green one")]
 
 
@@ -199,10 +202,10 @@ async def test_signature_is_added_when_on(timed):
     sent = await start(clinic, body="Hello")
     clock.advance(seconds=1)
     await m.reply(clinic.blue_nurse, sent.thread_id, "Hello back")
-    bodies = [x.body for x in (await m.open_thread(clinic.pat, sent.thread_id)).messages]
+    bodies = [x.body for x in (await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)).messages]
     assert bodies == ["Hello", "Hello back\n\nNina Blue\nRN, Blue Team"]
     await p.set_signature(clinic.blue_nurse, on=False, name="Nina Blue", title="RN, Blue Team")
     clock.advance(seconds=1)
     await m.reply(clinic.blue_nurse, sent.thread_id, "Unsigned")
-    assert (await m.open_thread(clinic.pat, sent.thread_id)).messages[-1].body == "Unsigned"
+    assert (await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)).messages[-1].body == "Unsigned"
     assert (await p.signature(clinic.blue_nurse)).name == "Nina Blue"

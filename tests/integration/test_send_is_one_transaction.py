@@ -74,19 +74,19 @@ async def test_a_redraw_reads_and_writes_nothing_until_something_new_is_seen(cli
     system = clinic.system
     sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
                                                subject="Sleep", body="Is melatonin safe?")
-    opened = await system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)  # opening is a recorded read
+    opened = await system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)  # opening is a recorded read
     assert not opened.unseen and await _reads_audited(system) == 1
     heard = _listen(system, clinic.pat.user_id)
     for _ in range(3):  # an open page redrawn three times (a status change, a read receipt, ...)
-        view = await system.messaging.view_thread(clinic.blue_nurse, sent.thread_id)
+        view = await system.mailbox.view_thread(clinic.blue_nurse, sent.thread_id)
         assert not view.unseen
-        await system.messaging.mark_read(clinic.blue_nurse, sent.thread_id)  # nothing new: nothing written
+        await system.mailbox.mark_read(clinic.blue_nurse, sent.thread_id)  # nothing new: nothing written
     assert await _reads_audited(system) == 1 and heard == []
 
     await system.messaging.reply(clinic.pat, sent.thread_id, "Also, can I take it nightly?")
-    view = await system.messaging.view_thread(clinic.blue_nurse, sent.thread_id)
+    view = await system.mailbox.view_thread(clinic.blue_nurse, sent.thread_id)
     assert view.unseen and view.messages[-1].read_at is None  # viewing alone marks nothing
-    await system.messaging.mark_read(clinic.blue_nurse, sent.thread_id)
+    await system.mailbox.mark_read(clinic.blue_nurse, sent.thread_id)
     assert await _reads_audited(system) == 2
     assert [e.kind for e in heard if e.thread_id == sent.thread_id][-1] == "read"  # the patient sees the receipt
-    assert not (await system.messaging.view_thread(clinic.blue_nurse, sent.thread_id)).unseen
+    assert not (await system.mailbox.view_thread(clinic.blue_nurse, sent.thread_id)).unseen

@@ -18,11 +18,12 @@ async def test_the_six_standard_templates_are_offered(clinic):
 
 async def test_answers_are_stored_as_sealed_fields_and_shown_to_staff_in_order(clinic):
     m = clinic.system.messaging
+    box = clinic.system.mailbox
     sent = await m.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Renewal",
                                 body="", template_key="prescription_renewal",
                                 answers={"Pharmacy": "Main Street Pharmacy", "Medication": "Metformin-Marker",
                                          "Dose": "500 mg"})
-    view = await m.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await box.open_thread(clinic.blue_nurse, sent.thread_id)
     assert view.messages[0].fields == (("Medication", "Metformin-Marker"), ("Dose", "500 mg"),
                                        ("Pharmacy", "Main Street Pharmacy"))
     assert view.messages[0].body == ""
@@ -64,5 +65,5 @@ async def test_clinic_admin_adds_and_edits_a_template(clinic):
     sent = await clinic.system.messaging.start_thread(
         clinic.pat, team_id=clinic.blue_id, category="General", subject="Meter", body="It beeps.",
         template_key="device_problem", answers={"Device": "Glucose meter"})
-    view = await clinic.system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await clinic.system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     assert view.messages[0].fields == (("Device", "Glucose meter"),)

@@ -185,7 +185,7 @@ async def test_internal_notes_never_reach_the_patient(clinic):
     await system.triage.add_note(clinic.blue_nurse, thread, f"Called pharmacy {marker}")
     notes = (await system.triage.details(clinic.blue_provider, thread)).notes
     assert [(n.author_name, n.body) for n in notes] == [("Nina Blue", f"Called pharmacy {marker}")]
-    patient_view = await system.messaging.open_thread(clinic.pat, thread)
+    patient_view = await system.mailbox.open_thread(clinic.pat, thread)
     assert marker not in repr(patient_view)
     # Not searchable by anyone: the index never sees notes (a patient's search could otherwise reveal them).
     assert (await system.search.search(clinic.pat, keyword=marker)).total == 0

@@ -68,7 +68,7 @@ async def test_ciphertext_tampered_in_the_database_is_refused(clinic):
         tampered = blob[:-1] + bytes([blob[-1] ^ 1])
         await s.execute(update(Message).where(Message.thread_id == sent.thread_id).values(body_enc=tampered))
     try:
-        await clinic.system.messaging.open_thread(clinic.pat, sent.thread_id)
+        await clinic.system.mailbox.open_thread(clinic.pat, sent.thread_id)
     except DecryptionError:
         pass
     else:
@@ -84,7 +84,7 @@ async def test_swapped_subjects_between_threads_are_refused(clinic):
         blob = (await s.execute(select(Thread.subject_enc).where(Thread.id == a.thread_id))).scalar_one()
         await s.execute(update(Thread).where(Thread.id == b.thread_id).values(subject_enc=blob))
     try:
-        await clinic.system.messaging.open_thread(clinic.pat, b.thread_id)
+        await clinic.system.mailbox.open_thread(clinic.pat, b.thread_id)
     except DecryptionError:
         pass
     else:

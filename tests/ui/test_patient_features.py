@@ -170,7 +170,7 @@ async def test_signature_is_saved_and_added_to_messages(user: User) -> None:
     user.find("Send").click()
     await see(user, "Reply sent")
     await see(user, "Thanks!\n\nPat P.")
-    view = await app.state.sm_system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await app.state.sm_system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     assert view.messages[-1].body == "Thanks!\n\nPat P."
 
 

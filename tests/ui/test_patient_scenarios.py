@@ -94,7 +94,7 @@ async def test_read_receipt_changes_when_the_team_opens_the_message(user: User) 
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     await user.open(f"/thread/{sent.thread_id}")
     await see(user, "Not read yet")
-    await app.state.sm_system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+    await app.state.sm_system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     await see(user, "Read by your care team")
 
 
@@ -225,7 +225,7 @@ async def test_signature_off_is_not_added(user: User) -> None:
     user.find("Send").click()
     await see(user, "Reply sent")
     for _ in range(40):
-        view = await system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+        view = await system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
         if len(view.messages) == 2:
             break
         await asyncio.sleep(0.05)

@@ -56,7 +56,7 @@ async def test_quick_reply_is_inserted_for_editing_not_sent(user: User) -> None:
     _choose(user, "Quick reply", "Call the clinic")
     textarea = user.find(kind=ui.textarea, content="Message").elements.pop()
     assert textarea.value.startswith("This is easier to discuss by phone.")
-    view = await system.messaging.open_thread(clinic.blue_nurse, sent.thread_id)
+    view = await system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     assert len(view.messages) == 1  # nothing was sent
 
 

@@ -44,7 +44,7 @@ async def test_compose_double_click_sends_once_and_one_dialog(user: User) -> Non
     button.click()  # a double click: both events reach the server before the first send ran
     await see(user, "Message sent")
     await asyncio.sleep(1.0)
-    sent = await app.state.sm_system.messaging.list_threads(clinic.pat, "sent", page=1, page_size=50, sort="newest")
+    sent = await app.state.sm_system.mailbox.list_threads(clinic.pat, "sent", page=1, page_size=50, sort="newest")
     assert [t.subject for t in sent.items].count("Double") == 1, sent.items
 
 
@@ -73,7 +73,7 @@ async def test_reply_urgent_dialog_reused_and_double_click_sends_once(user: User
     button.click()
     await see(user, "Reply sent")
     await asyncio.sleep(1.0)
-    thread = await system.messaging.open_thread(clinic.pat, started.thread_id)
+    thread = await system.mailbox.open_thread(clinic.pat, started.thread_id)
     assert [m.body for m in thread.messages] == ["Hello", URGENT]
     await user.should_not_see("Is this an emergency?")
 
@@ -93,5 +93,5 @@ async def test_a_double_click_on_reply_send_sends_one_reply(user: User) -> None:
     send.click()
     await see(user, "Reply sent")
     await asyncio.sleep(1.0)
-    view = await system.messaging.open_thread(clinic.blue_nurse, started.thread_id)
+    view = await system.mailbox.open_thread(clinic.blue_nurse, started.thread_id)
     assert [m.body for m in view.messages] == ["Where do I park?", "Is the garage open on Saturdays?"]

@@ -1,0 +1,245 @@
+"""What a person reads: a folder's page of conversations, one conversation, read marks and unread counts.
+
+Reading is not writing: `view_thread` (what an open page redraws) only reads; `open_thread` (a person opens a
+conversation) and `mark_read` (new messages from the other side were shown on an open page) mark the other side's
+messages read and record it, once. Every query goes through the one access rule (`visible_threads`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, func, select, update
+
+from sm_app.adapters.clock import Clock, as_utc
+from sm_app.adapters.crypto import KeyRing
+from sm_app.adapters.db import Database
+from sm_app.adapters.models import CareTeam, Filing, Folder, Message, Thread, User
+from sm_app.identity.accounts import Actor
+from sm_app.messaging.access import visible_threads
+from sm_app.messaging.attachment_files import AttachmentStore
+from sm_app.messaging.attachments import AttachmentInfo
+from sm_app.messaging.thread_rules import ThreadRules, other_side
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.errors import NotFound, ValidationError
+from sm_app.shared.events import MessagesRead, UnitOfWork
+
+PAGE_SIZES = (10, 20, 50)
+SORTS = ("newest", "oldest", "team", "subject")
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: str
+    subject: str
+    team_name: str
+    patient_name: str
+    category: str
+    status: str
+    last_message_at: datetime
+    unread: bool
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    from_side: str  # "patient" | "team"
+    sender_name: str
+    body: str
+    sent_at: datetime
+    read_at: datetime | None
+    # Template answers as (field label, answer), in the template's order; empty for free text.
+    fields: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    id: str
+    subject: str
+    team_name: str
+    patient_name: str
+    category: str
+    status: str
+    messages: list[MessageView]
+    can_reply: bool
+    reply_blocked_reason: str
+    # True when the patient may write to the team again in a new conversation (closed or too old).
+    offer_new_message: bool = False
+    closed: bool = False
+    in_trash: bool = False
+    folder_id: str | None = None
+    urgent: bool = False
+    # What triggered the urgent flag; shown to staff only.
+    urgent_evidence: str = ""
+    # Messages from the other side not yet marked read (a redraw then calls `mark_read`).
+    unseen: bool = False
+
+
+@dataclass(frozen=True)
+class ThreadPage:
+    items: list[ThreadSummary]
+    total: int
+    page: int
+    page_size: int
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "pages", max(1, -(-self.total // self.page_size)))
+
+
+def _unread(actor: Actor):
+    return exists().where(Message.thread_id == Thread.id, Message.from_side == other_side(actor),
+                          Message.read_at.is_(None))
+
+
+def unread_threads_query(actor: Actor) -> Select:
+    """How many threads the actor can see have a message from the other side nobody on the actor's side has opened
+    (the unread badge, and the daily digest's count)."""
+    return select(func.count()).select_from(Thread).where(visible_threads(actor), _unread(actor))
+
+
+class Mailbox:
+    def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock, *,
+                 reply_window_days: int, attachments: AttachmentStore):
+        self._db = db
+        self._uow = uow
+        self._clock = clock
+        self._audit = audit
+        self._attachments = attachments
+        self._rules = ThreadRules(keys, audit, clock, reply_window_days=reply_window_days)
+
+    async def open_thread(self, actor: Actor, thread_id: str) -> ThreadView:
+        """A person opens a conversation: the other side's messages are marked read, the read is recorded, and the
+        whole conversation comes back in order."""
+        await self._mark_read(actor, thread_id, always_record=True)
+        return await self.view_thread(actor, thread_id)
+
+    async def mark_read(self, actor: Actor, thread_id: str) -> None:
+        """The person has seen new messages from the other side on an open page: mark and record them, once.
+        Nothing is written when there is nothing new (a redraw is not a read)."""
+        await self._mark_read(actor, thread_id, always_record=False)
+
+    async def _mark_read(self, actor: Actor, thread_id: str, *, always_record: bool) -> None:
+        try:
+            async with self._uow() as work:
+                s = work.session
+                thread = await self._rules.visible_thread(s, actor, thread_id)
+                result = await s.execute(
+                    update(Message)
+                    .where(Message.thread_id == thread.id, Message.from_side == other_side(actor),
+                           Message.read_at.is_(None))
+                    .values(read_at=self._clock.now(), read_by_id=actor.user_id)
+                )
+                if result.rowcount > 0 or always_record:
+                    await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
+                                             object_id=thread.id)
+                if result.rowcount > 0:
+                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._rules.recipients(s, thread))))
+        except NotFound:
+            await self._rules.record_denial(actor, "thread.read", thread_id)
+            raise
+
+    async def view_thread(self, actor: Actor, thread_id: str) -> ThreadView:
+        """The whole conversation in order, read only: what an open page redraws. `ThreadView.unseen` says whether
+        the other side wrote something this person has not been marked as reading yet."""
+        try:
+            async with self._db.read() as s:
+                thread = await self._rules.visible_thread(s, actor, thread_id)
+                rows = (
+                    await s.execute(
+                        select(Message, User.name)
+                        .join(User, User.id == Message.sender_id)
+                        .where(Message.thread_id == thread.id)
+                        .order_by(Message.created_at, Message.id)
+                    )
+                ).all()
+                team_name = (await s.get(CareTeam, thread.team_id)).name
+                patient_name = (await s.get(User, thread.patient_id)).name
+                reason, offer_new = await self._rules.reply_blocked_reason(s, actor, thread)
+                filing = await s.get(Filing, (actor.user_id, thread.id))
+                files = await self._attachments.for_messages(s, [m.id for m, _ in rows])
+        except NotFound:
+            await self._rules.record_denial(actor, "thread.read", thread_id)
+            raise
+        messages = [
+            MessageView(m.id, m.from_side, name, self._rules.body(m), as_utc(m.created_at),
+                        as_utc(m.read_at) if m.read_at else None, fields=self._rules.fields(m),
+                        attachments=tuple(files.get(m.id, ())))
+            for m, name in rows
+        ]
+        other = other_side(actor)
+        return ThreadView(thread.id, self._rules.subject(thread), team_name, patient_name, thread.category,
+                          thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
+                          offer_new_message=offer_new, closed=thread.closed_at is not None,
+                          in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None,
+                          urgent=thread.urgent,
+                          urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
+                          unseen=any(m.from_side == other and m.read_at is None for m in messages))
+
+    async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
+                           sort: str = "newest") -> ThreadPage:
+        """One page of a folder. Folders: inbox (received), sent (sent by the actor), trash, a custom folder id,
+        and worklist (staff: every thread of their teams). Sort: newest, oldest, team, subject."""
+        if page_size not in PAGE_SIZES:
+            raise ValidationError("Per page", f"Per page must be one of {', '.join(map(str, PAGE_SIZES))}.")
+        if sort not in SORTS:
+            raise ValidationError("Sort by", "Choose how to sort.")
+        page = max(1, int(page))
+        filed = Filing.__table__.alias("filed")
+        conditions = [visible_threads(actor)]
+        not_trashed = filed.c.trashed_at.is_(None)
+        if folder == "inbox":
+            conditions += [exists().where(Message.thread_id == Thread.id, Message.from_side == other_side(actor)),
+                           filed.c.folder_id.is_(None), not_trashed]
+        elif folder == "sent":
+            conditions += [exists().where(Message.thread_id == Thread.id, Message.sender_id == actor.user_id),
+                           not_trashed]
+        elif folder == "trash":
+            conditions.append(filed.c.trashed_at.is_not(None))
+        elif folder == "worklist":
+            if not actor.is_staff:
+                return ThreadPage([], 0, 1, page_size)
+        else:
+            # A custom folder: only the owner's own folder id matches.
+            conditions += [filed.c.folder_id == folder, not_trashed,
+                           exists().where(Folder.id == folder, Folder.owner_id == actor.user_id)]
+        unread = _unread(actor).label("unread")
+        base = (
+            select(Thread, CareTeam.name, User.name, unread)
+            .join(CareTeam, CareTeam.id == Thread.team_id)
+            .join(User, User.id == Thread.patient_id)
+            .outerjoin(filed, and_(filed.c.thread_id == Thread.id, filed.c.user_id == actor.user_id))
+            .where(and_(*conditions))
+        )
+        # The team sees urgent conversations at the top of its worklist.
+        urgent_first = (Thread.urgent.desc(),) if folder == "worklist" else ()
+        order = {
+            "newest": (*urgent_first, Thread.last_message_at.desc(), Thread.id),
+            "oldest": (Thread.last_message_at.asc(), Thread.id),
+            "team": (CareTeam.name.asc(), Thread.last_message_at.desc(), Thread.id),
+            "subject": (Thread.last_message_at.desc(), Thread.id),
+        }[sort]
+        async with self._db.read() as s:
+            total = (await s.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+            query = base.order_by(*order)
+            if sort != "subject":
+                query = query.offset((page - 1) * page_size).limit(page_size)
+            rows = (await s.execute(query)).all()
+        items = [
+            ThreadSummary(t.id, self._rules.subject(t), team, patient, t.category, t.status, as_utc(t.last_message_at),
+                          bool(is_unread), urgent=bool(t.urgent) and actor.is_staff)
+            for t, team, patient, is_unread in rows
+        ]
+        if sort == "subject":
+            # Subjects are sealed, so the database cannot sort them: sort the actor's own threads in memory.
+            items.sort(key=lambda t: (t.subject.casefold(), t.id))
+            items = items[(page - 1) * page_size : page * page_size]
+        return ThreadPage(items, total, page, page_size)
+
+    async def unread_count(self, actor: Actor) -> int:
+        """Threads with a message from the other side that nobody on this side has opened yet."""
+        async with self._db.read() as s:
+            return (await s.execute(unread_threads_query(actor))).scalar_one()

@@ -1,0 +1,102 @@
+"""What sending (`threads.py`) and reading (`mailbox.py`) a conversation share: finding a thread the actor may see,
+who is on it, whether the actor may reply now, and opening its sealed text.
+
+Internal to messaging (an import contract keeps every other package out): these helpers work inside the calling
+service's transaction and on ORM rows, which never leave messaging's services.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from sm_app.adapters.clock import Clock, as_utc
+from sm_app.adapters.crypto import KeyRing
+from sm_app.adapters.models import Message, PatientTeam, TeamMember, Thread
+from sm_app.identity.accounts import Actor
+from sm_app.messaging.access import visible_threads
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.errors import NotFound
+
+
+def side(actor: Actor) -> str:
+    return "patient" if actor.is_patient else "team"
+
+
+def other_side(actor: Actor) -> str:
+    return "team" if actor.is_patient else "patient"
+
+
+class ThreadRules:
+    def __init__(self, keys: KeyRing, audit: AuditLog, clock: Clock, *, reply_window_days: int):
+        self._keys = keys
+        self._audit = audit
+        self._clock = clock
+        self.reply_window = timedelta(days=reply_window_days)
+
+    # -- sealed text ----------------------------------------------------------------------------
+    def subject(self, t: Thread) -> str:
+        return self._keys.open(t.subject_enc, table="threads", row_id=t.id, column="subject")
+
+    def body(self, m: Message) -> str:
+        return self._keys.open(m.body_enc, table="messages", row_id=m.id, column="body")
+
+    def fields(self, m: Message) -> tuple[tuple[str, str], ...]:
+        if m.fields_enc is None:
+            return ()
+        raw = self._keys.open(m.fields_enc, table="messages", row_id=m.id, column="fields")
+        return tuple((label, value) for label, value in json.loads(raw))
+
+    def urgent_evidence(self, thread: Thread) -> str:
+        if thread.urgent_evidence_enc is None:
+            return ""
+        return self._keys.open(thread.urgent_evidence_enc, table="threads", row_id=thread.id, column="urgent_evidence")
+
+    def closed_reason(self, thread: Thread) -> str:
+        if thread.closed_reason_enc is None:
+            return ""
+        return self._keys.open(thread.closed_reason_enc, table="threads", row_id=thread.id, column="closed_reason")
+
+    # -- who sees, who is told, who may reply ---------------------------------------------------
+    async def visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
+        thread = (
+            await s.execute(select(Thread).where(Thread.id == thread_id, visible_threads(actor)))
+        ).scalar_one_or_none()
+        if thread is None:
+            raise NotFound("conversation")
+        return thread
+
+    async def record_denial(self, actor: Actor, action: str, thread_id: str) -> None:
+        # Its own transaction: the one that found nothing has been rolled back.
+        await self._audit.record_alone(actor_id=actor.user_id, action=action, object_type="thread",
+                                       object_id=(thread_id or "")[:64], outcome="denied")
+
+    async def recipients(self, s: AsyncSession, thread: Thread) -> list[str]:
+        staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == thread.team_id))).all()
+        return [thread.patient_id, *staff]
+
+    async def patient_may_write(self, s: AsyncSession, patient_id: str, team_id: str) -> bool:
+        link = await s.get(PatientTeam, (patient_id, team_id))
+        return link is not None and not link.blocked
+
+    async def reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> tuple[str, bool]:
+        """Why this actor cannot reply now ("" if they can), and whether a new message to the team is possible."""
+        if actor.is_patient:
+            may_write = await self.patient_may_write(s, actor.user_id, thread.team_id)
+            if not may_write:
+                return "You can no longer send messages to this care team.", False
+            if thread.closed_at is not None:
+                reason = self.closed_reason(thread)
+                return (f"Your care team closed this conversation ({reason}), so it cannot be replied to. "
+                        "You can start a new message instead."), True
+            if self._clock.now() - as_utc(thread.last_message_at) > self.reply_window:
+                days = self.reply_window.days
+                return (f"The last message in this conversation is more than {days} days old, so it cannot be "
+                        "replied to. You can start a new message instead."), True
+            return "", False
+        if thread.closed_at is not None:
+            return "This conversation is closed. Reopen it to reply.", False
+        return "", False
