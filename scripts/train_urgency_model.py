@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sm_app.safety.urgency import normalised_tokens  # noqa: E402
+from sm_app.safety.normalise import normalised_tokens  # noqa: E402
 from sm_app.safety.urgency_model import MODEL_FILE, train  # noqa: E402
 
 

@@ -1,10 +1,10 @@
 """The clinical lexicon behind the urgent-message safety net (English and Spanish).
 
 Everything here is data the clinic's safety reviewers can read and change without reading the engine
-(`urgency.py`). Patterns are regular expressions over *normalised* text: lower case, accents removed, contractions
-and text-speak expanded ("cant" -> "can not", "rn" -> "right now"), one space between tokens, and every sentence end
-(. ! ? ; new line) written as a lone "." token. `_` in a pattern stands for "up to a few words in the same sentence"
-(see `gap`).
+(`urgency.py`, with `normalise.py` and `context.py`). Patterns are regular expressions over *normalised* text
+(`normalise.py`): lower case, accents removed, contractions and text-speak expanded ("cant" -> "can not", "rn" ->
+"right now"), one space between tokens, and every sentence end (. ! ? ; new line) written as a lone "." token. `_` in
+a pattern stands for "up to a few words in the same sentence" (see `gap`).
 
 A red flag is a `Rule`: a kind, a pattern, and optionally what else the message must say for the pattern to count
 (a pregnancy for "bleeding" to be a pregnancy warning sign, a high-risk condition for a fever). Whether a match is
@@ -40,7 +40,7 @@ class Rule:
     kind: str
     pattern: str
     needs: str | None = None  # a pattern the whole message must also contain (not negated, not past)
-    check: str | None = None  # name of a numeric check in urgency._CHECKS, applied to the match's first group
+    check: str | None = None  # name of a numeric check in readings.CHECKS, applied to the match's first group
     lasting: bool = False  # stays urgent even when the writer says it passed
     # Each rule is proven by its own messages, kept here next to its pattern rather than in a separate file keyed by
     # id: a reviewer who changes a pattern sees, in the same place and the same diff, what it must catch and what it

@@ -1,0 +1,206 @@
+"""Is a red flag about the here and now? The context checks of the urgent-message detector.
+
+In the manner of NegEx/ConText (Chapman et al.): a lexicon match is dropped when the words around it say it is not
+happening now: negated ("no chest pain"), past or resolved ("the chest pain I had in 2019", "it went away"), chronic,
+hypothetical or a question for information ("what are the signs of a stroke"), the name of a test, document,
+programme or medicine ("stroke risk score", "suicide prevention class"), or about a pet. Idioms and unrelated senses
+("this cough is killing me", "stroke of luck") are masked before any rule looks. The trigger words are data in
+`urgency_lexicon.py`; this module holds how far each one reaches and how they combine. Third-person reports stay red
+flags: a parent writing about a child is the point.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sm_app.safety import urgency_lexicon as lex
+from sm_app.safety.normalise import SENTENCE_END, Text
+from sm_app.safety.readings import CHECKS
+
+# --- compiled context triggers ---
+
+def whole_words(pattern: str) -> re.Pattern[str]:
+    """Whole tokens only: a pattern never starts or ends inside a word."""
+    return re.compile(rf"(?<!\S)(?:{lex.expand(pattern)})(?!\S)")
+
+
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return whole_words("|".join(f"(?:{p})" for p in patterns))
+
+
+_NEGATION_UNDONE = _any_of(lex.NEGATION_UNDONE_AFTER)
+_RESOLVED_LATER = _any_of(lex.RESOLVED_LATER)
+_NOT_RECURRED = whole_words(lex.NOT_RECURRED)
+_NOT_BEFORE = re.compile(r"(?:^|\s)(?:not|no|never|nunca|sin)(?: \S+)? ?$")  # "it has not gone away"
+_NEVER_AGAIN = whole_words(r"(?:never|not|no|nunca) (?:\S+ ){0,2}(?:again|since|otra vez|de nuevo|mas)")
+_IDIOMS = _any_of(lex.IDIOMS)
+_NEGATION = _any_of(lex.NEGATION_BEFORE)
+_PSEUDO_NEGATION = re.compile("|".join(f"(?:{lex.expand(p)})(?!\\S)" for p in lex.PSEUDO_NEGATION))
+_RESOLVED = _any_of(lex.RESOLVED_AFTER)
+_CHRONIC = _any_of(lex.CHRONIC_AFTER)
+_RECURRED = _any_of(lex.RECURRED)
+_PAST = _any_of(lex.PAST)
+_NOW = _any_of(lex.NOW)
+_HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
+_UNSURE = _any_of(lex.UNSURE_BEFORE)
+_HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
+_CONDITIONAL_QUESTION = _any_of(lex.CONDITIONAL_QUESTION)
+_OTHER_EXPERIENCER = _any_of(lex.OTHER_EXPERIENCER)
+_PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
+_DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
+
+
+# --- context ---
+
+_NEGATION_REACH = 6  # words before a red flag that a negation reaches
+_HYPOTHETICAL_REACH = 10
+_PAST_REACH = 12
+_RESOLVED_REACH = 26
+
+
+def _window(text: Text, first: int, last: int, *, back: int, ahead: int, stop_at_comma: bool,
+            ends: frozenset[str] = lex.CLAUSE_ENDS) -> str:
+    """The words around tokens first..last up to the clause's edges, as one string ("<>" marks the red flag)."""
+    tokens = text.tokens
+
+    def edge(t: str) -> bool:
+        return t == SENTENCE_END or t in ends or (stop_at_comma and t == ",")
+
+    lo = first
+    while lo > 0 and first - lo < back and not edge(tokens[lo - 1]):
+        lo -= 1
+    hi = last
+    while hi + 1 < len(tokens) and hi - last < ahead and not edge(tokens[hi + 1]):
+        hi += 1
+    return " ".join(tokens[lo:first] + ["<>"] + tokens[last + 1:hi + 1])
+
+
+def _negated(text: Text, first: int, last: int) -> bool:
+    before = _window(text, first, first, back=_NEGATION_REACH, ahead=0, stop_at_comma=False).split(" <>")[0]
+    for m in _NEGATION.finditer(before):
+        between = before[m.end():].split()
+        if _PSEUDO_NEGATION.match(before, m.start()) or not all(w in lex.NEGATION_FILLER for w in between):
+            continue
+        after = " ".join(text.tokens[last + 1:last + 4])
+        return not _NEGATION_UNDONE.match(after)
+    return False
+
+
+def _resolved(text: Text, last: int) -> bool:
+    tokens = text.tokens
+    end = last + 1
+    while end < len(tokens) and tokens[end] != SENTENCE_END and end - last <= _RESOLVED_REACH:
+        end += 1
+    after = " ".join(tokens[last + 1:end])
+    found = next((m for m in _RESOLVED.finditer(after) if not _NOT_BEFORE.search(after[:m.start()])), None)
+    if found:
+        # "she's ok now I think, but I'm freaked out": a resolution the writer doubts is not one
+        return not (_recurs(after[found.end():]) or _UNSURE.match(after[found.end():].lstrip()))
+    nxt = end + 1  # only the next sentence: a later "since then fine" is about something else
+    while nxt < len(tokens) and tokens[nxt] != SENTENCE_END:
+        nxt += 1
+    later = " ".join(tokens[end:nxt])
+    found = _RESOLVED_LATER.search(later)
+    return bool(found) and not _recurs(later[found.end():])
+
+
+def _past(text: Text, first: int, last: int) -> bool:
+    clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
+    clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
+    if not _PAST.search(clause) or _NOW.search(clause):
+        return False
+    return not _recurs(_rest_of_sentence(text, last))
+
+
+def _recurs(text_after: str) -> bool:
+    """Does the text say the problem is back ("came back this morning"), not just that results came back normal?"""
+    return bool(_RECURRED.search(_NOT_RECURRED.sub("", _NEVER_AGAIN.sub("", text_after))))
+
+
+def _sentence_before(text: Text, first: int) -> str:
+    start = first
+    while start > 0 and text.tokens[start - 1] != SENTENCE_END:
+        start -= 1
+    return " ".join(text.tokens[start:first])
+
+
+def _ends_in_question(text: Text, first: int) -> bool:
+    end = first
+    while end < len(text.tokens) and text.tokens[end] != SENTENCE_END:
+        end += 1
+    return end in text.questions
+
+
+def _rest_of_sentence(text: Text, last: int) -> str:
+    tokens = text.tokens
+    end = last + 1
+    while end < len(tokens) and tokens[end] != SENTENCE_END:
+        end += 1
+    return " ".join(tokens[last + 1:end])
+
+
+_HYPOTHETICAL_ENDS = lex.CLAUSE_ENDS - {"and", "y"}  # "what do we do if his sugar drops and he won't eat"
+
+
+def _hypothetical(text: Text, first: int) -> bool:
+    before = _window(text, first, first, back=_HYPOTHETICAL_REACH, ahead=0, stop_at_comma=True,
+                     ends=_HYPOTHETICAL_ENDS).split(" <>")[0]
+    sentence = _sentence_before(text, first)
+    if _HYPOTHETICAL_SENTENCE.search(sentence):
+        return True
+    if _CONDITIONAL_QUESTION.search(sentence) and _ends_in_question(text, first):
+        return True
+    if _PURPOSE.search(before):
+        return True  # a medicine for it ("nitroglycerin for chest pain") is not the red flag happening
+    found = _HYPOTHETICAL.search(before)
+    return bool(found) and not _UNSURE.search(before[:found.start()])
+
+
+def _names_a_document(text: Text, last: int) -> bool:
+    if text.tokens[last][0].isdigit():
+        return False  # "took like 15 pills": a count, not a name
+    nxt = text.tokens[last + 1] if last + 1 < len(text.tokens) else ""
+    return bool(_DOCUMENT.fullmatch(nxt))
+
+
+def _about_a_pet(text: Text, first: int) -> bool:
+    clause = _window(text, first, first, back=_NEGATION_REACH, ahead=0, stop_at_comma=True).split(" <>")[0]
+    return bool(_OTHER_EXPERIENCER.search(clause))
+
+
+def _chronic(text: Text, last: int) -> bool:
+    return bool(_CHRONIC.search(_rest_of_sentence(text, last)))
+
+
+def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
+    lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
+    resolved = _chronic(text, last) or (not lasting and _resolved(text, last))
+    return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
+                or resolved or _names_a_document(text, last) or _about_a_pet(text, first))
+
+
+# --- masking idioms and finding current matches ---
+
+def masked_idioms(text: Text) -> set[int]:
+    masked: set[int] = set()
+    for m in _IDIOMS.finditer(text.joined):
+        masked.update(range(text.token_at(m.start()), text.token_at(m.end() - 1) + 1))
+    return masked
+
+
+def current_matches(text: Text, pattern: re.Pattern[str], masked: set[int], check: str | None,
+                     *, setting_only: bool = False, kind: str = "", lasting: bool = False):
+    """Matches that are about now. A setting ("pregnant", "my 3 week old", "kidney transplant last spring") only has
+    to be not negated: "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
+    for m in pattern.finditer(text.joined):
+        first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
+        if masked.intersection(range(first, last + 1)):
+            continue
+        # a rule's number, when the matched alternative has one, must be one that matters ("sugar 520", not "sugar 120")
+        if check and m.lastindex and m.group(1) is not None and not CHECKS[check](m.group(1)):
+            continue
+        if setting_only:
+            if not _negated(text, first, last):
+                yield first, last
+        elif _is_current(text, first, last, kind, lasting):
+            yield first, last
