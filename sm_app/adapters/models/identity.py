@@ -1,0 +1,85 @@
+"""Who people are and where they belong: users, care teams, staff memberships, patients' teams, terms
+accepted, sign-in sessions and the failed-sign-in throttle."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, false
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sm_app.adapters.models.base import Base, new_id
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # patient | clerk | nurse | pharmacist | provider | admin | privacy_officer
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Patients' demographics for targeted broadcasts (age range, sex). Plain: SQL must filter on them.
+    birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    sex: Mapped[str | None] = mapped_column(String(10), nullable=True)  # female | male | other
+
+
+class CareTeam(Base):
+    __tablename__ = "care_teams"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamMember(Base):
+    """A staff member's membership of a care team; the staff role lives on the user."""
+
+    __tablename__ = "team_members"
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class PatientTeam(Base):
+    """A patient's association with a care team; a blocked patient cannot write to the team."""
+
+    __tablename__ = "patient_teams"
+    patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True, index=True)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The patient's contact list: a hidden team is left out of "To" (at least one team stays shown).
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class TermsAcceptance(Base):
+    __tablename__ = "terms_acceptances"
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    accepted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class UserSession(Base):
+    """Server-side sign-in session. Only a hash of the bearer token is stored."""
+
+    __tablename__ = "user_sessions"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SignInThrottle(Base):
+    """A run of failed sign-ins for one keyed-hash counter (account, client address, or the pair).
+
+    Keys and `account` are HMACs of the typed email / address: the table names no person and no address.
+    """
+
+    __tablename__ = "sign_in_throttles"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # pair | address | account
+    account: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
