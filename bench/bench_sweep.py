@@ -20,7 +20,7 @@ Measures, with a FakeClock standing at Monday 2026-11-02 14:00 UTC:
   1. `escalation.sweep()` with nothing due (p50/p95 over --runs) and with --due alerts to send (--due-runs
      times; the due rows are re-armed and the sweep's alerts deleted between runs, outside the timing);
   2. event-loop lag during the sweeps with alerts to send (a ticker sleeping 5 ms in a loop): p99 and max;
-  3. `triage.worklist()` p95 for a nurse of the largest team (default filters, show="overdue",
+  3. `worklist.page()` p95 for a nurse of the largest team (default filters, show="overdue",
      sort="newest") and for a provider on all four teams (default filters).
 Everything is measured before ANALYZE and again after it; the output says whether ANALYZE mattered.
 The EXPLAIN QUERY PLAN of the statements the sweep and the worklist run is printed before the results, and
@@ -319,7 +319,7 @@ async def measure(system: System, clinic: Clinic, runs: int, due_runs: int) -> d
         "worklist, provider on all 4 teams, default": (clinic.provider, {}),
     }
     for actor, kw in variants.values():  # warm-up: compiled statements, hot pages
-        await system.triage.worklist(actor, **kw)
+        await system.worklist.page(actor, **kw)
 
     # Sweeps with alerts to send, while a ticker measures event-loop lag.
     times, lags, sent = [], [], []
@@ -358,7 +358,7 @@ async def measure(system: System, clinic: Clinic, runs: int, due_runs: int) -> d
         times = []
         for _ in range(runs):
             t0 = time.perf_counter()
-            page = await system.triage.worklist(actor, **kw)
+            page = await system.worklist.page(actor, **kw)
             times.append(time.perf_counter() - t0)
         res[name] = (pct(times, 50), pct(times, 95), f"{page.total:,} matching threads")
     for u in unsubscribe:
@@ -371,9 +371,9 @@ async def explain(system: System, clinic: Clinic, db_file: Path, statements: Sta
     """EXPLAIN QUERY PLAN of the SELECTs the worklist (3 variants) and a sweep with nothing due run."""
     statements.seen.clear()
     statements.on = True
-    await system.triage.worklist(clinic.nurse)
-    await system.triage.worklist(clinic.nurse, show="overdue")
-    await system.triage.worklist(clinic.nurse, sort="newest")
+    await system.worklist.page(clinic.nurse)
+    await system.worklist.page(clinic.nurse, show="overdue")
+    await system.worklist.page(clinic.nurse, sort="newest")
     await rearm(system, clinic)
     await system.escalation.sweep()  # with alerts to send: recipients and "already alerted?" lookups too
     statements.on = False

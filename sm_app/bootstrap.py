@@ -15,8 +15,9 @@ from sm_app.care_team.documentation import DocumentationNotes
 from sm_app.care_team.escalation import Escalation
 from sm_app.care_team.reports import Reports
 from sm_app.care_team.response_clock import BusinessHours
+from sm_app.care_team.response_cycle import register_handlers as follow_the_response_clock
 from sm_app.care_team.triage import Triage
-from sm_app.care_team.triage import register_handlers as follow_the_response_clock
+from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
 from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
@@ -69,6 +70,7 @@ class System:
     templates: Templates
     attachments: Attachments
     clinic_settings: ClinicSettings
+    worklist: Worklist
     triage: Triage
     escalation: Escalation
     documentation: DocumentationNotes
@@ -156,7 +158,8 @@ def build_system(
         templates=templates,
         attachments=Attachments(db, keys, audit, files),
         clinic_settings=clinic_settings,
-        triage=Triage(db, uow, keys, audit, clock, clinic_settings),
+        worklist=Worklist(db, keys, audit, clock),
+        triage=Triage(uow, keys, audit, clock),
         escalation=Escalation(db, uow, audit, clock),
         notifications=notifications,
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,

@@ -1,8 +1,11 @@
 """Clinic-wide settings an admin can change: routing rules by category and the response clock's calendar.
 
-Stored as JSON rows in `clinic_settings` (not health information) and read inside the caller's
-transaction, so every process of a multi-process site sees a change at once. A missing row means
-the default from PRODUCT.md §3.
+Stored as JSON rows in `clinic_settings` (not health information) and read from the database each time, so every
+process of a multi-process site sees a change at once. A missing row means the default from PRODUCT.md §3.
+
+Pages and reports read in a transaction of their own (`routing()`, `business_hours()`, `clock()`); the response
+clock's in-transaction handlers read inside the sending service's unit of work (`routing_in(work)`,
+`clock_in(work)`), so a thread is routed and timed by the settings its own transaction sees.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from sm_app.identity.accounts import Actor
 from sm_app.identity.passwords import STAFF_ROLES
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, ValidationError
+from sm_app.shared.events import Work
 
 ROUTING_KEY = "routing_rules"
 HOURS_KEY = "business_hours"
@@ -78,24 +82,6 @@ class ClinicSettings:
         # Building a ResponseClock loads holiday tables; keep one per distinct calendar.
         self._clocks: dict[BusinessHours, ResponseClock] = {}
 
-    # -- reading, inside a caller's transaction ---------------------------------------------------------
-    async def routing_in(self, s: AsyncSession) -> dict[str, str | None]:
-        """Category -> role pool (None: the whole team), for every category."""
-        row = await s.get(ClinicSetting, ROUTING_KEY)
-        rules = json.loads(row.value_json) if row else DEFAULT_ROUTING
-        return {category: rules.get(category) or None for category in self._categories}
-
-    async def hours_in(self, s: AsyncSession) -> BusinessHours:
-        row = await s.get(ClinicSetting, HOURS_KEY)
-        return _hours_from_json(row.value_json) if row else self._default_hours
-
-    async def clock_in(self, s: AsyncSession) -> ResponseClock:
-        hours = await self.hours_in(s)
-        clock = self._clocks.get(hours)
-        if clock is None:
-            clock = self._clocks[hours] = ResponseClock(hours)
-        return clock
-
     # -- reading on their own ---------------------------------------------------------------------------
     async def emergency_notice(self) -> str:
         async with self._db.read() as s:
@@ -103,12 +89,39 @@ class ClinicSettings:
             return json.loads(row.value_json) if row else DEFAULT_EMERGENCY_NOTICE
 
     async def routing(self) -> dict[str, str | None]:
+        """Category -> role pool (None: the whole team), for every category."""
         async with self._db.read() as s:
-            return await self.routing_in(s)
+            return await self._routing(s)
 
     async def business_hours(self) -> BusinessHours:
         async with self._db.read() as s:
-            return await self.hours_in(s)
+            return await self._hours(s)
+
+    async def clock(self) -> ResponseClock:
+        """The response clock of the clinic's current business hours."""
+        return self._clock_for(await self.business_hours())
+
+    # -- reading inside another service's unit of work (the response clock's handlers) ----------------
+    async def routing_in(self, work: Work) -> dict[str, str | None]:
+        return await self._routing(work.session)
+
+    async def clock_in(self, work: Work) -> ResponseClock:
+        return self._clock_for(await self._hours(work.session))
+
+    async def _routing(self, s: AsyncSession) -> dict[str, str | None]:
+        row = await s.get(ClinicSetting, ROUTING_KEY)
+        rules = json.loads(row.value_json) if row else DEFAULT_ROUTING
+        return {category: rules.get(category) or None for category in self._categories}
+
+    async def _hours(self, s: AsyncSession) -> BusinessHours:
+        row = await s.get(ClinicSetting, HOURS_KEY)
+        return _hours_from_json(row.value_json) if row else self._default_hours
+
+    def _clock_for(self, hours: BusinessHours) -> ResponseClock:
+        clock = self._clocks.get(hours)
+        if clock is None:
+            clock = self._clocks[hours] = ResponseClock(hours)
+        return clock
 
     # -- changing (clinic admin) ------------------------------------------------------------------------
     async def set_routing(self, actor: Actor, rules: dict[str, str | None]) -> None:

@@ -235,8 +235,7 @@ class Reports:
 
     async def default_range(self, weeks: int = 8) -> tuple[date, date]:
         """The last `weeks` weeks up to today in the clinic's time zone, starting on a Monday."""
-        async with self._db.read() as s:
-            zone = ZoneInfo((await self._settings.hours_in(s)).timezone)
+        zone = ZoneInfo((await self._settings.business_hours()).timezone)
         today = self._clock.now().astimezone(zone).date()
         return _bucket_start(today, "week") - timedelta(weeks=weeks - 1), today
 
@@ -288,13 +287,13 @@ class Reports:
         if period == "week":  # whole weeks, so no week is compared on a few days only
             start, end = _bucket_start(start, "week"), _bucket_start(end, "week") + timedelta(days=6)
         now = self._clock.now()
+        clock = await self._settings.clock()
+        zone = ZoneInfo(clock.hours.timezone)
         async with self._db.read() as s:
             team_name = (await s.execute(
                 select(CareTeam.name).join(TeamMember, TeamMember.team_id == CareTeam.id)
                 .where(CareTeam.id == team_id, TeamMember.user_id == actor.user_id))).scalar_one_or_none()
             if team_name is not None:
-                clock = await self._settings.clock_in(s)
-                zone = ZoneInfo(clock.hours.timezone)
                 lo = datetime.combine(start, time.min, tzinfo=zone).astimezone(UTC)
                 hi = datetime.combine(end + _ONE_DAY, time.min, tzinfo=zone).astimezone(UTC)
                 of_team = [ResponseCycle.team_id == team_id]

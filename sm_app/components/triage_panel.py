@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from sm_app.care_team.triage import NOTE_MAX, POOL_NAMES, REASON_MAX, STATUSES, TriageView, where_label
+from sm_app.care_team.triage import NOTE_MAX, REASON_MAX
+from sm_app.care_team.worklist import POOL_NAMES, STATUSES, TriageView, where_label
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext
@@ -43,7 +44,7 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
     @ui.refreshable
     async def panel() -> None:
         try:
-            t: TriageView = await triage.details(actor, thread_id)
+            t: TriageView = await system.worklist.details(actor, thread_id)
         except NotFound:
             return
         with ui.card().classes("w-full no-print triage-panel").props("flat bordered"):

@@ -10,7 +10,7 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.care_team.clinic_settings import EMERGENCY_NOTICE_MAX
 from sm_app.care_team.response_clock import BusinessHours
-from sm_app.care_team.triage import POOL_NAMES
+from sm_app.care_team.worklist import POOL_NAMES
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.care_team.triage import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
+from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page
 from sm_app.components.live import follow
@@ -77,7 +77,7 @@ def register(system: System) -> None:
 
         @ui.refreshable
         async def threads() -> None:
-            result = await system.triage.worklist(actor, **view)
+            result = await system.worklist.page(actor, **view)
             if not result.items:
                 filtered = any(view[k] != DEFAULT_VIEW[k] for k in ("show", "category", "status"))
                 ui.label("No conversations match these filters." if filtered

@@ -64,10 +64,10 @@ async def test_reminder_escalation_and_admin_escalation_fire_once_each_on_time(c
     assert (result.reminders, result.escalations) == (0, 1)
     assert await _alerts(clinic, clinic.blue_provider) == [("escalation", thread)]  # the team lead
     assert await _alerts(clinic, clinic.blue_nurse) == [("reminder", thread)]
-    view = await system.triage.details(clinic.blue_nurse, thread)
+    view = await system.worklist.details(clinic.blue_nurse, thread)
     assert view.overdue
     assert "Overdue: escalated to the team leads" in [h.text for h in view.history]
-    assert (await system.triage.worklist(clinic.blue_nurse, show="overdue")).items[0].id == thread
+    assert (await system.worklist.page(clinic.blue_nurse, show="overdue")).items[0].id == thread
 
     _at(clinic, SECOND)
     assert (await sweep()).admin_escalations == 1
@@ -117,7 +117,7 @@ async def test_concurrent_sweeps_alert_once(clinic):
     actions = [e["action"] for e in await clinic.system.audit.entries(15)]
     assert sorted(actions) == sorted(["thread.reminder", "thread.escalation", "thread.admin_escalation"] * 5)
     assert (await clinic.system.audit.verify()).ok
-    history = [h.text for h in (await clinic.system.triage.details(clinic.blue_nurse, threads[0])).history]
+    history = [h.text for h in (await clinic.system.worklist.details(clinic.blue_nurse, threads[0])).history]
     assert history[-3:] == ["Reminder sent to the team", "Overdue: escalated to the team leads",
                             "Still overdue: escalated to the clinic admin"]
 

@@ -42,13 +42,13 @@ async def test_renewal_outcome_reaches_the_patient_and_completes_the_thread(clin
     last = patient_view.messages[-1]
     assert (last.from_side, last.fields) == ("team", (("Outcome", "Renewal approved"),))
     assert last.body == "Renewal approved.\n\nSent to your pharmacy."
-    triage = await system.triage.details(clinic.blue_nurse, thread)
+    triage = await system.worklist.details(clinic.blue_nurse, thread)
     assert (triage.status, triage.outcome, triage.due_at) == ("completed", "renewal_approved", None)
     assert triage.history[-1].text == "Nina Blue recorded the outcome: Renewal approved"
     # "Needs a visit" waits on the patient.
     other = await _renewal(clinic)
     await system.messaging.send_outcome(clinic.blue_nurse, other, "needs_visit")
-    assert (await system.triage.details(clinic.blue_nurse, other)).status == "waiting_on_patient"
+    assert (await system.worklist.details(clinic.blue_nurse, other)).status == "waiting_on_patient"
     with pytest.raises(NotAllowed):
         await system.messaging.send_outcome(clinic.pat, thread, "renewal_denied")
     with pytest.raises(NotFound):
@@ -97,9 +97,9 @@ async def test_result_available_message_from_the_team(clinic):
     assert view.can_reply
     system.clock.advance(hours=1)
     # Nothing is owed until the patient writes back; then the clock starts.
-    assert (await system.triage.details(clinic.blue_nurse, thread)).due_at is None
+    assert (await system.worklist.details(clinic.blue_nurse, thread)).due_at is None
     await system.messaging.reply(clinic.pat, thread, "Thanks, what does it mean?")
-    assert (await system.triage.details(clinic.blue_nurse, thread)).due_at is not None
+    assert (await system.worklist.details(clinic.blue_nurse, thread)).due_at is not None
 
 
 async def _patients(clinic):
@@ -165,4 +165,4 @@ async def test_broadcast_cohorts_count_and_one_thread_per_patient(clinic):
         ("Flu shots", 2, 1, "female patients", False)]
     assert await b.reports(clinic.green_nurse) == []
     # Broadcast threads do not flood the worklist's open work.
-    assert (await system.triage.worklist(clinic.blue_nurse)).total == 0
+    assert (await system.worklist.page(clinic.blue_nurse)).total == 0

@@ -54,7 +54,7 @@ async def test_raw_database_does_not_say_how_a_request_ended(clinic):
         clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Renewal", body="",
         template_key="prescription_renewal", answers={"Medication": "Metformin", "Dose": "500 mg"})
     await clinic.system.messaging.send_outcome(clinic.blue_nurse, sent.thread_id, "renewal_denied")
-    details = await clinic.system.triage.details(clinic.blue_nurse, sent.thread_id)
+    details = await clinic.system.worklist.details(clinic.blue_nurse, sent.thread_id)
     assert details.outcome == "renewal_denied"  # staff still see it
     assert any(h.text.endswith("recorded the outcome: Renewal denied") for h in details.history)
     raw = await _raw_database(clinic)
@@ -141,4 +141,4 @@ async def test_an_outcome_recorded_before_sealing_is_still_shown(clinic):
         template_key="prescription_renewal", answers={"Medication": "Metformin", "Dose": "500 mg"})
     async with clinic.system.db.write() as s:  # as migration 0008 found it: the plain column, nothing sealed
         await s.execute(update(Thread).where(Thread.id == sent.thread_id).values(outcome="renewal_approved"))
-    assert (await clinic.system.triage.details(clinic.blue_nurse, sent.thread_id)).outcome == "renewal_approved"
+    assert (await clinic.system.worklist.details(clinic.blue_nurse, sent.thread_id)).outcome == "renewal_approved"
