@@ -15,20 +15,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from sm_app.bootstrap import System
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
-from sm_app.pages import (
-    admin,
-    auth,
-    compose,
-    conversation,
-    dashboard,
-    folders,
-    mailbox,
-    printing,
-    search,
-    settings,
-    team_messages,
-    worklist,
-)
+from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
+from sm_app.pages.identity import auth
+from sm_app.pages.identity import settings as settings_page
+from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
 from sm_app.web_security import secure_browser_connections
@@ -167,13 +157,13 @@ def create_app(system: System) -> None:
     compose.register(system)
     conversation.register(system)
     folders.register(system)
-    settings.register(system)
+    settings_page.register(system)
     printing.register(system)
     search.register(system)
     worklist.register(system)
     dashboard.register(system)
     team_messages.register(system)
-    admin.register(system)
+    clinic_settings.register(system)
 
     scheduler = None
 

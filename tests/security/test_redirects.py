@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sm_app.pages.auth import safe_redirect
+from sm_app.pages.identity.auth import safe_redirect
 
 
 @pytest.mark.parametrize("target", ["/inbox", "/thread/abc123", "/sent?x=1", "/search?q=a%20b", "/folder/x#top"])

@@ -5,12 +5,12 @@ from __future__ import annotations
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.components.attachment_picker import AttachmentPicker
-from sm_app.components.draft_keeper import DraftKeeper
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.frame import open_page
+from sm_app.components.messaging.attachment_picker import AttachmentPicker
+from sm_app.components.messaging.draft_keeper import DraftKeeper
+from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import emergency_notice, not_sent, reply_target_notice
-from sm_app.components.urgent_check import UrgentCheckDialog
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX, UrgentCheck
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from nicegui import context, ui
 
 from sm_app.bootstrap import System
-from sm_app.components.attachment_picker import AttachmentPicker
+from sm_app.components.care_team.triage_panel import triage_panel
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext, open_page
 from sm_app.components.live import follow
+from sm_app.components.messaging.attachment_picker import AttachmentPicker
+from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import not_sent
-from sm_app.components.triage_panel import triage_panel
-from sm_app.components.urgent_check import UrgentCheckDialog
 from sm_app.messaging.mailbox import ThreadView
 from sm_app.messaging.templates import quick_replies
 from sm_app.messaging.threads import BODY_MAX, UrgentCheck

@@ -6,10 +6,10 @@ import time
 
 from nicegui import ui
 
-from sm_app.components.attachment_picker import AttachmentPicker
 from sm_app.components.field_errors import show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext
+from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 
 

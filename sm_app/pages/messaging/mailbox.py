@@ -8,7 +8,7 @@ from sm_app.bootstrap import System
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page, session_token
 from sm_app.components.live import follow
-from sm_app.components.thread_list import thread_list
+from sm_app.components.messaging.thread_list import thread_list
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.shared.errors import NotFound
 

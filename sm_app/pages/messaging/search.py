@@ -9,7 +9,7 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.frame import open_page
-from sm_app.components.thread_list import thread_list
+from sm_app.components.messaging.thread_list import thread_list
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
 from sm_app.messaging.threads import CATEGORIES
