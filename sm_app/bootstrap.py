@@ -41,6 +41,7 @@ from sm_app.shared.events import (
     EventHandlers,
     MessageSent,
     MessagesRead,
+    SessionsEnded,
     ThreadClosed,
     ThreadFiled,
     ThreadReopened,
@@ -109,6 +110,7 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
             bus.publish(recipients, ThreadChanged(thread_id, "alert"))
 
     handlers.after_commit(AlertsRaised, alerts)
+    handlers.after_commit(SessionsEnded, lambda e: bus.publish([e.user_id], ThreadChanged("", "session")))
     return handlers
 
 
@@ -145,7 +147,7 @@ def build_system(
         bus=bus,
         audit=audit,
         accounts=Accounts(db, hasher, audit, clock),
-        sessions=Sessions(db, hasher, audit, clock, settings, throttle_secret=keys.search_key),
+        sessions=Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=messaging,
         mailbox=Mailbox(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,

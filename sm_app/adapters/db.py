@@ -80,12 +80,19 @@ def sqlite_pragmas(dbapi_connection) -> None:
     cur.close()
 
 
+# How long a unit of work waits for a connection (on SQLite: for the one writer) before the store counts as busy:
+# a burst queues briefly, and a send that cannot start within this is refused ("Not sent — your text is kept")
+# instead of hanging for SQLAlchemy's default 30 s.
+POOL_WAIT_SECONDS = 5
+
+
 def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
     if is_sqlite(url):
         engine = create_async_engine(
             async_url(url),
             pool_size=1 if immediate else 5,
             max_overflow=0 if immediate else 5,
+            pool_timeout=POOL_WAIT_SECONDS,
             hide_parameters=True,  # error texts reach logs; parameters can be names or sealed text
         )
 
@@ -101,7 +108,7 @@ def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
 
         return engine
     return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True,
-                               hide_parameters=True)
+                               pool_timeout=POOL_WAIT_SECONDS, hide_parameters=True)
 
 
 class Database:

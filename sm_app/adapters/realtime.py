@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ThreadChanged:
     thread_id: str
-    kind: str  # "message" | "read" | "status" | "filing" | "alert" | "broadcast"
+    kind: str  # "message" | "read" | "status" | "filing" | "alert" | "broadcast" | "session" (no thread)
     by: str | None = None  # who caused it (a user id), so a page can tell its own sends from others'
 
 

@@ -6,19 +6,22 @@ the session is missing or expired, a redirect to the sign-in page.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from nicegui import app, ui
 
 from sm_app.bootstrap import System
-from sm_app.components.live import follow
+from sm_app.components.live import PageLive, follow
 from sm_app.components.notices import DID_NOT_GO_THROUGH
 from sm_app.identity.accounts import Actor
+from sm_app.identity.sessions import SessionState
 from sm_app.shared.errors import Unavailable
 
 SESSION_KEY = "session_token"
+_WARN_BEFORE = timedelta(minutes=1)
 # Client-side: tell the server the person did something (click, key, touch), at most every 15 s.
 # Socket heartbeats never reach this, so an open but untouched tab still times out.
 _ACTIVITY_JS = """
@@ -40,6 +43,13 @@ class PageContext:
     system: System
     token: str
     actor: Actor
+    # When the session ends unless the person acts (as last read from the server); pushes and the idle timer ask
+    # the database again only after it, or when told that a session of this person ended.
+    expires_at: datetime
+    live: PageLive | None = None  # the page's one subscription to live changes, made by the first `follow`
+
+    def seen(self, state: SessionState) -> None:
+        self.expires_at = state.expires_at
 
     async def still_signed_in(self) -> Actor | None:
         """Call before acting: counts as activity; sends the browser to sign-in when the session ended."""
@@ -47,7 +57,19 @@ class PageContext:
         if state is None:
             ui.navigate.to("/login?reason=ended")
             return None
+        self.seen(state)
         return state.actor
+
+    async def session_alive(self, *, recheck: bool = False) -> bool:
+        """Is the session still valid? Without a database read while its known end lies ahead (activity in another
+        tab only moves the end later); `recheck` asks the server anyway (a session of this person just ended)."""
+        if not recheck and self.system.clock.now() < self.expires_at:
+            return True
+        state = await self.system.sessions.current(self.token)
+        if state is None:
+            return False
+        self.seen(state)
+        return True
 
 
 async def open_page(system: System, path: str, *, title: str) -> PageContext | None:
@@ -60,7 +82,7 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
     if not await system.terms.has_accepted(actor):
         ui.navigate.to("/terms")
         return None
-    ctx = PageContext(system, token, actor)
+    ctx = PageContext(system, token, actor, state.expires_at)
     # An action that fails unexpectedly (the store is busy, a bug) says so instead of doing nothing; handlers
     # that send catch `Unavailable` themselves and say "Not sent". What was typed stays in the form either way.
     ui.on_exception(lambda exc: ui.notify(str(exc) if isinstance(exc, Unavailable) else DID_NOT_GO_THROUGH,
@@ -74,19 +96,11 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
 async def _header(ctx: PageContext) -> None:
     system, actor = ctx.system, ctx.actor
 
-    @ui.refreshable
-    async def unread_badge() -> None:
-        count = await system.mailbox.unread_count(actor)
-        if count:
-            badge = ui.badge(str(count), color="red").classes("unread-badge")
-            badge.props["aria-label"] = f"{count} unread"
-
-    @ui.refreshable
-    async def alert_badge() -> None:
-        count = await system.escalation.unread_count(actor)
-        if count:
-            badge = ui.badge(str(count), color="orange").classes("alert-badge")
-            badge.props["aria-label"] = f"{count} new alerts"
+    # Badges change by value: a push updates the number (or hides the badge), it never redraws the header.
+    unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red", css="unread-badge",
+                         label="{} unread")
+    alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="orange", css="alert-badge",
+                         label="{} new alerts")
 
     with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):
         with ui.row().classes("items-center gap-4"):
@@ -95,7 +109,7 @@ async def _header(ctx: PageContext) -> None:
                 if actor.is_staff:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Worklist", "/worklist").classes("text-white")
-                        await unread_badge()
+                        await unread.draw()
                     ui.link("Sent", "/sent").classes("text-white")
                     ui.link("Search", "/search").classes("text-white")
                     ui.link("Dashboard", "/dashboard").classes("text-white")
@@ -105,11 +119,11 @@ async def _header(ctx: PageContext) -> None:
                 if actor.is_staff or actor.role == "admin":
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Alerts", "/alerts").classes("text-white")
-                        await alert_badge()
+                        await alerts.draw()
                 if actor.is_patient:
                     with ui.row().classes("items-center gap-1"):
                         ui.link("Inbox", "/inbox").classes("text-white")
-                        await unread_badge()
+                        await unread.draw()
                     ui.link("Sent", "/sent").classes("text-white")
                     ui.link("Search", "/search").classes("text-white")
                     ui.link("Drafts", "/drafts").classes("text-white")
@@ -128,10 +142,10 @@ async def _header(ctx: PageContext) -> None:
 
     async def on_change(event) -> None:
         if event.kind == "alert":
-            await alert_badge.refresh()
+            await alerts.update()
             ui.notify("New alert: see Alerts", type="warning")
             return
-        await unread_badge.refresh()
+        await unread.update()
         if event.kind == "message" and event.by and event.by != actor.user_id:
             # A toast for messages from others (never one's own send); ids only travel, so no content here.
             ui.notify("New secure message", type="info", position="top-right")
@@ -139,14 +153,43 @@ async def _header(ctx: PageContext) -> None:
     follow(ctx, on_change)
 
 
+class _CountBadge:
+    """A number beside a header link (unread conversations, new alerts), hidden at zero."""
+
+    def __init__(self, count: Callable[[], Awaitable[int]], *, color: str, css: str, label: str):
+        self._count = count
+        self._color = color
+        self._css = css
+        self._label = label
+        self._badge: ui.badge | None = None
+
+    async def draw(self) -> None:
+        self._badge = ui.badge("", color=self._color).classes(self._css)
+        await self.update()
+
+    async def update(self) -> None:
+        if self._badge is None:
+            return
+        count = await self._count()
+        self._badge.set_text(str(count))
+        self._badge.props["aria-label"] = self._label.format(count)
+        self._badge.set_visibility(count > 0)
+
+
 def _idle_watch(ctx: PageContext) -> None:
-    """Warn a minute before the idle limit; end the page when the server says the session is over."""
+    """Warn a minute before the idle limit; end the page when the server says the session is over.
+
+    The timer compares the clock with the session's known end and asks the server only from a minute before it
+    (activity in another tab may have moved it): an open page costs no database read every few seconds.
+    """
     system = ctx.system
     # Run once the browser is connected: script tags added after NiceGUI has sent the page never execute.
     ui.timer(0, lambda: ui.run_javascript(_ACTIVITY_JS), once=True)
 
     async def activity() -> None:
-        await system.sessions.current(ctx.token, touch=True)
+        state = await system.sessions.current(ctx.token, touch=True)
+        if state is not None:
+            ctx.seen(state)
         if warning.value:
             warning.close()
 
@@ -157,11 +200,15 @@ def _idle_watch(ctx: PageContext) -> None:
         ui.button("Stay signed in", on_click=activity)
 
     async def check() -> None:
+        if system.clock.now() < ctx.expires_at - _WARN_BEFORE:
+            return
         state = await system.sessions.current(ctx.token)
         if state is None:
             timer.deactivate()
             ui.navigate.to("/login?reason=timeout")
-        elif state.idle_left <= timedelta(minutes=1):
+            return
+        ctx.seen(state)
+        if state.idle_left <= _WARN_BEFORE:
             warning.open()
 
     timer = ui.timer(system.settings.session_check_seconds, check)

@@ -1,8 +1,14 @@
-"""Connect a page to the realtime bus for the signed-in user, for as long as the page's client lives."""
+"""Connect a page to the realtime bus for the signed-in user, for as long as the page's client lives.
+
+One subscription per page, however many parts of it follow changes (the header's badges, a list, a panel): a push
+costs one session check per open page, and that check needs the database only when the session may have ended —
+its known end has passed, or the bus says one of the person's sessions just ended.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -13,31 +19,54 @@ from sm_app.adapters.realtime import ThreadChanged
 if TYPE_CHECKING:
     from sm_app.components.frame import PageContext
 
+log = logging.getLogger(__name__)
 
-def follow(page: PageContext, callback: Callable[[ThreadChanged], Awaitable[None]]) -> None:
-    """Call `callback` in this page's UI context whenever the signed-in user's threads change.
+Listener = Callable[[ThreadChanged], Awaitable[None]]
 
-    Before each delivery the page's session is checked again: after sign-out (in any tab) or an idle timeout an
-    open page must not re-read and push subjects or names; it unsubscribes and goes to the sign-in page instead.
-    The subscription also ends when the client is deleted (tab closed, not on a brief reconnect), so a closed tab
-    never receives, and never leaks, another push. Deliveries to one page run one at a time: a refresh clears its
-    container and then awaits the database, so two overlapping refreshes would both draw and show the content twice.
-    """
-    client = context.client
-    slot = context.slot
-    one_at_a_time = asyncio.Lock()
-    sessions = page.system.sessions
 
-    async def deliver(event: ThreadChanged) -> None:
-        async with one_at_a_time:
-            if client.is_deleted:
+class PageLive:
+    """The page's one subscription; `follow` adds a part of the page to it."""
+
+    def __init__(self, page: PageContext):
+        self._page = page
+        self._client = context.client
+        self._slot = context.slot
+        self._listeners: list[Listener] = []
+        # Deliveries to one page run one at a time: a part that redraws awaits the database in between, so two
+        # overlapping deliveries could both draw and show something twice.
+        self._one_at_a_time = asyncio.Lock()
+        self._unsubscribe = page.system.bus.subscribe(page.actor.user_id, self._deliver)
+        self._client.on_delete(self._unsubscribe)
+
+    def add(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def _deliver(self, event: ThreadChanged) -> None:
+        async with self._one_at_a_time:
+            if self._client.is_deleted:
                 return
-            with slot:
-                if await sessions.current(page.token) is None:
-                    unsubscribe()
+            with self._slot:
+                # After sign-out (in any tab) or an idle timeout an open page must not re-read and push subjects or
+                # names: it unsubscribes and goes to the sign-in page instead.
+                if not await self._page.session_alive(recheck=event.kind == "session"):
+                    self._unsubscribe()
                     ui.navigate.to("/login?reason=ended")
                     return
-                await callback(event)
+                if event.kind == "session":
+                    return
+                for listener in self._listeners:
+                    try:
+                        await listener(event)
+                    except Exception:  # one failing part must not keep the others of the page stale
+                        log.exception("a live update of a page failed")
 
-    unsubscribe = page.system.bus.subscribe(page.actor.user_id, deliver)
-    client.on_delete(unsubscribe)
+
+def follow(page: PageContext, listener: Listener) -> None:
+    """Call `listener` in this page's UI context whenever the signed-in user's threads change.
+
+    The page's session is checked first (see `PageLive`). The subscription ends when the client is deleted (tab
+    closed, not on a brief reconnect), so a closed tab never receives, and never leaks, another push.
+    """
+    if page.live is None:
+        page.live = PageLive(page)
+    page.live.add(listener)

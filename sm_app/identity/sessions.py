@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -24,6 +24,7 @@ from sm_app.identity.accounts import Actor, normalise_email
 from sm_app.identity.passwords import Hasher
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, SignInBusy, SignInFailed, SignInThrottled, ValidationError
+from sm_app.shared.events import SessionsEnded, UnitOfWork
 
 # argon2 runs in worker threads; two at a time keep both cores busy without starving page work.
 CHECKS_AT_ONCE = 2
@@ -46,12 +47,16 @@ class SessionState:
     actor: Actor
     idle_limit: timedelta
     idle_left: timedelta
+    # When the session ends unless the person acts again (the idle limit, or the absolute limit if sooner): an open
+    # page needs to ask again only then, or when told that a session of its user ended.
+    expires_at: datetime
 
 
 class Sessions:
-    def __init__(self, db: Database, hasher: Hasher, audit: AuditLog, clock: Clock, settings: Settings,
-                 throttle_secret: bytes):
+    def __init__(self, db: Database, uow: UnitOfWork, hasher: Hasher, audit: AuditLog, clock: Clock,
+                 settings: Settings, throttle_secret: bytes):
         self._db = db
+        self._uow = uow
         self._throttle_keys = throttle.SignInThrottleKeys(throttle_secret)
         self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
         self._waiting = 0
@@ -143,11 +148,8 @@ class Sessions:
             user = await s.get(User, row.user_id)
         limit = self.idle_limit(user.role)
         last = as_utc(row.last_activity_at)
-        expired = (
-            not user.active
-            or now - last >= limit
-            or now - as_utc(row.created_at) >= timedelta(hours=self._settings.absolute_session_hours)
-        )
+        absolute_end = as_utc(row.created_at) + timedelta(hours=self._settings.absolute_session_hours)
+        expired = not user.active or now - last >= limit or now >= absolute_end
         if expired:
             await self._end(token, reason="timeout")
             return None
@@ -159,21 +161,24 @@ class Sessions:
                     row.last_activity_at = now
             last = now
         actor = Actor(user.id, user.role, user.name, user.email)
-        return SessionState(actor, limit, limit - (now - last))
+        return SessionState(actor, limit, limit - (now - last), min(last + limit, absolute_end))
 
     async def _end(self, token: str, reason: str) -> None:
-        async with self._db.write() as s:
+        async with self._uow() as work:
+            s = work.session
             row = await s.get(UserSession, _digest(token))
             if row is None:
                 return
             await s.delete(row)
             await self._audit.record(s, actor_id=row.user_id, action="sign_out", object_type="user",
                                      object_id=row.user_id, detail=reason)
+            work.record(SessionsEnded(row.user_id))
 
     async def sign_out(self, token: str | None) -> None:
         if token:
             await self._end(token, reason="user")
 
     async def end_all_for_user(self, user_id: str) -> None:
-        async with self._db.write() as s:
-            await s.execute(delete(UserSession).where(UserSession.user_id == user_id))
+        async with self._uow() as work:
+            await work.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            work.record(SessionsEnded(user_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, func, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -20,7 +20,7 @@ from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import AttachmentInfo
-from sm_app.messaging.thread_rules import ThreadRules, other_side
+from sm_app.messaging.thread_rules import ThreadRules, other_side, side
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, ValidationError
 from sm_app.shared.events import MessagesRead, UnitOfWork
@@ -76,6 +76,8 @@ class ThreadView:
     urgent_evidence: str = ""
     # Messages from the other side not yet marked read (a redraw then calls `mark_read`).
     unseen: bool = False
+    # Whether the other side has read this person's side's latest message (the read receipt under it).
+    own_latest_read: bool = False
 
 
 @dataclass(frozen=True)
@@ -142,20 +144,30 @@ class Mailbox:
             await self._rules.record_denial(actor, "thread.read", thread_id)
             raise
 
-    async def view_thread(self, actor: Actor, thread_id: str) -> ThreadView:
-        """The whole conversation in order, read only: what an open page redraws. `ThreadView.unseen` says whether
-        the other side wrote something this person has not been marked as reading yet."""
+    async def view_thread(self, actor: Actor, thread_id: str, *, after: str | None = None) -> ThreadView:
+        """The conversation in order, read only: what an open page shows. With `after` (a message id the page
+        already shows), only the messages that came after it: an open page appends those instead of redrawing.
+        `ThreadView.unseen` says whether the other side wrote something this person has not been marked as reading
+        yet (in the whole conversation)."""
+        own, other = side(actor), other_side(actor)
         try:
             async with self._db.read() as s:
                 thread = await self._rules.visible_thread(s, actor, thread_id)
-                rows = (
-                    await s.execute(
-                        select(Message, User.name)
-                        .join(User, User.id == Message.sender_id)
-                        .where(Message.thread_id == thread.id)
-                        .order_by(Message.created_at, Message.id)
-                    )
-                ).all()
+                query = (select(Message, User.name).join(User, User.id == Message.sender_id)
+                         .where(Message.thread_id == thread.id).order_by(Message.created_at, Message.id))
+                if after:
+                    shown = (select(Message.created_at).where(Message.id == after, Message.thread_id == thread.id)
+                             .scalar_subquery())
+                    query = query.where(or_(Message.created_at > shown,
+                                            and_(Message.created_at == shown, Message.id > after)))
+                rows = (await s.execute(query)).all()
+                unseen = (await s.execute(select(exists().where(
+                    Message.thread_id == thread.id, Message.from_side == other, Message.read_at.is_(None))))
+                ).scalar_one()
+                own_latest_read = (await s.execute(
+                    select(Message.read_at.is_not(None)).where(Message.thread_id == thread.id,
+                                                               Message.from_side == own)
+                    .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))).scalar_one_or_none()
                 team_name = (await s.get(CareTeam, thread.team_id)).name
                 patient_name = (await s.get(User, thread.patient_id)).name
                 reason, offer_new = await self._rules.reply_blocked_reason(s, actor, thread)
@@ -170,14 +182,13 @@ class Mailbox:
                         attachments=tuple(files.get(m.id, ())))
             for m, name in rows
         ]
-        other = other_side(actor)
         return ThreadView(thread.id, self._rules.subject(thread), team_name, patient_name, thread.category,
                           thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
                           offer_new_message=offer_new, closed=thread.closed_at is not None,
                           in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
-                          unseen=any(m.from_side == other and m.read_at is None for m in messages))
+                          unseen=bool(unseen), own_latest_read=bool(own_latest_read))
 
     async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
                            sort: str = "newest") -> ThreadPage:

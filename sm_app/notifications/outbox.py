@@ -13,6 +13,7 @@ diagnosis. Without SMTP settings (the demo) emails are written as .eml files und
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -98,12 +99,16 @@ class FileMailer:
         self.directory = directory
 
     async def send(self, message: EmailMessage) -> None:
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         name = re.sub(r"[^A-Za-z0-9._-]", "_", message["Message-ID"].strip("<>")) + ".eml"
+        # In a worker thread: an fsync takes milliseconds, which every open page would otherwise wait for.
+        await asyncio.to_thread(self._write, name, message.as_bytes())
+
+    def _write(self, name: str, data: bytes) -> None:
+        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = self.directory / (name + ".tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as f:
-            f.write(message.as_bytes())
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.directory / name)

@@ -121,6 +121,14 @@ class BroadcastSent:
     staff: tuple[str, ...]  # the team's staff follow delivery reports
 
 
+@dataclass(frozen=True)
+class SessionsEnded:
+    """One or all of a person's sessions ended (signed out, timed out, ended by an admin): their open pages check
+    their own session again at once instead of asking the database on a timer."""
+
+    user_id: str
+
+
 # -- handlers and the unit of work -----------------------------------------------------------------------------------
 @dataclass
 class Work:

@@ -41,11 +41,15 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
         ui.notify(done, type="positive")
         return True
 
-    @ui.refreshable
-    async def panel() -> None:
+    async def details() -> TriageView | None:
         try:
-            t: TriageView = await system.worklist.details(actor, thread_id)
+            return await system.worklist.details(actor, thread_id)
         except NotFound:
+            return None
+
+    @ui.refreshable
+    async def panel(t: TriageView | None) -> None:
+        if t is None:
             return
         with ui.card().classes("w-full no-print triage-panel").props("flat bordered"):
             ui.label("Care-team work").classes("text-h6").props("role=heading aria-level=2")
@@ -103,11 +107,16 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
                 lambda: triage.add_note(actor, thread_id, note.value or ""), "Note added",
                 {"Internal note": note})).props("outline")
 
-    await panel()
+    drawn = {"details": await details()}
+    await panel(drawn["details"])
 
     async def on_change(event) -> None:
+        # Redrawn only when what it shows changed (a message to the thread often changes nothing here).
         if event.thread_id == thread_id:
-            await panel.refresh()
+            fresh = await details()
+            if fresh != drawn["details"]:
+                drawn["details"] = fresh
+                await panel.refresh(fresh)
 
     follow(ctx, on_change)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from nicegui import ui
 
 from sm_app.components.formatting import clinic_time
+from sm_app.components.keyed_list import KeyedList
 from sm_app.messaging.mailbox import ThreadSummary
 
 
@@ -18,22 +19,41 @@ def thread_list(threads: list[ThreadSummary], *, staff_view: bool, tz: str, empt
         return
     with ui.list().props("bordered separator").classes(f"w-full thread-list {classes}"):
         for t in threads:
-            with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")):
-                with ui.item_section():
-                    with ui.row().classes("items-center gap-2"):
-                        if t.urgent:
-                            ui.badge("Urgent", color="red").classes("urgent-marker")
-                        if t.unread:
-                            ui.badge("Unread", color="blue").classes("unread-marker")
-                        # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
-                        link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1")
-                        if t.unread:
-                            link.classes("text-bold")
-                    who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
-                    ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
-                    if extra is not None:
-                        extra(t)
-                with ui.item_section().props("side"):
-                    ui.label(clinic_time(t.last_message_at, tz)).classes("text-caption")
-                    if staff_view:
-                        ui.label(t.status.replace("_", " ").capitalize()).classes("text-caption")
+            _row(t, staff_view=staff_view, tz=tz, extra=extra)
+
+
+class LiveThreadList:
+    """A folder's list on a live page: drawn once, then changed row by row (`KeyedList`)."""
+
+    def __init__(self, *, staff_view: bool, tz: str, empty_text: str):
+        self._empty = ui.label(empty_text).classes("text-grey-7 q-pa-md")
+        self._rows = KeyedList(ui.list().props("bordered separator").classes("w-full thread-list"),
+                               lambda t: _row(t, staff_view=staff_view, tz=tz))
+
+    def show(self, threads: list[ThreadSummary]) -> None:
+        self._rows.show(threads)
+        self._empty.set_visibility(not threads)
+
+
+def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
+         extra: Callable[[ThreadSummary], None] | None = None) -> ui.item:
+    with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")) as item:
+        with ui.item_section():
+            with ui.row().classes("items-center gap-2"):
+                if t.urgent:
+                    ui.badge("Urgent", color="red").classes("urgent-marker")
+                if t.unread:
+                    ui.badge("Unread", color="blue").classes("unread-marker")
+                # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
+                link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1")
+                if t.unread:
+                    link.classes("text-bold")
+            who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
+            ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
+            if extra is not None:
+                extra(t)
+        with ui.item_section().props("side"):
+            ui.label(clinic_time(t.last_message_at, tz)).classes("text-caption")
+            if staff_view:
+                ui.label(t.status.replace("_", " ").capitalize()).classes("text-caption")
+    return item

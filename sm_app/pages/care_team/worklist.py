@@ -8,6 +8,7 @@ from sm_app.bootstrap import System
 from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page
+from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import follow
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
@@ -50,8 +51,8 @@ def register(system: System) -> None:
                 return
             ui.notify("You have this one now", type="positive")
 
-        def row(t: WorklistRow) -> None:
-            with ui.item().classes("thread-row worklist-row" + (" bg-blue-1" if t.unread else "")):
+        def row(t: WorklistRow) -> ui.item:
+            with ui.item().classes("thread-row worklist-row" + (" bg-blue-1" if t.unread else "")) as item:
                 with ui.item_section():
                     with ui.row().classes("items-center gap-2"):
                         if t.urgent:
@@ -74,27 +75,37 @@ def register(system: System) -> None:
                         "text-caption worklist-due" + (" text-negative text-bold" if t.overdue else ""))
                     if not t.assignee_name and t.status != "completed":
                         ui.button("Claim", on_click=lambda _e, i=t.id: claim(i)).props("dense flat size=sm")
+            return item
 
         @ui.refreshable
-        async def threads() -> None:
-            result = await system.worklist.page(actor, **view)
-            if not result.items:
-                filtered = any(view[k] != DEFAULT_VIEW[k] for k in ("show", "category", "status"))
-                ui.label("No conversations match these filters." if filtered
-                         else "No conversations for your care teams.").classes("text-grey-7 q-pa-md")
-            else:
-                with ui.list().props("bordered separator").classes("w-full thread-list worklist"):
-                    for t in result.items:
-                        row(t)
+        def footer(result) -> None:
             with ui.row().classes("items-center gap-4"):
                 if result.pages > 1:
                     ui.pagination(1, result.pages, value=result.page, direction_links=True,
                                   on_change=lambda e: change(page=e.value))
                 ui.label(f"{result.total} conversations").classes("text-caption worklist-total")
 
+        async def threads(*, first: bool = False) -> None:
+            result = await system.worklist.page(actor, **view)
+            # Drawn once; afterwards a change adds, moves, redraws or removes single rows, so a new message costs
+            # one row, not the whole list.
+            rows.show(result.items)
+            filtered = any(view[k] != DEFAULT_VIEW[k] for k in ("show", "category", "status"))
+            empty.set_text("No conversations match these filters." if filtered
+                           else "No conversations for your care teams.")
+            empty.set_visibility(not result.items)
+            paging = (result.pages, result.page, result.total)
+            if first:
+                footer(result)
+            elif paging != footer_state[0]:
+                footer.refresh(result)
+            footer_state[0] = paging
+
+        footer_state: list = [None]
+
         async def change(**kwargs) -> None:
             view.update(kwargs)
-            await threads.refresh()
+            await threads()
 
         with ui.column().classes("w-full max-w-5xl mx-auto q-pa-md"):
             ui.label("Worklist").classes("text-h5").props("role=heading aria-level=1")
@@ -109,10 +120,12 @@ def register(system: System) -> None:
                           on_change=lambda e: change(sort=e.value, page=1)).classes("w-40")
                 ui.select({n: str(n) for n in PAGE_SIZES}, label="Per page", value=20,
                           on_change=lambda e: change(page_size=e.value, page=1)).classes("w-28")
-            await threads()
+            empty = ui.label("").classes("text-grey-7 q-pa-md")
+            rows = KeyedList(ui.list().props("bordered separator").classes("w-full thread-list worklist"), row)
+            await threads(first=True)
 
         async def on_change(_event) -> None:
-            await threads.refresh()
+            await threads()
 
         follow(ctx, on_change)
 

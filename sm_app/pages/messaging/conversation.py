@@ -47,7 +47,6 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     system, actor = ctx.system, ctx.actor
     tz = system.settings.timezone
     thread_id = first.id
-    preloaded = [first]
     own_side = "team" if actor.is_staff else "patient"
     controls: dict = {}
 
@@ -63,19 +62,13 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         # (refreshing here too would draw the conversation twice).
         ui.notify(done, type="positive")
 
+    # The page draws the conversation once and then changes only what changed: a new message is appended, a read
+    # receipt changes its words, the heading and actions are redrawn only when the thread's state differs from
+    # what is shown. A push therefore reads only the messages that came after the last one shown.
+    shown: dict = {"last_id": None, "state": None, "blocked": None, "receipt": None}
+
     @ui.refreshable
-    async def view() -> None:
-        if preloaded:
-            thread = preloaded.pop()
-        else:
-            try:
-                # A redraw reads; it marks read (a write) only when the other side wrote something new.
-                thread = await system.mailbox.view_thread(actor, thread_id)
-                if thread.unseen:
-                    await system.mailbox.mark_read(actor, thread_id)
-            except NotFound:
-                ui.label("This conversation is no longer available.")
-                return
+    async def heading(thread: ThreadView) -> None:
         ui.label(thread.subject).classes("text-h5").props('role=heading aria-level=1')
         other = thread.patient_name if actor.is_staff else thread.team_name
         ui.label(f"{other} · {thread.category}").classes("text-grey-8")
@@ -84,39 +77,75 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.label(f"Urgent, flagged from the patient's words — {thread.urgent_evidence}").classes(
                     "text-red-10 text-bold urgent-flag")
         await _thread_actions(ctx, thread, move)
-        last_own = max((i for i, m in enumerate(thread.messages) if m.from_side == own_side), default=None)
-        for i, m in enumerate(thread.messages):
-            mine = m.from_side == own_side
-            with ui.card().classes("w-full message " + ("bg-teal-1" if mine else "bg-grey-2")).props("flat bordered"):
-                ui.label(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}").classes("text-caption")
-                if m.fields:
-                    # Template answers as a table; fixed column keys, values shown as text.
-                    ui.table(columns=[{"name": "field", "label": "Field", "field": "field", "align": "left"},
-                                      {"name": "answer", "label": "Answer", "field": "answer", "align": "left"}],
-                             rows=[{"field": label, "answer": value} for label, value in m.fields],
-                             row_key="field").props("flat dense hide-bottom").classes("w-full template-answers")
-                # Plain text, never HTML: message text is shown as text.
-                if m.body:
-                    ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
-                for a in m.attachments:
-                    with ui.row().classes("items-center gap-1 attachment"):
-                        ui.icon("attach_file")
-                        # A real download link: the server checks access again and sends it as an attachment.
-                        ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
-                if i == last_own:
-                    if m.read_at:
-                        ui.label("Read by patient" if actor.is_staff else "Read by your care team").classes(
-                            "text-caption text-green-9 read-receipt")
-                    else:
-                        ui.label("Not read yet").classes("text-caption text-grey-7 read-receipt")
+
+    def receipt_words(read: bool) -> tuple[str, str]:
+        if read:
+            return ("Read by patient" if actor.is_staff else "Read by your care team",
+                    "text-caption text-green-9 read-receipt")
+        return "Not read yet", "text-caption text-grey-7 read-receipt"
+
+    def append(messages) -> None:
+        with message_list:
+            for m in messages:
+                mine = m.from_side == own_side
+                with ui.card().classes("w-full message " + ("bg-teal-1" if mine else "bg-grey-2")).props(
+                        "flat bordered") as card:
+                    ui.label(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}").classes("text-caption")
+                    if m.fields:
+                        # Template answers as a table; fixed column keys, values shown as text.
+                        ui.table(columns=[{"name": "field", "label": "Field", "field": "field", "align": "left"},
+                                          {"name": "answer", "label": "Answer", "field": "answer", "align": "left"}],
+                                 rows=[{"field": label, "answer": value} for label, value in m.fields],
+                                 row_key="field").props("flat dense hide-bottom").classes("w-full template-answers")
+                    # Plain text, never HTML: message text is shown as text.
+                    if m.body:
+                        ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
+                    for a in m.attachments:
+                        with ui.row().classes("items-center gap-1 attachment"):
+                            ui.icon("attach_file")
+                            # A real download link: the server checks access again and sends it as an attachment.
+                            ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
+                if mine:
+                    # The receipt sits under this side's latest message only.
+                    if shown["receipt"] is not None:
+                        shown["receipt"].delete()
+                    with card:
+                        shown["receipt"] = ui.label("")
+                shown["last_id"] = m.id
+
+    def show_receipt(thread: ThreadView) -> None:
+        if shown["receipt"] is not None:
+            text, classes = receipt_words(thread.own_latest_read)
+            shown["receipt"].set_text(text)
+            shown["receipt"].classes(replace=classes)
+
+    @ui.refreshable
+    def reply_blocked(thread: ThreadView) -> None:
         if not thread.can_reply:
             with ui.card().classes("w-full bg-orange-1").props("flat role=alert"):
                 ui.label(thread.reply_blocked_reason).classes("reply-blocked")
                 if thread.offer_new_message:
                     ui.button("Start a new message", icon="edit",
                               on_click=lambda: ui.navigate.to(f"/compose?from_thread={thread_id}"))
-        # The reply controls live outside this refreshable (so typed text survives a refresh); show them
-        # only when a reply is possible.
+
+    def state_of(thread: ThreadView) -> tuple:
+        # What the heading and actions show besides the messages.
+        return (thread.subject, thread.status, thread.closed, thread.in_trash, thread.folder_id, thread.urgent,
+                thread.urgent_evidence)
+
+    async def show(thread: ThreadView) -> None:
+        """Bring the page up to `thread`, changing only what differs from what is shown."""
+        if state_of(thread) != shown["state"]:
+            shown["state"] = state_of(thread)
+            await heading.refresh(thread)
+        append(thread.messages)
+        show_receipt(thread)
+        blocked = (thread.can_reply, thread.reply_blocked_reason, thread.offer_new_message)
+        if blocked != shown["blocked"]:
+            shown["blocked"] = blocked
+            reply_blocked.refresh(thread)
+        # The reply controls live outside the redrawn parts (so typed text survives); show them only when a reply
+        # is possible.
         if "reply_button" in controls:
             controls["reply_button"].set_visibility(thread.can_reply)
             if not thread.can_reply:
@@ -127,7 +156,14 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         if just_sent:
             with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite"'):
                 ui.label("Message sent").classes("text-green-10 text-bold sent-confirmation")
-        await view()
+        shown["state"] = state_of(first)
+        await heading(first)
+        message_list = ui.column().classes("w-full gap-3 messages")
+        shown["blocked"] = (first.can_reply, first.reply_blocked_reason, first.offer_new_message)
+        append(first.messages)
+        show_receipt(first)
+        reply_blocked(first)
+        controls["can_reply"] = first.can_reply
         with ui.column().classes("w-full") as reply_box:
             if actor.is_staff:
                 replies = {q.name: q.text for q in quick_replies()}
@@ -196,10 +232,20 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     page = context.client
 
     async def on_change(event) -> None:
-        # Re-reading marks the other side's messages read. Only do that while someone is looking: a page
-        # the person just left lingers a few seconds (NiceGUI's reconnect window) and must not read for them.
-        if event.thread_id == thread_id and page.has_socket_connection:
-            await view.refresh()
+        # Showing new messages marks them read. Only do that while someone is looking: a page the person just
+        # left lingers a few seconds (NiceGUI's reconnect window) and must not read for them.
+        if event.thread_id != thread_id or not page.has_socket_connection:
+            return
+        try:
+            thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
+        except NotFound:
+            message_list.clear()
+            with message_list:
+                ui.label("This conversation is no longer available.")
+            return
+        await show(thread)
+        if thread.unseen:
+            await system.mailbox.mark_read(actor, thread_id)
 
     follow(ctx, on_change)
 

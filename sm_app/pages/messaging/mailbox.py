@@ -8,7 +8,7 @@ from sm_app.bootstrap import System
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page, session_token
 from sm_app.components.live import follow
-from sm_app.components.messaging.thread_list import thread_list
+from sm_app.components.messaging.thread_list import LiveThreadList
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.shared.errors import NotFound
 
@@ -34,24 +34,42 @@ def register(system: System) -> None:
         view = {"page": 1, "page_size": 10, "sort": "newest"}
 
         @ui.refreshable
+        def footer(pages: int, page: int, total: int) -> None:
+            if pages > 1:
+                with ui.row().classes("items-center gap-2"):
+                    ui.pagination(1, pages, direction_links=True, value=page,
+                                  on_change=lambda e: change(page=e.value)).props('aria-label="Pages"')
+                    ui.label(f"{total} conversations").classes("text-caption")
+
+        paging: dict = {}
+
         async def threads() -> None:
+            """Drawn once, then changed row by row (a push costs the rows that changed, not the list)."""
             try:
                 result = await system.mailbox.list_threads(actor, folder, page=view["page"],
                                                              page_size=view["page_size"], sort=view["sort"])
             except NotFound:
-                ui.label("Folder not found").classes("text-h6")
+                listing.clear()
+                paging.clear()
+                with listing:
+                    ui.label("Folder not found").classes("text-h6")
                 return
-            empty = EMPTY.get(folder, "This folder is empty.")
-            thread_list(result.items, staff_view=actor.is_staff, tz=tz, empty_text=empty)
-            if result.pages > 1:
-                with ui.row().classes("items-center gap-2"):
-                    ui.pagination(1, result.pages, direction_links=True, value=result.page,
-                                  on_change=lambda e: change(page=e.value)).props('aria-label="Pages"')
-                    ui.label(f"{result.total} conversations").classes("text-caption")
+            if "rows" not in paging:
+                with listing:
+                    paging["rows"] = LiveThreadList(staff_view=actor.is_staff, tz=tz,
+                                                    empty_text=EMPTY.get(folder, "This folder is empty."))
+            paging["rows"].show(result.items)
+            shown = (result.pages, result.page, result.total)
+            if "footer" not in paging:
+                with listing:
+                    footer(*shown)
+            elif paging["footer"] != shown:
+                footer.refresh(*shown)
+            paging["footer"] = shown
 
         async def change(**kwargs) -> None:
             view.update(kwargs)
-            await threads.refresh()
+            await threads()
 
         with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md"):
             with ui.row().classes("w-full items-center justify-between"):
@@ -63,10 +81,11 @@ def register(system: System) -> None:
                           on_change=lambda e: change(sort=e.value, page=1)).classes("w-48")
                 ui.select({n: str(n) for n in PAGE_SIZES}, label="Per page", value=10,
                           on_change=lambda e: change(page_size=e.value, page=1)).classes("w-32")
+            listing = ui.column().classes("w-full")
             await threads()
 
         async def on_change(_event) -> None:
-            await threads.refresh()
+            await threads()
 
         follow(ctx, on_change)
 
