@@ -82,8 +82,9 @@ def sqlite_pragmas(dbapi_connection) -> None:
 
 # How long a unit of work waits for a connection (on SQLite: for the one writer) before the store counts as busy:
 # a burst queues briefly, and a send that cannot start within this is refused ("Not sent — your text is kept")
-# instead of hanging for SQLAlchemy's default 30 s.
-POOL_WAIT_SECONDS = 5
+# instead of hanging for SQLAlchemy's default 30 s. Below NiceGUI's 3 s page-build limit, so a page load that
+# cannot get a connection gets the plain "busy" page (503), not NiceGUI's timeout error (500).
+POOL_WAIT_SECONDS = 2
 
 
 def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:

@@ -1,0 +1,117 @@
+"""Live pages change only what changed: a new message is appended, a worklist row is redrawn alone, and a push
+costs no session read while the session's known end lies ahead."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import app, ui
+from nicegui.testing import User
+
+from tests.conftest import PATIENT_PW, STAFF_PW
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+
+
+def _cards(user: User) -> list[ui.card]:
+    return [e for e in user.current_layout.descendants() if isinstance(e, ui.card) and "message" in e.classes]
+
+
+def _texts(element) -> list[str]:
+    return [getattr(e, "text", "") for e in element.descendants()]
+
+
+async def _until(condition, what: str) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_new_message_is_appended_to_the_open_conversation(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Knee after the fall", body="It is still swollen.")
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Keep it raised and iced.")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open(f"/thread/{sent.thread_id}")
+    await see(user, "Keep it raised and iced.")
+    before = [c.id for c in _cards(user)]
+    assert len(before) == 2
+
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Come in on Monday if it is no better.")
+    await see(user, "Come in on Monday if it is no better.")
+    after = _cards(user)
+    # The two messages already shown are the same elements; one card was added for the new message.
+    assert [c.id for c in after[:2]] == before
+    assert len(after) == 3
+    assert _texts(after[2]).count("Come in on Monday if it is no better.") == 1
+    # Shown, so read: the nurse's side gets its read receipt.
+    for _ in range(200):
+        if (await system.mailbox.view_thread(clinic.blue_nurse, sent.thread_id)).own_latest_read:
+            break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("the appended message was never marked read")
+
+
+async def test_a_message_redraws_only_its_own_worklist_row(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    threads = []
+    for subject in ("Refill of metformin", "Blood test results", "Travel vaccines"):
+        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                                   subject=subject, body=f"A question about {subject.lower()}.")
+        threads.append(sent.thread_id)
+        await system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)  # read: no row is marked Unread
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await user.open("/worklist")
+    await see(user, "Travel vaccines")
+
+    def rows() -> dict[str, ui.item]:
+        found = {}
+        for item in user.current_layout.descendants():
+            if isinstance(item, ui.item) and "worklist-row" in item.classes:
+                link = next(e for e in item.descendants() if isinstance(e, ui.link))
+                found[link.props["href"].rsplit("/", 1)[1]] = item
+        return found
+
+    before = {thread_id: item.id for thread_id, item in rows().items()}
+    assert set(before) == set(threads)
+
+    await system.messaging.reply(clinic.pat, threads[1], "The lab called me too.")
+    await _until(lambda: "Unread" in _texts(rows()[threads[1]]), "the row shows the new message")
+    after = {thread_id: item.id for thread_id, item in rows().items()}
+    assert after[threads[0]] == before[threads[0]] and after[threads[2]] == before[threads[2]]
+    assert after[threads[1]] != before[threads[1]]
+    assert len(after) == 3
+
+
+async def test_pushes_to_an_open_page_do_not_read_the_session(user: User, monkeypatch) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Sleep", body="I wake up at 4 every night.")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open(f"/thread/{sent.thread_id}")
+    await see(user, "I wake up at 4 every night.")
+
+    checks: list[str | None] = []
+    current = system.sessions.current
+
+    async def counted(token, **kwargs):
+        checks.append(token)
+        return await current(token, **kwargs)
+
+    monkeypatch.setattr(system.sessions, "current", counted)
+    for n in range(3):
+        await system.messaging.reply(clinic.blue_nurse, sent.thread_id, f"Note {n}: no screens after 9.")
+        await see(user, f"Note {n}: no screens after 9.")
+    # Three pushes, each delivered to the page (header badge and conversation) and the idle timer ticking every
+    # half second: not one session read, because the session's end is hours away and nothing ended it.
+    assert checks == []
+    # Ending the session is pushed, and only then does the page ask — and leave.
+    await system.sessions.end_all_for_user(clinic.pat.user_id)
+    await see(user, "Your session ended. Please sign in again.")
+    assert checks
