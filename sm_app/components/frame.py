@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from nicegui import app, ui
+from nicegui import app, context, ui
 
 from sm_app.bootstrap import System
 from sm_app.components.live import PageLive, follow
@@ -185,8 +185,10 @@ def _idle_watch(ctx: PageContext) -> None:
     (activity in another tab may have moved it): an open page costs no database read every few seconds.
     """
     system = ctx.system
-    # Run once the browser is connected: script tags added after NiceGUI has sent the page never execute.
-    ui.timer(0, lambda: ui.run_javascript(_ACTIVITY_JS), once=True)
+    # Run once the browser is connected: script tags added after NiceGUI has sent the page never execute. Not a
+    # timer: a timer's first run waits for the browser's connection, and that wait makes NiceGUI send the page at
+    # once, before its body is built (the worklist or a conversation would then arrive over the socket).
+    context.client.on_connect(lambda: ui.run_javascript(_ACTIVITY_JS))
 
     async def activity() -> None:
         state = await system.sessions.current(ctx.token, touch=True)
@@ -213,4 +215,4 @@ def _idle_watch(ctx: PageContext) -> None:
         if state.idle_left <= _WARN_BEFORE:
             warning.open()
 
-    timer = ui.timer(system.settings.session_check_seconds, check)
+    timer = ui.timer(system.settings.session_check_seconds, check, immediate=False)

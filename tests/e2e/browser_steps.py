@@ -126,7 +126,10 @@ def click_button(driver: WebDriver, label: str, timeout: float = WAIT) -> None:
         try:
             buttons[0].click()
         except ElementClickInterceptedException:
-            return False  # a dialog is still fading in or out over it: try again
+            # A dialog is still fading in or out over it, or the page is scrolled so that the fixed header covers
+            # it: bring it to the middle of the window, as a person would scroll to it, and try again.
+            d.execute_script("arguments[0].scrollIntoView({block: 'center'})", buttons[0])
+            return False
         return True
 
     wait(driver, timeout).until(find_and_click, f"{driver.e2e_name}: no single clickable button {label!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from nicegui import ui
+from nicegui import context, ui
 
 from sm_app.components.field_errors import show_field_error
 from sm_app.components.formatting import clinic_time
@@ -30,9 +30,10 @@ class DraftKeeper:
         self._label = None
         for element in fields.values():
             element.on_value_change(self._changed)
-        # Installed once the browser is connected (a <script> added after the page was sent would not run).
-        ui.timer(0, lambda: ui.run_javascript(_LEAVE_GUARD_JS), once=True)
-        ui.timer(1.0, self._tick)
+        # Installed once the browser is connected (a <script> added after the page was sent would not run). Not a
+        # timer: a timer waits for the connection at once, which makes NiceGUI send the page before it is built.
+        context.client.on_connect(lambda: ui.run_javascript(_LEAVE_GUARD_JS))
+        ui.timer(1.0, self._tick, immediate=False)
 
     def status_label(self) -> None:
         self._label = ui.label("").classes("text-caption text-grey-8 draft-status").props('aria-live="polite"')
