@@ -173,6 +173,8 @@ class _CountBadge:
         if self._badge is None:
             return
         count = await self._count()
+        if self._badge.is_deleted:
+            return
         self._badge.set_text(str(count))
         self._badge.props["aria-label"] = self._label.format(count)
         self._badge.set_visibility(count > 0)

@@ -61,6 +61,12 @@ class PageLive:
                         log.exception("a live update of a page failed")
 
 
+def page_gone() -> bool:
+    """After an await in a live update: has the page been closed meanwhile? Then there is nothing to draw on (a
+    person who navigates away deletes the page while its update still waits for the database)."""
+    return context.client.is_deleted
+
+
 def follow(page: PageContext, listener: Listener) -> None:
     """Call `listener` in this page's UI context whenever the signed-in user's threads change.
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy.orm import aliased
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
-from sm_app.adapters.models import CareTeam, Filing, Folder, Message, Thread, User
+from sm_app.adapters.models import CareTeam, Filing, Folder, Message, PatientTeam, Thread, User
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
 from sm_app.messaging.attachment_files import AttachmentStore
@@ -150,9 +151,30 @@ class Mailbox:
         `ThreadView.unseen` says whether the other side wrote something this person has not been marked as reading
         yet (in the whole conversation)."""
         own, other = side(actor), other_side(actor)
+        # One query for the thread and everything shown around its messages (names, the person's filing, may the
+        # patient still write, unseen, the receipt), one for the messages: an open page asks this on every change.
+        patient = aliased(User)
+        unseen = exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
+        own_latest_read = (select(Message.read_at.is_not(None))
+                           .where(Message.thread_id == Thread.id, Message.from_side == own)
+                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
+                           .correlate(Thread).scalar_subquery())
+        head = (
+            select(Thread, CareTeam.name, patient.name, Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
+                   unseen.label("unseen"), own_latest_read.label("own_latest_read"))
+            .join(CareTeam, CareTeam.id == Thread.team_id)
+            .join(patient, patient.id == Thread.patient_id)
+            .outerjoin(Filing, and_(Filing.thread_id == Thread.id, Filing.user_id == actor.user_id))
+            .outerjoin(PatientTeam, and_(PatientTeam.patient_id == Thread.patient_id,
+                                         PatientTeam.team_id == Thread.team_id))
+            .where(Thread.id == thread_id, visible_threads(actor))
+        )
         try:
             async with self._db.read() as s:
-                thread = await self._rules.visible_thread(s, actor, thread_id)
+                found = (await s.execute(head)).one_or_none()
+                if found is None:
+                    raise NotFound("conversation")
+                thread, team_name, patient_name, folder_id, trashed_at, blocked, unseen, own_latest_read = found
                 query = (select(Message, User.name).join(User, User.id == Message.sender_id)
                          .where(Message.thread_id == thread.id).order_by(Message.created_at, Message.id))
                 if after:
@@ -161,21 +183,11 @@ class Mailbox:
                     query = query.where(or_(Message.created_at > shown,
                                             and_(Message.created_at == shown, Message.id > after)))
                 rows = (await s.execute(query)).all()
-                unseen = (await s.execute(select(exists().where(
-                    Message.thread_id == thread.id, Message.from_side == other, Message.read_at.is_(None))))
-                ).scalar_one()
-                own_latest_read = (await s.execute(
-                    select(Message.read_at.is_not(None)).where(Message.thread_id == thread.id,
-                                                               Message.from_side == own)
-                    .order_by(Message.created_at.desc(), Message.id.desc()).limit(1))).scalar_one_or_none()
-                team_name = (await s.get(CareTeam, thread.team_id)).name
-                patient_name = (await s.get(User, thread.patient_id)).name
-                reason, offer_new = await self._rules.reply_blocked_reason(s, actor, thread)
-                filing = await s.get(Filing, (actor.user_id, thread.id))
-                files = await self._attachments.for_messages(s, [m.id for m, _ in rows])
+                files = await self._attachments.for_messages(s, [m.id for m, _ in rows]) if rows else {}
         except NotFound:
             await self._rules.record_denial(actor, "thread.read", thread_id)
             raise
+        reason, offer_new = self._rules.blocked_reason(actor, thread, patient_may_write=blocked is False)
         messages = [
             MessageView(m.id, m.from_side, name, self._rules.body(m), as_utc(m.created_at),
                         as_utc(m.read_at) if m.read_at else None, fields=self._rules.fields(m),
@@ -185,7 +197,7 @@ class Mailbox:
         return ThreadView(thread.id, self._rules.subject(thread), team_name, patient_name, thread.category,
                           thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
                           offer_new_message=offer_new, closed=thread.closed_at is not None,
-                          in_trash=bool(filing and filing.trashed_at), folder_id=filing.folder_id if filing else None,
+                          in_trash=trashed_at is not None, folder_id=folder_id,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
                           unseen=bool(unseen), own_latest_read=bool(own_latest_read))

@@ -84,9 +84,13 @@ class ThreadRules:
 
     async def reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> tuple[str, bool]:
         """Why this actor cannot reply now ("" if they can), and whether a new message to the team is possible."""
+        may_write = actor.is_patient and await self.patient_may_write(s, actor.user_id, thread.team_id)
+        return self.blocked_reason(actor, thread, patient_may_write=may_write)
+
+    def blocked_reason(self, actor: Actor, thread: Thread, *, patient_may_write: bool) -> tuple[str, bool]:
+        """`reply_blocked_reason` when the caller has read whether the patient may still write to the team."""
         if actor.is_patient:
-            may_write = await self.patient_may_write(s, actor.user_id, thread.team_id)
-            if not may_write:
+            if not patient_may_write:
                 return "You can no longer send messages to this care team.", False
             if thread.closed_at is not None:
                 reason = self.closed_reason(thread)

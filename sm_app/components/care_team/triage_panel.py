@@ -10,7 +10,7 @@ from sm_app.care_team.worklist import POOL_NAMES, STATUSES, TriageView, where_la
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext
-from sm_app.components.live import follow
+from sm_app.components.live import follow, page_gone
 from sm_app.messaging.outcomes import NEEDS_WHEN_AND_WHERE, PLACE_MAX
 from sm_app.messaging.outcomes import NOTE_MAX as OUTCOME_NOTE_MAX
 from sm_app.shared.errors import NotFound, ValidationError
@@ -114,7 +114,7 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
         # Redrawn only when what it shows changed (a message to the thread often changes nothing here).
         if event.thread_id == thread_id:
             fresh = await details()
-            if fresh != drawn["details"]:
+            if fresh != drawn["details"] and not page_gone():
                 drawn["details"] = fresh
                 await panel.refresh(fresh)
 

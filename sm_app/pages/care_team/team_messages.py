@@ -10,7 +10,7 @@ from sm_app.care_team.broadcast import SEXES, Cohort
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext, open_page
-from sm_app.components.live import follow
+from sm_app.components.live import follow, page_gone
 from sm_app.components.notices import not_sent
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
@@ -66,30 +66,37 @@ def register(system: System) -> None:
             else:
                 ui.label("Broadcasts are sent by team leads and providers.").classes("text-grey-8")
 
-            @ui.refreshable
-            async def reports() -> None:
-                rows = await broadcasts.reports(actor)
-                if not rows:
-                    ui.label("No broadcasts yet.").classes("text-grey-7")
-                    return
-                ui.table(columns=[
-                    {"name": "subject", "label": "Subject", "field": "subject", "align": "left"},
-                    {"name": "team", "label": "Care team", "field": "team", "align": "left"},
-                    {"name": "cohort", "label": "Cohort", "field": "cohort", "align": "left"},
-                    {"name": "sent_at", "label": "Sent", "field": "sent_at", "align": "left"},
-                    {"name": "recipients", "label": "Sent to", "field": "recipients"},
-                    {"name": "read", "label": "Read", "field": "read"},
-                    {"name": "replies", "label": "Replies", "field": "replies"},
-                ], rows=[{"id": r.id, "subject": r.subject, "team": r.team_name, "cohort": r.cohort,
-                          "sent_at": clinic_time(r.sent_at, tz), "recipients": r.recipients, "read": r.read,
-                          "replies": "On" if r.replies_allowed else "Off"} for r in rows],
-                    row_key="id").props("flat bordered").classes("w-full delivery-report")
+            def report_rows(rows) -> list[dict]:
+                return [{"id": r.id, "subject": r.subject, "team": r.team_name, "cohort": r.cohort,
+                         "sent_at": clinic_time(r.sent_at, tz), "recipients": r.recipients, "read": r.read,
+                         "replies": "On" if r.replies_allowed else "Off"} for r in rows]
 
             ui.label("Delivery reports").classes("text-h6").props("role=heading aria-level=2")
-            await reports()
+            first = report_rows(await broadcasts.reports(actor))
+            no_reports = ui.label("No broadcasts yet.").classes("text-grey-7")
+            report = ui.table(columns=[
+                {"name": "subject", "label": "Subject", "field": "subject", "align": "left"},
+                {"name": "team", "label": "Care team", "field": "team", "align": "left"},
+                {"name": "cohort", "label": "Cohort", "field": "cohort", "align": "left"},
+                {"name": "sent_at", "label": "Sent", "field": "sent_at", "align": "left"},
+                {"name": "recipients", "label": "Sent to", "field": "recipients"},
+                {"name": "read", "label": "Read", "field": "read"},
+                {"name": "replies", "label": "Replies", "field": "replies"},
+            ], rows=first, row_key="id").props("flat bordered").classes("w-full delivery-report")
+
+            def show(rows: list[dict]) -> None:
+                if rows != report.rows:
+                    report.update_rows(rows)
+                no_reports.set_visibility(not rows)
+                report.set_visibility(bool(rows))
+
+            show(first)
 
         async def on_change(_event) -> None:
-            await reports.refresh()
+            # The delivery reports change by value (new rows, read counts), never by redrawing the page.
+            rows = report_rows(await broadcasts.reports(actor))
+            if not page_gone():
+                show(rows)
 
         follow(ctx, on_change)
 

@@ -9,7 +9,7 @@ from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_S
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page
 from sm_app.components.keyed_list import KeyedList
-from sm_app.components.live import follow
+from sm_app.components.live import follow, page_gone
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotFound
@@ -87,6 +87,8 @@ def register(system: System) -> None:
 
         async def threads(*, first: bool = False) -> None:
             result = await system.worklist.page(actor, **view)
+            if page_gone():
+                return
             # Drawn once; afterwards a change adds, moves, redraws or removes single rows, so a new message costs
             # one row, not the whole list.
             rows.show(result.items)

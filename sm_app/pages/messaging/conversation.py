@@ -9,7 +9,7 @@ from sm_app.components.care_team.triage_panel import triage_panel
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext, open_page
-from sm_app.components.live import follow
+from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import not_sent
@@ -238,6 +238,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             return
         try:
             thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
+            if page_gone():
+                return
         except NotFound:
             message_list.clear()
             with message_list:

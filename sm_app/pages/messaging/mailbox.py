@@ -7,7 +7,7 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import open_page, session_token
-from sm_app.components.live import follow
+from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.thread_list import LiveThreadList
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.shared.errors import NotFound
@@ -48,6 +48,8 @@ def register(system: System) -> None:
             try:
                 result = await system.mailbox.list_threads(actor, folder, page=view["page"],
                                                              page_size=view["page_size"], sort=view["sort"])
+                if page_gone():
+                    return
             except NotFound:
                 listing.clear()
                 paging.clear()
