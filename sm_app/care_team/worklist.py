@@ -16,7 +16,6 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -160,15 +159,15 @@ class Worklist:
             conditions.append(Thread.status != "completed")
         elif status != "any":
             conditions.append(Thread.status == status)
-        assignee = aliased(User)
-        patient = aliased(User)
         unread = exists().where(Message.thread_id == Thread.id, Message.from_side == "patient",
                                 Message.read_at.is_(None)).label("unread")
+        # Names as correlated subqueries rather than joins of aliased Users: building an aliased query costs more
+        # CPU than running it, and every open worklist runs this on every change to its team's threads.
+        patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
+        assignee_name = select(User.name).where(User.id == Thread.assignee_id).correlate(Thread).scalar_subquery()
         base = (
-            select(Thread, CareTeam.name, patient.name, assignee.name, unread)
+            select(Thread, CareTeam.name, patient_name, assignee_name, unread)
             .join(CareTeam, CareTeam.id == Thread.team_id)
-            .join(patient, patient.id == Thread.patient_id)
-            .outerjoin(assignee, assignee.id == Thread.assignee_id)
         )
         no_clock_last = case((Thread.due_at.is_(None), 1), else_=0)
         order = {
