@@ -60,6 +60,11 @@ class PageContext:
         self.seen(state)
         return state.actor
 
+    def end_reason(self) -> str:
+        """Why the session is gone, for the sign-in page: past its known end it timed out (activity elsewhere would
+        have moved that end), before it someone ended it (sign-out in another tab, an admin)."""
+        return "timeout" if self.system.clock.now() >= self.expires_at else "ended"
+
     async def session_alive(self, *, recheck: bool = False) -> bool:
         """Is the session still valid? Without a database read while its known end lies ahead (activity in another
         tab only moves the end later); `recheck` asks the server anyway (a session of this person just ended)."""

@@ -50,7 +50,7 @@ class PageLive:
                 # names: it unsubscribes and goes to the sign-in page instead.
                 if not await self._page.session_alive(recheck=event.kind == "session"):
                     self._unsubscribe()
-                    ui.navigate.to("/login?reason=ended")
+                    ui.navigate.to(f"/login?reason={self._page.end_reason()}")
                     return
                 if event.kind == "session":
                     return

@@ -99,3 +99,16 @@ async def test_an_open_page_pushes_nothing_once_its_session_has_ended(slow_idle_
     shown = [getattr(e, "text", "") for e in page.layout.descendants()]
     assert not any("biopsy" in str(t) for t in shown)
     await see(user, "Your session ended. Please sign in again.")
+
+
+async def test_a_push_that_finds_the_session_timed_out_says_so(slow_idle_checks, user: User, monkeypatch) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open("/inbox")
+    await see(user, "No messages yet.")
+    _idle_for(monkeypatch, 31)  # past the patient's 30 idle minutes; the page's own timer is slowed down
+    await system.broadcasts.message_patient(clinic.blue_nurse, team_id=clinic.blue_id, patient_id=clinic.pat.user_id,
+                                            category="General", subject="Flu shots", body="Walk-ins all week.")
+    # The push finds the session gone after its known end: the person is told why, as the idle timer would.
+    await see(user, "You were signed out because you were inactive")
