@@ -98,7 +98,8 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
 
     handlers.after_commit(MessageSent, lambda e: bus.publish(e.recipients, ThreadChanged(e.thread_id, "message",
                                                                                          by=e.sender_id)))
-    handlers.after_commit(MessagesRead, push("read"))
+    handlers.after_commit(MessagesRead, lambda e: bus.publish(e.recipients, ThreadChanged(e.thread_id, "read",
+                                                                                          side=e.reader_side)))
     handlers.after_commit(ThreadClosed, push("status"))
     handlers.after_commit(ThreadReopened, push("status"))
     handlers.after_commit(ThreadTriaged, push("status"))

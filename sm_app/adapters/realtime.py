@@ -23,6 +23,7 @@ class ThreadChanged:
     thread_id: str
     kind: str  # "message" | "read" | "status" | "filing" | "alert" | "broadcast" | "session" (no thread)
     by: str | None = None  # who caused it (a user id), so a page can tell its own sends from others'
+    side: str | None = None  # for "read": the reader's side ("patient" | "team"), so pages skip reads of no concern
 
 
 Subscriber = Callable[[ThreadChanged], Awaitable[None] | None]

@@ -150,8 +150,9 @@ async def _header(ctx: PageContext) -> None:
             await alerts.update()
             ui.notify("New alert: see Alerts", type="warning")
             return
-        # The only changes that move the unread count: someone else's message, or a read on a conversation.
-        if event.kind == "read" or (event.kind == "message" and event.by != actor.user_id):
+        # The only changes that move the unread count: someone else's message, or a read by this person's side.
+        own_side = "patient" if actor.is_patient else "team"
+        if (event.kind == "read" and event.side == own_side) or (event.kind == "message" and event.by != actor.user_id):
             await unread.update()
         if event.kind == "message" and event.by and event.by != actor.user_id:
             # A toast for messages from others (never one's own send); ids only travel, so no content here.

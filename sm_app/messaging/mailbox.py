@@ -139,7 +139,8 @@ class Mailbox:
                     await self._audit.record(s, actor_id=actor.user_id, action="thread.read", object_type="thread",
                                              object_id=thread.id)
                 if result.rowcount > 0:
-                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._rules.recipients(s, thread))))
+                    work.record(MessagesRead(thread.id, actor.user_id, tuple(await self._rules.recipients(s, thread)),
+                                             reader_side=side(actor)))
         except NotFound:
             await self._rules.record_denial(actor, "thread.read", thread_id)
             raise

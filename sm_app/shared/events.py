@@ -88,6 +88,7 @@ class MessagesRead:
     thread_id: str
     reader_id: str
     recipients: tuple[str, ...]
+    reader_side: str = "team"  # "patient" | "team": a page ignores reads that change nothing it shows
 
 
 @dataclass(frozen=True)

@@ -115,3 +115,34 @@ async def test_pushes_to_an_open_page_do_not_read_the_session(user: User, monkey
     await system.sessions.end_all_for_user(clinic.pat.user_id)
     await see(user, "Your session ended. Please sign in again.")
     assert checks
+
+
+async def test_a_patients_read_does_not_wake_the_worklist(user: User, monkeypatch) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Rash on my arm", body="It itches since Tuesday.")
+    await system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)  # read by the team: the row is not Unread
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Please send a photo.")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await user.open("/worklist")
+    await see(user, "Rash on my arm")
+    assert not [e for e in user.current_layout.descendants() if getattr(e, "text", "") == "Unread"]
+
+    reads: list[str] = []
+    page = system.worklist.page
+
+    async def counted(actor, **view):
+        reads.append(actor.user_id)
+        return await page(actor, **view)
+
+    monkeypatch.setattr(system.worklist, "page", counted)
+    # The patient reads the nurse's reply: the nurse's receipt changes (her conversation pages are told), but
+    # nothing on the worklist does, so it does not read again.
+    await system.mailbox.open_thread(clinic.pat, sent.thread_id)
+    await system.messaging.reply(clinic.pat, sent.thread_id, "Photo attached tomorrow.")
+    # Pushes reach a page in the order they were sent: once the message shows, the read's push was handled too.
+    await _until(lambda: any("Unread" in _texts(item) for item in user.current_layout.descendants()
+                             if isinstance(item, ui.item) and "worklist-row" in item.classes),
+                 "the row shows the patient's new message")
+    assert reads == [clinic.blue_nurse.user_id]  # once, for the message; not for the read

@@ -112,7 +112,7 @@ async def triage_panel(ctx: PageContext, thread_id: str) -> None:
 
     async def on_change(event) -> None:
         # Redrawn only when what it shows changed (a message to the thread often changes nothing here).
-        if event.thread_id == thread_id:
+        if event.thread_id == thread_id and event.kind != "read":  # the panel shows nothing a read changes
             fresh = await details()
             if fresh != drawn["details"] and not page_gone():
                 drawn["details"] = fresh

@@ -92,8 +92,11 @@ def register(system: System) -> None:
 
             show(first)
 
-        async def on_change(_event) -> None:
-            # The delivery reports change by value (new rows, read counts), never by redrawing the page.
+        async def on_change(event) -> None:
+            # The delivery reports change by value (new rows, read counts), never by redrawing the page; only a
+            # patient's read moves a read count.
+            if event.kind == "read" and event.side != "patient":
+                return
             rows = report_rows(await broadcasts.reports(actor))
             if not page_gone():
                 show(rows)

@@ -126,8 +126,11 @@ def register(system: System) -> None:
             rows = KeyedList(ui.list().props("bordered separator").classes("w-full thread-list worklist"), row)
             await threads(first=True)
 
-        async def on_change(_event) -> None:
-            await threads()
+        async def on_change(event) -> None:
+            # A patient reading the team's messages changes nothing on the worklist (its rows show what the team
+            # has not read).
+            if not (event.kind == "read" and event.side == "patient"):
+                await threads()
 
         follow(ctx, on_change)
 

@@ -236,6 +236,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         # left lingers a few seconds (NiceGUI's reconnect window) and must not read for them.
         if event.thread_id != thread_id or not page.has_socket_connection:
             return
+        if event.kind == "read" and event.side == own_side:
+            return  # this side read (here or in another tab): the receipts on this page concern the other side
         try:
             thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
             if page_gone():

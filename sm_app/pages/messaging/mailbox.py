@@ -86,8 +86,12 @@ def register(system: System) -> None:
             listing = ui.column().classes("w-full")
             await threads()
 
-        async def on_change(_event) -> None:
-            await threads()
+        own_side = "patient" if actor.is_patient else "team"
+
+        async def on_change(event) -> None:
+            # The list marks what this person's side has not read: the other side's reads change nothing here.
+            if not (event.kind == "read" and event.side != own_side):
+                await threads()
 
         follow(ctx, on_change)
 
