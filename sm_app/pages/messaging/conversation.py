@@ -179,8 +179,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
             reply_picker = AttachmentPicker()
-            # one per page, reused for every check
-            urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice())
+            # One per page, reused for every check; only patients' replies are checked for urgent words, so a staff
+            # page builds no dialog (and reads no emergency wording) at all.
+            urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice()) if actor.is_patient \
+                else None
 
             async def send_reply(urgent_acknowledged: bool = False) -> None:
                 clear_errors({"Message": reply_body})
@@ -194,6 +196,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     show_field_error({"Message": reply_body}, exc)
                     return
                 except UrgentCheck as check:
+                    if urgent_check is None:  # the service checks patients only; never expected for staff
+                        raise
                     urgent_check.ask(check, lambda: send_reply(urgent_acknowledged=True))
                     return
                 except NotFound:
