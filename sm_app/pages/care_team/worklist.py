@@ -85,7 +85,9 @@ def register(system: System) -> None:
                                   on_change=lambda e: change(page=e.value))
                 ui.label(f"{result.total} conversations").classes("text-caption worklist-total")
 
-        async def threads(*, first: bool = False) -> None:
+        footer_shows: list[tuple[int, int, int]] = []  # the paging the footer shows, once it is drawn
+
+        async def threads() -> None:
             result = await system.worklist.page(actor, **view)
             if page_gone():
                 return
@@ -97,13 +99,11 @@ def register(system: System) -> None:
                            else "No conversations for your care teams.")
             empty.set_visibility(not result.items)
             paging = (result.pages, result.page, result.total)
-            if first:
+            if not footer_shows:
                 footer(result)
-            elif paging != footer_state[0]:
+            elif paging != footer_shows[0]:
                 footer.refresh(result)
-            footer_state[0] = paging
-
-        footer_state: list = [None]
+            footer_shows[:] = [paging]
 
         async def change(**kwargs) -> None:
             view.update(kwargs)
@@ -124,7 +124,7 @@ def register(system: System) -> None:
                           on_change=lambda e: change(page_size=e.value, page=1)).classes("w-28")
             empty = ui.label("").classes("text-grey-7 q-pa-md")
             rows = KeyedList(ui.list().props("bordered separator").classes("w-full thread-list worklist"), row)
-            await threads(first=True)
+            await threads()
 
         async def on_change(event) -> None:
             # A patient reading the team's messages changes nothing on the worklist (its rows show what the team
