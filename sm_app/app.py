@@ -12,6 +12,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
+from sm_app import nicegui_speedups
 from sm_app.bootstrap import System
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
@@ -143,6 +144,7 @@ def _download_route(system: System) -> None:
 def create_app(system: System) -> None:
     """Register middleware, pages and lifecycle hooks for this system on NiceGUI's app."""
     app.state.sm_system = system
+    nicegui_speedups.install()
     system.bus.use_spawner(background_tasks.create)  # pushes run as NiceGUI background tasks
     # Added first, so it sits innermost of ours: its 413 answers still get the security headers. It only reads
     # request headers, so nothing outside it has taken the body by then.

@@ -21,6 +21,11 @@ from sm_app.identity.sessions import SessionState
 from sm_app.shared.errors import Unavailable
 
 SESSION_KEY = "session_token"
+# How long a page may take to build before NiceGUI gives up with a bare 500 page (its default is 3 s). Builds wait
+# only for the event loop and the store (which gives up after POOL_WAIT_SECONDS with the friendly busy page), so a
+# slow build means a burst of page loads queued on one core — the clinic opening in the morning — and is worth
+# waiting for.
+PAGE_BUILD_SECONDS = 15.0
 _WARN_BEFORE = timedelta(minutes=1)
 # Client-side: tell the server the person did something (click, key, touch), at most every 15 s.
 # Socket heartbeats never reach this, so an open but untouched tab still times out.

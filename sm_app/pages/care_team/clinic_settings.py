@@ -13,7 +13,7 @@ from sm_app.care_team.response_clock import BusinessHours
 from sm_app.care_team.worklist import POOL_NAMES
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 DAYS = {0: "Mon", 1: "Tue", 2: "Wed", 3: "Thu", 4: "Fri", 5: "Sat", 6: "Sun"}
@@ -39,7 +39,7 @@ async def _admin_page(system: System, path: str, title: str):
 def register(system: System) -> None:
     settings = system.clinic_settings
 
-    @ui.page("/admin")
+    @ui.page("/admin", response_timeout=PAGE_BUILD_SECONDS)
     async def admin_page() -> None:
         ctx = await _admin_page(system, "/admin", "Admin")
         if ctx is None:
@@ -139,7 +139,7 @@ def register(system: System) -> None:
 
                 ui.button("Save emergency notice", on_click=save_notice)
 
-    @ui.page("/admin/outbox")
+    @ui.page("/admin/outbox", response_timeout=PAGE_BUILD_SECONDS)
     async def outbox_page() -> None:
         ctx = await _admin_page(system, "/admin/outbox", "Email outbox")
         if ctx is None:

@@ -14,7 +14,7 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.care_team.reports import ALL_CATEGORIES, PERIODS, BucketFigures, StaffFigures, Workload
 from sm_app.components.field_errors import clear_errors, show_field_error
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
@@ -116,7 +116,7 @@ def _parse_date(label: str, text: str | None) -> date:
 
 
 def register(system: System) -> None:
-    @ui.page("/dashboard")
+    @ui.page("/dashboard", response_timeout=PAGE_BUILD_SECONDS)
     async def dashboard_page() -> None:
         ctx = await open_page(system, "/dashboard", title="Dashboard")
         if ctx is None:

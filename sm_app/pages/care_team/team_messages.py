@@ -9,7 +9,7 @@ from sm_app.bootstrap import System
 from sm_app.care_team.broadcast import SEXES, Cohort
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import PageContext, open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
 from sm_app.components.notices import not_sent
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
@@ -42,7 +42,7 @@ def register(system: System) -> None:
     tz = system.settings.timezone
     broadcasts = system.broadcasts
 
-    @ui.page("/team-messages")
+    @ui.page("/team-messages", response_timeout=PAGE_BUILD_SECONDS)
     async def team_messages_page() -> None:
         ctx = await open_page(system, "/team-messages", title="Team messages")
         if ctx is None:

@@ -7,7 +7,7 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import follow, page_gone
 from sm_app.messaging.mailbox import PAGE_SIZES
@@ -29,7 +29,7 @@ DEFAULT_VIEW = {"show": "all", "category": "", "status": "open", "sort": "due", 
 def register(system: System) -> None:
     tz = system.settings.timezone
 
-    @ui.page("/worklist")
+    @ui.page("/worklist", response_timeout=PAGE_BUILD_SECONDS)
     async def worklist_page() -> None:
         ctx = await open_page(system, "/worklist", title="Worklist")
         if ctx is None:
@@ -134,7 +134,7 @@ def register(system: System) -> None:
 
         follow(ctx, on_change)
 
-    @ui.page("/alerts")
+    @ui.page("/alerts", response_timeout=PAGE_BUILD_SECONDS)
     async def alerts_page() -> None:
         ctx = await open_page(system, "/alerts", title="Alerts")
         if ctx is None:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from sm_app.bootstrap import System
-from sm_app.components.frame import SESSION_KEY, open_page, session_token
+from sm_app.components.frame import PAGE_BUILD_SECONDS, SESSION_KEY, open_page, session_token
 from sm_app.shared.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
 
 FINISH_PATH = "/login/finish"
@@ -120,7 +120,7 @@ def register(system: System) -> None:
         await start_fresh_browser_identity(request, {SESSION_KEY: pending.token})
         return RedirectResponse(pending.target, status_code=303)
 
-    @ui.page("/login")
+    @ui.page("/login", response_timeout=PAGE_BUILD_SECONDS)
     async def login_page(redirect_to: str = "/", reason: str = "") -> None:
         ui.page_title(f"Sign in · {system.settings.clinic_name}")
         state = await system.sessions.current(session_token())
@@ -164,7 +164,7 @@ def register(system: System) -> None:
             error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
             button = ui.button("Sign in", on_click=sign_in).classes("w-full")
 
-    @ui.page("/terms")
+    @ui.page("/terms", response_timeout=PAGE_BUILD_SECONDS)
     async def terms_page() -> None:
         state = await system.sessions.current(session_token(), touch=True)
         if state is None:
@@ -182,12 +182,12 @@ def register(system: System) -> None:
             ui.label(f"Version {terms.version}").classes("text-caption")
             ui.button("I accept the messaging terms", on_click=accept)
 
-    @ui.page("/")
+    @ui.page("/", response_timeout=PAGE_BUILD_SECONDS)
     async def landing() -> None:
         state = await system.sessions.current(session_token())
         ui.navigate.to(home_for(state.actor.role) if state else "/login")
 
-    @ui.page("/account")
+    @ui.page("/account", response_timeout=PAGE_BUILD_SECONDS)
     async def account_page() -> None:
         ctx = await open_page(system, "/account", title="Account")
         if ctx is None:

@@ -6,14 +6,14 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.messaging.preferences import SIGNATURE_PART_MAX
 from sm_app.notifications.outbox import EMAIL_MODES
 from sm_app.shared.errors import NotFound, ValidationError
 
 
 def register(system: System) -> None:
-    @ui.page("/settings")
+    @ui.page("/settings", response_timeout=PAGE_BUILD_SECONDS)
     async def settings_page() -> None:
         ctx = await open_page(system, "/settings", title="Settings")
         if ctx is None:

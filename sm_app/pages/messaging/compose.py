@@ -6,7 +6,7 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.draft_keeper import DraftKeeper
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
@@ -16,7 +16,7 @@ from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 
 
 def register(system: System) -> None:
-    @ui.page("/compose")
+    @ui.page("/compose", response_timeout=PAGE_BUILD_SECONDS)
     async def compose(from_thread: str = "", draft: str = "") -> None:
         ctx = await open_page(system, "/compose", title="New message")
         if ctx is None:

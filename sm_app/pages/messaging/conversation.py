@@ -8,7 +8,7 @@ from sm_app.bootstrap import System
 from sm_app.components.care_team.triage_panel import triage_panel
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import PageContext, open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
@@ -20,7 +20,7 @@ from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationEr
 
 
 def register(system: System) -> None:
-    @ui.page("/thread/{thread_id}")
+    @ui.page("/thread/{thread_id}", response_timeout=PAGE_BUILD_SECONDS)
     async def thread_page(thread_id: str, sent: str = "") -> None:
         ctx = await open_page(system, f"/thread/{thread_id}", title="Conversation")
         if ctx is None:

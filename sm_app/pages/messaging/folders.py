@@ -6,13 +6,13 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_error, mark_error
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.messaging.folders import NAME_MAX
 from sm_app.shared.errors import NotFound, ValidationError
 
 
 def register(system: System) -> None:
-    @ui.page("/folders")
+    @ui.page("/folders", response_timeout=PAGE_BUILD_SECONDS)
     async def folders_page() -> None:
         ctx = await open_page(system, "/folders", title="Folders")
         if ctx is None:

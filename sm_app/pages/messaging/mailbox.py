@@ -6,7 +6,7 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import open_page, session_token
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page, session_token
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.thread_list import LiveThreadList
 from sm_app.messaging.mailbox import PAGE_SIZES
@@ -95,19 +95,19 @@ def register(system: System) -> None:
 
         follow(ctx, on_change)
 
-    @ui.page("/inbox")
+    @ui.page("/inbox", response_timeout=PAGE_BUILD_SECONDS)
     async def inbox() -> None:
         await folder_page("inbox", "/inbox")
 
-    @ui.page("/sent")
+    @ui.page("/sent", response_timeout=PAGE_BUILD_SECONDS)
     async def sent() -> None:
         await folder_page("sent", "/sent")
 
-    @ui.page("/trash")
+    @ui.page("/trash", response_timeout=PAGE_BUILD_SECONDS)
     async def trash() -> None:
         await folder_page("trash", "/trash")
 
-    @ui.page("/drafts")
+    @ui.page("/drafts", response_timeout=PAGE_BUILD_SECONDS)
     async def drafts_page() -> None:
         ctx = await open_page(system, "/drafts", title="Drafts")
         if ctx is None:
@@ -155,7 +155,7 @@ def register(system: System) -> None:
                 ui.button("New message", on_click=lambda: ui.navigate.to("/compose"), icon="edit")
             await listing()
 
-    @ui.page("/folder/{folder_id}")
+    @ui.page("/folder/{folder_id}", response_timeout=PAGE_BUILD_SECONDS)
     async def custom_folder(folder_id: str) -> None:
         token = session_token()
         state = await system.sessions.current(token)

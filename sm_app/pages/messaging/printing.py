@@ -6,7 +6,7 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.formatting import clinic_time
-from sm_app.components.frame import session_token
+from sm_app.components.frame import PAGE_BUILD_SECONDS, session_token
 from sm_app.shared.errors import NotFound
 
 PRINT_CSS = """
@@ -18,7 +18,7 @@ PRINT_CSS = """
 
 
 def register(system: System) -> None:
-    @ui.page("/thread/{thread_id}/print")
+    @ui.page("/thread/{thread_id}/print", response_timeout=PAGE_BUILD_SECONDS)
     async def print_view(thread_id: str) -> None:
         state = await system.sessions.current(session_token(), touch=True)
         if state is None:

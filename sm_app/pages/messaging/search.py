@@ -8,7 +8,7 @@ from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
-from sm_app.components.frame import open_page
+from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.messaging.thread_list import thread_list
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.search import DATE_RANGES, KEYWORD_MAX, SearchHit, SearchResult
@@ -66,7 +66,7 @@ def _snippet(t: SearchHit) -> None:
 def register(system: System) -> None:
     tz = system.settings.timezone
 
-    @ui.page("/search")
+    @ui.page("/search", response_timeout=PAGE_BUILD_SECONDS)
     async def search_page() -> None:
         ctx = await open_page(system, "/search", title="Search")
         if ctx is None:

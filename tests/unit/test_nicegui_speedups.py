@@ -1,0 +1,65 @@
+"""The remembered answer to "does this change handler take arguments?" is the answer NiceGUI would compute, and
+NiceGUI (the pinned version) still asks it through the helper that sm_app/nicegui_speedups.py replaces."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from nicegui import helpers, observables
+
+from sm_app import nicegui_speedups
+
+
+class _Handlers:
+    def takes_nothing(self) -> None: ...
+    def takes_event(self, event) -> None: ...
+    def takes_optional(self, event=None) -> None: ...
+    def takes_any(self, *args, **kwargs) -> None: ...
+
+    @classmethod
+    def class_takes_event(cls, event) -> None: ...
+
+
+def _bound_methods() -> list:
+    h = _Handlers()
+    return [h.takes_nothing, h.takes_event, h.takes_optional, h.takes_any, _Handlers.class_takes_event]
+
+
+def test_answers_are_the_ones_nicegui_computes_first_time_and_remembered():
+    original = nicegui_speedups._original
+    for method in _bound_methods() + _bound_methods():  # the second round is answered from memory
+        assert nicegui_speedups.expects_arguments(method) == original(method), method
+    assert [nicegui_speedups.expects_arguments(m) for m in _bound_methods()] == [False, True, False, False, True]
+    assert _Handlers.takes_event in nicegui_speedups._by_function
+
+
+def test_plain_callables_are_asked_every_time_and_not_kept_alive():
+    def make(n):
+        if n:
+            return lambda event: None
+        return lambda: None
+
+    with_arg, without = make(1), make(0)
+    assert nicegui_speedups.expects_arguments(with_arg) is True
+    assert nicegui_speedups.expects_arguments(without) is False
+    gone = weakref.ref(with_arg)
+    del with_arg
+    gc.collect()
+    assert gone() is None, "a closure made per page must not be remembered"
+
+
+def test_nicegui_observables_call_the_installed_helper(monkeypatch):
+    nicegui_speedups.install()
+    assert helpers.expects_arguments is nicegui_speedups.expects_arguments
+    asked = []
+
+    def spy(func):
+        asked.append(func)
+        return nicegui_speedups.expects_arguments(func)
+
+    monkeypatch.setattr(helpers, "expects_arguments", spy)
+    handlers = _Handlers()
+    collection = observables.ObservableDict({}, on_change=handlers.takes_nothing)
+    assert asked == [handlers.takes_nothing], "NiceGUI no longer asks through helpers.expects_arguments"
+    assert collection._change_handlers == [(handlers.takes_nothing, False)]
