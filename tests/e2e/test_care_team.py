@@ -215,6 +215,7 @@ def test_triage_hand_off_and_internal_note_stay_staff_only(shared_server, browse
     assert "Care-team work" in body_text(nurse)
 
     # Routing needs a reason: without one nothing changes, and the reason field says why.
+    click_button(nurse, "Hand off")
     choose(nurse, "Route to", "Provider pool")
     click_button(nurse, "Route")
     wait_for_text(nurse, "Give a reason for the hand-off.")

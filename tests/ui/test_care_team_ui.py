@@ -72,6 +72,7 @@ async def test_triage_panel_assign_route_status_history_and_internal_notes(user:
     await see(user, "Nina Blue claimed it")
 
     # Routing needs a reason; the error names the field and nothing changes.
+    user.find(kind=ui.button, content="Hand off").click()
     _choose(user, "Route to", "Provider pool")
     user.find(kind=ui.button, content="Route").click()
     await see(user, "Give a reason for the hand-off.")
@@ -157,3 +158,35 @@ async def test_overdue_alerts_reach_the_nurse_live_and_the_admin(user: User, cre
     await admin.should_not_see("Blood pressure log")
     await admin.should_not_see("Pat Patient")
     await admin.should_not_see("Open conversation")
+
+
+async def test_what_a_nurse_is_typing_in_the_panel_survives_a_colleagues_change(user: User) -> None:
+    # A colleague claims the conversation while the nurse is halfway through a note and a hand-off reason: the
+    # panel shows the new owner, the new history line and the new status, and keeps every word typed.
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    thread_id = await _start(clinic, "Medication", "Refill please", "I need my metformin refilled.")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Sign out")  # signed in and on the worklist before going elsewhere
+    await user.open(f"/thread/{thread_id}")
+    await see(user, "Care-team work")
+    await user.should_not_see("Reason for routing")  # the hand-off form is opened when needed
+    user.find(kind=ui.button, content="Hand off").click()
+    user.find("Reason for routing").type("needs a dose chan")
+    user.find(kind=ui.textarea, content="Internal note").type("Called the pharmacy; prior auth")
+
+    await system.triage.claim(clinic.blue_provider, thread_id)
+    await system.triage.set_status(clinic.blue_provider, thread_id, "waiting_on_patient")
+    await see(user, "With: Paul Blue")
+    await see(user, "Paul Blue claimed it")
+    await see(user, "Paul Blue set the status to Waiting on patient")
+    status = user.find(kind=ui.select, content="Status").elements.pop()
+    assert status.value == "waiting_on_patient"
+    note = user.find(kind=ui.textarea, content="Internal note").elements.pop()
+    reason = user.find(kind=ui.input, content="Reason for routing").elements.pop()
+    assert note.value == "Called the pharmacy; prior auth"
+    assert reason.value == "needs a dose chan"
+    # Showing the colleague's status is not a change made here: no second history line, no notification.
+    await user.should_not_see("Status set to Waiting on patient")
+    history = [e.text for e in user.current_layout.descendants() if "history-entry" in e.classes]
+    assert sum("set the status to Waiting on patient" in h for h in history) == 1

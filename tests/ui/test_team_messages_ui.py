@@ -26,6 +26,7 @@ async def test_nurse_records_a_renewal_outcome_the_patient_sees(user: User, crea
     await see(user, "Sign out")  # signed in and on the worklist before going elsewhere
     await user.open(f"/thread/{sent.thread_id}")
     await see(user, "Care-team work")
+    user.find(kind=ui.button, content="Record outcome").click()
     user.find(kind=ui.button, content="Send outcome").click()
     await see(user, "Choose an outcome for this request.")
     _choose(user, "Outcome", "Renewal approved")
