@@ -78,6 +78,8 @@ class ThreadView:
     unseen: bool = False
     # Whether the other side has read this person's side's latest message (the read receipt under it).
     own_latest_read: bool = False
+    # The recorded outcome of a template request ("Renewal approved"), "" when none.
+    outcome: str = ""
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ class Mailbox:
                           in_trash=trashed_at is not None, folder_id=folder_id,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
-                          unseen=bool(unseen), own_latest_read=bool(own_latest_read))
+                          unseen=bool(unseen), own_latest_read=bool(own_latest_read),
+                          outcome=self._rules.outcome(thread))
 
     async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
                            sort: str = "newest") -> ThreadPage:

@@ -14,6 +14,7 @@ from sm_app.components.live import follow, page_gone
 from sm_app.components.notices import not_sent
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
+from sm_app.shared.wording import plural
 
 KINDS = {"message": "A message", "result": "Result available (test results template)"}
 
@@ -171,7 +172,7 @@ def register(system: System) -> None:
                 n = await _run(ctx, fields, lambda: broadcasts.count(actor, team.value, cohort()))
                 if n is not None:
                     counted.update(n=n, cohort=cohort(), team=team.value)
-                    count_label.set_text(f"{n} patients match.")
+                    count_label.set_text(f"{plural(n, 'patient')} {'matches' if n == 1 else 'match'}.")
                     send_button.enable()
 
             def forget_count() -> None:
@@ -190,7 +191,7 @@ def register(system: System) -> None:
                     actor, team_id=team.value, cohort=cohort(), category=category.value, subject=subject.value or "",
                     body=body.value or "", replies_allowed=replies.value, expected_count=counted["n"]))
                 if report is not None:
-                    ui.notify(f"Broadcast sent to {report.recipients} patients", type="positive")
+                    ui.notify(f"Broadcast sent to {plural(report.recipients, 'patient')}", type="positive")
                     subject.set_value("")
                     body.set_value("")
                     forget_count()

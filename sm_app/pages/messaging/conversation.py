@@ -12,7 +12,7 @@ from sm_app.components.frame import PageContext, open_page
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
-from sm_app.components.notices import not_sent
+from sm_app.components.notices import not_sent, reply_target
 from sm_app.messaging.mailbox import ThreadView
 from sm_app.messaging.templates import quick_replies
 from sm_app.messaging.threads import BODY_MAX, UrgentCheck
@@ -168,11 +168,16 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             if actor.is_staff:
                 replies = {q.name: q.text for q in quick_replies()}
 
-                def insert_quick_reply(e) -> None:
-                    # Inserted, not sent: the staff member reads and edits it first.
+                async def insert_quick_reply(e) -> None:
+                    # Inserted, not sent: the staff member reads and edits it first. A promised reply time is the
+                    # clinic's current setting, read when inserted (a page load reads nothing for it).
                     if e.value:
+                        text = replies[e.value]
+                        if "{reply_target}" in text:
+                            days = await system.clinic_settings.reply_target_business_days()
+                            text = text.replace("{reply_target}", reply_target(days))
                         current = (reply_body.value or "").rstrip()
-                        reply_body.set_value((current + "\n\n" if current else "") + replies[e.value])
+                        reply_body.set_value((current + "\n\n" if current else "") + text)
                         e.sender.set_value(None)
                         reply_body.run_method("focus")
 
