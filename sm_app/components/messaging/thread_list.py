@@ -51,7 +51,7 @@ def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
                     link.classes("text-bold")
             who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
             ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
-            if not staff_view:
+            if not staff_view and isinstance(t, ThreadSummary):  # a folder's row (search hits carry no clock)
                 ui.label(_patient_status(t, tz)).classes("text-caption text-bold text-grey-9 patient-status")
             if extra is not None:
                 extra(t)
