@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import os
 import sys
+from datetime import date
 
 from sm_app.config import Settings
 
@@ -31,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     cu.add_argument("--name", default=None)
     cu.add_argument("--team", default=None, help="care team to join (staff) or be associated with (patient)")
     cu.add_argument("--password-stdin", action="store_true", required=True)
+    cu.add_argument("--birth-date", default=None, metavar="YYYY-MM-DD",
+                    help="a patient's date of birth (the second identifier on documentation notes)")
+    cu.add_argument("--sex", default=None, choices=("female", "male", "other"), help="a patient's sex (broadcasts)")
     ct = sub.add_parser("create-team", help="create a care team")
     ct.add_argument("--name", required=True)
     am = sub.add_parser("add-member", help="add a staff member to a care team")
@@ -154,6 +158,16 @@ async def _run(args, settings: Settings) -> None:
         else:
             print("The database already has users; the demo clinic was not added.")
     elif args.command == "create-user":
+        birth_date = None
+        if args.birth_date is not None:
+            try:
+                birth_date = date.fromisoformat(args.birth_date)
+            except ValueError:
+                _fail("--birth-date must be a date like 1961-04-12")
+            if birth_date > date.today():  # checked before the account exists, so a typo creates nothing
+                _fail("--birth-date cannot be in the future")
+        if (birth_date is not None or args.sex is not None) and args.role != "patient":
+            _fail("--birth-date and --sex are for patients")
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             _fail("no password on stdin")
@@ -161,6 +175,8 @@ async def _run(args, settings: Settings) -> None:
         async def work(system):
             user = await system.accounts.create_user(email=args.email, role=args.role,
                                                      name=args.name or args.email.split("@")[0], password=password)
+            if birth_date is not None or args.sex is not None:
+                await system.accounts.set_demographics(email=user.email, birth_date=birth_date, sex=args.sex)
             if args.team:
                 if args.role == "patient":
                     await system.accounts.assign_patient(team=args.team, email=user.email)

@@ -163,7 +163,7 @@ def build_system(
         clinic_settings=clinic_settings,
         worklist=Worklist(db, keys, audit, clock),
         triage=Triage(uow, keys, audit, clock),
-        escalation=Escalation(db, uow, audit, clock),
+        escalation=Escalation(db, uow, audit, clock, clinic_settings),
         notifications=notifications,
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),

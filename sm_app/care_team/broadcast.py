@@ -27,6 +27,7 @@ from sm_app.messaging.threads import CATEGORIES, Messaging, check_body, check_su
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from sm_app.shared.events import BroadcastSent, UnitOfWork
+from sm_app.shared.wording import plural
 
 SEXES = {"": "Any", "female": "Female", "male": "Male", "other": "Other"}
 MAX_AGE = 120
@@ -226,7 +227,7 @@ class Broadcasts:
             if len(patient_ids) > MAX_RECIPIENTS:
                 raise ValidationError("Cohort", f"A broadcast can reach at most {MAX_RECIPIENTS:,} patients.")
             if expected_count is not None and expected_count != len(patient_ids):
-                raise ValidationError("Cohort", f"The cohort now has {len(patient_ids)} patients, not "
+                raise ValidationError("Cohort", f"The cohort now has {plural(len(patient_ids), 'patient')}, not "
                                                 f"{expected_count}. Check the count and send again.")
             broadcast = Broadcast(id=new_id(), team_id=team_id, sender_id=actor.user_id, category=category,
                                   subject_enc=b"", criteria_json=json.dumps(cohort.__dict__),

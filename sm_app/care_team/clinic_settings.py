@@ -97,6 +97,10 @@ class ClinicSettings:
         async with self._db.read() as s:
             return await self._hours(s)
 
+    async def reply_target_business_days(self) -> int:
+        """The response target the clinic promises patients (the admin's setting, else the start-up default)."""
+        return (await self.business_hours()).target_business_days
+
     async def clock(self) -> ResponseClock:
         """The response clock of the clinic's current business hours."""
         return self._clock_for(await self.business_hours())

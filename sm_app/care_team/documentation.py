@@ -16,7 +16,7 @@ import asyncio
 import json
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -31,6 +32,7 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import Attachment, CareTeam, Message, Thread, ThreadEvent, User
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
+from sm_app.messaging.outcomes import outcome_label, outcome_status
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, ValidationError
 
@@ -80,6 +82,8 @@ class NoteContent:
     exported_at: datetime
     # The thread's structured outcome, when the clinic records one ("" otherwise).
     outcome: str = ""
+    # The second patient identifier on the note (with the name); None when the clinic has not recorded it.
+    patient_birth_date: date | None = None
 
 
 class DocumentationNotes:
@@ -123,7 +127,7 @@ class DocumentationNotes:
                 raise ValidationError("Export",
                                       "Only a completed conversation can be exported as a documentation note.")
             team_name = (await s.get(CareTeam, thread.team_id)).name
-            patient_name = (await s.get(User, thread.patient_id)).name
+            patient = await s.get(User, thread.patient_id)
             rows = (await s.execute(
                 select(Message, User.name).join(User, User.id == Message.sender_id)
                 .where(Message.thread_id == thread.id).order_by(Message.created_at, Message.id)
@@ -133,11 +137,7 @@ class DocumentationNotes:
                 .order_by(Attachment.created_at, Attachment.id)
             )).all() if rows else []
             # Only the time of the last change to Completed; the rest of the history (hand-offs, reasons) stays out.
-            completed_at = (await s.execute(
-                select(ThreadEvent.at).where(ThreadEvent.thread_id == thread.id, ThreadEvent.kind == "status",
-                                             ThreadEvent.status == "completed")
-                .order_by(ThreadEvent.id.desc()).limit(1)
-            )).scalar_one_or_none()
+            completed_at = await self._completed_at(s, thread)
         names: dict[str, list[str]] = {}
         for f in files:
             names.setdefault(f.message_id, []).append(
@@ -153,7 +153,8 @@ class DocumentationNotes:
             closed_reason = self._keys.open(thread.closed_reason_enc, table="threads", row_id=thread.id,
                                             column="closed_reason")
         return NoteContent(
-            thread_id=thread.id, clinic_name=self._clinic_name, patient_name=patient_name, team_name=team_name,
+            thread_id=thread.id, clinic_name=self._clinic_name, patient_name=patient.name, team_name=team_name,
+            patient_birth_date=patient.birth_date, outcome=self._outcome(thread),
             category=thread.category,
             subject=self._keys.open(thread.subject_enc, table="threads", row_id=thread.id, column="subject"),
             started_at=as_utc(thread.created_at), completed_at=as_utc(completed_at) if completed_at else None,
@@ -161,6 +162,35 @@ class DocumentationNotes:
             messages=messages, exported_by=actor.name, exported_by_role=ROLE_NAMES.get(actor.role, actor.role),
             exported_at=self._clock.now(),
         )
+
+    async def _completed_at(self, s: AsyncSession, thread: Thread) -> datetime | None:
+        """When the conversation last became Completed: a status change, closing, an outcome that completes it (the
+        usual way; the outcome itself stays sealed and is only looked up here) or a team-started message, which
+        starts Completed."""
+        events = (await s.execute(
+            select(ThreadEvent).where(ThreadEvent.thread_id == thread.id,
+                                      ThreadEvent.kind.in_(("status", "closed", "outcome", "team_started")))
+            .order_by(ThreadEvent.id.desc())
+        )).scalars()
+        for event in events:
+            if event.kind == "status" and event.status != "completed":
+                continue
+            if event.kind == "outcome" and outcome_status(self._event_outcome(event)) != "completed":
+                continue
+            return as_utc(event.at)
+        return None
+
+    def _event_outcome(self, event: ThreadEvent) -> str | None:
+        if event.outcome_enc is None:
+            return event.status  # recorded before outcomes were sealed: the outcome key was kept in `status`
+        return self._keys.open(event.outcome_enc, table="thread_events", row_id=str(event.id), column="outcome")
+
+    def _outcome(self, thread: Thread) -> str:
+        """The outcome's label (e.g. "Renewal approved"), "" when none was recorded."""
+        key = thread.outcome
+        if thread.outcome_enc is not None:
+            key = self._keys.open(thread.outcome_enc, table="threads", row_id=thread.id, column="outcome")
+        return outcome_label(key)
 
     def _fields(self, m: Message) -> tuple[tuple[str, str], ...]:
         if m.fields_enc is None:
@@ -253,6 +283,8 @@ def render_pdf(content: NoteContent, tz: str) -> bytes:
     pdf.para(TITLE, size=16, bold=True, height=9)
     pdf.ln(2)
     pdf.field("Patient", content.patient_name)
+    pdf.field("Date of birth", content.patient_birth_date.strftime("%b %d, %Y") if content.patient_birth_date
+              else "not recorded")
     pdf.field("Care team", content.team_name)
     pdf.field("Category", content.category)
     pdf.field("Subject", content.subject)

@@ -6,13 +6,15 @@ number of messages. Each cycle moves through stages in one transaction with its 
 
   1. at 75 % of the clock: a reminder to the assignee (or the pool / team when nobody has it);
   2. at the due time: escalation to the team leads; the thread shows as overdue;
-  3. one business day later: escalation to the clinic admin.
+  3. the clinic's second-escalation time later (1 business day by default; 0: at the due time): escalation to
+     the clinic admin.
 
 Each alert also queues an email (the notification outbox, same transaction) unless the person chose none.
 The stage is stored with the cycle, and an alert has a unique key (person, thread, kind, due time):
 running the sweep twice, concurrently (PostgreSQL: SKIP LOCKED) or after a restart never alerts
 twice, and a sweep after downtime catches up on every stage that fell due meanwhile, once each.
-Alerts carry ids only; an admin's alert names the care team, never the patient or the subject.
+Alerts carry ids only. Read back, a staff member's alert names the patient and links the conversation (the one
+access rule decides); an admin's alert names the care team, never the patient or the subject.
 """
 
 from __future__ import annotations
@@ -20,15 +22,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, ResponseCycle, StaffAlert, TeamMember, Thread, ThreadEvent, User, new_id
+from sm_app.care_team.clinic_settings import ClinicSettings
 from sm_app.identity.accounts import Actor
+from sm_app.messaging.access import visible_threads
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.events import AlertsRaised, UnitOfWork
+from sm_app.shared.wording import plural
 
 KINDS = {1: "reminder", 2: "escalation", 3: "admin_escalation"}
 EVENTS = {1: "reminded", 2: "escalated", 3: "escalated_admin"}
@@ -58,6 +63,8 @@ class AlertView:
     read: bool
     # Admins are not on the care team: they get the alert but cannot open the conversation.
     can_open: bool
+    # Whose conversation it is, for staff who may open it ("" otherwise: admins never see patients).
+    patient_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,20 +86,33 @@ def _team_recipients(stage: int, thread: Thread, team: list[_Member]) -> list[st
     return [m.user_id for m in team if m.is_lead] or everyone
 
 
-def _alert_text(kind: str, team_name: str) -> str:
+def _alert_text(kind: str, team_name: str, *, patient_name: str | None = None, later_days: int = 1) -> str:
+    """What an alert says. Staff who may open the conversation read whose it is; otherwise (admins, or staff no longer
+    on the team) only the team is named. `later_days`: how long after the due time an admin escalation came."""
+    if patient_name is not None:
+        return {
+            "reminder": f"Reminder: {patient_name}'s conversation with {team_name} is due soon.",
+            "escalation": f"Overdue: {patient_name}'s conversation with {team_name} has passed its response time.",
+            "admin_escalation": f"Still overdue: {patient_name}'s conversation with {team_name}.",
+        }[kind]
+    if kind == "admin_escalation":
+        if later_days <= 0:  # the clinic sends it together with the team leads' escalation
+            return f"Overdue: a conversation for {team_name} has passed its response time."
+        later = "one business day" if later_days == 1 else plural(later_days, "business day")
+        return f"Still overdue {later} later: a conversation for {team_name}."
     return {
         "reminder": f"Reminder: a conversation for {team_name} is due soon.",
         "escalation": f"Overdue: a conversation for {team_name} has passed its response time.",
-        "admin_escalation": f"Still overdue one business day later: a conversation for {team_name}.",
     }[kind]
 
 
 class Escalation:
-    def __init__(self, db: Database, uow: UnitOfWork, audit: AuditLog, clock: Clock):
+    def __init__(self, db: Database, uow: UnitOfWork, audit: AuditLog, clock: Clock, clinic_settings: ClinicSettings):
         self._db = db
         self._uow = uow
         self._audit = audit
         self._clock = clock
+        self._settings = clinic_settings
 
     async def sweep(self) -> SweepResult:
         """Send every reminder and escalation that is due, once. Safe to run at any time, any number of times."""
@@ -166,16 +186,37 @@ class Escalation:
 
     # -- reading alerts ---------------------------------------------------------------------------------
     async def alerts(self, actor: Actor, *, limit: int = 50) -> list[AlertView]:
-        """The actor's own alerts, newest first."""
+        """The actor's own alerts, newest first. An alert about a conversation the actor may open (the one access
+        rule: staff of its team) names the patient and links it; an admin's names the team only."""
         async with self._db.read() as s:
             rows = (await s.execute(
-                select(StaffAlert, CareTeam.name).join(CareTeam, CareTeam.id == StaffAlert.team_id)
+                select(StaffAlert, CareTeam.name, User.name).join(CareTeam, CareTeam.id == StaffAlert.team_id)
+                .outerjoin(Thread, and_(Thread.id == StaffAlert.thread_id, visible_threads(actor)))
+                .outerjoin(User, User.id == Thread.patient_id)
                 .where(StaffAlert.user_id == actor.user_id)
                 .order_by(StaffAlert.created_at.desc(), StaffAlert.id).limit(limit)
             )).all()
-        return [AlertView(a.id, a.kind, _alert_text(a.kind, team), a.thread_id, team, as_utc(a.due_at),
-                          as_utc(a.created_at), a.read_at is not None, can_open=actor.is_staff)
-                for a, team in rows]
+            later = await self._admin_escalation_days(s, [a for a, _, patient in rows
+                                                          if a.kind == "admin_escalation" and patient is None])
+        return [AlertView(a.id, a.kind, _alert_text(a.kind, team, patient_name=patient,
+                                                    later_days=later.get((a.thread_id, as_utc(a.due_at)), 1)),
+                          a.thread_id, team, as_utc(a.due_at), as_utc(a.created_at), a.read_at is not None,
+                          can_open=patient is not None, patient_name=patient or "")
+                for a, team, patient in rows]
+
+    async def _admin_escalation_days(self, s: AsyncSession, alerts: list[StaffAlert]) -> dict[tuple, int]:
+        """(thread, due time) -> whole business days between the due time and the admin escalation, from the cycle's
+        own computed times (a later change of the setting does not reword old alerts)."""
+        if not alerts:
+            return {}
+        cycles = (await s.execute(
+            select(ResponseCycle.thread_id, ResponseCycle.due_at, ResponseCycle.second_escalation_at)
+            .where(ResponseCycle.thread_id.in_({a.thread_id for a in alerts}))
+        )).all()
+        clock = await self._settings.clock()
+        day = clock.business_day_length()
+        return {(thread_id, as_utc(due)): round(clock.business_time_between(as_utc(due), as_utc(second)) / day)
+                for thread_id, due, second in cycles}
 
     async def unread_count(self, actor: Actor) -> int:
         async with self._db.read() as s:

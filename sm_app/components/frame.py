@@ -19,6 +19,7 @@ from sm_app.components.notices import DID_NOT_GO_THROUGH
 from sm_app.identity.accounts import Actor
 from sm_app.identity.sessions import SessionState
 from sm_app.shared.errors import Unavailable
+from sm_app.shared.wording import plural
 
 SESSION_KEY = "session_token"
 # How long a page may take to build before NiceGUI gives up with a bare 500 page (its default is 3 s). Builds wait
@@ -82,7 +83,10 @@ class PageContext:
         return True
 
 
-async def open_page(system: System, path: str, *, title: str) -> PageContext | None:
+async def open_page(system: System, path: str, *, title: str, frame: bool = True) -> PageContext | None:
+    """The gate every signed-in page passes: a live session (else sign-in), terms accepted (else the terms), then
+    the header and the idle watch. `frame=False` leaves out the header (the print view) but keeps the gate and the
+    idle timeout."""
     token = session_token()
     state = await system.sessions.current(token, touch=True)
     if state is None:
@@ -98,7 +102,8 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
     ui.on_exception(lambda exc: ui.notify(str(exc) if isinstance(exc, Unavailable) else DID_NOT_GO_THROUGH,
                                           type="negative", close_button="OK"))
     ui.page_title(f"{title} · {system.settings.clinic_name}")
-    await _header(ctx)
+    if frame:
+        await _header(ctx)
     _idle_watch(ctx)
     return ctx
 
@@ -108,9 +113,9 @@ async def _header(ctx: PageContext) -> None:
 
     # Badges change by value: a push updates the number (or hides the badge), it never redraws the header.
     unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red", css="unread-badge",
-                         label="{} unread")
+                         label=lambda n: f"{n} unread")
     alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="orange", css="alert-badge",
-                         label="{} new alerts")
+                         label=lambda n: plural(n, "new alert"))
 
     with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):
         with ui.row().classes("items-center gap-4"):
@@ -169,7 +174,7 @@ async def _header(ctx: PageContext) -> None:
 class _CountBadge:
     """A number beside a header link (unread conversations, new alerts), hidden at zero."""
 
-    def __init__(self, count: Callable[[], Awaitable[int]], *, color: str, css: str, label: str):
+    def __init__(self, count: Callable[[], Awaitable[int]], *, color: str, css: str, label: Callable[[int], str]):
         self._count = count
         self._color = color
         self._css = css
@@ -187,7 +192,7 @@ class _CountBadge:
         if self._badge.is_deleted:
             return
         self._badge.set_text(str(count))
-        self._badge.props["aria-label"] = self._label.format(count)
+        self._badge.props["aria-label"] = self._label(count)
         self._badge.set_visibility(count > 0)
 
 

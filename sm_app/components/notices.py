@@ -5,6 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from sm_app.care_team.clinic_settings import DEFAULT_EMERGENCY_NOTICE
+from sm_app.shared.wording import plural
 
 
 def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> None:
@@ -23,5 +24,11 @@ def not_sent() -> None:
     ui.notify(NOT_SENT, type="negative", close_button="OK", timeout=15000)
 
 
+def reply_target(business_days: int) -> str:
+    """The clinic's promise in words ("1 business day"); `business_days` is ClinicSettings.reply_target_business_days,
+    never the start-up default, so what patients read is what the response clock counts."""
+    return plural(business_days, "business day")
+
+
 def reply_target_notice(business_days: int) -> None:
-    ui.label(f"Your care team replies within {business_days} business days.").classes("text-grey-8")
+    ui.label(f"Your care team replies within {reply_target(business_days)}.").classes("text-grey-8 reply-target")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, true, update
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -40,6 +40,24 @@ class ThreadSummary:
     last_message_at: datetime
     unread: bool
     urgent: bool = False
+    # The response clock as the patient sees it: the team owes an answer (and by when), or not.
+    waiting_for_team: bool = False
+    reply_due_at: datetime | None = None
+    closed: bool = False
+    # Whether the patient wrote in it (False: a message the care team started, such as a broadcast).
+    patient_wrote: bool = True
+
+    def patient_status(self) -> str:
+        """Where the conversation stands, in the patient's words ("Waiting for your care team", ...)."""
+        if self.waiting_for_team:
+            return "Waiting for your care team"
+        if self.closed:
+            return "Closed by your care team"
+        if not self.patient_wrote:
+            return "Message from your care team"
+        if self.status == "completed":
+            return "Completed"
+        return "Your care team replied"
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,11 @@ class ThreadView:
     unseen: bool = False
     # Whether the other side has read this person's side's latest message (the read receipt under it).
     own_latest_read: bool = False
+    # When, and by whom on the other side, it was read (the receipt says who and when; None / "" while unread).
+    own_latest_read_at: datetime | None = None
+    own_latest_read_by: str = ""
+    # The recorded outcome of a template request ("Renewal approved"), "" when none.
+    outcome: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,15 +178,21 @@ class Mailbox:
         # patient still write, unseen, the receipt), one for the messages: an open page asks this on every change.
         unseen = exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
         patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
-        own_latest_read = (select(Message.read_at.is_not(None))
+        # The receipt: when the other side read this side's latest message, and who (a name for staff to read).
+        own_latest_read = (select(Message.read_at)
                            .where(Message.thread_id == Thread.id, Message.from_side == own)
                            .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
                            .correlate(Thread).scalar_subquery())
+        own_latest_reader = (select(User.name).join(Message, Message.read_by_id == User.id)
+                             .where(Message.thread_id == Thread.id, Message.from_side == own)
+                             .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
+                             .correlate(Thread).scalar_subquery())
         head = (
             # The patient's name as a subquery, not a join of an aliased User: building an aliased query costs more
             # CPU than running it, and this runs on every change to an open conversation.
             select(Thread, CareTeam.name, patient_name, Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
-                   unseen.label("unseen"), own_latest_read.label("own_latest_read"))
+                   unseen.label("unseen"), own_latest_read.label("own_latest_read"),
+                   own_latest_reader.label("own_latest_reader"))
             .join(CareTeam, CareTeam.id == Thread.team_id)
             .outerjoin(Filing, and_(Filing.thread_id == Thread.id, Filing.user_id == actor.user_id))
             .outerjoin(PatientTeam, and_(PatientTeam.patient_id == Thread.patient_id,
@@ -175,7 +204,8 @@ class Mailbox:
                 found = (await s.execute(head)).one_or_none()
                 if found is None:
                     raise NotFound("conversation")
-                thread, team_name, patient_name, folder_id, trashed_at, blocked, unseen, own_latest_read = found
+                (thread, team_name, patient_name, folder_id, trashed_at, blocked, unseen, own_latest_read,
+                 own_latest_reader) = found
                 query = (select(Message, User.name).join(User, User.id == Message.sender_id)
                          .where(Message.thread_id == thread.id).order_by(Message.created_at, Message.id))
                 if after:
@@ -201,7 +231,10 @@ class Mailbox:
                           in_trash=trashed_at is not None, folder_id=folder_id,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
-                          unseen=bool(unseen), own_latest_read=bool(own_latest_read))
+                          unseen=bool(unseen), own_latest_read=own_latest_read is not None,
+                          own_latest_read_at=as_utc(own_latest_read) if own_latest_read is not None else None,
+                          own_latest_read_by=(own_latest_reader or "") if own_latest_read is not None else "",
+                          outcome=self._rules.outcome(thread))
 
     async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
                            sort: str = "newest") -> ThreadPage:
@@ -216,8 +249,12 @@ class Mailbox:
         conditions = [visible_threads(actor)]
         not_trashed = filed.c.trashed_at.is_(None)
         if folder == "inbox":
-            conditions += [exists().where(Message.thread_id == Thread.id, Message.from_side == other_side(actor)),
-                           filed.c.folder_id.is_(None), not_trashed]
+            conditions += [filed.c.folder_id.is_(None), not_trashed]
+            if not actor.is_patient:
+                conditions.append(exists().where(Message.thread_id == Thread.id,
+                                                 Message.from_side == other_side(actor)))
+            # A patient's Inbox holds every conversation of theirs, those nobody has answered yet included (with
+            # "Waiting for your care team"): one that only they wrote in must not seem to vanish.
         elif folder == "sent":
             conditions += [exists().where(Message.thread_id == Thread.id, Message.sender_id == actor.user_id),
                            not_trashed]
@@ -231,8 +268,12 @@ class Mailbox:
             conditions += [filed.c.folder_id == folder, not_trashed,
                            exists().where(Folder.id == folder, Folder.owner_id == actor.user_id)]
         unread = _unread(actor).label("unread")
+        # Whether the patient wrote in it: a conversation only the team wrote in (a broadcast) is a message from the
+        # care team, not a request of the patient's that was completed. Patients only; staff rows do not show it.
+        patient_wrote = (exists().where(Message.thread_id == Thread.id, Message.from_side == "patient")
+                         if actor.is_patient else true()).label("patient_wrote")
         base = (
-            select(Thread, CareTeam.name, User.name, unread)
+            select(Thread, CareTeam.name, User.name, unread, patient_wrote)
             .join(CareTeam, CareTeam.id == Thread.team_id)
             .join(User, User.id == Thread.patient_id)
             .outerjoin(filed, and_(filed.c.thread_id == Thread.id, filed.c.user_id == actor.user_id))
@@ -254,8 +295,11 @@ class Mailbox:
             rows = (await s.execute(query)).all()
         items = [
             ThreadSummary(t.id, self._rules.subject(t), team, patient, t.category, t.status, as_utc(t.last_message_at),
-                          bool(is_unread), urgent=bool(t.urgent) and actor.is_staff)
-            for t, team, patient, is_unread in rows
+                          bool(is_unread), urgent=bool(t.urgent) and actor.is_staff,
+                          waiting_for_team=t.awaiting_since is not None,
+                          reply_due_at=as_utc(t.due_at) if t.due_at is not None else None,
+                          closed=t.closed_at is not None, patient_wrote=bool(wrote))
+            for t, team, patient, is_unread, wrote in rows
         ]
         if sort == "subject":
             # Subjects are sealed, so the database cannot sort them: sort the actor's own threads in memory.

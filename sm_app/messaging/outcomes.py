@@ -44,6 +44,16 @@ def outcomes_for(template_key: str | None) -> dict[str, str]:
     return {key: label for key, (label, _) in OUTCOMES.get(template_key or "", {}).items()}
 
 
+def outcome_label(key: str | None) -> str:
+    """The label of an outcome key ("renewal_approved" -> "Renewal approved"); "" for none."""
+    return next((o[key][0] for o in OUTCOMES.values() if key in o), key or "")
+
+
+def outcome_status(key: str | None) -> str | None:
+    """The status an outcome moves its thread to (Completed, or Waiting on patient for "needs a visit")."""
+    return next((o[key][1] for o in OUTCOMES.values() if key in o), None)
+
+
 def build_outcome(template_key: str | None, outcome: str, *, on_date: str = "", at_time: str = "", place: str = "",
                   note: str = "") -> OutcomeMessage:
     """Check the staff member's entries and compose the message the patient will see."""

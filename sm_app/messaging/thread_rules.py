@@ -18,6 +18,7 @@ from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.models import Message, PatientTeam, TeamMember, Thread
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
+from sm_app.messaging.outcomes import outcome_label
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound
 
@@ -59,6 +60,13 @@ class ThreadRules:
         if thread.closed_reason_enc is None:
             return ""
         return self._keys.open(thread.closed_reason_enc, table="threads", row_id=thread.id, column="closed_reason")
+
+    def outcome(self, thread: Thread) -> str:
+        """The recorded outcome's label ("Renewal approved"), "" when none was recorded."""
+        key = thread.outcome  # recorded before outcomes were sealed
+        if thread.outcome_enc is not None:
+            key = self._keys.open(thread.outcome_enc, table="threads", row_id=thread.id, column="outcome")
+        return outcome_label(key)
 
     # -- who sees, who is told, who may reply ---------------------------------------------------
     async def visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:

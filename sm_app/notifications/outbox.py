@@ -170,7 +170,7 @@ class Notifications:
             "escalation": ("A conversation is overdue", f"A conversation for your care team at {clinic} is overdue."
                                                         f"{footer}"),
             "admin_escalation": ("A conversation is still overdue",
-                                 f"A conversation at {clinic} is still overdue one business day after it was due."
+                                 f"A conversation at {clinic} is still overdue and has been escalated to you."
                                  f"{footer}"),
             "digest": ("Your secure messages", f"You have {count} new secure message{'s' if count != 1 else ''} "
                                                f"from {clinic}.{footer}"),

@@ -80,6 +80,40 @@ def test_set_up_a_clinic_from_the_command_line(tmp_path):
         del os.environ["SM_DATA_DIR"]
 
 
+def test_create_user_records_a_patients_date_of_birth(tmp_path):
+    """The documentation note's second patient identifier can be set when the account is made."""
+    r = sm(tmp_path, "create-user", "--email", "dob@example.org", "--role", "patient", "--name", "Dora",
+           "--birth-date", "1950-03-09", "--sex", "female", "--password-stdin", stdin="patient-password\n")
+    assert r.returncode == 0, r.stderr
+    for args, expected in ((("--birth-date", "09/03/1950"), "a date like"),
+                           (("--birth-date", "2999-01-01"), "cannot be in the future")):
+        line = one_error_line(sm(tmp_path, "create-user", "--email", "x@example.org", "--role", "patient", *args,
+                                 "--password-stdin", stdin="patient-password\n"))
+        assert expected in line
+    assert "for patients" in one_error_line(sm(tmp_path, "create-user", "--email", "n@example.org", "--role", "nurse",
+                                               "--birth-date", "1980-01-01", "--password-stdin",
+                                               stdin="a-long-staff-password\n"))
+
+    async def check():
+        from sqlalchemy import select  # noqa: PLC0415
+
+        from sm_app.adapters.models import User  # noqa: PLC0415
+
+        system = build_system(Settings.from_env())
+        try:
+            async with system.db.read() as s:
+                rows = (await s.execute(select(User.email, User.birth_date, User.sex))).all()
+        finally:
+            await system.close()
+        return {email: (born.isoformat() if born else None, sex) for email, born, sex in rows}
+
+    os.environ["SM_DATA_DIR"] = str(tmp_path)
+    try:
+        assert asyncio.run(check()) == {"dob@example.org": ("1950-03-09", "female")}  # the refused made nothing
+    finally:
+        del os.environ["SM_DATA_DIR"]
+
+
 @pytest.mark.parametrize(
     ("args", "stdin", "expected"),
     [

@@ -7,6 +7,7 @@ document before the change is still there after it.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
 
@@ -54,6 +55,15 @@ def _open_thread(driver, base_url: str, thread_id: str, subject: str) -> None:
     driver.get(f"{base_url}/thread/{thread_id}")
     wait_for_heading(driver, subject)
     wait_connected(driver)
+
+
+# A read receipt says who and when: "Read by your care team · Dec 5, 2:14 PM" (the year only when not this year's).
+_WHEN = r"[A-Z][a-z]{2} \d{1,2}(, \d{4})?, \d{1,2}:\d{2} [AP]M"
+
+
+def _receipts_read_by(driver, who: str) -> bool:
+    receipts = read_receipts(driver)
+    return len(receipts) == 1 and re.fullmatch(f"Read by {re.escape(who)} · {_WHEN}", receipts[0]) is not None
 
 
 def _reply(nurse, text: str) -> None:
@@ -127,8 +137,8 @@ def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
     assert "Pat Rivera · General" in body_text(nurse)
 
     # ... and the patient's open conversation says so, live.
-    wait(patient).until(lambda d: read_receipts(d) == ["Read by your care team"],
-                        "the patient never saw 'Read by your care team'")
+    wait(patient).until(lambda d: _receipts_read_by(d, "your care team"),
+                        "the patient never saw 'Read by your care team · <when>'")
     assert_not_reloaded(patient, "patient thread")
 
     # The nurse replies; the reply shows on the patient's open conversation, live ...
@@ -137,7 +147,7 @@ def test_patient_and_nurse_exchange_messages_live(shared_server, browser):
     assert_not_reloaded(patient, "patient thread")
     assert "Nora Nurse" in body_text(patient)
     # ... and since the patient has the conversation open, the nurse's receipt turns to read, live.
-    wait(nurse).until(lambda d: read_receipts(d) == ["Read by patient"], "the nurse never saw 'Read by patient'")
+    wait(nurse).until(lambda d: _receipts_read_by(d, "Pat Rivera"), "the nurse never saw 'Read by Pat Rivera · <when>'")
     assert_drawn_once(patient)
 
 
@@ -152,10 +162,12 @@ def test_reply_shows_live_in_the_patient_inbox_with_unread_badge(shared_server, 
     sign_in(nurse, base, *NURSE, home="/worklist")
     _open_thread(nurse, base, thread_id, subject)
 
-    # The patient sits on the Inbox; a conversation only the patient has written in is not there yet.
+    # The patient sits on the Inbox; a conversation only the patient has written in is there, waiting for the team.
     patient = browser("patient")
     sign_in(patient, base, *PATIENT, home="/inbox")
-    assert not thread_links(patient, subject)
+    wait(patient).until(lambda d: thread_links(d, subject), "the patient's unanswered conversation is not listed")
+    assert "Waiting for your care team · reply due" in thread_row_text(patient, subject)
+    assert not row_is_unread(patient, subject)
     unread_before = asyncio.run(_unread_count(data_dir, PATIENT[0]))
     mark_page(patient, "patient inbox")
 
@@ -163,6 +175,7 @@ def test_reply_shows_live_in_the_patient_inbox_with_unread_badge(shared_server, 
 
     # Row, unread marker and header badge arrive without a reload.
     wait(patient).until(lambda d: row_is_unread(d, subject), "the replied conversation never showed unread")
+    assert "Your care team replied" in thread_row_text(patient, subject)
     wait(patient).until(lambda d: unread_badge_count(d) == unread_before + 1, "the patient's badge never counted it")
     assert_not_reloaded(patient, "patient inbox")
     assert_drawn_once(patient)
@@ -172,7 +185,7 @@ def test_reply_shows_live_in_the_patient_inbox_with_unread_badge(shared_server, 
     thread_links(patient, subject)[0].click()
     wait_for_path(patient, f"/thread/{thread_id}")
     wait(patient).until(lambda d: message_bodies(d) == [body, reply])
-    wait(nurse).until(lambda d: read_receipts(d) == ["Read by patient"], "the nurse never saw 'Read by patient'")
+    wait(nurse).until(lambda d: _receipts_read_by(d, "Pat Rivera"), "the nurse never saw 'Read by Pat Rivera · <when>'")
     assert asyncio.run(_unread_count(data_dir, PATIENT[0])) == unread_before
 
 
@@ -291,7 +304,7 @@ def test_the_conversation_is_drawn_once_when_updates_cross(shared_server, browse
     click_button(patient, "Send")
     for driver in staff:
         wait(driver).until(lambda d: reply in message_bodies(d), f"{driver.e2e_name} never got the reply")
-    wait(patient).until(lambda d: "Read by your care team" in read_receipts(d))
+    wait(patient).until(lambda d: _receipts_read_by(d, "your care team"))
     for driver in staff:
         wait(driver).until(lambda d: heading(d))  # not caught between clearing and drawing
         assert_drawn_once(driver)

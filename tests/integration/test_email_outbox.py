@@ -171,7 +171,7 @@ def _text(clinic, kind: str, count: int = 0) -> tuple[str, str]:
         "escalation": ("A conversation is overdue",
                        f"A conversation for your care team at {clinic_name} is overdue.{footer}"),
         "admin_escalation": ("A conversation is still overdue",
-                             f"A conversation at {clinic_name} is still overdue one business day after it was due."
+                             f"A conversation at {clinic_name} is still overdue and has been escalated to you."
                              f"{footer}"),
         "digest": ("Your secure messages", f"You have {count} new secure messages from {clinic_name}.{footer}"),
     }[kind]

@@ -68,11 +68,15 @@ async def test_inbox_and_sent_list_newest_first(clinic):
     await start(clinic, subject="Second")
     sent = (await box.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["Second", "First"]
-    assert (await box.list_threads(clinic.pat, "inbox")).items == []
+    # The patient's Inbox holds the conversations nobody has answered yet too, waiting for the care team.
+    inbox = (await box.list_threads(clinic.pat, "inbox")).items
+    assert [(t.subject, t.patient_status()) for t in inbox] == [("Second", "Waiting for your care team"),
+                                                                ("First", "Waiting for your care team")]
     await m.reply(clinic.blue_nurse, first.thread_id, "Answer")
     sent = (await box.list_threads(clinic.pat, "sent")).items
     assert [t.subject for t in sent] == ["First", "Second"]  # activity moves it up
-    assert [t.subject for t in (await box.list_threads(clinic.pat, "inbox")).items] == ["First"]
+    assert [(t.subject, t.patient_status()) for t in (await box.list_threads(clinic.pat, "inbox")).items] == [
+        ("First", "Your care team replied"), ("Second", "Waiting for your care team")]
     assert [t.subject for t in (await box.list_threads(clinic.blue_nurse, "sent")).items] == ["First"]
 
 

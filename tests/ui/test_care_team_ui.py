@@ -42,7 +42,7 @@ async def test_worklist_shows_who_has_each_thread_and_filters(user: User) -> Non
     _choose(user, "Show", "All")
     await see(user, "2 conversations")
     _choose(user, "Category", "Medication")
-    await see(user, "1 conversations")
+    await see(user, "1 conversation")
     await user.should_not_see("Parking question")
 
     # Claiming from the row: the thread is the nurse's now, and "Assigned to me" lists it.
@@ -52,7 +52,7 @@ async def test_worklist_shows_who_has_each_thread_and_filters(user: User) -> Non
     _choose(user, "Category", "All categories")
     await see(user, "Parking question")
     _choose(user, "Show", "Assigned to me")
-    await see(user, "1 conversations")
+    await see(user, "1 conversation")
     await user.should_not_see("Parking question")
 
 
@@ -143,8 +143,8 @@ async def test_overdue_alerts_reach_the_nurse_live_and_the_admin(user: User, cre
     await user.open("/worklist")
     await see(user, "Overdue")
     await user.open("/alerts")
-    await see(user, "Reminder: a conversation for Blue Team is due soon.")
-    await see(user, "Overdue: a conversation for Blue Team has passed its response time.")
+    await see(user, "Reminder: Pat Patient's conversation with Blue Team is due soon.")
+    await see(user, "Overdue: Pat Patient's conversation with Blue Team has passed its response time.")
     assert {link.props["href"] for link in user.find("Open conversation").elements} == {f"/thread/{thread_id}"}
     await user.open(f"/thread/{thread_id}")
     await see(user, "Blood pressure log")

@@ -74,7 +74,7 @@ async def test_patient_and_nurse_exchange_messages_live(user: User, create_user)
     nurse.find("Send").click()
     await see(nurse, "Reply sent")
     await see(user, "Sent to your pharmacy today.")
-    await see(nurse, "Read by patient")
+    await see(nurse, "Read by Pat Patient · ")
 
 
 async def test_patient_inbox_and_badge_update_live(user: User, create_user) -> None:
@@ -83,9 +83,12 @@ async def test_patient_inbox_and_badge_update_live(user: User, create_user) -> N
     sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
                                                subject="Question about my diet", body="Can I eat grapefruit?")
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
-    await see(user, "No messages yet.")
-    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Best to avoid it with your statin.")
+    # Not answered yet, but there: the Inbox says the care team has it.
     await see(user, "Question about my diet")
+    await see(user, "Waiting for your care team")
+    await user.should_not_see("Unread")
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Best to avoid it with your statin.")
+    await see(user, "Your care team replied")
     await see(user, "Unread")
     assert [b for b in user.find(ui.badge).elements if b.text == "1"]
     user.find("Question about my diet").click()

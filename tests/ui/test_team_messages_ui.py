@@ -83,11 +83,14 @@ async def test_result_available_and_a_broadcast_from_the_team_messages_page(user
     await see(user, "Delivery reports")
     _choose(user, "Sex", "Female")
     user.find("Count recipients").click()
-    await see(user, "1 patients match.")
+    await see(user, "1 patient matches.")
     user.find("Broadcast subject").type("Flu clinic on Saturday")
     user.find("Broadcast message").type("Walk-in flu shots this Saturday, 9 to 12.")
     user.find("Send broadcast").click()
-    await see(user, "Broadcast sent to 1 patients")
+    # A last step shows the final count before anything is sent.
+    await see(user, "Send this broadcast to 1 patient?")
+    user.find(kind=ui.button, content="Send to 1 patient").click()
+    await see(user, "Broadcast sent to 1 patient")
     # The delivery report: sent to 1, read by nobody yet.
     rows = await table_rows(user, "delivery-report")
     assert [(r["subject"], r["cohort"], r["recipients"], r["read"]) for r in rows] == [

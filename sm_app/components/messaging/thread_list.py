@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
@@ -50,6 +51,8 @@ def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
                     link.classes("text-bold")
             who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
             ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
+            if not staff_view and isinstance(t, ThreadSummary):  # a folder's row (search hits carry no clock)
+                ui.label(_patient_status(t, tz)).classes("text-caption text-bold text-grey-9 patient-status")
             if extra is not None:
                 extra(t)
         with ui.item_section().props("side"):
@@ -57,3 +60,12 @@ def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
             if staff_view:
                 ui.label(t.status.replace("_", " ").capitalize()).classes("text-caption")
     return item
+
+
+def _patient_status(t: ThreadSummary, tz: str) -> str:
+    """"Waiting for your care team · reply due Wed, Dec 9", "Your care team replied", "Completed", ..."""
+    status = t.patient_status()
+    if t.waiting_for_team and t.reply_due_at is not None:
+        due = t.reply_due_at.astimezone(ZoneInfo(tz))
+        status += f" · reply due {due:%a}, {due:%b} {due.day}"
+    return status

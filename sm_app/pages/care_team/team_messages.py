@@ -14,6 +14,7 @@ from sm_app.components.live import follow, page_gone
 from sm_app.components.notices import not_sent
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
+from sm_app.shared.wording import plural
 
 KINDS = {"message": "A message", "result": "Result available (test results template)"}
 
@@ -82,7 +83,7 @@ def register(system: System) -> None:
                 {"name": "recipients", "label": "Sent to", "field": "recipients"},
                 {"name": "read", "label": "Read", "field": "read"},
                 {"name": "replies", "label": "Replies", "field": "replies"},
-            ], rows=first, row_key="id").props("flat bordered").classes("w-full delivery-report")
+            ], rows=first, row_key="id").props("flat bordered wrap-cells").classes("w-full delivery-report")
 
             def show(rows: list[dict]) -> None:
                 if rows != report.rows:
@@ -171,7 +172,7 @@ def register(system: System) -> None:
                 n = await _run(ctx, fields, lambda: broadcasts.count(actor, team.value, cohort()))
                 if n is not None:
                     counted.update(n=n, cohort=cohort(), team=team.value)
-                    count_label.set_text(f"{n} patients match.")
+                    count_label.set_text(f"{plural(n, 'patient')} {'matches' if n == 1 else 'match'}.")
                     send_button.enable()
 
             def forget_count() -> None:
@@ -182,7 +183,37 @@ def register(system: System) -> None:
             for control in (team, sex, min_age, max_age):
                 control.on_value_change(forget_count)
 
+            # The last step before sending: the final count, counted again now, and what goes to them. Sending
+            # passes that count back, so if the cohort changes after this nothing is sent.
+            with ui.dialog() as confirm, ui.card().classes("broadcast-confirm"):
+                confirm_question = ui.label("").classes("text-h6").props("role=heading aria-level=2")
+                confirm_subject = ui.label("").classes("text-grey-9")
+                confirm_details = ui.label("").classes("text-caption")
+                with ui.row().classes("gap-2"):
+                    confirm_send = ui.button("", icon="campaign", on_click=lambda: send())
+                    ui.button("Go back", on_click=confirm.close).props("flat")
+
+            async def review() -> None:
+                if counted.get("cohort") != cohort() or counted.get("team") != team.value:
+                    forget_count()
+                    return
+                n = await _run(ctx, fields, lambda: broadcasts.count(actor, team.value, cohort()))
+                if n is None:
+                    return
+                counted.update(n=n)
+                count_label.set_text(f"{plural(n, 'patient')} {'matches' if n == 1 else 'match'}.")
+                if n == 0:
+                    show_field_error(fields, ValidationError("Cohort", "No patient of this team matches the cohort."))
+                    return
+                confirm_question.set_text(f"Send this broadcast to {plural(n, 'patient')}?")
+                confirm_subject.set_text(subject.value or "(no subject)")
+                confirm_details.set_text(f"{team_names[team.value]} · {cohort().describe()} · "
+                                         f"{'patients may reply' if replies.value else 'replies off'}")
+                confirm_send.set_text(f"Send to {plural(n, 'patient')}")
+                confirm.open()
+
             async def send() -> None:
+                confirm.close()
                 if counted.get("cohort") != cohort() or counted.get("team") != team.value:
                     forget_count()
                     return
@@ -190,12 +221,12 @@ def register(system: System) -> None:
                     actor, team_id=team.value, cohort=cohort(), category=category.value, subject=subject.value or "",
                     body=body.value or "", replies_allowed=replies.value, expected_count=counted["n"]))
                 if report is not None:
-                    ui.notify(f"Broadcast sent to {report.recipients} patients", type="positive")
+                    ui.notify(f"Broadcast sent to {plural(report.recipients, 'patient')}", type="positive")
                     subject.set_value("")
                     body.set_value("")
                     forget_count()
 
             with ui.row().classes("gap-2"):
                 ui.button("Count recipients", icon="groups", on_click=count).props("outline")
-                send_button = ui.button("Send broadcast", icon="campaign", on_click=send)
+                send_button = ui.button("Send broadcast", icon="campaign", on_click=review)
             send_button.disable()

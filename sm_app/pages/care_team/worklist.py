@@ -13,6 +13,7 @@ from sm_app.components.live import follow, page_gone
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotFound
+from sm_app.shared.wording import plural
 
 # The whole row is the link's click target (a "stretched link"), so rows look and act clickable while the
 # subject stays a real link for keyboards and screen readers; buttons sit above it.
@@ -83,7 +84,7 @@ def register(system: System) -> None:
                 if result.pages > 1:
                     ui.pagination(1, result.pages, value=result.page, direction_links=True,
                                   on_change=lambda e: change(page=e.value))
-                ui.label(f"{result.total} conversations").classes("text-caption worklist-total")
+                ui.label(plural(result.total, "conversation")).classes("text-caption worklist-total")
 
         footer_shows: list[tuple[int, int, int]] = []  # the paging the footer shows, once it is drawn
 
@@ -151,7 +152,12 @@ def register(system: System) -> None:
                 for a in alerts:
                     with ui.item().classes("alert-row" + ("" if a.read else " bg-orange-1")):
                         with ui.item_section():
-                            ui.label(a.text).classes("text-body1" + ("" if a.read else " text-bold"))
+                            weight = "text-body1 alert-text" + ("" if a.read else " text-bold")
+                            if a.can_open:
+                                # Staff: the alert itself is the link to the conversation it is about.
+                                ui.link(a.text, f"/thread/{a.thread_id}").classes(weight)
+                            else:
+                                ui.label(a.text).classes(weight)
                             ui.label(f"Due {clinic_time(a.due_at, tz)} · sent {clinic_time(a.created_at, tz)}"
                                      ).classes("text-caption")
                         if a.can_open:

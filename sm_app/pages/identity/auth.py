@@ -15,6 +15,7 @@ from starlette.responses import RedirectResponse, Response
 
 from sm_app.bootstrap import System
 from sm_app.components.frame import PAGE_BUILD_SECONDS, SESSION_KEY, open_page, session_token
+from sm_app.components.notices import reply_target
 from sm_app.shared.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
 
 FINISH_PATH = "/login/finish"
@@ -178,7 +179,9 @@ def register(system: System) -> None:
             ui.navigate.to(home_for(state.actor.role))
 
         with ui.column().classes("max-w-2xl mx-auto q-pa-md"):
-            ui.markdown(terms.text)  # our own shipped text, not user input
+            # Our own shipped text, not user input; the promised reply time is the clinic's current setting.
+            days = await system.clinic_settings.reply_target_business_days()
+            ui.markdown(terms.text.replace("{reply_target}", reply_target(days)))
             ui.label(f"Version {terms.version}").classes("text-caption")
             ui.button("I accept the messaging terms", on_click=accept)
 

@@ -46,7 +46,7 @@ def register(system: System) -> None:
             ui.label("New message").classes("text-h5").props('role=heading aria-level=1')
             notice = await system.clinic_settings.emergency_notice()
             emergency_notice(notice)
-            reply_target_notice(system.settings.reply_target_business_days)
+            reply_target_notice(await system.clinic_settings.reply_target_business_days())
             if not teams:
                 with ui.card().classes("bg-orange-1").props("flat role=alert"):
                     ui.label(offered.alert).classes("no-teams-alert")

@@ -7,12 +7,12 @@ from nicegui import context, ui
 from sm_app.bootstrap import System
 from sm_app.components.care_team.triage_panel import triage_panel
 from sm_app.components.field_errors import clear_errors, show_field_error
-from sm_app.components.formatting import clinic_time
+from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
-from sm_app.components.notices import not_sent
+from sm_app.components.notices import not_sent, reply_target
 from sm_app.messaging.mailbox import ThreadView
 from sm_app.messaging.templates import quick_replies
 from sm_app.messaging.threads import BODY_MAX, UrgentCheck
@@ -78,10 +78,13 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     "text-red-10 text-bold urgent-flag")
         await _thread_actions(ctx, thread, move)
 
-    def receipt_words(read: bool) -> tuple[str, str]:
-        if read:
-            return ("Read by patient" if actor.is_staff else "Read by your care team",
-                    "text-caption text-green-9 read-receipt")
+    def receipt_words(thread: ThreadView) -> tuple[str, str]:
+        if thread.own_latest_read:
+            # Who and when: a patient reads "your care team", staff read who on the patient's side opened it.
+            who = (thread.own_latest_read_by or "the patient") if actor.is_staff else "your care team"
+            read_at = thread.own_latest_read_at
+            when = f" · {short_time(read_at, tz, system.clock.now())}" if read_at else ""
+            return f"Read by {who}{when}", "text-caption text-green-9 read-receipt"
         return "Not read yet", "text-caption text-grey-7 read-receipt"
 
     def append(messages) -> None:
@@ -115,7 +118,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
 
     def show_receipt(thread: ThreadView) -> None:
         if shown["receipt"] is not None:
-            text, classes = receipt_words(thread.own_latest_read)
+            text, classes = receipt_words(thread)
             shown["receipt"].set_text(text)
             shown["receipt"].classes(replace=classes)
 
@@ -168,13 +171,25 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             if actor.is_staff:
                 replies = {q.name: q.text for q in quick_replies()}
 
-                def insert_quick_reply(e) -> None:
-                    # Inserted, not sent: the staff member reads and edits it first.
+                def insert(sender, text: str) -> None:
+                    current = (reply_body.value or "").rstrip()
+                    reply_body.set_value((current + "\n\n" if current else "") + text)
+                    sender.set_value(None)
+                    reply_body.run_method("focus")
+
+                async def insert_with_reply_target(sender, text: str) -> None:
+                    days = await system.clinic_settings.reply_target_business_days()
+                    insert(sender, text.replace("{reply_target}", reply_target(days)))
+
+                def insert_quick_reply(e):
+                    # Inserted, not sent: the staff member reads and edits it first. A promised reply time is the
+                    # clinic's current setting, read only when such a reply is inserted (NiceGUI awaits the result).
                     if e.value:
-                        current = (reply_body.value or "").rstrip()
-                        reply_body.set_value((current + "\n\n" if current else "") + replies[e.value])
-                        e.sender.set_value(None)
-                        reply_body.run_method("focus")
+                        text = replies[e.value]
+                        if "{reply_target}" in text:
+                            return insert_with_reply_target(e.sender, text)
+                        insert(e.sender, text)
+                    return None
 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")

@@ -11,6 +11,7 @@ from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.thread_list import LiveThreadList
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.shared.errors import NotFound
+from sm_app.shared.wording import plural
 
 FOLDER_TITLES = {"inbox": "Inbox", "sent": "Sent", "trash": "Trash"}
 EMPTY = {
@@ -39,7 +40,7 @@ def register(system: System) -> None:
                 with ui.row().classes("items-center gap-2"):
                     ui.pagination(1, pages, direction_links=True, value=page,
                                   on_change=lambda e: change(page=e.value)).props('aria-label="Pages"')
-                    ui.label(f"{total} conversations").classes("text-caption")
+                    ui.label(plural(total, "conversation")).classes("text-caption")
 
         paging: dict = {}
 
