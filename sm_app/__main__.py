@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     am.add_argument("--email", required=True)
     am.add_argument("--role", required=True)
     am.add_argument("--lead", action="store_true")
+    am.add_argument("--on-call", action="store_true", help="alerted at once when a message is flagged urgent")
     ap = sub.add_parser("assign-patient", help="associate a patient with a care team")
     ap.add_argument("--team", required=True)
     ap.add_argument("--email", required=True)
@@ -191,8 +192,9 @@ async def _run(args, settings: Settings) -> None:
         print(f"Created care team {team.name}.")
     elif args.command == "add-member":
         await _with_system(settings, lambda system: system.accounts.add_member(
-            team=args.team, email=args.email, role=args.role, lead=args.lead))
-        print(f"Added {args.email} to {args.team}{' as team lead' if args.lead else ''}.")
+            team=args.team, email=args.email, role=args.role, lead=args.lead, on_call=args.on_call))
+        marks = " and ".join(m for m, on in (("team lead", args.lead), ("on call", args.on_call)) if on)
+        print(f"Added {args.email} to {args.team}{' as ' + marks if marks else ''}.")
     elif args.command == "assign-patient":
         await _with_system(settings, lambda system: system.accounts.assign_patient(team=args.team, email=args.email))
         print(f"Associated {args.email} with {args.team}.")

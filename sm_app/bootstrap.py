@@ -17,6 +17,7 @@ from sm_app.care_team.reports import Reports
 from sm_app.care_team.response_clock import BusinessHours
 from sm_app.care_team.response_cycle import register_handlers as follow_the_response_clock
 from sm_app.care_team.triage import Triage
+from sm_app.care_team.urgent import register_handlers as treat_urgent_as_urgent
 from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
 from sm_app.identity.accounts import Accounts
@@ -85,11 +86,13 @@ class System:
 
 
 def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSettings,
-                    notifications: Notifications) -> EventHandlers:
-    """Who reacts to what. In the sending transaction, in this order: the care team's clock and history, the search
-    index, the outbox email. After commit: the live pushes, ids only."""
+                    notifications: Notifications, audit: AuditLog) -> EventHandlers:
+    """Who reacts to what. In the sending transaction, in this order: the care team's clock and history (an urgent
+    thread's clock and its immediate alerts too), the search index, the outbox email. After commit: the live pushes,
+    ids only."""
     handlers = EventHandlers()
     follow_the_response_clock(handlers, clinic_settings, keys)
+    treat_urgent_as_urgent(handlers, clinic_settings, audit)
     index_sent_messages(handlers, keys)
     notifications.register_handlers(handlers)
 
@@ -136,7 +139,7 @@ def build_system(
                                   target_business_days=settings.reply_target_business_days)
     clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
     notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
-    handlers = _event_handlers(keys, bus, clinic_settings, notifications)
+    handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                           templates=templates, attachments=files)

@@ -54,6 +54,7 @@ def _hours_to_json(hours: BusinessHours) -> str:
         "target_business_days": hours.target_business_days,
         "reminder_share": hours.reminder_share,
         "second_escalation_business_days": hours.second_escalation_business_days,
+        "urgent_target_business_hours": hours.urgent_target_business_hours,
     })
 
 
@@ -68,6 +69,8 @@ def _hours_from_json(raw: str) -> BusinessHours:
         target_business_days=int(data["target_business_days"]),
         reminder_share=float(data["reminder_share"]),
         second_escalation_business_days=int(data["second_escalation_business_days"]),
+        # Settings saved before the urgent clock existed get its default.
+        urgent_target_business_hours=int(data.get("urgent_target_business_hours", 1)),
     )
 
 

@@ -9,6 +9,10 @@ number of messages. Each cycle moves through stages in one transaction with its 
   3. the clinic's second-escalation time later (1 business day by default; 0: at the due time): escalation to
      the clinic admin.
 
+An urgent cycle (`urgent.py`) alerted its leads and on-call members at once instead of a reminder; at its urgent due
+time, if nobody on the team has opened the patient's messages since the flag, stage 2 goes to the whole team and
+the clinic admin ("urgent_unopened"); opened but unanswered, it escalates like any overdue thread.
+
 Each alert also queues an email (the notification outbox, same transaction) unless the person chose none.
 The stage is stored with the cycle, and an alert has a unique key (person, thread, kind, due time):
 running the sweep twice, concurrently (PostgreSQL: SKIP LOCKED) or after a restart never alerts
@@ -27,7 +31,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
-from sm_app.adapters.models import CareTeam, ResponseCycle, StaffAlert, TeamMember, Thread, ThreadEvent, User, new_id
+from sm_app.adapters.models import (
+    CareTeam,
+    Message,
+    ResponseCycle,
+    StaffAlert,
+    TeamMember,
+    Thread,
+    ThreadEvent,
+    User,
+    new_id,
+)
 from sm_app.care_team.clinic_settings import ClinicSettings
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.access import visible_threads
@@ -94,6 +108,9 @@ def _alert_text(kind: str, team_name: str, *, patient_name: str | None = None, l
             "reminder": f"Reminder: {patient_name}'s conversation with {team_name} is due soon.",
             "escalation": f"Overdue: {patient_name}'s conversation with {team_name} has passed its response time.",
             "admin_escalation": f"Still overdue: {patient_name}'s conversation with {team_name}.",
+            "urgent": f"Urgent: {patient_name}'s message to {team_name} was flagged urgent. Open it now.",
+            "urgent_unopened": f"Urgent and still unopened: {patient_name}'s conversation with {team_name} has passed "
+                               "its urgent response time.",
         }[kind]
     if kind == "admin_escalation":
         if later_days <= 0:  # the clinic sends it together with the team leads' escalation
@@ -103,6 +120,9 @@ def _alert_text(kind: str, team_name: str, *, patient_name: str | None = None, l
     return {
         "reminder": f"Reminder: a conversation for {team_name} is due soon.",
         "escalation": f"Overdue: a conversation for {team_name} has passed its response time.",
+        "urgent": f"Urgent: a patient's message to {team_name} was flagged urgent. Open it now.",
+        "urgent_unopened": f"Urgent and still unopened: a conversation for {team_name} has passed its urgent "
+                           "response time.",
     }[kind]
 
 
@@ -144,6 +164,7 @@ class Escalation:
             sent = set((await s.execute(select(StaffAlert.user_id, StaffAlert.thread_id, StaffAlert.kind,
                                                StaffAlert.due_at).where(StaffAlert.thread_id.in_(thread_ids)))).all())
             sent = {(user, thread, kind, as_utc(due)) for user, thread, kind, due in sent}
+            unopened = await self._unopened_since_flag(s, [c for c in cycles if c.urgent_at is not None])
             audit_entries = []
             emails: list[tuple[str, str, str]] = []
             for cycle in cycles:
@@ -154,6 +175,12 @@ class Escalation:
                     kind = KINDS[stage]
                     team = teams.get(thread.team_id, [])
                     recipients = admins if stage == 3 else _team_recipients(stage, thread, team)
+                    history = EVENTS[stage]
+                    if stage == 2 and cycle.id in unopened:
+                        # Urgent, and nobody has even opened it: everyone on the team, and the clinic admin.
+                        kind = history = "urgent_unopened"
+                        members = [m.user_id for m in team]
+                        recipients = members + [a for a in admins if a not in members]
                     due = as_utc(cycle.due_at)
                     for user_id in recipients:
                         if (user_id, thread.id, kind, due) not in sent:
@@ -162,7 +189,7 @@ class Escalation:
                             s.add(StaffAlert(id=alert_id, user_id=user_id, thread_id=thread.id, team_id=thread.team_id,
                                              kind=kind, due_at=cycle.due_at, created_at=now))
                             emails.append((alert_id, user_id, kind))
-                    s.add(ThreadEvent(thread_id=thread.id, at=now, kind=EVENTS[stage], role=thread.pool_role,
+                    s.add(ThreadEvent(thread_id=thread.id, at=now, kind=history, role=thread.pool_role,
                                       assignee_id=thread.assignee_id if stage == 1 else None))
                     audit_entries.append(dict(actor_id=None, action=f"thread.{kind}", object_type="thread",
                                               object_id=thread.id, detail=f"recipients={len(recipients)}"))
@@ -174,6 +201,18 @@ class Escalation:
             # Their emails are queued in this transaction by the outbox's handler; the pushes follow the commit.
             work.record(AlertsRaised(tuple(emails), tuple(told)))
         return SweepResult(counts[1], counts[2], counts[3]), len(cycles)
+
+    async def _unopened_since_flag(self, s: AsyncSession, urgent: list[ResponseCycle]) -> set[str]:
+        """The urgent cycles (by id) whose thread has a patient's message, sent since the flag, that nobody on the
+        team has opened."""
+        if not urgent:
+            return set()
+        latest_unread = dict((await s.execute(
+            select(Message.thread_id, func.max(Message.created_at))
+            .where(Message.thread_id.in_([c.thread_id for c in urgent]), Message.from_side == "patient",
+                   Message.read_at.is_(None)).group_by(Message.thread_id))).all())
+        return {c.id for c in urgent
+                if c.thread_id in latest_unread and as_utc(latest_unread[c.thread_id]) >= as_utc(c.urgent_at)}
 
     async def _team_members(self, s: AsyncSession, team_ids: set[str]) -> dict[str, list[_Member]]:
         rows = await s.execute(select(TeamMember.team_id, User.id, User.role, TeamMember.is_lead)

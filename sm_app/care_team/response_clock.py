@@ -29,6 +29,8 @@ _MAX_DAYS_WITHOUT_BUSINESS_TIME = 3 * 366
 # Larger clocks are configuration mistakes; the cap keeps add_business_time's walk short and bounded.
 _MAX_CLOCK_BUSINESS_DAYS = 365
 _MAX_ADDED_BUSINESS_DAYS = 3 * 366
+# An urgent clock longer than a working day or two is no longer urgent.
+_MAX_URGENT_BUSINESS_HOURS = 24
 # A few years cover every message in flight; more would only grow memory in a long-running server.
 _HOLIDAY_YEARS_KEPT = 8
 _WINDOW_DAYS_KEPT = 2048
@@ -63,6 +65,8 @@ class BusinessHours:
     target_business_days: int = 3
     reminder_share: float = 0.75
     second_escalation_business_days: int = 1
+    # The urgent clock: a thread the urgent-words check flagged is due this many business hours after it came in.
+    urgent_target_business_hours: int = 1
 
     def __post_init__(self) -> None:
         _zone(self.timezone)
@@ -91,6 +95,13 @@ class BusinessHours:
             raise ValidationError(
                 "Second escalation",
                 f"The second escalation must be 0 to {_MAX_CLOCK_BUSINESS_DAYS} business days after the due time.",
+            )
+        if not _is_whole_number(self.urgent_target_business_hours) or not (
+            1 <= self.urgent_target_business_hours <= _MAX_URGENT_BUSINESS_HOURS
+        ):
+            raise ValidationError(
+                "Urgent response target",
+                f"The urgent response target must be 1 to {_MAX_URGENT_BUSINESS_HOURS} business hours.",
             )
 
     def _check_workdays(self) -> None:
@@ -203,18 +214,29 @@ class ResponseClock:
         received = as_utc(received_at)
         clock = self._day_length * hours.target_business_days
         due = self.add_business_time(received, clock)
-        if hours.second_escalation_business_days:
-            second = self.add_business_time(due, self._day_length * hours.second_escalation_business_days)
-        else:
-            # Zero means "together with the first escalation"; adding zero to a due time at closing would
-            # otherwise move it to the next opening.
-            second = due
         return Deadlines(
             received_at=received,
             remind_at=self.add_business_time(received, clock * hours.reminder_share),
             due_at=due,
-            second_escalation_at=second,
+            second_escalation_at=self._second_escalation(due),
         )
+
+    def urgent_deadlines(self, received_at: datetime) -> Deadlines:
+        """The urgent clock for a message flagged urgent at `received_at`: due `urgent_target_business_hours` of
+        business time later. There is no reminder (the team leads and on call are alerted at once), so `remind_at`
+        is the time received; the second escalation follows the due time as on the routine clock."""
+        received = as_utc(received_at)
+        due = self.add_business_time(received, timedelta(hours=self._hours.urgent_target_business_hours))
+        return Deadlines(received_at=received, remind_at=received, due_at=due,
+                         second_escalation_at=self._second_escalation(due))
+
+    def _second_escalation(self, due: datetime) -> datetime:
+        days = self._hours.second_escalation_business_days
+        if not days:
+            # Zero means "together with the first escalation"; adding zero to a due time at closing would
+            # otherwise move it to the next opening.
+            return due
+        return self.add_business_time(due, self._day_length * days)
 
     # -- internals -------------------------------------------------------------------------------------------
 

@@ -279,6 +279,10 @@ class Worklist:
                 return "Overdue: escalated to the team leads"
             case "escalated_admin":
                 return "Still overdue: escalated to the clinic admin"
+            case "urgent_alerted":
+                return "Flagged urgent: the team leads and on call were alerted"
+            case "urgent_unopened":
+                return "Urgent and unopened: escalated to the whole team and the clinic admin"
         return e.kind
 
     async def _notes(self, s: AsyncSession, thread: Thread) -> list[NoteView]:

@@ -8,11 +8,13 @@ from sm_app.care_team.clinic_settings import DEFAULT_EMERGENCY_NOTICE
 from sm_app.shared.wording import plural
 
 
-def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> None:
-    """`text` is the clinic's wording (ClinicSettings.emergency_notice)."""
+def emergency_notice(text: str = DEFAULT_EMERGENCY_NOTICE) -> tuple[ui.label, ui.label]:
+    """`text` is the clinic's wording (ClinicSettings.emergency_notice). Returns the heading and the text, for a
+    caller that changes their language."""
     with ui.card().classes("w-full bg-red-50 border border-red-300").props("flat role=alert"):
-        ui.label("Not for emergencies").classes("text-bold text-red-900")
-        ui.label(text).classes("text-red-900 emergency-text")
+        heading = ui.label("Not for emergencies").classes("text-bold text-red-900")
+        wording = ui.label(text).classes("text-red-900 emergency-text")
+    return heading, wording
 
 
 NOT_SENT = "Not sent — your text is kept; try again."

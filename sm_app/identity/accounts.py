@@ -15,7 +15,7 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, PatientTeam, TeamMember, User
 from sm_app.identity.passwords import STAFF_ROLES, Hasher, check_rules
 from sm_app.shared.audit import AuditLog
-from sm_app.shared.errors import ValidationError
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
 ROLES = ("patient", *STAFF_ROLES, "admin", "privacy_officer")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}$")
@@ -51,6 +51,24 @@ class UserInfo:
 class TeamInfo:
     id: str
     name: str
+
+
+@dataclass(frozen=True)
+class RotaMember:
+    user_id: str
+    name: str
+    role: str
+    lead: bool
+    on_call: bool
+
+
+@dataclass(frozen=True)
+class TeamRota:
+    """A care team's staff with their team lead and on-call marks (the clinic admin's view)."""
+
+    team_id: str
+    team_name: str
+    members: tuple[RotaMember, ...]
 
 
 def normalise_email(email: str) -> str:
@@ -139,9 +157,10 @@ class Accounts:
             raise ValidationError("Email", f"No user with email {email!r}.")
         return user
 
-    async def add_member(self, *, team: str, email: str, role: str, lead: bool = False,
+    async def add_member(self, *, team: str, email: str, role: str, lead: bool = False, on_call: bool = False,
                          actor_id: str | None = None) -> None:
-        """Add a staff member to a team. `role` must match the staff member's role."""
+        """Add a staff member to a team (or change their marks). `role` must match the staff member's role; a member
+        `on_call` is alerted at once, with the team leads, when a patient's message is flagged urgent."""
         async with self._db.write() as s:
             t = await self._team_by_name(s, team)
             u = await self._user_by_email(s, email)
@@ -151,11 +170,40 @@ class Accounts:
                 raise ValidationError("Role", f"{u.email} is a {u.role}, not a {role}.")
             existing = await s.get(TeamMember, (t.id, u.id))
             if existing:
-                existing.is_lead = lead
+                existing.is_lead, existing.on_call = lead, on_call
             else:
-                s.add(TeamMember(team_id=t.id, user_id=u.id, is_lead=lead))
+                s.add(TeamMember(team_id=t.id, user_id=u.id, is_lead=lead, on_call=on_call))
             await self._audit.record(s, actor_id=actor_id, action="team.add_member", object_type="team",
-                                     object_id=t.id, detail=f"user={u.id} lead={lead}")
+                                     object_id=t.id, detail=f"user={u.id} lead={lead} on_call={on_call}")
+
+    async def team_rota(self, actor: Actor) -> list[TeamRota]:
+        """Every care team with its active staff and their lead / on-call marks, for the clinic admin."""
+        self._require_admin(actor)
+        async with self._db.read() as s:
+            teams = (await s.execute(select(CareTeam.id, CareTeam.name).order_by(CareTeam.name))).all()
+            rows = (await s.execute(
+                select(TeamMember.team_id, User.id, User.name, User.role, TeamMember.is_lead, TeamMember.on_call)
+                .join(User, User.id == TeamMember.user_id).where(User.active.is_(True))
+                .order_by(User.name, User.id))).all()
+        members: dict[str, list[RotaMember]] = {}
+        for team_id, user_id, name, role, lead, on_call in rows:
+            members.setdefault(team_id, []).append(RotaMember(user_id, name, role, bool(lead), bool(on_call)))
+        return [TeamRota(team_id, name, tuple(members.get(team_id, ()))) for team_id, name in teams]
+
+    async def set_on_call(self, actor: Actor, *, team_id: str, user_id: str, on_call: bool) -> None:
+        """The clinic admin marks a team member on call, or not. Only members of the team can be marked."""
+        self._require_admin(actor)
+        async with self._db.write() as s:
+            member = await s.get(TeamMember, (team_id, user_id))
+            if member is None:
+                raise NotFound("team member")
+            member.on_call = bool(on_call)
+            await self._audit.record(s, actor_id=actor.user_id, action="team.on_call", object_type="team",
+                                     object_id=team_id, detail=f"user={user_id} on_call={bool(on_call)}")
+
+    def _require_admin(self, actor: Actor) -> None:
+        if actor.role != "admin":
+            raise NotAllowed("Only a clinic admin can see and change who is on call.")
 
     async def assign_patient(self, *, team: str, email: str, actor_id: str | None = None) -> None:
         async with self._db.write() as s:

@@ -92,6 +92,9 @@ class ThreadView:
     urgent: bool = False
     # What triggered the urgent flag; shown to staff only.
     urgent_evidence: str = ""
+    # For the patient, once they sent a message the urgent-words check flagged: the language ("en" | "es") of the
+    # notice the conversation keeps (call 911 if it gets worse, 988 for a crisis). Empty: no notice.
+    safety_notice_language: str = ""
     # Messages from the other side not yet marked read (a redraw then calls `mark_read`).
     unseen: bool = False
     # Whether the other side has read this person's side's latest message (the read receipt under it).
@@ -231,6 +234,7 @@ class Mailbox:
                           in_trash=trashed_at is not None, folder_id=folder_id,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
+                          safety_notice_language=(thread.urgent_language or "") if actor.is_patient else "",
                           unseen=bool(unseen), own_latest_read=own_latest_read is not None,
                           own_latest_read_at=as_utc(own_latest_read) if own_latest_read is not None else None,
                           own_latest_read_by=(own_latest_reader or "") if own_latest_read is not None else "",

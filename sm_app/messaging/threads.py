@@ -35,6 +35,7 @@ from sm_app.shared.events import (
     MessageSent,
     OutcomeRecorded,
     ThreadClosed,
+    ThreadFlaggedUrgent,
     ThreadReopened,
     ThreadStarted,
     UnitOfWork,
@@ -177,6 +178,8 @@ class Messaging:
             work.record(ThreadStarted(thread.id, actor.user_id, now, by_patient=True))
             work.record(MessageSent(thread.id, message.id, actor.user_id, True, now, recipients, recipients,
                                     words=(subject, body, *(answer for _, answer in fields)), opens_thread=True))
+            if urgency.urgent:
+                work.record(ThreadFlaggedUrgent(thread.id, message.id, now))
         return SentMessage(thread.id, message.id)
 
     async def team_thread_in(self, work: Work, actor: Actor, *, team_id: str, patient_id: str, category: str,
@@ -266,6 +269,8 @@ class Messaging:
                 recipients = tuple(await self._rules.recipients(s, thread))
                 work.record(MessageSent(thread.id, message.id, actor.user_id, actor.is_patient, now, recipients,
                                         recipients, words=(body,)))
+                if urgency.urgent:
+                    work.record(ThreadFlaggedUrgent(thread.id, message.id, now))
                 if outcome is not None:
                     thread.outcome_enc = self._keys.seal(outcome[0], table="threads", row_id=thread.id,
                                                          column="outcome")
@@ -286,6 +291,7 @@ class Messaging:
     def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
         if urgency.urgent:
             thread.urgent = True
+            thread.urgent_language = urgency.language
             label = f"{urgency.label} (learned)" if urgency.learned else urgency.label
             thread.urgent_evidence_enc = self._keys.seal(f"{label}: {urgency.explanation()}", table="threads",
                                                          row_id=thread.id, column="urgent_evidence")

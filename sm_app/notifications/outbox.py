@@ -172,6 +172,13 @@ class Notifications:
             "admin_escalation": ("A conversation is still overdue",
                                  f"A conversation at {clinic} is still overdue and has been escalated to you."
                                  f"{footer}"),
+            # Urgent alerts say only that something urgent waits: no patient, no words, no kind of emergency.
+            "urgent": ("An urgent conversation is waiting",
+                       f"A conversation for your care team at {clinic} was flagged urgent. Please sign in now."
+                       f"{footer}"),
+            "urgent_unopened": ("An urgent conversation is still unopened",
+                                f"An urgent conversation at {clinic} has not been opened within its response time."
+                                f"{footer}"),
             "digest": ("Your secure messages", f"You have {count} new secure message{'s' if count != 1 else ''} "
                                                f"from {clinic}.{footer}"),
         }

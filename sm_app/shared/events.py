@@ -57,6 +57,17 @@ class MessageSent:
 
 
 @dataclass(frozen=True)
+class ThreadFlaggedUrgent:
+    """A patient's message was flagged by the urgent-words check and sent anyway (recorded after its MessageSent,
+    whose handlers have started the response clock): the care team puts the thread on the urgent clock and alerts
+    its leads and whoever is on call."""
+
+    thread_id: str
+    message_id: str
+    at: datetime
+
+
+@dataclass(frozen=True)
 class OutcomeRecorded:
     thread_id: str
     by: str

@@ -46,9 +46,13 @@ class ResponseCycle(Base):
     remind_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     second_escalation_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    # 0 nothing sent yet, 1 assignee reminded, 2 escalated to team leads, 3 escalated to the clinic admin.
+    # 0 nothing sent yet, 1 assignee reminded (urgent: leads and on call alerted at once), 2 escalated to team leads
+    # (urgent and unopened: the whole team and the clinic admin), 3 escalated to the clinic admin.
     alert_stage: Mapped[int] = mapped_column(Integer, default=0)
     next_alert_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # When a message of this cycle was flagged urgent: the cycle then runs on the urgent clock, and its escalation
+    # asks whether anybody on the team has opened the patient's messages since.
+    urgent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # First answer from the team, and when the clock stopped (answer, completed, waiting on patient, closed).
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     answered_by_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -107,7 +111,7 @@ class StaffAlert(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
     thread_id: Mapped[str] = mapped_column(ForeignKey("threads.id"))
     team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # reminder | escalation | admin_escalation
+    kind: Mapped[str] = mapped_column(String(20))  # reminder | escalation | admin_escalation | urgent | urgent_unopened
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -40,6 +40,8 @@ class TeamMember(Base):
     team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True)
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
     is_lead: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Marked by the clinic admin: told at once, with the team leads, when a patient's message is flagged urgent.
+    on_call: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class PatientTeam(Base):

@@ -43,6 +43,10 @@ class Thread(Base):
     # Flagged when the text suggested an emergency; the evidence (words matched) is sealed.
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     urgent_evidence_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The language ("en" | "es") of the patient's latest message the urgent-words check flagged and the patient sent
+    # anyway; the patient's conversation page keeps the 911 / 988 notice in it. None: no such message (a thread staff
+    # marked urgent shows the patient nothing).
+    urgent_language: Mapped[str | None] = mapped_column(String(5), nullable=True)
     # Triage: who is working on it, or which role pool it waits in (None: the whole team).
     assignee_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     pool_role: Mapped[str | None] = mapped_column(String(20), nullable=True)

@@ -1,5 +1,5 @@
-"""Clinic admin: routing rules by category, the response clock's business hours, the emergency notice's wording,
-and the email outbox."""
+"""Clinic admin: routing rules by category, the response clock's business hours (and the urgent clock), who is on call
+in each care team, the emergency notice's wording, and the email outbox."""
 
 from __future__ import annotations
 
@@ -92,9 +92,13 @@ def register(system: System) -> None:
                                       precision=0, suffix="% of the clock").classes("w-48")
                     second = ui.number("Second escalation", value=hours.second_escalation_business_days, min=0,
                                        max=365, precision=0, suffix="business days after due").classes("w-56")
+                urgent_target = ui.number("Urgent response target", value=hours.urgent_target_business_hours, min=1,
+                                          max=24, precision=0, suffix="business hours").classes("w-56")
+                ui.label("A message flagged urgent is due this many business hours after it arrives; the team leads "
+                         "and whoever is on call are alerted at once.").classes("text-grey-8")
                 fields = {"Time zone": tz, "Opening time": opens, "Closing time": closes,
                           "Holiday calendar": calendar, "Response target": target, "Reminder share": share,
-                          "Second escalation": second}
+                          "Second escalation": second, "Urgent response target": urgent_target}
 
                 async def save_hours() -> None:
                     clear_errors(fields)
@@ -108,7 +112,8 @@ def register(system: System) -> None:
                             holiday_country=calendar.value or None,
                             target_business_days=int(target.value or 0),
                             reminder_share=float(share.value or 0) / 100,
-                            second_escalation_business_days=int(second.value or 0))
+                            second_escalation_business_days=int(second.value or 0),
+                            urgent_target_business_hours=int(urgent_target.value or 0))
                         await settings.set_business_hours(actor, new_hours)
                     except ValidationError as exc:
                         show_field_error(fields, exc)
@@ -116,6 +121,8 @@ def register(system: System) -> None:
                     ui.notify("Response clock saved; it applies to requests received from now on", type="positive")
 
                 ui.button("Save response clock", on_click=save_hours)
+
+            await _on_call_card(ctx)
 
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("Emergency notice").classes("text-h6").props("role=heading aria-level=2")
@@ -196,3 +203,33 @@ def register(system: System) -> None:
                           value="", on_change=show).classes("w-40")
                 ui.button("Refresh", icon="refresh", on_click=listing.refresh).props("flat")
             await listing()
+
+
+async def _on_call_card(ctx) -> None:
+    """Who each care team alerts at once, with its leads, when a patient's message is flagged urgent."""
+    system, actor = ctx.system, ctx.actor
+    with ui.card().classes("w-full on-call").props("flat bordered"):
+        ui.label("On call").classes("text-h6").props("role=heading aria-level=2")
+        ui.label("When a patient's message is flagged urgent, the team leads and the members marked on call are "
+                 "alerted at once, in the app and by email.").classes("text-grey-8")
+        for team in await system.accounts.team_rota(actor):
+            ui.label(team.team_name).classes("text-subtitle1 q-mt-sm")
+            if not team.members:
+                ui.label("No staff on this team yet.").classes("text-grey-7")
+            for member in team.members:
+
+                async def mark(e, team_id=team.team_id, team_name=team.team_name, member=member) -> None:
+                    if await ctx.still_signed_in() is None:
+                        return
+                    try:
+                        await system.accounts.set_on_call(actor, team_id=team_id, user_id=member.user_id,
+                                                          on_call=bool(e.value))
+                    except (NotFound, NotAllowed):
+                        ui.notify("That person is no longer on this team.", type="warning")
+                        return
+                    state = "on call" if e.value else "no longer on call"
+                    ui.notify(f"{member.name} is {state} for {team_name}", type="positive")
+
+                # The person is named in the checkbox's own text (its accessible name), never in props.
+                ui.checkbox(f"{member.name} ({member.role}{', team lead' if member.lead else ''}) on call",
+                            value=member.on_call, on_change=mark)

@@ -11,7 +11,7 @@ from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
-from sm_app.components.messaging.urgent_check import UrgentCheckDialog
+from sm_app.components.messaging.urgent_check import UrgentCheckDialog, urgent_thread_notice
 from sm_app.components.notices import not_sent, reply_target
 from sm_app.messaging.mailbox import ThreadView
 from sm_app.messaging.templates import quick_replies
@@ -76,6 +76,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             with ui.card().classes("w-full bg-red-1").props("flat role=alert"):
                 ui.label(f"Urgent, flagged from the patient's words — {thread.urgent_evidence}").classes(
                     "text-red-10 text-bold urgent-flag")
+        if thread.safety_notice_language:  # the patient sent a message that sounded like an emergency
+            urgent_thread_notice(thread.safety_notice_language)
         await _thread_actions(ctx, thread, move)
 
     def receipt_words(thread: ThreadView) -> tuple[str, str]:
@@ -134,7 +136,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     def state_of(thread: ThreadView) -> tuple:
         # What the heading and actions show besides the messages.
         return (thread.subject, thread.status, thread.closed, thread.in_trash, thread.folder_id, thread.urgent,
-                thread.urgent_evidence)
+                thread.urgent_evidence, thread.safety_notice_language)
 
     async def show(thread: ThreadView) -> None:
         """Bring the page up to `thread`, changing only what differs from what is shown."""
