@@ -138,7 +138,8 @@ async def test_the_on_call_nurse_is_alerted_at_once(user: User, create_user) -> 
     user.find("Send anyway").click()
     await see(user, "Message sent")
     # Live, without a sweep or a reload.
-    await see(nurse, "Urgent: a patient's message to Blue Team was flagged urgent. Open it now.")
+    # Staff of the team read whose conversation it is (alerts name the patient for those who may open it).
+    await see(nurse, "Urgent: Pat Patient's message to Blue Team was flagged urgent. Open it now.")
     await see(nurse, "Open conversation")
 
 
