@@ -56,13 +56,15 @@ def _sign_in_gate(system: System) -> type[BaseHTTPMiddleware]:
             path = request.url.path
             if path.startswith("/_nicegui") or path in PUBLIC_PATHS:
                 return await call_next(request)
+            token = session_token()
             try:
-                state = await system.sessions.current(session_token(), touch=True)
+                state = await system.sessions.current(token, touch=True)
             except Unavailable:
                 return busy_response()
             if state is None:
                 target = "/login" if path == "/" else f"/login?redirect_to={quote(path)}"
                 return RedirectResponse(target)
+            request.state.sm_session = (token, state)  # the page this request builds need not read it again
             return await call_next(request)
 
     return SignInGate

@@ -83,12 +83,22 @@ class PageContext:
         return True
 
 
+def _read_by_the_gate(token: str | None) -> SessionState | None:
+    """The session the sign-in gate (app.py) read for this very request, when it read this token: a page load then
+    costs one session read, not two."""
+    try:
+        checked = getattr(context.client.request.state, "sm_session", None)
+    except (RuntimeError, AttributeError):  # no HTTP request behind this page
+        return None
+    return checked[1] if checked is not None and checked[0] == token else None
+
+
 async def open_page(system: System, path: str, *, title: str, frame: bool = True) -> PageContext | None:
     """The gate every signed-in page passes: a live session (else sign-in), terms accepted (else the terms), then
     the header and the idle watch. `frame=False` leaves out the header (the print view) but keeps the gate and the
     idle timeout."""
     token = session_token()
-    state = await system.sessions.current(token, touch=True)
+    state = _read_by_the_gate(token) or await system.sessions.current(token, touch=True)
     if state is None:
         ui.navigate.to(f"/login?redirect_to={quote(path)}")
         return None

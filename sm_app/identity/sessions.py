@@ -141,11 +141,12 @@ class Sessions:
         if not token:
             return None
         now = self._clock.now()
-        async with self._db.read() as s:
-            row = await s.get(UserSession, _digest(token))
-            if row is None:
-                return None
-            user = await s.get(User, row.user_id)
+        async with self._db.read() as s:  # one statement: this runs for every page load and every action
+            found = (await s.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                                     .where(UserSession.token_hash == _digest(token)))).first()
+        if found is None:
+            return None
+        row, user = found
         limit = self.idle_limit(user.role)
         last = as_utc(row.last_activity_at)
         absolute_end = as_utc(row.created_at) + timedelta(hours=self._settings.absolute_session_hours)

@@ -167,3 +167,29 @@ async def test_a_page_that_waits_its_turn_under_a_burst_is_served_not_a_500(user
     await user.open("/sent")
     await see(user, "Knee after the fall")
     await user.should_not_see("took longer than the response_timeout")
+
+
+async def test_a_page_load_reads_the_session_once(user: User, monkeypatch) -> None:
+    # The sign-in gate reads the session for every page request; the page it lets through uses that reading
+    # instead of asking the store again.
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Knee after the fall", body="It is still swollen.")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await see(user, "Sign out")
+    reads = []
+    current = system.sessions.current
+
+    async def counted(token, **kwargs):
+        reads.append(token)
+        return await current(token, **kwargs)
+
+    monkeypatch.setattr(system.sessions, "current", counted)
+    await user.open(f"/thread/{sent.thread_id}")
+    await see(user, "It is still swollen.")
+    assert len(reads) == 1, f"{len(reads)} session reads for one page load"
+    # The page still ends when the session does: the gate's reading is of this request only.
+    await system.sessions.end_all_for_user(clinic.pat.user_id)
+    await user.open("/inbox")
+    await see(user, "Sign in")
