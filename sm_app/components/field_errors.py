@@ -20,12 +20,17 @@ def clear_error(element: ui.element) -> None:
 
 
 def show_field_error(fields: dict, exc: ValidationError) -> None:
-    """Name the field, mark it, and move focus there; what was typed stays."""
-    ui.notify(exc.message, type="negative")
-    element = fields.get(exc.field)
-    if element is not None:
-        mark_error(element, exc.message)
-        element.run_method("focus")
+    """Name the fields, mark every one that needs attention, and move focus to the first; what was typed stays."""
+    named = [field for field, _ in exc.problems]
+    ui.notify(exc.message if len(named) == 1 else f"Please check: {', '.join(named)}.", type="negative")
+    first = None
+    for field, message in exc.problems:
+        element = fields.get(field)
+        if element is not None:
+            mark_error(element, message)
+            first = first or element
+    if first is not None:
+        first.run_method("focus")
 
 
 def clear_errors(fields: dict) -> None:
