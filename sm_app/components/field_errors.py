@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from sm_app.messaging.threads import too_long
 from sm_app.shared.errors import ValidationError
 
 
@@ -36,3 +37,12 @@ def show_field_error(fields: dict, exc: ValidationError) -> None:
 def clear_errors(fields: dict) -> None:
     for element in fields.values():
         clear_error(element)
+
+
+def length_limit(element: ui.input | ui.textarea, label: str, limit: int) -> ui.input | ui.textarea:
+    """A character counter, and a field error as soon as the text passes `limit`. Never the browser's `maxlength`:
+    it cuts what is typed or pasted beyond the limit without a word, and the sender would never know."""
+    element.props["counter"] = True
+    element.props["hint"] = f"Up to {limit:,} characters"
+    element.validation = lambda value: too_long(label, value, limit)
+    return element

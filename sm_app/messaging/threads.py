@@ -74,12 +74,18 @@ class SentMessage:
     message_id: str
 
 
+def too_long(label: str, text: str, limit: int) -> str | None:
+    """What a field says when it holds more than `limit` characters (None when it does not)."""
+    n = len(text or "")
+    return None if n <= limit else f"{label} must be at most {limit:,} characters (it has {n:,})."
+
+
 def check_subject(subject: str) -> str:
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError("Subject", "Subject is required.")
-    if len(subject) > SUBJECT_MAX:
-        raise ValidationError("Subject", f"Subject must be at most {SUBJECT_MAX} characters (it has {len(subject)}).")
+    if problem := too_long("Subject", subject, SUBJECT_MAX):
+        raise ValidationError("Subject", problem)
     return subject
 
 
@@ -98,8 +104,8 @@ def check_category(category: str) -> str:
 def check_body(body: str) -> str:
     if not (body or "").strip():
         raise ValidationError("Message", "Message is required.")
-    if len(body) > BODY_MAX:
-        raise ValidationError("Message", f"Message must be at most {BODY_MAX:,} characters (it has {len(body):,}).")
+    if problem := too_long("Message", body, BODY_MAX):
+        raise ValidationError("Message", problem)
     return body
 
 
