@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from sm_app.adapters.models import Message, Thread
 from tests.conftest import PATIENT_PW
-from tests.ui.helpers import see, seeded, sign_in_patient
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
 
 async def _count(model) -> int:
@@ -85,3 +85,81 @@ async def test_a_message_past_the_limit_is_refused_with_its_counter_and_nothing_
     await see(user, "Please check: Subject, Message.")
     assert (_value(user, "Subject"), _value(user, "Message")) == (long_subject, long_body)
     assert await _count(Thread) == 0
+
+
+def _status(user: User) -> str:
+    labels = [e for e in user.current_layout.descendants() if "draft-status" in e.classes]
+    return labels[0].text
+
+
+async def _two_tabs_on_one_draft(user: User, create_user) -> tuple:
+    clinic = await seeded(user)
+    drafts = app.state.sm_system.drafts
+    draft = await drafts.save(clinic.pat, None, team_id=clinic.blue_id, category="Medication",
+                              subject="Dose question", body="Should I")
+    other_tab = create_user()
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await sign_in(other_tab, "pat@example.org", PATIENT_PW)  # the terms are accepted already
+    await see(other_tab, "New message")
+    for tab in (user, other_tab):
+        await _open_compose(tab, f"/compose?draft={draft.id}")
+    return clinic, drafts, draft, other_tab
+
+
+async def test_two_tabs_on_one_draft_a_stale_save_is_refused_and_kept_as_a_new_draft(user: User,
+                                                                                      create_user) -> None:
+    clinic, drafts, draft, other_tab = await _two_tabs_on_one_draft(user, create_user)
+    user.find("Message").type(" take it with food?")
+    await see(user, "Draft saved at")
+    other_tab.find("Message").type(" double the dose?")
+    await see(other_tab, "This draft was changed in another tab or window, so this page did not save over it.")
+    assert _status(other_tab) == "Draft not saved"
+    assert (await drafts.get(clinic.pat, draft.id)).body == "Should I take it with food?"  # not overwritten
+    assert _value(other_tab, "Message") == "Should I double the dose?"  # and nothing typed there is lost
+    other_tab.find("Keep my text as a new draft").click()
+    await see(other_tab, "Draft saved at")
+    kept = {(await drafts.get(clinic.pat, d.id)).body for d in await drafts.list_drafts(clinic.pat)}
+    assert kept == {"Should I take it with food?", "Should I double the dose?"}
+
+
+async def test_after_one_tab_sends_the_others_autosave_says_so_and_keeps_the_text(user: User, create_user,
+                                                                                   caplog) -> None:
+    clinic, drafts, draft, other_tab = await _two_tabs_on_one_draft(user, create_user)
+    user.find("Message").type(" take it with food?")
+    user.find(kind=ui.button, content="Send").click()
+    await see(user, "Message sent")
+    other_tab.find("Message").type(" split the pill?")
+    await see(other_tab, "This draft was sent or deleted in another tab or window.")
+    assert _status(other_tab) == "Draft not saved"
+    await other_tab.should_not_see("Draft saved")
+    assert _value(other_tab, "Message") == "Should I split the pill?"
+    assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
+    other_tab.find("Keep my text as a new draft").click()
+    await see(other_tab, "Draft saved at")
+    assert [(await drafts.get(clinic.pat, d.id)).body for d in await drafts.list_drafts(clinic.pat)] == [
+        "Should I split the pill?"]
+
+
+async def test_text_left_when_the_session_ends_lands_in_drafts_and_the_patient_is_told(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await _open_compose(user)
+    user.find("Subject").type("Rash on my arm")
+    user.find("Message").type("It started on Monday")
+    await system.sessions.end_all_for_user(clinic.pat.user_id)  # signed out in another tab
+    await see(user, "Your session ended. Please sign in again.")
+    kept = await system.drafts.list_drafts(clinic.pat)
+    assert [(await system.drafts.get(clinic.pat, d.id)).body for d in kept] == ["It started on Monday"]
+
+    await sign_in(user, "pat@example.org", PATIENT_PW)
+    await see(user, "You have an unsent draft")
+    user.find("Open Drafts").click()
+    await see(user, "Rash on my arm")
+    await user.open("/inbox")
+    await see(user, "You have an unsent draft")
+    user.find("Dismiss").click()
+    await user.should_not_see("You have an unsent draft")
+    await user.open("/sent")
+    await see(user, "You have not sent any messages.")
+    await user.should_not_see("You have an unsent draft")
