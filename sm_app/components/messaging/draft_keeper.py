@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from nicegui import context, ui
@@ -145,7 +146,10 @@ class DraftKeeper:
         except ValidationError:
             return  # too long for a draft: the leave guard asks before the text is left behind
         self._dirty = False
-        ui.run_javascript("window.__smUnsaved = false")
+        # Awaited: a call not awaited is sent a moment later, after the page has been told to go to sign-in, and the
+        # browser would still ask "Leave site?".
+        with contextlib.suppress(TimeoutError):
+            await ui.run_javascript("window.__smUnsaved = false")
 
     async def discard(self) -> None:
         ui.run_javascript("window.__smUnsaved = false")
