@@ -163,3 +163,40 @@ async def test_text_left_when_the_session_ends_lands_in_drafts_and_the_patient_i
     await user.open("/sent")
     await see(user, "You have not sent any messages.")
     await user.should_not_see("You have an unsent draft")
+
+
+async def _click_thrice_and_finish(user: User, label: str) -> None:
+    before = set(background_tasks.running_tasks)
+    button = user.find(kind=ui.button, content=label)
+    button.click()
+    button.click()
+    button.click()
+    clicked = set(background_tasks.running_tasks) - before
+    await asyncio.wait_for(asyncio.gather(*clicked, return_exceptions=True), timeout=30)
+
+
+async def test_three_quick_clicks_on_a_team_message_and_an_outcome_send_once(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await sign_in(user, "nina@example.org", "staff-password-long-1")
+    await see(user, "Sign out")
+    await user.open("/team-messages")
+    await see(user, "Message a patient")
+    user.find(kind=ui.select, content="Patient").click()
+    user.find("Pat Patient").click()
+    user.find(kind=ui.input, content="Subject").type("Your visit")
+    user.find(kind=ui.textarea, content="Message").type("See you on Monday.")
+    await _click_thrice_and_finish(user, "Send to patient")
+    await see(user, "Message sent")
+    assert await _count(Thread) == 1
+
+    renewal = await system.messaging.start_thread(
+        clinic.pat, team_id=clinic.blue_id, category="Medication", subject="Metformin renewal", body="",
+        template_key="prescription_renewal", answers={"Medication": "Metformin"})
+    await user.open(f"/thread/{renewal.thread_id}")
+    await see(user, "Care-team work")
+    user.find(kind=ui.select, content="Outcome").click()
+    user.find("Renewal approved").click()
+    await _click_thrice_and_finish(user, "Send outcome")
+    await see(user, "Recorded: Renewal approved")
+    assert len((await system.mailbox.view_thread(clinic.pat, renewal.thread_id)).messages) == 2
