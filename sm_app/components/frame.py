@@ -115,7 +115,7 @@ async def open_page(system: System, path: str, *, title: str) -> PageContext | N
     ui.page_title(f"{title} · {system.settings.clinic_name}")
     await _header(ctx)
     if actor.is_patient and path not in ("/drafts", "/compose"):
-        await kept_drafts_notice(system, actor)
+        await kept_drafts_notice(ctx)
     _idle_watch(ctx)
     return ctx
 

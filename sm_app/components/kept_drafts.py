@@ -3,15 +3,17 @@ ended (another tab signed out, or the idle limit)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from nicegui import ui
 
-from sm_app.bootstrap import System
-from sm_app.identity.accounts import Actor
+if TYPE_CHECKING:
+    from sm_app.components.frame import PageContext
 
 
-async def kept_drafts_notice(system: System, actor: Actor) -> None:
+async def kept_drafts_notice(ctx: PageContext) -> None:
     """Shown on the patient's pages until they dismiss it or save, send or delete the kept draft."""
-    count = await system.drafts.kept_at_sign_out(actor)
+    count = await ctx.system.drafts.kept_at_sign_out(ctx.actor)
     if not count:
         return
     with ui.card().classes("w-full max-w-4xl mx-auto q-mt-md bg-blue-1 kept-drafts").props(
@@ -24,7 +26,10 @@ async def kept_drafts_notice(system: System, actor: Actor) -> None:
             ui.link("Open Drafts", "/drafts")
 
             async def dismiss() -> None:
-                await system.drafts.dismiss_kept_notice(actor)
+                actor = await ctx.still_signed_in()
+                if actor is None:
+                    return
+                await ctx.system.drafts.dismiss_kept_notice(actor)
                 card.delete()
 
             ui.button("Dismiss", on_click=dismiss).props("flat")
