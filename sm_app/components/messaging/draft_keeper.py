@@ -152,8 +152,10 @@ class DraftKeeper:
             await ui.run_javascript("window.__smUnsaved = false")
 
     async def discard(self) -> None:
-        ui.run_javascript("window.__smUnsaved = false")
         self._dirty = False
+        # Awaited, like at sign-out: the page is left right after this, and the guard must be off first.
+        with contextlib.suppress(TimeoutError):
+            await ui.run_javascript("window.__smUnsaved = false")
         # A draft another tab has saved over holds that tab's newer text: it stays.
         if self.draft_id and not self._blocked:
             try:
