@@ -23,9 +23,10 @@ from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import Broadcast, CareTeam, Message, PatientTeam, TeamMember, Thread, User, new_id
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.threads import CATEGORIES, Messaging, check_body, check_subject
+from sm_app.messaging.send_keys import Claim, EarlierSend, SendKeys
+from sm_app.messaging.threads import Messaging, check_body, check_category, check_subject
 from sm_app.shared.audit import AuditLog
-from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError, every_problem
 from sm_app.shared.events import BroadcastSent, UnitOfWork
 from sm_app.shared.wording import plural
 
@@ -109,6 +110,7 @@ class Broadcasts:
         self._clock = clock
         self._messaging = messaging
         self._tz = ZoneInfo(tz)
+        self._sends = SendKeys(db, clock)
 
     # -- who may write for which team -------------------------------------------------------------------
     async def teams(self, actor: Actor) -> list[TeamOption]:
@@ -158,28 +160,36 @@ class Broadcasts:
     # -- one patient ------------------------------------------------------------------------------------
     async def message_patient(self, actor: Actor, *, team_id: str, patient_id: str, category: str, subject: str,
                               body: str, fields: tuple[tuple[str, str], ...] = (),
-                              replies_allowed: bool = True) -> str:
-        """A staff member starts a conversation with one patient of their team; returns the thread id."""
-        _patient_chosen(patient_id)
-        subject, body = check_subject(subject), check_body(body)
-        if category not in CATEGORIES:
-            raise ValidationError("Category", "Choose a category.")
-        async with self._uow() as work:
-            s = work.session
-            await self._membership(s, actor, team_id)
-            if (await s.execute(self._patients(team_id).where(User.id == (patient_id or "")))).first() is None:
-                raise ValidationError("Patient", "Choose a patient of this care team.")
-            staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
-            thread_id = await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
-                                                             category=category, subject=subject, body=body,
-                                                             fields=fields, replies_allowed=replies_allowed,
-                                                             also_tell=tuple(staff))
-            await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
-                                     object_id=thread_id, detail="team_started")
-        return thread_id
+                              replies_allowed: bool = True, send_key: str | None = None) -> str:
+        """A staff member starts a conversation with one patient of their team; returns the thread id. With a
+        `send_key`, a second call with the same key sends nothing and returns the first call's thread."""
+        _, _, subject, body = every_problem(lambda: _patient_chosen(patient_id), lambda: check_category(category),
+                                            lambda: check_subject(subject), lambda: check_body(body))
+
+        async def send(claim: Claim) -> str:
+            async with self._uow() as work:
+                s = work.session
+                await self._membership(s, actor, team_id)
+                await claim.take(s)
+                if (await s.execute(self._patients(team_id).where(User.id == (patient_id or "")))).first() is None:
+                    raise ValidationError("Patient", "Choose a patient of this care team.")
+                staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
+                thread_id = await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
+                                                                 category=category, subject=subject, body=body,
+                                                                 fields=fields, replies_allowed=replies_allowed,
+                                                                 also_tell=tuple(staff))
+                claim.made(thread_id=thread_id)
+                await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
+                                         object_id=thread_id, detail="team_started")
+            return thread_id
+
+        async def earlier_thread(earlier: EarlierSend) -> str:
+            return earlier.thread_id
+
+        return await self._sends.once(actor.user_id, send_key, send, earlier_thread)
 
     async def result_available(self, actor: Actor, *, team_id: str, patient_id: str, test: str, test_date: str,
-                               note: str = "") -> str:
+                               note: str = "", send_key: str | None = None) -> str:
         """The "result available" message from the test-results template: which test, from when; no result values."""
         _patient_chosen(patient_id)
         test = (test or "").strip()
@@ -195,7 +205,8 @@ class Broadcasts:
             body += "\n\n" + note.strip()
         return await self.message_patient(actor, team_id=team_id, patient_id=patient_id, category="Test results",
                                           subject=RESULT_AVAILABLE_SUBJECT, body=body,
-                                          fields=(("Test", test), ("Date of test", taken.isoformat())))
+                                          fields=(("Test", test), ("Date of test", taken.isoformat())),
+                                          send_key=send_key)
 
     # -- broadcasts -------------------------------------------------------------------------------------
     async def count(self, actor: Actor, team_id: str, cohort: Cohort) -> int:
@@ -207,46 +218,61 @@ class Broadcasts:
                                     )).scalar_one()
 
     async def send(self, actor: Actor, *, team_id: str, cohort: Cohort, category: str, subject: str, body: str,
-                   replies_allowed: bool, expected_count: int | None = None) -> DeliveryReport:
+                   replies_allowed: bool, expected_count: int | None = None,
+                   send_key: str | None = None) -> DeliveryReport:
         """Send one thread per patient of the cohort, in one transaction (all or nothing).
 
         `expected_count` is the count the sender saw: if the cohort changed since, nothing is sent and the sender
-        is told, so nobody sends to more people than they agreed to.
+        is told, so nobody sends to more people than they agreed to. With a `send_key`, a second call with the same
+        key sends nothing and returns the first call's delivery report.
         """
         cohort = cohort.checked()
-        subject, body = check_subject(subject), check_body(body)
-        if category not in CATEGORIES:
-            raise ValidationError("Category", "Choose a category.")
-        now = self._clock.now()
-        async with self._uow() as work:
-            s = work.session
-            await self._may_broadcast(s, actor, team_id)
-            patient_ids = list((await s.scalars(self._patients(team_id, cohort))).all())
-            if not patient_ids:
-                raise ValidationError("Cohort", "No patient of this team matches the cohort.")
-            if len(patient_ids) > MAX_RECIPIENTS:
-                raise ValidationError("Cohort", f"A broadcast can reach at most {MAX_RECIPIENTS:,} patients.")
-            if expected_count is not None and expected_count != len(patient_ids):
-                raise ValidationError("Cohort", f"The cohort now has {plural(len(patient_ids), 'patient')}, not "
-                                                f"{expected_count}. Check the count and send again.")
-            broadcast = Broadcast(id=new_id(), team_id=team_id, sender_id=actor.user_id, category=category,
-                                  subject_enc=b"", criteria_json=json.dumps(cohort.__dict__),
-                                  replies_allowed=replies_allowed, recipients=len(patient_ids), created_at=now)
-            broadcast.subject_enc = self._keys.seal(subject, table="broadcasts", row_id=broadcast.id, column="subject")
-            s.add(broadcast)
-            await s.flush()
-            # Each patient is told about their own thread (live and by email); the team gets one push below.
-            for patient_id in patient_ids:
-                await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
-                                                     category=category, subject=subject, body=body,
-                                                     replies_allowed=replies_allowed, broadcast_id=broadcast.id)
-            await self._audit.record(s, actor_id=actor.user_id, action="broadcast.send", object_type="broadcast",
-                                     object_id=broadcast.id, detail=f"recipients={len(patient_ids)}")
-            staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
-            team_name = (await s.get(CareTeam, team_id)).name
-            work.record(BroadcastSent(broadcast.id, tuple(staff)))
-        return DeliveryReport(broadcast.id, subject, team_name, cohort.describe(), now, len(patient_ids), 0,
-                              replies_allowed)
+        _, subject, body = every_problem(lambda: check_category(category), lambda: check_subject(subject),
+                                         lambda: check_body(body))
+
+        async def send(claim: Claim) -> DeliveryReport:
+            now = self._clock.now()
+            async with self._uow() as work:
+                s = work.session
+                await self._may_broadcast(s, actor, team_id)
+                await claim.take(s)
+                patient_ids = list((await s.scalars(self._patients(team_id, cohort))).all())
+                if not patient_ids:
+                    raise ValidationError("Cohort", "No patient of this team matches the cohort.")
+                if len(patient_ids) > MAX_RECIPIENTS:
+                    raise ValidationError("Cohort", f"A broadcast can reach at most {MAX_RECIPIENTS:,} patients.")
+                if expected_count is not None and expected_count != len(patient_ids):
+                    raise ValidationError("Cohort", f"The cohort now has {plural(len(patient_ids), 'patient')}, not "
+                                                    f"{expected_count}. Check the count and send again.")
+                broadcast = Broadcast(id=new_id(), team_id=team_id, sender_id=actor.user_id, category=category,
+                                      subject_enc=b"", criteria_json=json.dumps(cohort.__dict__),
+                                      replies_allowed=replies_allowed, recipients=len(patient_ids), created_at=now)
+                broadcast.subject_enc = self._keys.seal(subject, table="broadcasts", row_id=broadcast.id,
+                                                        column="subject")
+                s.add(broadcast)
+                await s.flush()
+                claim.made(broadcast_id=broadcast.id)
+                # Each patient is told about their own thread (live and by email); the team gets one push below.
+                for patient_id in patient_ids:
+                    await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,
+                                                         category=category, subject=subject, body=body,
+                                                         replies_allowed=replies_allowed, broadcast_id=broadcast.id)
+                await self._audit.record(s, actor_id=actor.user_id, action="broadcast.send", object_type="broadcast",
+                                         object_id=broadcast.id, detail=f"recipients={len(patient_ids)}")
+                staff = (await s.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team_id))).all()
+                team_name = (await s.get(CareTeam, team_id)).name
+                work.record(BroadcastSent(broadcast.id, tuple(staff)))
+            return DeliveryReport(broadcast.id, subject, team_name, cohort.describe(), now, len(patient_ids), 0,
+                                  replies_allowed)
+
+        async def earlier_report(earlier: EarlierSend) -> DeliveryReport:
+            # A retry comes seconds after the send, so its report is among the newest.
+            report = next((r for r in await self.reports(actor) if r.id == earlier.broadcast_id), None)
+            if report is None:
+                raise ValidationError("Send", "This broadcast was sent already; see its delivery report.")
+            return report
+
+        return await self._sends.once(actor.user_id, send_key, send, earlier_report)
 
     async def reports(self, actor: Actor) -> list[DeliveryReport]:
         """Delivery reports of the broadcasts of the actor's teams, newest first: sent and read counts."""

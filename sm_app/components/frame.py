@@ -6,20 +6,24 @@ the session is missing or expired, a redirect to the sign-in page.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from nicegui import app, context, ui
 
 from sm_app.bootstrap import System
+from sm_app.components.kept_drafts import kept_drafts_notice
 from sm_app.components.live import PageLive, follow
 from sm_app.components.notices import DID_NOT_GO_THROUGH
 from sm_app.identity.accounts import Actor
 from sm_app.identity.sessions import SessionState
 from sm_app.shared.errors import Unavailable
 from sm_app.shared.wording import plural
+
+log = logging.getLogger(__name__)
 
 SESSION_KEY = "session_token"
 # How long a page may take to build before NiceGUI gives up with a bare 500 page (its default is 3 s). Builds wait
@@ -53,6 +57,9 @@ class PageContext:
     # the database again only after it, or when told that a session of this person ended.
     expires_at: datetime
     live: PageLive | None = None  # the page's one subscription to live changes, made by the first `follow`
+    # What the page keeps before it goes to sign-in (the compose page's unsent text goes to Drafts).
+    before_leaving: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    left: bool = False
 
     def seen(self, state: SessionState) -> None:
         self.expires_at = state.expires_at
@@ -61,10 +68,23 @@ class PageContext:
         """Call before acting: counts as activity; sends the browser to sign-in when the session ended."""
         state = await self.system.sessions.current(self.token, touch=True)
         if state is None:
-            ui.navigate.to("/login?reason=ended")
+            await self.leave("ended")
             return None
         self.seen(state)
         return state.actor
+
+    async def leave(self, reason: str) -> None:
+        """The session is over: keep what the page must not lose, then go to the sign-in page — once, however many
+        parts of the page find out (the idle timer, a push, a click, the draft's autosave)."""
+        if self.left:
+            return
+        self.left = True
+        for keep in self.before_leaving:
+            try:
+                await keep()
+            except Exception:  # going to sign-in must not depend on it; the leave guard still protects the text
+                log.exception("keeping a page's unsaved text before sign-in failed")
+        ui.navigate.to(f"/login?reason={reason}")
 
     def end_reason(self) -> str:
         """Why the session is gone, for the sign-in page: past its known end it timed out (activity elsewhere would
@@ -114,6 +134,8 @@ async def open_page(system: System, path: str, *, title: str, frame: bool = True
     ui.page_title(f"{title} · {system.settings.clinic_name}")
     if frame:
         await _header(ctx)
+        if actor.is_patient and path not in ("/drafts", "/compose"):
+            await kept_drafts_notice(ctx)
     _idle_watch(ctx)
     return ctx
 
@@ -237,7 +259,7 @@ def _idle_watch(ctx: PageContext) -> None:
         state = await system.sessions.current(ctx.token)
         if state is None:
             timer.deactivate()
-            ui.navigate.to("/login?reason=timeout")
+            await ctx.leave("timeout")
             return
         ctx.seen(state)
         if state.idle_left <= _WARN_BEFORE:

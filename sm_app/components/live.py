@@ -12,7 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from nicegui import context, ui
+from nicegui import context
 
 from sm_app.adapters.realtime import ThreadChanged
 
@@ -50,7 +50,7 @@ class PageLive:
                 # names: it unsubscribes and goes to the sign-in page instead.
                 if not await self._page.session_alive(recheck=event.kind == "session"):
                     self._unsubscribe()
-                    ui.navigate.to(f"/login?reason={self._page.end_reason()}")
+                    await self._page.leave(self._page.end_reason())
                     return
                 if event.kind == "session":
                     return

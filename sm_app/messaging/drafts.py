@@ -2,6 +2,10 @@
 
 A draft belongs to its author alone: every method checks ownership, and another person's draft id
 answers like a missing one. Subject and body are sealed like sent messages.
+
+Each save adds one to the draft's version. A page saves with the version it last read or wrote, so two tabs on one
+draft cannot overwrite each other silently: the stale save is refused (`DraftChanged`) and the page keeps its text
+(and can keep it as a new draft).
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -19,7 +23,14 @@ from sm_app.identity.accounts import Actor
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import PendingFile, recheck
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
-from sm_app.shared.errors import NotFound, ValidationError
+from sm_app.shared.errors import NotFound, ServiceError, ValidationError
+
+
+class DraftChanged(ServiceError):
+    """The draft was saved from another tab or window since this page read it; nothing was overwritten."""
+
+    def __init__(self):
+        super().__init__("This draft was changed in another tab or window.")
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,7 @@ class DraftView:
     body: str
     updated_at: datetime
     files: tuple[PendingFile, ...] = ()
+    version: int = 1
 
 
 class Drafts:
@@ -62,9 +74,14 @@ class Drafts:
         return draft
 
     async def save(self, actor: Actor, draft_id: str | None, *, team_id: str | None, category: str | None,
-                   subject: str, body: str, files: list[PendingFile] | None = None) -> DraftView:
+                   subject: str, body: str, files: list[PendingFile] | None = None, version: int | None = None,
+                   at_sign_out: bool = False) -> DraftView:
         """Create or update a draft, its attached files included (None leaves the files as they are).
-        Limits are the same as for sending; empty fields are fine in a draft."""
+        Limits are the same as for sending; empty fields are fine in a draft.
+
+        `version` is the version the page last read or saved: if the draft has been saved since (another tab),
+        raises DraftChanged and changes nothing. `at_sign_out` marks text kept because the session ended, so the
+        person is told after signing in again; any later save clears the mark."""
         files = recheck(files) if files else ([] if files is not None else None)
         subject, body = subject or "", body or ""
         if len(subject) > SUBJECT_MAX:
@@ -77,10 +94,14 @@ class Drafts:
         async with self._db.write() as s:
             if draft_id:
                 draft = await self._own(s, actor, draft_id)
+                if version is not None and draft.version != version:
+                    raise DraftChanged()
+                draft.version += 1
             else:
-                draft = Draft(owner_id=actor.user_id, created_at=now, updated_at=now)
+                draft = Draft(owner_id=actor.user_id, created_at=now, updated_at=now, version=1)
                 s.add(draft)
                 await s.flush()
+            draft.kept_at_sign_out = now if at_sign_out else None
             # A team id is only kept if it is a real team; sending re-checks the patient may write to it.
             draft.team_id = team_id if team_id and await s.get(CareTeam, team_id) else None
             draft.category = category or None
@@ -93,14 +114,15 @@ class Drafts:
                 stale = await self._attachments.drop_for_draft(s, draft.id)
                 await self._attachments.store(s, files, draft_id=draft.id)
         await self._attachments.remove_files(stale)
-        return DraftView(draft.id, draft.team_id, draft.category, subject, body, now, tuple(files or ()))
+        return DraftView(draft.id, draft.team_id, draft.category, subject, body, now, tuple(files or ()),
+                         draft.version)
 
     async def get(self, actor: Actor, draft_id: str) -> DraftView:
         async with self._db.read() as s:
             d = await self._own(s, actor, draft_id)
             files = await self._attachments.for_draft(s, d.id)
             return DraftView(d.id, d.team_id, d.category, self._open(d, "subject"), self._open(d, "body"),
-                             as_utc(d.updated_at), tuple(files))
+                             as_utc(d.updated_at), tuple(files), d.version)
 
     async def list_drafts(self, actor: Actor) -> list[DraftSummary]:
         """The actor's drafts, most recently saved first."""
@@ -115,6 +137,18 @@ class Drafts:
         async with self._db.read() as s:
             return (await s.execute(select(func.count()).select_from(Draft).where(Draft.owner_id == actor.user_id))
                     ).scalar_one()
+
+    async def kept_at_sign_out(self, actor: Actor) -> int:
+        """How many drafts hold text kept when a session of this person ended, not looked at since."""
+        async with self._db.read() as s:
+            return (await s.execute(select(func.count()).select_from(Draft).where(
+                Draft.owner_id == actor.user_id, Draft.kept_at_sign_out.is_not(None)))).scalar_one()
+
+    async def dismiss_kept_notice(self, actor: Actor) -> None:
+        """The person has been told about the drafts kept at sign-out (they dismissed the notice)."""
+        async with self._db.write() as s:
+            await s.execute(update(Draft).where(Draft.owner_id == actor.user_id, Draft.kept_at_sign_out.is_not(None))
+                            .values(kept_at_sign_out=None))
 
     async def delete(self, actor: Actor, draft_id: str) -> None:
         async with self._db.write() as s:

@@ -26,11 +26,12 @@ from sm_app.identity.accounts import Actor
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import PendingFile, recheck
 from sm_app.messaging.outcomes import build_outcome
+from sm_app.messaging.send_keys import Claim, EarlierSend, SendKeys
 from sm_app.messaging.templates import Templates, check_answers
 from sm_app.messaging.thread_rules import ThreadRules, side
 from sm_app.safety.urgency import UrgencyDecision, assess
 from sm_app.shared.audit import AuditLog
-from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
+from sm_app.shared.errors import NotAllowed, NotFound, ValidationError, every_problem
 from sm_app.shared.events import (
     MessageSent,
     OutcomeRecorded,
@@ -74,20 +75,38 @@ class SentMessage:
     message_id: str
 
 
+def too_long(label: str, text: str, limit: int) -> str | None:
+    """What a field says when it holds more than `limit` characters (None when it does not)."""
+    n = len(text or "")
+    return None if n <= limit else f"{label} must be at most {limit:,} characters (it has {n:,})."
+
+
 def check_subject(subject: str) -> str:
     subject = (subject or "").strip()
     if not subject:
         raise ValidationError("Subject", "Subject is required.")
-    if len(subject) > SUBJECT_MAX:
-        raise ValidationError("Subject", f"Subject must be at most {SUBJECT_MAX} characters (it has {len(subject)}).")
+    if problem := too_long("Subject", subject, SUBJECT_MAX):
+        raise ValidationError("Subject", problem)
     return subject
+
+
+def check_team_chosen(team_id: str) -> str:
+    if not team_id:
+        raise ValidationError("To", "Choose a care team in To.")
+    return team_id
+
+
+def check_category(category: str) -> str:
+    if category not in CATEGORIES:
+        raise ValidationError("Category", "Choose a category.")
+    return category
 
 
 def check_body(body: str) -> str:
     if not (body or "").strip():
         raise ValidationError("Message", "Message is required.")
-    if len(body) > BODY_MAX:
-        raise ValidationError("Message", f"Message must be at most {BODY_MAX:,} characters (it has {len(body):,}).")
+    if problem := too_long("Message", body, BODY_MAX):
+        raise ValidationError("Message", problem)
     return body
 
 
@@ -105,6 +124,7 @@ class Messaging:
         self._templates = templates
         self._attachments = attachments
         self._rules = ThreadRules(keys, audit, clock, reply_window_days=reply_window_days)
+        self._sends = SendKeys(db, clock)
 
     # -- who may write to whom ------------------------------------------------------------------
     async def teams_for_compose(self, actor: Actor) -> list[TeamChoice]:
@@ -124,30 +144,46 @@ class Messaging:
     async def start_thread(self, actor: Actor, *, team_id: str, category: str, subject: str, body: str,
                            urgent_acknowledged: bool = False, template_key: str | None = None,
                            answers: dict[str, str] | None = None, files: list[PendingFile] | None = None,
-                           ) -> SentMessage:
+                           send_key: str | None = None) -> SentMessage:
         """A patient starts a conversation with one of their care teams.
 
         When the text suggests an emergency, raises UrgentCheck unless the patient has seen the emergency
-        notice again and chosen to send anyway; the thread is then flagged urgent for the team.
+        notice again and chosen to send anyway; the thread is then flagged urgent for the team. Every field that
+        is missing or too long is named at once (one ValidationError with all the problems). With a `send_key`, a
+        second call with the same key sends nothing and returns the first call's result.
         """
         if not actor.is_patient:
             raise NotAllowed("Only patients start conversations here.")
-        if not team_id:
-            raise ValidationError("To", "Choose a care team in To.")
-        if category not in CATEGORIES:
-            raise ValidationError("Category", "Choose a category.")
-        subject = check_subject(subject)
-        fields: list[tuple[str, str]] = []
+        return await self._sends.once(
+            actor.user_id, send_key,
+            lambda claim: self._start_thread(actor, claim, team_id=team_id, category=category, subject=subject,
+                                             body=body, urgent_acknowledged=urgent_acknowledged,
+                                             template_key=template_key, answers=answers, files=files),
+            self._earlier_message)
+
+    async def _earlier_message(self, earlier: EarlierSend) -> SentMessage:
+        return SentMessage(earlier.thread_id, earlier.message_id)
+
+    async def _start_thread(self, actor: Actor, claim: Claim, *, team_id: str, category: str, subject: str,
+                            body: str, urgent_acknowledged: bool, template_key: str | None,
+                            answers: dict[str, str] | None, files: list[PendingFile] | None) -> SentMessage:
+        template = None
         if template_key:
             try:
                 template = await self._templates.get(template_key)
             except NotFound:
                 raise ValidationError("Template", "Choose a template from the list.") from None
+
+        def checked_text() -> tuple[str, list[tuple[str, str]]]:
+            if template is None:
+                return check_body(body), []
             fields = check_answers(template, answers or {})
             # With a template the answers carry the request; the free-text message is optional.
-            body = check_body(body) if (body or "").strip() else ""
-        else:
-            body = check_body(body)
+            return (check_body(body) if (body or "").strip() else ""), fields
+
+        _, _, subject, (body, fields) = every_problem(
+            lambda: check_team_chosen(team_id), lambda: check_category(category), lambda: check_subject(subject),
+            checked_text)
         files = self._recheck(files)
         # Off the event loop: a long message takes tens of milliseconds to read; other pages would wait meanwhile.
         urgency = await asyncio.to_thread(assess, subject, body, *(answer for _, answer in fields))
@@ -156,6 +192,7 @@ class Messaging:
         now = self._clock.now()
         async with self._uow() as work:
             s = work.session
+            await claim.take(s)
             if not await self._rules.patient_may_write(s, actor.user_id, team_id):
                 # Same words whether the team does not exist, is not theirs, or blocks them.
                 raise ValidationError("To", "You cannot send messages to that care team.")
@@ -172,6 +209,7 @@ class Messaging:
                                                      column="fields")
             s.add(message)
             await self._store_files(s, message, files)
+            claim.made(thread_id=thread.id, message_id=message.id)
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
             recipients = tuple(await self._rules.recipients(s, thread))
@@ -222,34 +260,45 @@ class Messaging:
         return message
 
     async def reply(self, actor: Actor, thread_id: str, body: str, *, urgent_acknowledged: bool = False,
-                    files: list[PendingFile] | None = None) -> SentMessage:
-        """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one."""
-        body = check_body(body)
-        files = self._recheck(files)
-        urgency = await asyncio.to_thread(assess, body) if actor.is_patient else UrgencyDecision(False)
-        if urgency.urgent and not urgent_acknowledged:
-            raise UrgentCheck(urgency)
-        return await self._append(actor, thread_id, body, urgency=urgency, files=files)
+                    files: list[PendingFile] | None = None, send_key: str | None = None) -> SentMessage:
+        """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one.
+        With a `send_key`, a second call with the same key sends nothing and returns the first call's result."""
+
+        async def send(claim: Claim) -> SentMessage:
+            checked = check_body(body)
+            checked_files = self._recheck(files)
+            urgency = await asyncio.to_thread(assess, checked) if actor.is_patient else UrgencyDecision(False)
+            if urgency.urgent and not urgent_acknowledged:
+                raise UrgentCheck(urgency)
+            return await self._append(actor, thread_id, checked, urgency=urgency, files=checked_files, claim=claim)
+
+        return await self._sends.once(actor.user_id, send_key, send, self._earlier_message)
 
     async def send_outcome(self, actor: Actor, thread_id: str, outcome: str, *, on_date: str = "", at_time: str = "",
-                           place: str = "", note: str = "") -> SentMessage:
-        """Staff record the outcome of a template request; the patient sees it in the thread as a message."""
+                           place: str = "", note: str = "", send_key: str | None = None) -> SentMessage:
+        """Staff record the outcome of a template request; the patient sees it in the thread as a message.
+        With a `send_key`, a second call with the same key sends nothing and returns the first call's result."""
         if not actor.is_staff:
             raise NotAllowed("Only the care team records outcomes.")
-        async with self._db.read() as s:
-            template_key = (await self._rules.visible_thread(s, actor, thread_id)).template_key
-        result = build_outcome(template_key, outcome, on_date=on_date, at_time=at_time, place=place, note=note)
-        return await self._append(actor, thread_id, result.body, urgency=UrgencyDecision(False), files=[],
-                                  fields=result.fields, outcome=(result.key, result.status))
+
+        async def send(claim: Claim) -> SentMessage:
+            async with self._db.read() as s:
+                template_key = (await self._rules.visible_thread(s, actor, thread_id)).template_key
+            result = build_outcome(template_key, outcome, on_date=on_date, at_time=at_time, place=place, note=note)
+            return await self._append(actor, thread_id, result.body, urgency=UrgencyDecision(False), files=[],
+                                      fields=result.fields, outcome=(result.key, result.status), claim=claim)
+
+        return await self._sends.once(actor.user_id, send_key, send, self._earlier_message)
 
     async def _append(self, actor: Actor, thread_id: str, body: str, *, urgency: UrgencyDecision,
-                      files: list[PendingFile], fields: tuple[tuple[str, str], ...] = (),
+                      files: list[PendingFile], claim: Claim, fields: tuple[tuple[str, str], ...] = (),
                       outcome: tuple[str, str] | None = None) -> SentMessage:
         now = self._clock.now()
         try:
             async with self._uow() as work:
                 s = work.session
                 thread = await self._rules.visible_thread(s, actor, thread_id)
+                await claim.take(s)
                 reason, _ = await self._rules.reply_blocked_reason(s, actor, thread)
                 if reason:
                     raise ValidationError("Message", reason)
@@ -259,6 +308,7 @@ class Messaging:
                                                          column="fields")
                 s.add(message)
                 await self._store_files(s, message, files)
+                claim.made(thread_id=thread.id, message_id=message.id)
                 thread.last_message_at = now
                 self._flag_urgent(thread, urgency)
                 # A new message from the other side brings a trashed conversation back, so it is not missed.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sm_app.adapters.db import Unavailable  # noqa: F401 - raised by the store; pages catch it from here with the other errors
 
@@ -20,12 +22,30 @@ class NotFound(ServiceError):
 
 
 class ValidationError(ServiceError):
-    """Bad input. `field` names the form field (its visible label) so the page can focus it."""
+    """Bad input. `field` names the form field (its visible label) so the page can focus it; `problems` lists every
+    field that needs attention, this one first (a form shows them all at once)."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, *, more: tuple[tuple[str, str], ...] = ()):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.problems: tuple[tuple[str, str], ...] = ((field, message), *more)
+
+
+def every_problem(*checks: Callable[[], Any]) -> list[Any]:
+    """Run every check and return their results; if any failed, raise one ValidationError naming all of them."""
+    results: list[Any] = []
+    problems: list[tuple[str, str]] = []
+    for check in checks:
+        try:
+            results.append(check())
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+            results.append(None)
+    if problems:
+        (field, message), *more = problems
+        raise ValidationError(field, message, more=tuple(more))
+    return results
 
 
 class SignInFailed(ServiceError):

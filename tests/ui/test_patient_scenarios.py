@@ -56,8 +56,12 @@ async def test_the_counters_show_the_limits(user: User) -> None:
     await _new_message(user)
     subject = user.find("Subject").elements.pop()
     message = user.find("Message").elements.pop()
-    assert str(subject.props["maxlength"]) == "100" and subject.props["counter"] is True
-    assert str(message.props["maxlength"]) == "10000" and message.props["counter"] is True
+    # Issue 13 changed how the limit is shown: a counter and the limit in words, never the browser's `maxlength`
+    # (which cut pasted text without a word); past the limit the field error refuses the send
+    # (test_nothing_doubled_nothing_lost_ui.py).
+    assert subject.props["counter"] is True and subject.props["hint"] == "Up to 100 characters"
+    assert message.props["counter"] is True and message.props["hint"] == "Up to 10,000 characters"
+    assert "maxlength" not in subject.props and "maxlength" not in message.props
 
 
 async def test_a_blocked_patient_sees_why_and_cannot_reply(user: User) -> None:

@@ -35,6 +35,7 @@ from sm_app.adapters.models.messaging import (
     MessageTemplate,
     Preferences,
     SearchTerm,
+    SendKey,
     Thread,
 )
 from sm_app.adapters.models.notifications import OutboxEmail
@@ -61,6 +62,7 @@ __all__ = [
     "Folder",
     "Filing",
     "Preferences",
+    "SendKey",
     # care_team
     "Broadcast",
     "ResponseCycle",

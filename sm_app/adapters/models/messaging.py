@@ -128,6 +128,28 @@ class Draft(Base):
     fields_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Every save adds one; a save from a page that read an older version (another tab saved since) is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set when the compose page kept the text here because the session ended; the patient is told after signing in.
+    kept_at_sign_out: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class SendKey(Base):
+    """One press of Send, remembered: the compose form's random key, unique per sender, and what the send made.
+
+    A second send with the same key (a double click, a retry after a dropped connection) is answered with the
+    first one's result instead of sending again."""
+
+    __tablename__ = "send_keys"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    sender_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    send_key: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[str | None] = mapped_column(ForeignKey("threads.id"), nullable=True)
+    message_id: Mapped[str | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    broadcast_id: Mapped[str | None] = mapped_column(ForeignKey("broadcasts.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("sender_id", "send_key", name="uq_send_keys_sender_key"),)
 
 
 class Attachment(Base):

@@ -3,6 +3,8 @@ history and internal notes. Patients never get this panel; the service refuses t
 
 from __future__ import annotations
 
+import secrets
+
 from nicegui import ui
 
 from sm_app.care_team.triage import NOTE_MAX, REASON_MAX
@@ -202,7 +204,15 @@ def _outcome_form(t: TriageView, act, ctx: PageContext, thread_id: str) -> None:
     note = ui.textarea("Note to the patient (optional)").props(f"maxlength={OUTCOME_NOTE_MAX} autogrow").classes(
         "w-full")
     fields = {"Outcome": choice, "Date": on_date, "Time": at_time, "Place": place, "Note to the patient": note}
-    ui.button("Send outcome", icon="task_alt", on_click=lambda: act(
-        lambda: messaging.send_outcome(ctx.actor, thread_id, choice.value or "", on_date=on_date.value or "",
-                                       at_time=at_time.value or "", place=place.value or "", note=note.value or ""),
-        "Outcome sent to the patient", fields))
+    # The form's send key: one outcome however often Send is pressed; drawn again once it has been sent.
+    outcome_key = {"value": secrets.token_urlsafe(16)}
+
+    async def send_outcome() -> None:
+        key = outcome_key["value"]
+        if await act(lambda: messaging.send_outcome(ctx.actor, thread_id, choice.value or "",
+                                                    on_date=on_date.value or "", at_time=at_time.value or "",
+                                                    place=place.value or "", note=note.value or "", send_key=key),
+                     "Outcome sent to the patient", fields):
+            outcome_key["value"] = secrets.token_urlsafe(16)
+
+    ui.button("Send outcome", icon="task_alt", on_click=send_outcome)

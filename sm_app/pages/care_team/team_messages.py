@@ -3,11 +3,13 @@ their delivery reports."""
 
 from __future__ import annotations
 
+import secrets
+
 from nicegui import ui
 
 from sm_app.bootstrap import System
 from sm_app.care_team.broadcast import SEXES, Cohort
-from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
@@ -121,8 +123,8 @@ def register(system: System) -> None:
             await load_patients()
             with ui.column().classes("w-full") as free_text:
                 category = ui.select(list(CATEGORIES), label="Category", value="General").classes("w-56")
-                subject = ui.input("Subject").props(f"counter maxlength={SUBJECT_MAX}").classes("w-full")
-                body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+                subject = length_limit(ui.input("Subject"), "Subject", SUBJECT_MAX).classes("w-full")
+                body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
                 replies = ui.switch("Patient may reply", value=True)
             with ui.row().classes("items-end gap-4") as result_form:
                 test = ui.input("Test").props("maxlength=100").classes("w-64")
@@ -132,14 +134,19 @@ def register(system: System) -> None:
             fields = {"Patient": patient, "Category": category, "Subject": subject, "Message": body, "Test": test,
                       "Date of test": test_date}
 
+            # This form's send key: one message however often Send is pressed (a sent form is left for the thread).
+            send_key = secrets.token_urlsafe(16)
+
             async def send() -> None:
                 def action():
                     if kind.value == "result":
                         return broadcasts.result_available(actor, team_id=team.value, patient_id=patient.value or "",
-                                                           test=test.value or "", test_date=test_date.value or "")
+                                                           test=test.value or "", test_date=test_date.value or "",
+                                                           send_key=send_key)
                     return broadcasts.message_patient(actor, team_id=team.value, patient_id=patient.value or "",
                                                       category=category.value, subject=subject.value or "",
-                                                      body=body.value or "", replies_allowed=replies.value)
+                                                      body=body.value or "", replies_allowed=replies.value,
+                                                      send_key=send_key)
 
                 thread_id = await _run(ctx, fields, action)
                 if thread_id:
@@ -157,8 +164,9 @@ def register(system: System) -> None:
                 min_age = ui.number("From age", min=0, max=120, precision=0).classes("w-28")
                 max_age = ui.number("To age", min=0, max=120, precision=0).classes("w-28")
             category = ui.select(list(CATEGORIES), label="Broadcast category", value="Education").classes("w-56")
-            subject = ui.input("Broadcast subject").props(f"counter maxlength={SUBJECT_MAX}").classes("w-full")
-            body = ui.textarea("Broadcast message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            subject = length_limit(ui.input("Broadcast subject"), "Subject", SUBJECT_MAX).classes("w-full")
+            body = length_limit(ui.textarea("Broadcast message").props("autogrow"), "Message", BODY_MAX).classes(
+                "w-full")
             replies = ui.switch("Patients may reply", value=True)
             count_label = ui.label("").classes("text-bold cohort-count").props('role=status aria-live="polite"')
             fields = {"Sex": sex, "From age": min_age, "To age": max_age, "Category": category,
@@ -212,15 +220,21 @@ def register(system: System) -> None:
                 confirm_send.set_text(f"Send to {plural(n, 'patient')}")
                 confirm.open()
 
+            # The form's send key: one broadcast however often Send is pressed; drawn again after one is sent.
+            broadcast_key = {"value": secrets.token_urlsafe(16)}
+
             async def send() -> None:
                 confirm.close()
+                key = broadcast_key["value"]
                 if counted.get("cohort") != cohort() or counted.get("team") != team.value:
                     forget_count()
                     return
                 report = await _run(ctx, fields, lambda: broadcasts.send(
                     actor, team_id=team.value, cohort=cohort(), category=category.value, subject=subject.value or "",
-                    body=body.value or "", replies_allowed=replies.value, expected_count=counted["n"]))
+                    body=body.value or "", replies_allowed=replies.value, expected_count=counted["n"],
+                    send_key=key))
                 if report is not None:
+                    broadcast_key["value"] = secrets.token_urlsafe(16)
                     ui.notify(f"Broadcast sent to {plural(report.recipients, 'patient')}", type="positive")
                     subject.set_value("")
                     body.set_value("")

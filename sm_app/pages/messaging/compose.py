@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.draft_keeper import DraftKeeper
@@ -91,14 +93,20 @@ def register(system: System) -> None:
             template = ui.select({"": "No template", **{k: t.name for k, t in templates.items()}},
                                  label="Template", value="", on_change=choose_template).classes("w-full")
             template_fields(None)
-            subject = ui.input("Subject", value=prefill_subject[:SUBJECT_MAX]).props(
-                f"counter maxlength={SUBJECT_MAX}").classes("w-full")
-            body = ui.textarea("Message", value=saved.body if saved else "").props(
-                f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            # Past the limit the field says so and Send is refused; nothing typed or pasted is ever cut off.
+            subject = length_limit(ui.input("Subject", value=prefill_subject), "Subject", SUBJECT_MAX).classes(
+                "w-full")
+            body = length_limit(ui.textarea("Message", value=saved.body if saved else "").props("autogrow"),
+                                "Message", BODY_MAX).classes("w-full")
             fields = {"To": to, "Category": category, "Subject": subject, "Message": body}
             picker = AttachmentPicker(list(saved.files) if saved else None)
-            autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker)
+            autosave = DraftKeeper(ctx, fields, saved.id if saved else None, picker,
+                                   version=saved.version if saved else None)
             urgent_check = UrgentCheckDialog(notice)  # one per page, reused for every check
+            # This compose's send key: however often Send is pressed (or a send retried after the connection
+            # dropped), the service sends once and answers the rest with the first result. A sent form is left for
+            # the conversation, so the key is never reused for another message.
+            send_key = secrets.token_urlsafe(16)
 
             async def send(urgent_acknowledged: bool = False) -> None:
                 clear_errors(fields)
@@ -113,7 +121,7 @@ def register(system: System) -> None:
                         subject=subject.value or "", body=body.value or "", urgent_acknowledged=urgent_acknowledged,
                         template_key=template.value or None,
                         answers={label: element.value or "" for label, element in answers.items()},
-                        files=picker.files,
+                        files=picker.files, send_key=send_key,
                     )
                 except ValidationError as exc:
                     show_field_error({**fields, "Template": template, **answers}, exc)

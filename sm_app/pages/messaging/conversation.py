@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from nicegui import context, ui
 
 from sm_app.bootstrap import System
 from sm_app.components.care_team.triage_panel import triage_panel
-from sm_app.components.field_errors import clear_errors, show_field_error
+from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.live import follow, page_gone
@@ -194,21 +196,26 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     return None
 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
-            reply_body = ui.textarea("Message").props(f"counter maxlength={BODY_MAX} autogrow").classes("w-full")
+            reply_body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
             reply_picker = AttachmentPicker()
             # One per page, reused for every check; only patients' replies are checked for urgent words, so a staff
             # page builds no dialog (and reads no emergency wording) at all.
             urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice()) if actor.is_patient \
                 else None
 
+            # The reply form's send key (one reply, however often Send is pressed); drawn again after a reply is sent.
+            reply_key = {"value": secrets.token_urlsafe(16)}
+
             async def send_reply(urgent_acknowledged: bool = False) -> None:
+                key = reply_key["value"]
                 clear_errors({"Message": reply_body})
                 try:
                     current = await ctx.still_signed_in()  # a write too: it may meet a busy store
                     if current is None:
                         return
                     await system.messaging.reply(current, thread_id, reply_body.value or "",
-                                                 urgent_acknowledged=urgent_acknowledged, files=reply_picker.files)
+                                                 urgent_acknowledged=urgent_acknowledged, files=reply_picker.files,
+                                                 send_key=key)
                 except ValidationError as exc:
                     show_field_error({"Message": reply_body}, exc)
                     return
@@ -223,6 +230,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 except Unavailable:
                     not_sent()
                     return
+                reply_key["value"] = secrets.token_urlsafe(16)
                 reply_body.set_value("")
                 reply_picker.clear()
                 reply_box.set_visibility(False)
