@@ -296,10 +296,10 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
     The system's clock must be settable (`SeedClock`, or a test's `FakeClock`); it is left at the real time (a
     `SeedClock`) or at `now` (any other clock).
     """
-    if not hasattr(system.clock, "set"):
-        raise TypeError("seed_demo needs a settable clock (build the System with SeedClock())")
     if await system.accounts.count_users() > 0:
         return None
+    if not hasattr(system.clock, "set"):
+        raise TypeError("seed_demo needs a settable clock (build the System with SeedClock())")
     data = json.loads(DEMO_FILE.read_text())
     clock = system.clock
     now = as_utc(now or clock.now())
