@@ -58,10 +58,10 @@ def _fail(message: str, code: int = 1) -> None:
     raise SystemExit(code)
 
 
-async def _with_system(settings: Settings, work):
+async def _with_system(settings: Settings, work, clock=None):
     from sm_app.bootstrap import build_system  # noqa: PLC0415
 
-    system = build_system(settings)
+    system = build_system(settings, clock=clock)
     try:
         return await work(system)
     finally:
@@ -142,19 +142,21 @@ def _serve(settings: Settings) -> None:
 
 
 async def _run(args, settings: Settings) -> None:
-    from sm_app.demo import DEMO_FILE, seed_demo  # noqa: PLC0415
+    from sm_app.demo import DEMO_FILE, SeedClock, seed_demo  # noqa: PLC0415
 
     if args.command == "migrate":
         print("Database is up to date.")
     elif args.command == "demo":
         async def work(system):
-            created = await seed_demo(system.accounts)
+            created = await seed_demo(system)
             if created:
-                print(f"Demo clinic created from {DEMO_FILE.name}.")
+                print(f"Demo clinic created from {DEMO_FILE.name}: {created.conversations} conversations over "
+                      f"{created.weeks} weeks.")
                 return True
             return await system.accounts.find_user("patient@demo.clinic") is not None
 
-        if await _with_system(settings, work):
+        # The clock moves back only in this process, while the demo's past is played; `serve` uses the real one.
+        if await _with_system(settings, work, clock=SeedClock()):
             _print_demo_sign_ins()
         else:
             print("The database already has users; the demo clinic was not added.")
