@@ -195,6 +195,7 @@ async def test_three_quick_clicks_on_a_team_message_and_an_outcome_send_once(use
         template_key="prescription_renewal", answers={"Medication": "Metformin"})
     await user.open(f"/thread/{renewal.thread_id}")
     await see(user, "Care-team work")
+    user.find(kind=ui.button, content="Record outcome").click()  # the form is opened when needed
     user.find(kind=ui.select, content="Outcome").click()
     user.find("Renewal approved").click()
     await _click_thrice_and_finish(user, "Send outcome")
