@@ -154,3 +154,18 @@ async def test_without_a_grant_staff_get_nothing_and_a_withdrawn_grant_leaves_an
     await user.should_not_see("Albuterolix")
     await user.should_not_see("Shared with Blue Team")
     assert not [b for b in user.current_layout.descendants() if isinstance(b, ui.button) and b.text == "Health record"]
+
+
+async def test_entry_text_with_quotes_is_shown_as_text_not_attributes(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    payload = 'x" :title="alert(6)" onmouseover="alert(7)'
+    await system.health_record.add(clinic.pat, clinic.pat.user_id, "conditions", {"name": payload, "notes": payload})
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open("/health-record")
+    await see(user, payload)
+    await press(user, "Edit")  # the form holds it as a value
+    await see(user, f"Correct {payload}")
+    injected = [(type(e).__name__, key) for e in user.current_layout.descendants() for key in e.props
+                if key.startswith((":title", "onmouseover", "alert"))]
+    assert injected == []
