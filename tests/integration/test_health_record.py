@@ -217,3 +217,14 @@ async def test_entry_text_is_not_readable_in_the_database(clinic, tmp_path: Path
         for path in tmp_path.glob("sm.db*"):
             raw = path.read_bytes()
             assert b"Metforminzyx" not in raw and b"Quenbyrrow" not in raw
+
+
+async def test_a_change_tells_the_patient_and_the_granted_staff_by_id(clinic):
+    system = clinic.system
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "read")
+    told: dict[str, list] = {}
+    for actor in (clinic.pat, clinic.blue_nurse, clinic.green_nurse):
+        system.bus.subscribe(actor.user_id, lambda e, who=actor.user_id: told.setdefault(who, []).append(e))
+    await _entry(clinic)
+    record_pushed = ThreadChanged("", "record", patient_id=clinic.pat.user_id)
+    assert told == {clinic.pat.user_id: [record_pushed], clinic.blue_nurse.user_id: [record_pushed]}

@@ -137,8 +137,9 @@ class _SectionPanel:
         except (ValidationError, NotAllowed, NotFound) as exc:
             ui.notify(str(exc), type="negative")
             return
+        # No refresh here: the change is pushed to this page too (`HealthRecordChanged`), and the page reads the
+        # section once from that — a second read would be a second "Read" on the patient's Who looked.
         ui.notify("Marked active" if not entry.active else "Marked inactive", type="positive")
-        await self._view.refresh()
 
     async def _history(self, entry: EntryView) -> None:
         ctx = self._view.ctx
@@ -198,8 +199,7 @@ class _EntryForm:
         except (NotAllowed, NotFound) as exc:
             ui.notify(GONE if ctx.actor.is_staff else str(exc), type="negative")
             return
-        ui.notify("Saved to the health record", type="positive")
-        await self._view.refresh()
+        ui.notify("Saved to the health record", type="positive")  # the list follows from the push, as above
         _close(self._dialog)  # last: the handler runs in the dialog's slot
 
 
