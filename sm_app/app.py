@@ -17,6 +17,7 @@ from sm_app.bootstrap import System
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
+from sm_app.pages.health_record import record as health_record
 from sm_app.pages.identity import auth
 from sm_app.pages.identity import settings as settings_page
 from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
@@ -168,6 +169,7 @@ def create_app(system: System) -> None:
     dashboard.register(system)
     team_messages.register(system)
     clinic_settings.register(system)
+    health_record.register(system)
 
     scheduler = None
 

@@ -20,6 +20,8 @@ from sm_app.care_team.triage import Triage
 from sm_app.care_team.urgent import register_handlers as treat_urgent_as_urgent
 from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
+from sm_app.health_record.record import HealthRecord
+from sm_app.health_record.sharing import RecordSharing
 from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
 from sm_app.identity.sessions import Sessions
@@ -40,8 +42,10 @@ from sm_app.shared.events import (
     AlertsRaised,
     BroadcastSent,
     EventHandlers,
+    HealthRecordChanged,
     MessageSent,
     MessagesRead,
+    RecordSharingChanged,
     SessionsEnded,
     ThreadClosed,
     ThreadFiled,
@@ -79,6 +83,8 @@ class System:
     broadcasts: Broadcasts
     notifications: Notifications
     reports: Reports
+    health_record: HealthRecord
+    record_sharing: RecordSharing
     events: EventHandlers  # who reacts to which domain event (see _event_handlers)
 
     async def close(self) -> None:
@@ -115,6 +121,10 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
 
     handlers.after_commit(AlertsRaised, alerts)
     handlers.after_commit(SessionsEnded, lambda e: bus.publish([e.user_id], ThreadChanged("", "session")))
+    # The health record: open views of it read it again; a page whose grant was withdrawn takes it off the screen.
+    for record_event in (HealthRecordChanged, RecordSharingChanged):
+        handlers.after_commit(record_event, lambda e: bus.publish(e.recipients, ThreadChanged(
+            "", "record", patient_id=e.patient_id)))
     return handlers
 
 
@@ -172,5 +182,7 @@ def build_system(
                                          timezone=settings.timezone),
         broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
+        health_record=HealthRecord(db, uow, keys, audit, clock, tz=settings.timezone),
+        record_sharing=RecordSharing(db, uow, audit, clock),
         events=handlers,
     )

@@ -21,9 +21,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class ThreadChanged:
     thread_id: str
-    kind: str  # "message" | "read" | "status" | "filing" | "alert" | "broadcast" | "session" (no thread)
+    kind: str  # "message" | "read" | "status" | "filing" | "alert" | "broadcast" | "session" | "record" (no thread)
     by: str | None = None  # who caused it (a user id), so a page can tell its own sends from others'
     side: str | None = None  # for "read": the reader's side ("patient" | "team"), so pages skip reads of no concern
+    patient_id: str | None = None  # for "record": whose health record (its entries or who may see it) changed
 
 
 Subscriber = Callable[[ThreadChanged], Awaitable[None] | None]

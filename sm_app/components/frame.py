@@ -176,6 +176,7 @@ async def _header(ctx: PageContext) -> None:
                     ui.link("Drafts", "/drafts").classes("text-white")
                     ui.link("Trash", "/trash").classes("text-white")
                     ui.link("Folders", "/folders").classes("text-white")
+                    ui.link("Health record", "/health-record").classes("text-white")
         with ui.row().classes("items-center gap-2"):
             ui.label(actor.name).classes("text-caption")
             ui.link("Settings", "/settings").classes("text-white")

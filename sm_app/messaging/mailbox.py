@@ -104,6 +104,8 @@ class ThreadView:
     own_latest_read_by: str = ""
     # The recorded outcome of a template request ("Renewal approved"), "" when none.
     outcome: str = ""
+    # Whose conversation it is (staff open the patient's health record from it, when the patient shared it).
+    patient_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,7 +240,7 @@ class Mailbox:
                           unseen=bool(unseen), own_latest_read=own_latest_read is not None,
                           own_latest_read_at=as_utc(own_latest_read) if own_latest_read is not None else None,
                           own_latest_read_by=(own_latest_reader or "") if own_latest_read is not None else "",
-                          outcome=self._rules.outcome(thread))
+                          outcome=self._rules.outcome(thread), patient_id=thread.patient_id)
 
     async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,
                            sort: str = "newest") -> ThreadPage:

@@ -141,6 +141,27 @@ class SessionsEnded:
     user_id: str
 
 
+@dataclass(frozen=True)
+class HealthRecordChanged:
+    """An entry of a patient's health record was added, edited, or marked inactive or active again: the patient's
+    and the granted staff's open views of the record read it again."""
+
+    patient_id: str
+    entry_id: str
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RecordSharingChanged:
+    """A patient changed what a care team may do with their record: the team's open pages check their access at
+    once (a withdrawn grant takes the record off their screens)."""
+
+    patient_id: str
+    team_id: str
+    level: str
+    recipients: tuple[str, ...]  # the team's staff and the patient (their other tabs)
+
+
 # -- handlers and the unit of work -----------------------------------------------------------------------------------
 @dataclass
 class Work:

@@ -17,6 +17,7 @@ from sm_app.adapters.models.care_team import (
     StaffAlert,
     ThreadEvent,
 )
+from sm_app.adapters.models.health_record import RecordEntry, RecordGrant, RecordVersion
 from sm_app.adapters.models.identity import (
     CareTeam,
     PatientTeam,
@@ -72,6 +73,10 @@ __all__ = [
     "ClinicSetting",
     # notifications
     "OutboxEmail",
+    # health record
+    "RecordEntry",
+    "RecordVersion",
+    "RecordGrant",
     # audit
     "AuditHead",
     "AuditEntry",

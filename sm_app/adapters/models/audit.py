@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sm_app.adapters.models.base import Base
@@ -32,4 +32,6 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (UniqueConstraint("hash", name="uq_audit_hash"),)
+    # (object_type, object_id): a patient's "Who looked" reads the entries about their record.
+    __table_args__ = (UniqueConstraint("hash", name="uq_audit_hash"),
+                      Index("ix_audit_object", "object_type", "object_id"))

@@ -11,6 +11,7 @@ from sm_app.components.care_team.triage_panel import triage_panel
 from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
+from sm_app.components.health_record.staff_record import staff_record_part
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog, urgent_thread_notice
@@ -257,6 +258,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         controls.update(reply_button=reply_button, reply_box=reply_box)
         if actor.is_staff:
             await triage_panel(ctx, thread_id)
+            await staff_record_part(ctx, first.patient_id)
 
     page = context.client
 
