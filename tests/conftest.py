@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from sm_app.adapters.migrate import upgrade
 from sm_app.bootstrap import System, build_system
@@ -137,3 +139,9 @@ async def system(tmp_path: Path, database_url: str):
 @pytest.fixture
 async def clinic(system: System) -> Clinic:
     return await seed_clinic(system)
+
+
+def pdf_text(data: bytes) -> str:
+    """All text of the PDF with runs of whitespace (and line wraps) as single spaces."""
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())

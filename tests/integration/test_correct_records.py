@@ -4,18 +4,16 @@ conversations with a status. SQLite and PostgreSQL; the clinic's clock is Monday
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime
 
 import pytest
-from pypdf import PdfReader
 
 from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
 from sm_app.care_team.broadcast import Cohort
 from sm_app.care_team.response_clock import BusinessHours
 from sm_app.messaging.attachments import check_file
-from tests.conftest import make_settings, seed_clinic
+from tests.conftest import make_settings, pdf_text, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
 # With the default clock (3 business days of 9 hours) a message of Monday 09:00 is due Thursday 09:00 and
@@ -29,10 +27,6 @@ async def clinic(tmp_path, database_url):
     yield await seed_clinic(system)
     await system.close()
 
-
-def pdf_text(data: bytes) -> str:
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 async def _renewal(clinic, *, files=None) -> str:

@@ -6,18 +6,16 @@ The clinic's clock is fake: Monday 2026-11-02 09:00 in New York (14:00 UTC).
 
 from __future__ import annotations
 
-import io
 import logging
 from datetime import UTC, datetime
 
 import pytest
-from pypdf import PdfReader
 
 from sm_app.adapters.clock import FakeClock
 from sm_app.bootstrap import build_system
 from sm_app.messaging.attachments import check_file
 from sm_app.shared.errors import NotFound, ValidationError
-from tests.conftest import make_settings, seed_clinic
+from tests.conftest import make_settings, pdf_text, seed_clinic
 
 MONDAY_9AM = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
 KNEE = "Tengo más dolor en la rodilla — ¿qué hago?"
@@ -33,11 +31,6 @@ async def clinic(tmp_path, database_url):
     yield await seed_clinic(system)
     await system.close()
 
-
-def pdf_text(data: bytes) -> str:
-    """All text of the PDF with runs of whitespace (and line wraps) as single spaces."""
-    reader = PdfReader(io.BytesIO(data))
-    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
 async def _completed_thread(clinic) -> str:
