@@ -289,6 +289,27 @@ class _Script:
             self._next_alert_known = False
 
 
+def _health_records(script: _Script, records: list[dict], people: dict[str, Actor], teams: dict[str, str]) -> None:
+    """Patients' own records, entered through the service at their moments, and what each shared with their teams
+    (granted before the first entry, so the nurse's view of a conversation shows it)."""
+    system, now = script.system, script.now
+    for record in records:
+        patient = people[record["patient"]]
+        first = max(e["hours_ago"] for e in record["entries"]) + 1
+        for team, level in record["share"].items():
+            script.add(business_time_before(script.rc, now, first), f"{patient.name} shares with {team}",
+                       lambda patient=patient, team=teams[team], level=level:
+                       system.record_sharing.set_grant(patient, team, level))
+        for entry in record["entries"]:
+            at = business_time_before(script.rc, now, entry["hours_ago"])
+            values = {key: (business_time_before(script.rc, now, float(v[5:])).astimezone(script.zone)
+                            .date().isoformat() if isinstance(v, str) and v.startswith("DATE:") else v)
+                      for key, v in entry["values"].items()}
+            script.add(at, f"{patient.name}'s health record: {entry['section']}",
+                       lambda patient=patient, section=entry["section"], values=values:
+                       system.health_record.add(patient, patient.user_id, section, values))
+
+
 async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeeded | None:
     """Create the demo clinic when there are no users yet: its people, and their conversations up to `now` (the
     clock's time by default). Returns None (and changes nothing) when the database has users.
@@ -319,6 +340,7 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
         made = script.history(data["history"])
         for i, spec in enumerate(data["conversations"], start=1):
             script.conversation(spec, name=f"conversation {i} ({spec.get('subject') or spec.get('test')})")
+        _health_records(script, data.get("health_records", []), people, teams)
         # Staff and the admin had read the alerts of past weeks; the ones of this week are still new to them.
         for person in people.values():
             if not person.is_patient:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from sm_app.adapters.models import OutboxEmail
 from sm_app.bootstrap import build_system
 from sm_app.demo import DEMO_FILE, SeedClock, seed_demo
 from sm_app.identity.accounts import Actor
+from sm_app.shared.errors import NotFound
 from tests.conftest import make_settings
 
 BLUE = "Primary Care Blue"
@@ -44,6 +46,9 @@ def _seeded_texts() -> list[str]:
         texts += [s.get(k, "") for s in c["steps"] for k in ("text", "note", "reason", "place")]
     for r in data["history"]["requests"]:
         texts += [r["subject"], r["body"], r["reply"]]
+    for record in data.get("health_records", []):
+        texts += [v for e in record["entries"] for v in e["values"].values()
+                  if not v.startswith("DATE:") and len(v) > 4]
     texts += ["Lisinopril", "Metformin", "amlodipine", "cholesterol", "chest pain", "Medication", "Test results"]
     return sorted({t for t in texts if t})
 
@@ -172,3 +177,24 @@ async def test_the_demo_is_the_same_every_time_and_nothing_in_it_is_in_the_futur
     assert len(rows) > 50 and alerts
     assert all(r[-1] <= now and r[7] <= now for r in rows)
     assert all(created <= now for _, created, _, _ in alerts)
+
+
+async def test_the_demo_patients_keep_a_health_record_their_team_may_open(tmp_path, database_url):
+    system = build_system(make_settings(tmp_path, database_url), clock=SeedClock())
+    try:
+        await seed_demo(system)
+        pat, nurse = await _actor(system, "patient@demo.clinic"), await _actor(system, "nurse@demo.clinic")
+        cardio = await _actor(system, "cardio.nurse@demo.clinic")
+        medications = await system.health_record.section(pat, pat.user_id, "medications")
+        assert [dict(e.values)["name"] for e in medications.entries] == ["Metformin"]
+        readings = await system.health_record.section(pat, pat.user_id, "readings")
+        assert len(readings.entries) == 3
+        assert all(date.fromisoformat(dict(e.values)["taken_on"]) <= date.today() for e in readings.entries)
+        # Pat shared it with Primary Care Blue (read & write), so her nurse sees it; the cardiology nurse does not.
+        assert [(g.team_name, g.level) for g in await system.record_sharing.grants(pat)] == [(BLUE, "write")]
+        seen = await system.health_record.section(nurse, pat.user_id, "conditions")
+        assert [dict(e.values)["name"] for e in seen.entries] == ["Type 2 diabetes"]
+        with pytest.raises(NotFound):
+            await system.health_record.section(cardio, pat.user_id, "conditions")
+    finally:
+        await system.close()
