@@ -144,9 +144,9 @@ async def _header(ctx: PageContext) -> None:
     system, actor = ctx.system, ctx.actor
 
     # Badges change by value: a push updates the number (or hides the badge), it never redraws the header.
-    unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red", css="unread-badge",
+    unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red-9", css="unread-badge",
                          label=lambda n: f"{n} unread")
-    alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="orange", css="alert-badge",
+    alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="deep-orange-10", css="alert-badge",
                          label=lambda n: plural(n, "new alert"))
 
     with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):

@@ -57,11 +57,11 @@ def register(system: System) -> None:
                 with ui.item_section():
                     with ui.row().classes("items-center gap-2"):
                         if t.urgent:
-                            ui.badge("Urgent", color="red").classes("urgent-marker")
+                            ui.badge("Urgent", color="red-9").classes("urgent-marker")
                         if t.overdue:
-                            ui.badge("Overdue", color="orange-9").classes("overdue-marker")
+                            ui.badge("Overdue", color="deep-orange-10").classes("overdue-marker")
                         if t.unread:
-                            ui.badge("Unread", color="blue").classes("unread-marker")
+                            ui.badge("Unread", color="blue-9").classes("unread-marker")
                         link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1 row-link")
                         if t.unread:
                             link.classes("text-bold")
