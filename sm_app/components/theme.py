@@ -29,13 +29,26 @@ body.desktop .q-focusable:focus > .q-focus-helper,
 body.desktop .q-manual-focusable--focused > .q-focus-helper {{ opacity: 0; }}
 body.desktop .q-btn.text-white.q-hoverable:hover > .q-focus-helper {{ background: #000; opacity: 0.15; }}
 body.desktop .q-btn.text-white.q-hoverable:hover > .q-focus-helper:after {{ opacity: 0; }}
-:focus-visible {{ outline: 3px solid {FOCUS} !important; outline-offset: 2px; }}
-.q-header :focus-visible, .q-uploader__header :focus-visible, .skip-link:focus-visible {{
-  outline-color: #fff !important;
+/* In NiceGUI's first cascade layer: important declarations of earlier layers win, and Quasar's `no-outline` on every
+   button is an important one (in NiceGUI's last layer). */
+@layer theme {{
+  :focus-visible {{ outline: 3px solid {FOCUS} !important; outline-offset: 2px !important; }}
+  .q-header :focus-visible, .q-uploader__header :focus-visible, .skip-link:focus-visible {{
+    outline-color: #fff !important;
+  }}
+  /* In a field the field itself shows focus (its line turns blue and thicker); a ring around the bare input inside
+     it would sit oddly within the box. Nor around the whole page body, which the skip link focuses. */
+  .q-field__native:focus-visible, .q-field__input:focus-visible, .main-content:focus {{ outline: none !important; }}
 }}
-/* In a field the field itself shows focus (its line turns blue and thicker); a ring around the bare input inside it
-   would sit oddly within the box. */
-.q-field__native:focus-visible, .q-field__input:focus-visible {{ outline: none !important; }}
+/* The header says which page this is: its link drawn heavier (and, on a narrow screen, its name on the menu button). */
+.q-header .current-page {{ font-weight: bold; text-decoration-thickness: 3px; }}
+.q-header .header-compact + .ellipsis {{ min-width: 0; }}
+/* Narrow (a phone, or 200 % zoom): the fixed header is one thin line, so it covers little of the page. */
+@media (max-width: 1023.98px) {{ .app-header {{ padding-top: 4px; padding-bottom: 4px; }} }}
+/* The skip link (components/frame.py) stays out of sight until Tab reaches it. */
+.skip-link {{ position: absolute; left: 8px; top: -100px; z-index: 7000; padding: 8px 16px; background: #fff;
+  color: {FOCUS}; font-weight: bold; border-radius: 4px; }}
+.skip-link:focus {{ top: 8px; }}
 """
 
 

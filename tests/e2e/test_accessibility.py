@@ -18,9 +18,11 @@ import pytest
 from .browser_steps import (
     By,
     Keys,
+    choose,
     click_button,
     dialog_texts,
     field_error,
+    focused_name,
     press,
     sign_in,
     tab_to,
@@ -179,6 +181,13 @@ def _attach_button_opens_the_file_chooser(driver) -> None:
                        f"{driver.e2e_name}: Enter on 'Attach files' did not open the file chooser")
 
 
+_MESSAGES_IN_LIVE_REGION_JS = """
+const messages = [...document.querySelectorAll('.messages .message')];
+const regions = new Set(messages.map(m => m.closest('[aria-live=polite], [role=log]')));
+return regions.size === 1 && !regions.has(null) ? messages.length : -1;
+"""
+
+
 def test_sign_in_and_patient_pages(clinic, browser):
     found = Findings()
     patient = browser("patient")
@@ -210,8 +219,21 @@ def test_sign_in_and_patient_pages(clinic, browser):
     wait(patient).until(lambda d: field_error(d, "Subject"), "no field error after an empty Send")
     found.check(patient, "patient compose with field errors")
 
+    # Sent: the new page's focus starts on its "Message sent", so a screen reader reads that first.
+    choose(patient, "Category", "General")
+    type_into(patient, "Subject", "Parking")
+    type_into(patient, "Message", "Is there parking for patients?")
+    click_button(patient, "Send")
+    wait_for_path(patient, r"/thread/[^/]+")
+    wait_for_heading(patient, "Parking")
+    wait(patient).until(lambda d: d.switch_to.active_element.text == "Message sent",
+                        "the focus did not go to 'Message sent' after sending")
+    found.check(patient, "patient conversation just sent")
+
     _open(patient, base, f"/thread/{clinic.answered}", clinic.answered_subject)
     found.check(patient, "patient conversation")
+    # New messages are appended inside a polite live region, so they are read out when they arrive.
+    assert patient.execute_script(_MESSAGES_IN_LIVE_REGION_JS) == 2, "the messages are not in one polite live region"
     click_button(patient, "Reply")
     type_into(patient, "Message", "Now I have crushing chest pain and my left arm is numb.")
     click_button(patient, "Send")
@@ -272,4 +294,127 @@ def test_admin_pages(clinic, browser):
     for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts")):
         _open(admin, base, path, heading)
         found.check(admin, f"admin {path}")
+    found.assert_none()
+
+
+_FOCUS_LOOK_JS = """
+const e = document.activeElement, style = getComputedStyle(e), helper = e.querySelector(':scope > .q-focus-helper');
+return {outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+        paler: helper ? parseFloat(getComputedStyle(helper).opacity) : 0};
+"""
+
+_FOCUS_PLACE_JS = """
+const e = document.activeElement, r = e.getBoundingClientRect();
+return {inHeader: !!e.closest('header'), inMain: !!e.closest('.main-content'),
+        shown: r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight};
+"""
+
+
+def test_keyboard_skip_link_and_visible_focus(clinic, browser):
+    patient = browser("patient")
+    sign_in(patient, clinic.base_url, *PATIENT, home="/inbox")
+    _open(patient, clinic.base_url, "/inbox", "Inbox")
+    # The first Tab on a page lands on a visible "Skip to main content"; Enter on it takes Tab past the header.
+    press(patient, Keys.TAB)
+    assert focused_name(patient) == "Skip to main content"
+    assert patient.execute_script(_FOCUS_PLACE_JS)["shown"], "the skip link has focus but cannot be seen"
+    press(patient, Keys.ENTER)
+    wait(patient).until(lambda d: d.execute_script(_FOCUS_PLACE_JS)["inMain"], "the skip link did not move focus")
+    press(patient, Keys.TAB)
+    place = patient.execute_script(_FOCUS_PLACE_JS)
+    assert place["inMain"] and not place["inHeader"], f"after the skip link Tab went to {focused_name(patient)!r}"
+    assert focused_name(patient).casefold() == "new message"
+    # A focused button shows a ring and keeps its colours (Quasar's own focus look made it paler, as if disabled).
+    look = patient.execute_script(_FOCUS_LOOK_JS)
+    assert look["outline"] != "none" and look["width"] >= 2, f"no visible focus ring on 'New message': {look}"
+    assert look["paler"] == 0, f"the focused button is drawn paler: {look}"
+
+
+# Reflow (WCAG 1.4.10): at 320 CSS pixels wide nothing needs sideways scrolling, and the worklist's parts of a row do
+# not lie on top of each other. The window is narrowed the way a phone's screen is, by Chromium's device emulation.
+_SIDEWAYS_JS = """
+const d = document.documentElement;
+const wide = [...document.querySelectorAll('body *')].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && (r.right > d.clientWidth + 1 || r.left < -1) && getComputedStyle(e).position !== 'fixed'
+    && !e.closest('.skip-link');
+}).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+return {scroll: d.scrollWidth, client: d.clientWidth, wide};
+"""
+
+_OVERLAPS_JS = """
+const overlaps = [];
+for (const row of document.querySelectorAll('.worklist .worklist-row')) {
+  const parts = [...row.querySelectorAll('.q-badge, a, .q-item__label, .q-btn, .text-caption')]
+    .filter(e => e.getClientRects().length > 0 && !e.parentElement.closest('.q-btn'));
+  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+    if (parts[i].contains(parts[j]) || parts[j].contains(parts[i])) continue;
+    const a = parts[i].getBoundingClientRect(), b = parts[j].getBoundingClientRect();
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      overlaps.push(parts[i].innerText.trim() + ' / ' + parts[j].innerText.trim());
+  }
+}
+return overlaps;
+"""
+
+
+def _narrow(driver, width: int, height: int = 720) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    wait(driver).until(lambda d: d.execute_script("return document.documentElement.clientWidth") <= width,
+                       f"{driver.e2e_name}: the window did not narrow to {width} px")
+
+
+def _wide(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _no_sideways_scrolling(driver, state: str, problems: list[str]) -> None:
+    found = wait(driver).until(lambda d: d.execute_script(_SIDEWAYS_JS))  # a layout pass after the resize
+    if found["scroll"] > found["client"]:
+        problems.append(f"{state}: {found['scroll']} px wide in a {found['client']} px window; "
+                        f"too wide: {found['wide']}")
+
+
+_HEADER_JS = """
+const header = document.querySelector('header');
+const menu = [...header.querySelectorAll('button[aria-haspopup=dialog]')].filter(b => b.getClientRects().length > 0);
+return {height: header.getBoundingClientRect().height,
+        menus: menu.map(b => b.querySelector('.block').innerText.trim())};
+"""
+
+
+def test_narrow_screens_need_no_sideways_scrolling(clinic, browser):
+    problems: list[str] = []
+    found = Findings()
+    lead = browser("nurse")
+    try:
+        _narrow(lead, 320)
+        lead.get(f"{clinic.base_url}/login")
+        wait_connected(lead)
+        _no_sideways_scrolling(lead, "sign-in at 320 px", problems)
+        sign_in(lead, clinic.base_url, *LEAD, home="/worklist")
+        for width in (320, 390):
+            _narrow(lead, width)
+            _no_sideways_scrolling(lead, f"worklist at {width} px", problems)
+            overlaps = lead.execute_script(_OVERLAPS_JS)
+            if overlaps:
+                problems.append(f"worklist at {width} px: parts of a row overlap: {overlaps[:5]}")
+        # The fixed header is one short line with a menu that says which page this is.
+        _narrow(lead, 320)
+        header = lead.execute_script(_HEADER_JS)
+        if header["height"] > 64 or header["menus"] != ["Worklist"]:
+            problems.append(f"header at 320 px: {header} (wanted one line of at most 64 px, a menu named 'Worklist')")
+        found.check(lead, "worklist at 320 px")
+        visible(lead, By.CSS_SELECTOR, "header button[aria-haspopup=dialog]")[0].click()
+        wait(lead).until(lambda d: visible(d, By.CSS_SELECTOR, ".q-menu nav a[aria-current=page]"), "no menu")
+        found.check(lead, "worklist at 320 px, menu open")
+        visible(lead, By.XPATH, "//*[contains(@class,'q-menu')]//a[normalize-space()='Team messages']")[0].click()
+        wait_for_heading(lead, "Team messages")
+        wait_connected(lead)
+        _no_sideways_scrolling(lead, "team messages at 320 px", problems)
+        found.check(lead, "team messages at 320 px")
+    finally:
+        _wide(lead)
+    assert not problems, "\n".join(problems)
     found.assert_none()
