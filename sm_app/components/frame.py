@@ -194,23 +194,36 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
             await draw_link(*links[-1])
             ui.button("Sign out", on_click=sign_out).props("flat color=white")
         with ui.row().classes("items-center gap-2 no-wrap lt-md shrink-0 header-compact"):
-            # Named by the page one is on; announced as a button that opens a dialog (the menu of links).
-            with ui.button(here, icon="menu").props('flat no-caps no-wrap color=white aria-haspopup="dialog"').classes(
-                    "current-page header-menu"):
+            # Named by the page one is on; announced as a button that opens a dialog (the menu of links). The name is
+            # drawn by CSS from `data-page` and the menu's links are made when it opens, so the page holds each link,
+            # badge and page name once (the wide header's), whatever the screen size.
+            with ui.button(icon="menu").props('flat no-caps no-wrap color=white aria-haspopup="dialog"').classes(
+                    "header-menu") as menu_button:
+                menu_button.props["aria-label"] = here  # a CSS-drawn name counts for people, not for every reader
+                page_name = ui.element("span").classes("q-ml-sm text-subtitle1 current-page page-name")
+                page_name.props["data-page"] = here
                 # Quasar gives a menu role=menu, which promises menu items; this one holds links and a button.
-                with ui.menu().props('auto-close role=dialog aria-label="Menu"'), \
-                        ui.element("nav").props('aria-label="Main"').classes("column q-pa-md gap-3 text-body1"):
-                    for text, href, _ in links:
-                        link = ui.link(text, href)
-                        if href == path:
-                            link.props["aria-current"] = "page"
-                            link.classes("text-bold")
+                menu = ui.menu().props('auto-close role=dialog aria-label="Menu"')
+
+            async def fill_menu() -> None:
+                menu.clear()
+                with menu, ui.element("nav").props('aria-label="Main"').classes("column q-pa-md gap-3 text-body1"):
+                    for text, href, badge in links:
+                        with ui.row().classes("items-center gap-1 no-wrap"):
+                            link = ui.link(text, href)
+                            if href == path:
+                                link.props["aria-current"] = "page"
+                                link.classes("text-bold")
+                            if badge is not None:
+                                count = await badge.count()
+                                if count:
+                                    ui.badge(str(count), color=badge.color).props["aria-label"] = badge.label(count)
                     ui.separator()
                     ui.label(f"Signed in as {actor.name}").classes("text-caption")
                     ui.button("Sign out", on_click=sign_out).props("outline")
-            for badge in (unread, alerts):
-                if any(b is badge for _, _, b in links):
-                    await badge.draw()
+
+            menu.on("show", fill_menu)
+            menu.on("hide", menu.clear)
         ui.label(system.settings.clinic_name).classes("lt-md text-subtitle2 ellipsis")
 
     async def on_change(event) -> None:
@@ -237,30 +250,31 @@ class _CountBadge:
         self._color = color
         self._css = css
         self._label = label
-        self._badges: list[ui.badge] = []  # the same number in the wide header and on the narrow one's menu button
-        self._count_now: int | None = None
+        self._badge: ui.badge | None = None
+
+    @property
+    def color(self) -> str:
+        return self._color
+
+    def label(self, count: int) -> str:
+        return self._label(count)
+
+    async def count(self) -> int:
+        return await self._count()
 
     async def draw(self) -> None:
-        self._badges.append(ui.badge("", color=self._color).classes(self._css))
-        if self._count_now is None:
-            await self.update()
-        else:
-            self._show(self._count_now)
+        self._badge = ui.badge("", color=self._color).classes(self._css)
+        await self.update()
 
     async def update(self) -> None:
-        if not self._badges:
+        if self._badge is None:
             return
         count = await self._count()
-        self._count_now = count
-        self._show(count)
-
-    def _show(self, count: int) -> None:
-        for badge in self._badges:
-            if badge.is_deleted:
-                continue
-            badge.set_text(str(count))
-            badge.props["aria-label"] = self._label(count)
-            badge.set_visibility(count > 0)
+        if self._badge.is_deleted:
+            return
+        self._badge.set_text(str(count))
+        self._badge.props["aria-label"] = self._label(count)
+        self._badge.set_visibility(count > 0)
 
 
 def _idle_watch(ctx: PageContext) -> None:

@@ -43,6 +43,7 @@ body.desktop .q-btn.text-white.q-hoverable:hover > .q-focus-helper:after {{ opac
 /* The header says which page this is: its link drawn heavier (and, on a narrow screen, its name on the menu button). */
 .q-header .current-page {{ font-weight: bold; text-decoration-thickness: 3px; }}
 .q-header .header-compact + .ellipsis {{ min-width: 0; }}
+.q-header .page-name::after {{ content: attr(data-page); }}
 /* Narrow (a phone, or 200 % zoom): the fixed header is one thin line, so it covers little of the page. */
 @media (max-width: 1023.98px) {{ .app-header {{ padding-top: 4px; padding-bottom: 4px; }} }}
 /* The skip link (components/frame.py) stays out of sight until Tab reaches it. */
