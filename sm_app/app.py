@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 
 from sm_app import nicegui_speedups
 from sm_app.bootstrap import System
+from sm_app.components import theme
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
@@ -155,6 +156,7 @@ def create_app(system: System) -> None:
     app.add_middleware(_sign_in_gate(system))
     app.add_middleware(SecurityHeaders, https=system.settings.https)
     app.on_page_exception(_friendly_error_page)
+    theme.install()
     secure_browser_connections(system.settings.base_url)
     auth.register(system)
     _download_route(system)
@@ -205,6 +207,7 @@ def run(system: System) -> None:
         host=settings.host,
         port=settings.port,
         title=settings.clinic_name,
+        language="en-US",  # <html lang>: screen readers pick the voice from it (Spanish notices set their own)
         reload=False,
         show=False,
         storage_secret=storage_secret(settings.storage_secret_file),

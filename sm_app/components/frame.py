@@ -133,60 +133,99 @@ async def open_page(system: System, path: str, *, title: str, frame: bool = True
                                           type="negative", close_button="OK"))
     ui.page_title(f"{title} · {system.settings.clinic_name}")
     if frame:
-        await _header(ctx)
+        await _header(ctx, path, title)
         if actor.is_patient and path not in ("/drafts", "/compose"):
             await kept_drafts_notice(ctx)
     _idle_watch(ctx)
     return ctx
 
 
-async def _header(ctx: PageContext) -> None:
+async def _header(ctx: PageContext, path: str, title: str) -> None:
     system, actor = ctx.system, ctx.actor
 
     # Badges change by value: a push updates the number (or hides the badge), it never redraws the header.
-    unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red", css="unread-badge",
+    unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red-9", css="unread-badge",
                          label=lambda n: f"{n} unread")
-    alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="orange", css="alert-badge",
+    alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="deep-orange-10", css="alert-badge",
                          label=lambda n: plural(n, "new alert"))
+    links: list[tuple[str, str, _CountBadge | None]] = []
+    if actor.is_staff:
+        links += [("Worklist", "/worklist", unread), ("Sent", "/sent", None), ("Search", "/search", None),
+                  ("Dashboard", "/dashboard", None), ("Team messages", "/team-messages", None)]
+    if actor.role == "admin":
+        links.append(("Admin", "/admin", None))
+    if actor.is_staff or actor.role == "admin":
+        links.append(("Alerts", "/alerts", alerts))
+    if actor.is_patient:
+        links += [("Inbox", "/inbox", unread), ("Sent", "/sent", None), ("Search", "/search", None),
+                  ("Drafts", "/drafts", None), ("Trash", "/trash", None), ("Folders", "/folders", None),
+                  ("Health record", "/health-record", None)]
+    links.append(("Settings", "/settings", None))
+    here = next((text for text, href, _ in links if href == path), title)
 
-    with ui.header().classes("items-center justify-between bg-teal-9 text-white q-px-md"):
-        with ui.row().classes("items-center gap-4"):
+    async def sign_out() -> None:
+        await system.sessions.sign_out(ctx.token)
+        app.storage.user.pop(SESSION_KEY, None)
+        ui.navigate.to("/login")
+
+    async def draw_link(text: str, href: str, badge: _CountBadge | None) -> None:
+        with ui.row().classes("items-center gap-1 no-wrap"):
+            link = ui.link(text, href).classes("text-white")
+            if href == path:
+                link.props["aria-current"] = "page"
+                link.classes("current-page")
+            if badge is not None:
+                await badge.draw()
+
+    with ui.header().classes("items-center justify-between no-wrap bg-teal-9 text-white q-px-md app-header"):
+        # The first stop of Tab on every framed page: past the header's links, straight to the page itself.
+        main = context.client.content
+        main.props["tabindex"] = "-1"  # so following the link moves focus there, not just the scroll position
+        main.classes("main-content")
+        ui.link("Skip to main content", f"#{main.html_id}").classes("skip-link")
+        # A wide screen: every link in one line. Narrower (a phone, or a zoomed-in window) the links fold into one
+        # menu button that names the page one is on, so the fixed header stays one short line.
+        with ui.row().classes("items-center gap-4 no-wrap gt-sm"):
             ui.label(system.settings.clinic_name).classes("text-h6")
             with ui.element("nav").props('aria-label="Main"').classes("row items-center gap-4"):
-                if actor.is_staff:
-                    with ui.row().classes("items-center gap-1"):
-                        ui.link("Worklist", "/worklist").classes("text-white")
-                        await unread.draw()
-                    ui.link("Sent", "/sent").classes("text-white")
-                    ui.link("Search", "/search").classes("text-white")
-                    ui.link("Dashboard", "/dashboard").classes("text-white")
-                    ui.link("Team messages", "/team-messages").classes("text-white")
-                if actor.role == "admin":
-                    ui.link("Admin", "/admin").classes("text-white")
-                if actor.is_staff or actor.role == "admin":
-                    with ui.row().classes("items-center gap-1"):
-                        ui.link("Alerts", "/alerts").classes("text-white")
-                        await alerts.draw()
-                if actor.is_patient:
-                    with ui.row().classes("items-center gap-1"):
-                        ui.link("Inbox", "/inbox").classes("text-white")
-                        await unread.draw()
-                    ui.link("Sent", "/sent").classes("text-white")
-                    ui.link("Search", "/search").classes("text-white")
-                    ui.link("Drafts", "/drafts").classes("text-white")
-                    ui.link("Trash", "/trash").classes("text-white")
-                    ui.link("Folders", "/folders").classes("text-white")
-                    ui.link("Health record", "/health-record").classes("text-white")
-        with ui.row().classes("items-center gap-2"):
+                for text, href, badge in links[:-1]:
+                    await draw_link(text, href, badge)
+        with ui.row().classes("items-center gap-2 no-wrap gt-sm"):
             ui.label(actor.name).classes("text-caption")
-            ui.link("Settings", "/settings").classes("text-white")
-
-            async def sign_out() -> None:
-                await system.sessions.sign_out(ctx.token)
-                app.storage.user.pop(SESSION_KEY, None)
-                ui.navigate.to("/login")
-
+            await draw_link(*links[-1])
             ui.button("Sign out", on_click=sign_out).props("flat color=white")
+        with ui.row().classes("items-center gap-2 no-wrap lt-md shrink-0 header-compact"):
+            # Named by the page one is on; announced as a button that opens a dialog (the menu of links). The name is
+            # drawn by CSS from `data-page` and the menu's links are made when it opens, so the page holds each link,
+            # badge and page name once (the wide header's), whatever the screen size.
+            with ui.button(icon="menu").props('flat no-caps no-wrap color=white aria-haspopup="dialog"').classes(
+                    "header-menu") as menu_button:
+                menu_button.props["aria-label"] = here  # a CSS-drawn name counts for people, not for every reader
+                page_name = ui.element("span").classes("q-ml-sm text-subtitle1 current-page page-name")
+                page_name.props["data-page"] = here
+                # Quasar gives a menu role=menu, which promises menu items; this one holds links and a button.
+                menu = ui.menu().props('auto-close role=dialog aria-label="Menu"')
+
+            async def fill_menu() -> None:
+                menu.clear()
+                with menu, ui.element("nav").props('aria-label="Main"').classes("column q-pa-md gap-3 text-body1"):
+                    for text, href, badge in links:
+                        with ui.row().classes("items-center gap-1 no-wrap"):
+                            link = ui.link(text, href)
+                            if href == path:
+                                link.props["aria-current"] = "page"
+                                link.classes("text-bold")
+                            if badge is not None:
+                                count = await badge.count()
+                                if count:
+                                    ui.badge(str(count), color=badge.color).props["aria-label"] = badge.label(count)
+                    ui.separator()
+                    ui.label(f"Signed in as {actor.name}").classes("text-caption")
+                    ui.button("Sign out", on_click=sign_out).props("outline")
+
+            menu.on("show", fill_menu)
+            menu.on("hide", menu.clear)
+        ui.label(system.settings.clinic_name).classes("lt-md text-subtitle2 ellipsis")
 
     async def on_change(event) -> None:
         if event.kind == "alert":
@@ -213,6 +252,16 @@ class _CountBadge:
         self._css = css
         self._label = label
         self._badge: ui.badge | None = None
+
+    @property
+    def color(self) -> str:
+        return self._color
+
+    def label(self, count: int) -> str:
+        return self._label(count)
+
+    async def count(self) -> int:
+        return await self._count()
 
     async def draw(self) -> None:
         self._badge = ui.badge("", color=self._color).classes(self._css)

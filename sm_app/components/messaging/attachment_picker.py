@@ -39,10 +39,28 @@ class AttachmentPicker:
                                      on_upload=self._received).props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,'
                                                                      '.doc,.docx,.xls,.xlsx"').classes("w-full")
             self._upload.on("rejected", self._rejected, js_handler=REJECTED_JS)
+            with self._upload.add_slot("header"):
+                self._header()
             self._error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
             self._list = ui.column().classes("gap-1")
         if self.files:
             self._render()
+
+    def _header(self) -> None:
+        """One named button in place of QUploader's header, which screen readers met as an unlabelled file input
+        inside a nameless "add_box" button, with a meaningless "0.0B / 0.00%" beside it.
+
+        The button opens the file chooser in the browser (a chooser opened from the server would be blocked: it needs
+        the click itself). The file input stays in the page, out of sight and out of the tab order: it is what the
+        button clicks and what receives the chosen files.
+        """
+        with ui.row().classes("items-center no-wrap q-pa-xs w-full"):
+            with ui.button(icon="attach_file").props("flat no-caps color=white align=left").classes(
+                    "col attach-files") as pick:
+                self._title = ui.label(self._label()).classes("q-uploader__title q-ml-sm")
+            pick.on("click", js_handler=f"() => getElement({self._upload.id}).$refs.qRef.pickFiles()")
+            with ui.element("div").classes("hidden"):
+                ui.element("q-uploader-add-trigger")
 
     def _label(self) -> str:
         left = MAX_FILES - len(self.files)
@@ -76,6 +94,7 @@ class AttachmentPicker:
 
     def _render(self) -> None:
         self._upload.props["label"] = self._label()
+        self._title.set_text(self._label())
         self._list.clear()
         with self._list:
             for f in list(self.files):

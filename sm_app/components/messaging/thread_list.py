@@ -42,9 +42,9 @@ def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
         with ui.item_section():
             with ui.row().classes("items-center gap-2"):
                 if t.urgent:
-                    ui.badge("Urgent", color="red").classes("urgent-marker")
+                    ui.badge("Urgent", color="red-9").classes("urgent-marker")
                 if t.unread:
-                    ui.badge("Unread", color="blue").classes("unread-marker")
+                    ui.badge("Unread", color="blue-9").classes("unread-marker")
                 # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
                 link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1")
                 if t.unread:

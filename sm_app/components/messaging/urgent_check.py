@@ -98,6 +98,7 @@ class UrgentCheckDialog:
         # beside a moving button) and fades the backdrop out over the page (swallowing the next click on Send).
         with ui.dialog().props("persistent transition-duration=0") as self._dialog, \
                 ui.card().classes("max-w-lg urgent-check").props("role=alertdialog") as card:
+            self._card = card
             self._question = ui.label("").classes("text-h6")
             self._notice_heading, self._notice_text = emergency_notice(notice)
             self._evidence = ui.label("").classes("urgent-evidence")
@@ -121,6 +122,7 @@ class UrgentCheckDialog:
 
     def _set_language(self, language: str) -> dict[str, str]:
         words = _words(language)
+        self._card.props["lang"] = language if language in WORDS else "en"  # read in a Spanish voice when Spanish
         self._question.set_text(words["question"])
         self._notice_heading.set_text(words["notice_heading"])
         # Spanish has fixed wording; English keeps the clinic's own.
@@ -183,7 +185,8 @@ def urgent_thread_notice(language: str) -> None:
     gets worse, 988 for a crisis, as tap-to-call links; in the language they wrote in."""
     words = _words(language)
     with ui.card().classes("w-full bg-red-50 border border-red-300 urgent-thread-notice").props(
-            "flat role=note"):
+            "flat role=note") as notice:
+        notice.props["lang"] = language if language in WORDS else "en"
         ui.label(words["thread_heading"]).classes("text-bold text-red-900")
         with ui.row().classes("items-center gap-2"):
             ui.label(words["thread_911"]).classes("text-red-900")

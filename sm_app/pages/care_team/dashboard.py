@@ -102,8 +102,10 @@ def _date_input(label: str, value: str) -> ui.input:
                 with ui.row().classes("justify-end"):
                     ui.button("Close", on_click=menu.close).props("flat")
         with field.add_slot("append"):
-            ui.icon("edit_calendar").on("click", menu.open).classes("cursor-pointer").props(
-                f'aria-label="Pick {label}" role=button tabindex=0')
+            # A real button (Quasar hides icons from screen readers, so an icon made clickable was focusable but
+            # unnamed to them).
+            pick = ui.button(icon="edit_calendar", on_click=menu.open).props("flat round dense")
+            pick.props["aria-label"] = f"Pick {label}"
     return field
 
 

@@ -86,6 +86,8 @@ def register(system: System) -> None:
                 {"name": "read", "label": "Read", "field": "read"},
                 {"name": "replies", "label": "Replies", "field": "replies"},
             ], rows=first, row_key="id").props("flat bordered wrap-cells").classes("w-full delivery-report")
+            # On a phone each report is a card of "label: value" lines: seven columns would need sideways scrolling.
+            report.props(":grid=\"Quasar.Screen.lt.sm\"")
 
             def show(rows: list[dict]) -> None:
                 if rows != report.rows:
@@ -111,9 +113,9 @@ def register(system: System) -> None:
         with ui.card().classes("w-full").props("flat bordered"):
             ui.label("Message a patient").classes("text-h6").props("role=heading aria-level=2")
             with ui.row().classes("items-end gap-4"):
-                team = ui.select(team_names, label="Care team", value=next(iter(team_names))).classes("w-56")
-                patient = ui.select({}, label="Patient", with_input=True).classes("w-64")
-                kind = ui.select(KINDS, label="Kind", value="message").classes("w-72")
+                team = ui.select(team_names, label="Care team", value=next(iter(team_names))).classes("w-full sm:w-56")
+                patient = ui.select({}, label="Patient", with_input=True).classes("w-full sm:w-64")
+                kind = ui.select(KINDS, label="Kind", value="message").classes("w-full sm:w-72")
 
             async def load_patients() -> None:
                 choices = await broadcasts.patients(actor, team.value)
@@ -127,7 +129,7 @@ def register(system: System) -> None:
                 body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
                 replies = ui.switch("Patient may reply", value=True)
             with ui.row().classes("items-end gap-4") as result_form:
-                test = ui.input("Test").props("maxlength=100").classes("w-64")
+                test = ui.input("Test").props("maxlength=100").classes("w-full sm:w-64")
                 test_date = ui.input("Date of test").props("type=date").classes("w-44")
             free_text.bind_visibility_from(kind, "value", backward=lambda v: v == "message")
             result_form.bind_visibility_from(kind, "value", backward=lambda v: v == "result")

@@ -22,6 +22,14 @@ _ROW_CSS = """
 .worklist-row:hover { background: rgba(0, 0, 0, 0.04); }
 .worklist-row a.row-link::after { content: ""; position: absolute; inset: 0; }
 .worklist-row .q-btn { position: relative; z-index: 1; }
+.worklist-row .row-link { overflow-wrap: anywhere; }
+/* A phone: the row's three parts are stacked (subject and patient, then who has it, then the times) instead of
+   squeezed side by side on top of each other. */
+@media (max-width: 599.98px) {
+  .worklist-row { flex-wrap: wrap; }
+  .worklist-row > .q-item__section--main { flex: 1 1 100%; min-width: 0; }
+  .worklist-row > .q-item__section--side { flex: 0 1 auto; align-items: flex-start; padding: 4px 16px 0 0; }
+}
 """
 
 DEFAULT_VIEW = {"show": "all", "category": "", "status": "open", "sort": "due", "page": 1, "page_size": 20}
@@ -57,11 +65,11 @@ def register(system: System) -> None:
                 with ui.item_section():
                     with ui.row().classes("items-center gap-2"):
                         if t.urgent:
-                            ui.badge("Urgent", color="red").classes("urgent-marker")
+                            ui.badge("Urgent", color="red-9").classes("urgent-marker")
                         if t.overdue:
-                            ui.badge("Overdue", color="orange-9").classes("overdue-marker")
+                            ui.badge("Overdue", color="deep-orange-10").classes("overdue-marker")
                         if t.unread:
-                            ui.badge("Unread", color="blue").classes("unread-marker")
+                            ui.badge("Unread", color="blue-9").classes("unread-marker")
                         link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1 row-link")
                         if t.unread:
                             link.classes("text-bold")

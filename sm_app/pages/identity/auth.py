@@ -154,7 +154,7 @@ def register(system: System) -> None:
                                    home_for(signed_in.actor.role) if target == "/" else target)
             ui.navigate.to(f"{FINISH_PATH}?ticket={ticket}")
 
-        with ui.card().classes("absolute-center w-96"):
+        with ui.card().classes("absolute-center w-96").style("max-width: calc(100vw - 24px)"):  # a 320 px phone too
             ui.label(system.settings.clinic_name).classes("text-h6")
             ui.label("Secure messaging").classes("text-subtitle1")
             if reason in REASONS:

@@ -90,7 +90,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             read_at = thread.own_latest_read_at
             when = f" · {short_time(read_at, tz, system.clock.now())}" if read_at else ""
             return f"Read by {who}{when}", "text-caption text-green-9 read-receipt"
-        return "Not read yet", "text-caption text-grey-7 read-receipt"
+        return "Not read yet", "text-caption text-grey-8 read-receipt"
 
     def append(messages) -> None:
         with message_list:
@@ -162,11 +162,23 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
 
     with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
         if just_sent:
-            with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite"'):
+            with ui.card().classes("w-full bg-green-1").props('flat role=status aria-live="polite" tabindex=-1') \
+                    as sent_card:
                 ui.label("Message sent").classes("text-green-10 text-bold sent-confirmation")
+            # A new page after Send: the focus starts on its confirmation, so a screen reader says it first (once: the
+            # page connects again after a dropped connection).
+            focused: list[bool] = []
+
+            def focus_confirmation() -> None:
+                if not focused:
+                    focused.append(True)
+                    ui.run_javascript(f"getHtmlElement({sent_card.id})?.focus()")
+
+            context.client.on_connect(focus_confirmation)
         shown["state"] = state_of(first)
         await heading(first)
-        message_list = ui.column().classes("w-full gap-3 messages")
+        # A log: messages appended while the page is open are announced, politely, by screen readers.
+        message_list = ui.column().classes("w-full gap-3 messages").props('role=log aria-label="Messages"')
         shown["blocked"] = (first.can_reply, first.reply_blocked_reason, first.offer_new_message)
         append(first.messages)
         show_receipt(first)

@@ -1,0 +1,420 @@
+"""Readable by everyone: axe-core (WCAG 2.1 A and AA rules) finds nothing on any page state, in real Chromium.
+
+axe-core is vendored (tests/e2e/axe/axe.min.js, MPL-2.0, see tests/e2e/axe/README.md), so the check runs offline
+and always with the same rules. Each test signs in as one person and walks through that person's pages, in the
+states people meet (a list with rows, a form showing its errors, a dialog open); every violation of every state is
+collected and the test fails once, naming each with its rule id and the elements it concerns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .browser_steps import (
+    By,
+    Keys,
+    choose,
+    click_button,
+    dialog_texts,
+    field_error,
+    focused_name,
+    press,
+    sign_in,
+    tab_to,
+    type_into,
+    visible,
+    visible_texts,
+    wait,
+    wait_connected,
+    wait_for_heading,
+    wait_for_path,
+)
+from .clinic_db import LEAD, NURSE, PATIENT, actor_for, clinic_system
+
+pytestmark = pytest.mark.e2e
+
+AXE_SOURCE = (Path(__file__).with_name("axe") / "axe.min.js").read_text(encoding="utf-8")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ADMIN = ("admin@demo.clinic", "demo-admin-password-1")  # Ada Admin (data/demo_clinic.json)
+TEAM = "Primary Care Blue"
+
+# Quasar fades dialogs, menus and notifications in: a state is checked once nothing is moving any more (a colour
+# half-way through a fade would be measured, not the colour people read). Spinners run forever and do not count.
+_SETTLED_JS = """
+return document.getAnimations().every(a => a.playState !== 'running'
+  || a.effect === null || a.effect.getTiming().iterations === Infinity);
+"""
+
+_AXE_RUN_JS = """
+const [tags, done] = [arguments[0], arguments[arguments.length - 1]];
+axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+  .then(result => done(result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary})),
+  }))))
+  .catch(error => done({error: String(error)}));
+"""
+
+
+def axe_violations(driver) -> list[dict]:
+    """Run axe-core on the page as it is now; its WCAG 2.1 A/AA violations (empty when there are none)."""
+    wait(driver).until(lambda d: d.execute_script(_SETTLED_JS), f"{driver.e2e_name}: the page never stopped moving")
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(AXE_SOURCE)
+    driver.set_script_timeout(60)
+    result = driver.execute_async_script(_AXE_RUN_JS, WCAG_TAGS)
+    assert not isinstance(result, dict), f"{driver.e2e_name}: axe-core failed: {result}"
+    return result
+
+
+class Findings:
+    """What axe found, page state by page state; the test fails once at the end with all of it."""
+
+    def __init__(self) -> None:
+        self.by_state: dict[str, list[dict]] = {}
+        self.checked: list[str] = []
+
+    def check(self, driver, state: str) -> None:
+        self.checked.append(state)
+        violations = axe_violations(driver)
+        if violations:
+            self.by_state[state] = violations
+
+    def report(self) -> str:
+        lines = []
+        for state, violations in self.by_state.items():
+            lines.append(f"{state}:")
+            for v in violations:
+                lines.append(f"  {v['id']} ({v['impact']}): {v['help']}")
+                for node in v["nodes"][:8]:
+                    summary = " ".join(node["summary"].split())[:300]
+                    lines.append(f"    {node['target']} -- {summary}")
+                if len(v["nodes"]) > 8:
+                    lines.append(f"    ... and {len(v['nodes']) - 8} more")
+        return "\n".join(lines)
+
+    def assert_none(self) -> None:
+        assert not self.by_state, (f"axe-core found WCAG 2.1 A/AA violations in {len(self.by_state)} of "
+                                   f"{len(self.checked)} page states:\n{self.report()}")
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """What the demo clinic holds besides its people, so that lists have rows and badges have numbers."""
+
+    base_url: str
+    answered: str  # the nurse answered, the patient has not read it yet (Unread in the patient's Inbox)
+    answered_subject: str
+    urgent: str  # sent anyway after the urgent-words question (Urgent on the worklist, an alert for the lead)
+    folder_id: str
+
+
+async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str]:
+    async with clinic_system(data_dir) as system:
+        patient = await actor_for(system, PATIENT[0])
+        nurse = await actor_for(system, NURSE[0])
+        lead = await actor_for(system, LEAD[0])
+        team = next(t for t in await system.messaging.teams_for_compose(patient) if t.name == TEAM)
+
+        async def start(category: str, subject: str, body: str, **kw) -> str:
+            sent = await system.messaging.start_thread(patient, team_id=team.id, category=category, subject=subject,
+                                                       body=body, **kw)
+            return sent.thread_id
+
+        subject = f"Inhaler renewal {uuid.uuid4().hex[:6]}"
+        answered = await start("Medication", subject, "My inhaler runs out on Friday. Could you renew it?")
+        await system.messaging.reply(nurse, answered, "Renewed for 90 days; ready at the pharmacy tomorrow.")
+        urgent = await start("General", "Since tonight", "I have crushing chest pain, left arm numb.",
+                             urgent_acknowledged=True)
+        trip = await start("Administrative", "Travel letter", "Could I get a letter for my trip?")
+        folder = await system.folders.create_folder(patient, "Travel")
+        await system.folders.move_thread(patient, trip, folder.id)
+        old = await start("Appointment", "Old question", "Never mind, sorted.")
+        await system.folders.move_thread(patient, old, "trash")
+        await system.drafts.save(patient, None, team_id=team.id, category="General", subject="Unfinished",
+                                 body="Half a thought")
+        from sm_app.care_team.broadcast import Cohort  # noqa: PLC0415 - only this set-up needs it
+
+        await system.broadcasts.send(lead, team_id=team.id, cohort=Cohort(), category="Education",
+                                     subject="Flu shots are here", body="Walk in any weekday morning.",
+                                     replies_allowed=False)
+        return answered, subject, urgent, folder.id
+
+
+@pytest.fixture(scope="module")
+def clinic(shared_server) -> Clinic:
+    answered, subject, urgent, folder_id = asyncio.run(_fill_clinic(shared_server.data_dir))
+    return Clinic(shared_server.base_url, answered, subject, urgent, folder_id)
+
+
+def _open(driver, base_url: str, path: str, heading: str) -> None:
+    driver.get(f"{base_url}{path}")
+    wait_for_heading(driver, heading)
+    wait_connected(driver)
+
+
+def _dialog_open(driver) -> None:
+    wait(driver).until(lambda d: visible(d, By.CSS_SELECTOR, ".q-dialog .q-card"), f"{driver.e2e_name}: no dialog")
+
+
+# The file chooser itself is the browser's, outside the page: what the page can show is that the button clicks the
+# uploader's file input (the click is cancelled here, so no chooser opens in the headless browser).
+_WATCH_FILE_INPUT_JS = """
+window.__e2eChooser = 0;
+for (const input of document.querySelectorAll('.attachment-picker input[type=file]')) {
+  input.addEventListener('click', e => { window.__e2eChooser += 1; e.preventDefault(); });
+}
+"""
+
+
+def _attach_button_opens_the_file_chooser(driver) -> None:
+    """Attach files is one named button, reached with Tab and pressed with Enter, and it opens the file chooser."""
+    driver.execute_script(_WATCH_FILE_INPUT_JS)
+    tab_to(driver, "Attach files (4 of 4 remaining)", limit=60)
+    press(driver, Keys.ENTER)
+    wait(driver).until(lambda d: d.execute_script("return window.__e2eChooser") == 1,
+                       f"{driver.e2e_name}: Enter on 'Attach files' did not open the file chooser")
+
+
+_MESSAGES_IN_LIVE_REGION_JS = """
+const messages = [...document.querySelectorAll('.messages .message')];
+const regions = new Set(messages.map(m => m.closest('[aria-live=polite], [role=log]')));
+return regions.size === 1 && !regions.has(null) ? messages.length : -1;
+"""
+
+
+def test_sign_in_and_patient_pages(clinic, browser):
+    found = Findings()
+    patient = browser("patient")
+    base = clinic.base_url
+    patient.get(f"{base}/login")
+    wait_connected(patient)
+    found.check(patient, "sign-in")
+    sign_in(patient, base, *PATIENT, home="/inbox")
+    found.check(patient, "patient inbox")
+    patient.get(f"{base}/terms")
+    wait(patient).until(lambda d: visible(d, By.XPATH, "//button[.//span[normalize-space()="
+                                                       "'I accept the messaging terms']]"), "no terms page")
+    found.check(patient, "terms")
+    for path, heading in (("/sent", "Sent"), ("/drafts", "Drafts"), ("/trash", "Trash"), ("/folders", "Folders"),
+                          (f"/folder/{clinic.folder_id}", "Travel"), ("/settings", "Settings")):
+        _open(patient, base, path, heading)
+        found.check(patient, f"patient {path}")
+
+    _open(patient, base, "/search", "Search")
+    type_into(patient, "Keyword", "inhaler")
+    click_button(patient, "Search")
+    wait(patient).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".thread-list .thread-row"), "no search results")
+    found.check(patient, "patient search with results")
+
+    _open(patient, base, "/compose", "New message")
+    found.check(patient, "patient compose")
+    _attach_button_opens_the_file_chooser(patient)
+    click_button(patient, "Send")
+    wait(patient).until(lambda d: field_error(d, "Subject"), "no field error after an empty Send")
+    found.check(patient, "patient compose with field errors")
+
+    # Sent: the new page's focus starts on its "Message sent", so a screen reader reads that first.
+    choose(patient, "Category", "General")
+    type_into(patient, "Subject", "Parking")
+    type_into(patient, "Message", "Is there parking for patients?")
+    click_button(patient, "Send")
+    wait_for_path(patient, r"/thread/[^/]+")
+    wait_for_heading(patient, "Parking")
+    wait(patient).until(lambda d: d.switch_to.active_element.text == "Message sent",
+                        "the focus did not go to 'Message sent' after sending")
+    found.check(patient, "patient conversation just sent")
+
+    _open(patient, base, f"/thread/{clinic.answered}", clinic.answered_subject)
+    found.check(patient, "patient conversation")
+    # New messages are appended inside a polite live region, so they are read out when they arrive.
+    assert patient.execute_script(_MESSAGES_IN_LIVE_REGION_JS) == 2, "the messages are not in one polite live region"
+    click_button(patient, "Reply")
+    type_into(patient, "Message", "Now I have crushing chest pain and my left arm is numb.")
+    click_button(patient, "Send")
+    wait(patient).until(lambda d: dialog_texts(d), "no 'Is this an emergency?' dialog")
+    found.check(patient, "patient conversation, urgent-words dialog open")
+    click_button(patient, "Go back and edit")
+
+    _open(patient, base, f"/thread/{clinic.answered}/print", clinic.answered_subject)
+    found.check(patient, "patient print view")
+    found.assert_none()
+
+
+def test_staff_pages(clinic, browser):
+    found = Findings()
+    nurse = browser("nurse")
+    base = clinic.base_url
+    sign_in(nurse, base, *NURSE, home="/worklist")
+    found.check(nurse, "nurse worklist")
+    _open(nurse, base, f"/thread/{clinic.urgent}", "Since tonight")
+    found.check(nurse, "nurse conversation with the care-team panel")
+    for path, heading in (("/alerts", "Alerts"), ("/dashboard", "Workload"), ("/sent", "Sent"),
+                          ("/settings", "Settings")):
+        _open(nurse, base, path, heading)
+        found.check(nurse, f"nurse {path}")
+    _open(nurse, base, f"/thread/{clinic.urgent}/print", "Since tonight")
+    found.check(nurse, "nurse print view")
+
+    # The team lead: alerts with an urgent alert in them, team messages with a broadcast about to go.
+    nurse.get("about:blank")
+    nurse.delete_all_cookies()
+    lead = browser("nurse")
+    sign_in(lead, base, *LEAD, home="/worklist")
+    _open(lead, base, "/alerts", "Alerts")
+    found.check(lead, "lead alerts")
+    _open(lead, base, "/team-messages", "Team messages")
+    found.check(lead, "lead team messages")
+    click_button(lead, "Count recipients")
+    wait(lead).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".cohort-count") != [""], "no count")
+    click_button(lead, "Send broadcast")
+    _dialog_open(lead)
+    found.check(lead, "lead team messages, broadcast confirmation open")
+    found.assert_none()
+
+
+def test_admin_pages(clinic, browser):
+    found = Findings()
+    admin = browser("admin")
+    base = clinic.base_url
+    admin.get(f"{base}/login")
+    wait_connected(admin)
+    type_into(admin, "Email", ADMIN[0])
+    type_into(admin, "Password", ADMIN[1])
+    click_button(admin, "Sign in")
+    wait_for_path(admin, "/admin")
+    wait_for_heading(admin, "Admin")
+    wait_connected(admin)
+    found.check(admin, "admin /admin")
+    for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts")):
+        _open(admin, base, path, heading)
+        found.check(admin, f"admin {path}")
+    found.assert_none()
+
+
+_FOCUS_LOOK_JS = """
+const e = document.activeElement, style = getComputedStyle(e), helper = e.querySelector(':scope > .q-focus-helper');
+return {outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+        paler: helper ? parseFloat(getComputedStyle(helper).opacity) : 0};
+"""
+
+_FOCUS_PLACE_JS = """
+const e = document.activeElement, r = e.getBoundingClientRect();
+return {inHeader: !!e.closest('header'), inMain: !!e.closest('.main-content'),
+        shown: r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight};
+"""
+
+
+def test_keyboard_skip_link_and_visible_focus(clinic, browser):
+    patient = browser("patient")
+    sign_in(patient, clinic.base_url, *PATIENT, home="/inbox")
+    _open(patient, clinic.base_url, "/inbox", "Inbox")
+    # The first Tab on a page lands on a visible "Skip to main content"; Enter on it takes Tab past the header.
+    press(patient, Keys.TAB)
+    assert focused_name(patient) == "Skip to main content"
+    assert patient.execute_script(_FOCUS_PLACE_JS)["shown"], "the skip link has focus but cannot be seen"
+    press(patient, Keys.ENTER)
+    wait(patient).until(lambda d: d.execute_script(_FOCUS_PLACE_JS)["inMain"], "the skip link did not move focus")
+    press(patient, Keys.TAB)
+    place = patient.execute_script(_FOCUS_PLACE_JS)
+    assert place["inMain"] and not place["inHeader"], f"after the skip link Tab went to {focused_name(patient)!r}"
+    assert focused_name(patient).casefold() == "new message"
+    # A focused button shows a ring and keeps its colours (Quasar's own focus look made it paler, as if disabled).
+    look = patient.execute_script(_FOCUS_LOOK_JS)
+    assert look["outline"] != "none" and look["width"] >= 2, f"no visible focus ring on 'New message': {look}"
+    assert look["paler"] == 0, f"the focused button is drawn paler: {look}"
+
+
+# Reflow (WCAG 1.4.10): at 320 CSS pixels wide nothing needs sideways scrolling, and the worklist's parts of a row do
+# not lie on top of each other. The window is narrowed the way a phone's screen is, by Chromium's device emulation.
+_SIDEWAYS_JS = """
+const d = document.documentElement;
+const wide = [...document.querySelectorAll('body *')].filter(e => {
+  const r = e.getBoundingClientRect();
+  return r.width > 0 && (r.right > d.clientWidth + 1 || r.left < -1) && getComputedStyle(e).position !== 'fixed'
+    && !e.closest('.skip-link');
+}).slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+return {scroll: d.scrollWidth, client: d.clientWidth, wide};
+"""
+
+_OVERLAPS_JS = """
+const overlaps = [];
+for (const row of document.querySelectorAll('.worklist .worklist-row')) {
+  const parts = [...row.querySelectorAll('.q-badge, a, .q-item__label, .q-btn, .text-caption')]
+    .filter(e => e.getClientRects().length > 0 && !e.parentElement.closest('.q-btn'));
+  for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+    if (parts[i].contains(parts[j]) || parts[j].contains(parts[i])) continue;
+    const a = parts[i].getBoundingClientRect(), b = parts[j].getBoundingClientRect();
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      overlaps.push(parts[i].innerText.trim() + ' / ' + parts[j].innerText.trim());
+  }
+}
+return overlaps;
+"""
+
+
+def _narrow(driver, width: int, height: int = 720) -> None:
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    wait(driver).until(lambda d: d.execute_script("return document.documentElement.clientWidth") <= width,
+                       f"{driver.e2e_name}: the window did not narrow to {width} px")
+
+
+def _wide(driver) -> None:
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _no_sideways_scrolling(driver, state: str, problems: list[str]) -> None:
+    found = wait(driver).until(lambda d: d.execute_script(_SIDEWAYS_JS))  # a layout pass after the resize
+    if found["scroll"] > found["client"]:
+        problems.append(f"{state}: {found['scroll']} px wide in a {found['client']} px window; "
+                        f"too wide: {found['wide']}")
+
+
+_HEADER_JS = """
+const header = document.querySelector('header');
+const menu = [...header.querySelectorAll('button[aria-haspopup=dialog]')].filter(b => b.getClientRects().length > 0);
+return {height: header.getBoundingClientRect().height, menus: menu};
+"""
+
+
+def test_narrow_screens_need_no_sideways_scrolling(clinic, browser):
+    problems: list[str] = []
+    found = Findings()
+    lead = browser("nurse")
+    try:
+        _narrow(lead, 320)
+        lead.get(f"{clinic.base_url}/login")
+        wait_connected(lead)
+        _no_sideways_scrolling(lead, "sign-in at 320 px", problems)
+        sign_in(lead, clinic.base_url, *LEAD, home="/worklist")
+        for width in (320, 390):
+            _narrow(lead, width)
+            _no_sideways_scrolling(lead, f"worklist at {width} px", problems)
+            overlaps = lead.execute_script(_OVERLAPS_JS)
+            if overlaps:
+                problems.append(f"worklist at {width} px: parts of a row overlap: {overlaps[:5]}")
+        # The fixed header is one short line with a menu that says which page this is.
+        _narrow(lead, 320)
+        header = lead.execute_script(_HEADER_JS)
+        header["menus"] = [b.accessible_name for b in header["menus"]]  # what a screen reader calls the menu button
+        if header["height"] > 64 or header["menus"] != ["Worklist"]:
+            problems.append(f"header at 320 px: {header} (wanted one line of at most 64 px, a menu named 'Worklist')")
+        found.check(lead, "worklist at 320 px")
+        visible(lead, By.CSS_SELECTOR, "header button[aria-haspopup=dialog]")[0].click()
+        wait(lead).until(lambda d: visible(d, By.CSS_SELECTOR, ".q-menu nav a[aria-current=page]"), "no menu")
+        found.check(lead, "worklist at 320 px, menu open")
+        visible(lead, By.XPATH, "//*[contains(@class,'q-menu')]//a[normalize-space()='Team messages']")[0].click()
+        wait_for_heading(lead, "Team messages")
+        wait_connected(lead)
+        _no_sideways_scrolling(lead, "team messages at 320 px", problems)
+        found.check(lead, "team messages at 320 px")
+    finally:
+        _wide(lead)
+    assert not problems, "\n".join(problems)
+    found.assert_none()
