@@ -112,9 +112,11 @@ class Clinic:
     answered_subject: str
     urgent: str  # sent anyway after the urgent-words question (Urgent on the worklist, an alert for the lead)
     folder_id: str
+    seen: str  # the nurse answered and the patient read it ("Read by …" under the nurse's reply)
+    seen_subject: str
 
 
-async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str]:
+async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str, str, str]:
     async with clinic_system(data_dir) as system:
         patient = await actor_for(system, PATIENT[0])
         nurse = await actor_for(system, NURSE[0])
@@ -129,6 +131,10 @@ async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str]:
         subject = f"Inhaler renewal {uuid.uuid4().hex[:6]}"
         answered = await start("Medication", subject, "My inhaler runs out on Friday. Could you renew it?")
         await system.messaging.reply(nurse, answered, "Renewed for 90 days; ready at the pharmacy tomorrow.")
+        seen_subject = f"Knee after the fall {uuid.uuid4().hex[:6]}"
+        seen = await start("General", seen_subject, "It is still swollen.")
+        await system.messaging.reply(nurse, seen, "Keep it raised and iced; call if it gets worse.")
+        await system.mailbox.open_thread(patient, seen)
         urgent = await start("General", "Since tonight", "I have crushing chest pain, left arm numb.",
                              urgent_acknowledged=True)
         trip = await start("Administrative", "Travel letter", "Could I get a letter for my trip?")
@@ -143,13 +149,12 @@ async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str]:
         await system.broadcasts.send(lead, team_id=team.id, cohort=Cohort(), category="Education",
                                      subject="Flu shots are here", body="Walk in any weekday morning.",
                                      replies_allowed=False)
-        return answered, subject, urgent, folder.id
+        return answered, subject, urgent, folder.id, seen, seen_subject
 
 
 @pytest.fixture(scope="module")
 def clinic(shared_server) -> Clinic:
-    answered, subject, urgent, folder_id = asyncio.run(_fill_clinic(shared_server.data_dir))
-    return Clinic(shared_server.base_url, answered, subject, urgent, folder_id)
+    return Clinic(shared_server.base_url, *asyncio.run(_fill_clinic(shared_server.data_dir)))
 
 
 def _open(driver, base_url: str, path: str, heading: str) -> None:
@@ -243,6 +248,17 @@ def test_sign_in_and_patient_pages(clinic, browser):
 
     _open(patient, base, f"/thread/{clinic.answered}/print", clinic.answered_subject)
     found.check(patient, "patient print view")
+
+    # The health record the demo patient keeps (data/demo_clinic.json), its sharing and who looked.
+    for path, heading in (("/health-record", "Health record"), ("/health-record/sharing", "Sharing your health record"),
+                          ("/health-record/who-looked", "Who looked at your health record")):
+        _open(patient, base, path, heading)
+        found.check(patient, f"patient {path}")
+    _open(patient, base, "/health-record", "Health record")
+    click_button(patient, "Add condition")
+    _dialog_open(patient)
+    found.check(patient, "patient health record, add dialog open")
+    click_button(patient, "Cancel")
     found.assert_none()
 
 
@@ -260,6 +276,16 @@ def test_staff_pages(clinic, browser):
         found.check(nurse, f"nurse {path}")
     _open(nurse, base, f"/thread/{clinic.urgent}/print", "Since tonight")
     found.check(nurse, "nurse print view")
+    # The patient read the nurse's answer ("Read by …"), and she shares her health record with the team: the nurse
+    # opens it under the conversation.
+    _open(nurse, base, f"/thread/{clinic.seen}", clinic.seen_subject)
+    wait(nurse).until(lambda d: any(r.startswith("Read by ")
+                                    for r in visible_texts(d, By.CSS_SELECTOR, ".read-receipt")),
+                      "no read receipt under the nurse's answer")
+    click_button(nurse, "Health record")
+    wait(nurse).until(lambda d: "Type 2 diabetes" in " ".join(visible_texts(d, By.CSS_SELECTOR, "main, body")),
+                      "the shared health record never showed")
+    found.check(nurse, "nurse conversation with the patient's health record open")
 
     # The team lead: alerts with an urgent alert in them, team messages with a broadcast about to go.
     nurse.get("about:blank")

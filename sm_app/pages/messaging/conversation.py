@@ -89,7 +89,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             who = (thread.own_latest_read_by or "the patient") if actor.is_staff else "your care team"
             read_at = thread.own_latest_read_at
             when = f" · {short_time(read_at, tz, system.clock.now())}" if read_at else ""
-            return f"Read by {who}{when}", "text-caption text-green-9 read-receipt"
+            return f"Read by {who}{when}", "text-caption text-green-10 read-receipt"
         return "Not read yet", "text-caption text-grey-8 read-receipt"
 
     def append(messages) -> None:
