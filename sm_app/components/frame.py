@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -169,7 +170,8 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         ui.navigate.to("/login")
 
     async def draw_link(text: str, href: str, badge: _CountBadge | None) -> None:
-        with ui.row().classes("items-center gap-1 no-wrap"):
+        # A row only where a badge sits beside the link: every element is memory for as long as the page is open.
+        with ui.row().classes("items-center gap-1 no-wrap") if badge is not None else nullcontext():
             link = ui.link(text, href).classes("text-white")
             if href == path:
                 link.props["aria-current"] = "page"
