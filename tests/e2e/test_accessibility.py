@@ -409,6 +409,14 @@ return {height: header.getBoundingClientRect().height, menus: menu};
 """
 
 
+_CHART_CARDS_JS = """
+return [...document.querySelectorAll('.workload-charts > .q-card')].map(c => {
+  const r = c.getBoundingClientRect();
+  return {top: r.top, bottom: r.bottom, left: r.left, right: r.right};
+});
+"""
+
+
 def test_narrow_screens_need_no_sideways_scrolling(clinic, browser):
     problems: list[str] = []
     found = Findings()
@@ -440,6 +448,15 @@ def test_narrow_screens_need_no_sideways_scrolling(clinic, browser):
         wait_connected(lead)
         _no_sideways_scrolling(lead, "team messages at 320 px", problems)
         found.check(lead, "team messages at 320 px")
+        # The dashboard's two charts stand one above the other on a phone (side by side, neither was readable).
+        _narrow(lead, 390)
+        _open(lead, clinic.base_url, "/dashboard", "Workload")
+        wait(lead).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".workload-charts canvas")) == 2, "no charts")
+        cards = lead.execute_script(_CHART_CARDS_JS)
+        if len(cards) != 2 or cards[1]["top"] < cards[0]["bottom"]:
+            problems.append(f"dashboard at 390 px: the charts are not one above the other: {cards}")
+        _no_sideways_scrolling(lead, "dashboard at 390 px", problems)
+        found.check(lead, "dashboard at 390 px")
     finally:
         _wide(lead)
     assert not problems, "\n".join(problems)

@@ -90,3 +90,26 @@ async def test_patients_have_no_dashboard(user: User) -> None:
     await user.open("/dashboard")
     await see(user, "The workload dashboard is for care teams.")
     await user.should_not_see("Download CSV")
+
+
+async def test_the_summary_says_which_dates_it_covers_and_the_charts_keep_their_legends_clear(user: User) -> None:
+    # Weeks are whole weeks: a range from a Wednesday to a Thursday covers Monday to Sunday, and the summary says so
+    # instead of showing dates that disagree with the From and To fields.
+    await seeded(user)
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Dashboard")
+    await user.open("/dashboard")
+    await see(user, "Workload")
+    user.find("From").clear().type("2026-11-04")
+    user.find("To").clear().type("2026-11-19")
+    user.find("Show").click()
+    await see(user, "2026-11-04 to 2026-11-19 (whole weeks: 2026-11-02 to 2026-11-22):")
+    user.find("Period").click()
+    user.find("Day").click()
+    await see(user, "2026-11-04 to 2026-11-19: 0 received")
+    # Both charts put their legend under the plot, with the axis labels inside it (at the top it covered them).
+    charts = [e for e in user.current_layout.descendants() if isinstance(e, ui.echart)]
+    assert len(charts) == 2
+    for chart in charts:
+        assert chart.options["legend"]["bottom"] == 0 and chart.options["grid"]["containLabel"] is True
+        assert "name" not in chart.options["yAxis"]

@@ -58,16 +58,30 @@ def _staff_row(index: int, s: StaffFigures) -> dict:
             "median": _hours(s.median_hours), "p90": _hours(s.p90_hours)}
 
 
+def _covered(w: Workload, asked_from: str | None, asked_to: str | None) -> str:
+    """The dates the figures cover, said so that they agree with the From and To fields: weeks are whole weeks, so a
+    range that starts or ends mid-week covers more than was asked, and the summary says by how much."""
+    covered = f"{w.start.isoformat()} to {w.end.isoformat()}"
+    asked = f"{(asked_from or '').strip()} to {(asked_to or '').strip()}"
+    return covered if asked == covered else f"{asked} (whole weeks: {covered})"
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+_CARDS_ON_A_PHONE = ':grid="Quasar.Screen.lt.sm"'  # Quasar's own screen-size flag, evaluated in the browser
+# The legend under the plot and the axis labels inside the grid: at the top, the legend overlapped the axes' labels.
+_LEGEND = {"bottom": 0}
+_GRID = {"left": 8, "right": 16, "top": 16, "bottom": 40, "containLabel": True}
 
 
 def volume_chart(w: Workload) -> dict:
     """Received vs answered per bucket: fixed keys, ISO dates as axis labels, counts as data."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["Received", "Answered"]},
-        "grid": {"left": 40, "right": 20, "bottom": 30, "top": 40},
+        "legend": {"data": ["Received", "Answered"], **_LEGEND},
+        "grid": _GRID,
         "xAxis": {"type": "category", "data": [b.start.isoformat() for b in w.buckets]},
         "yAxis": {"type": "value", "minInterval": 1},
         "series": [
@@ -81,10 +95,10 @@ def response_chart(w: Workload) -> dict:
     """Median and 90th-percentile response time (business hours) per bucket; gaps where nothing was answered."""
     return {
         "tooltip": {"trigger": "axis"},
-        "legend": {"data": ["Median", "90th percentile"]},
-        "grid": {"left": 40, "right": 20, "bottom": 30, "top": 40},
+        "legend": {"data": ["Median", "90th percentile"], **_LEGEND},
+        "grid": _GRID,
         "xAxis": {"type": "category", "data": [b.start.isoformat() for b in w.buckets]},
-        "yAxis": {"type": "value", "name": "business hours"},
+        "yAxis": {"type": "value"},  # the unit is in the card's title: an axis name sat on the legend
         "series": [
             {"name": "Median", "type": "line", "connectNulls": False,
              "data": [_round(b.median_hours) for b in w.buckets]},
@@ -161,14 +175,15 @@ def register(system: System) -> None:
                 ui.label(f"Open now: {w.backlog}").classes("text-h6 report-backlog")
                 ui.label(f"Overdue now: {w.overdue}").classes(
                     "text-h6 report-overdue" + (" text-negative" if w.overdue else ""))
-                ui.label(f"{w.start.isoformat()} to {w.end.isoformat()}: {t.received} received, {t.answered} answered, "
+                ui.label(f"{_covered(w, start.value, end.value)}: {t.received} received, {t.answered} answered, "
                          f"{_percent(t.within_clock_share)} within the clock, median {_hours(t.median_hours)} h, "
                          f"90th percentile {_hours(t.p90_hours)} h").classes("text-body2 report-total")
-            with ui.row().classes("w-full gap-4 no-wrap"):
-                with ui.card().classes("w-1/2"):
+            # Side by side on a wide screen, one above the other on a phone (squeezed side by side, neither was read).
+            with ui.element("div").classes("w-full grid grid-cols-1 md:grid-cols-2 gap-4 workload-charts"):
+                with ui.card().classes("w-full"):
                     ui.label("Received and answered").classes("text-subtitle1")
                     ui.echart(volume_chart(w)).classes("w-full h-64").mark("volume-chart")
-                with ui.card().classes("w-1/2"):
+                with ui.card().classes("w-full"):
                     ui.label("Response time (business hours)").classes("text-subtitle1")
                     ui.echart(response_chart(w)).classes("w-full h-64").mark("response-chart")
             per_bucket: dict[date, list[BucketFigures]] = {}
@@ -183,13 +198,15 @@ def register(system: System) -> None:
             bucket_columns = [{**BUCKET_COLUMNS[0], "label": "Week of" if w.period == "week" else "Day"},
                               *BUCKET_COLUMNS[1:]]
             ui.label("By " + PERIODS[w.period].lower()).classes("text-subtitle1")
+            # On a phone the tables are cards (one per row, each figure with its column's name): a table wider than
+            # the screen would scroll sideways inside a region a keyboard cannot reach.
             ui.table(columns=bucket_columns, rows=rows, row_key="id", pagination=0).classes(
-                "w-full workload-buckets").mark("workload-buckets").props("dense flat bordered")
+                "w-full workload-buckets").mark("workload-buckets").props(f"dense flat bordered {_CARDS_ON_A_PHONE}")
             ui.label("By staff member").classes("text-subtitle1")
             if w.staff:
                 ui.table(columns=STAFF_COLUMNS, rows=[_staff_row(i, s) for i, s in enumerate(w.staff)],
                          row_key="id", pagination=0).classes("w-full workload-staff").mark(
-                    "workload-staff").props("dense flat bordered")
+                    "workload-staff").props(f"dense flat bordered {_CARDS_ON_A_PHONE}")
             else:
                 ui.label("Nobody answered a request received in this range.").classes("text-grey-7")
 
