@@ -18,6 +18,11 @@ def _dialogs(user: User) -> list:
         return [e for e in user.client.elements.values() if isinstance(e, ui.dialog)]
 
 
+def _urgent_dialogs(user: User) -> int:
+    with user.client:
+        return sum(1 for e in user.client.elements.values() if isinstance(e, ui.card) and "urgent-check" in e.classes)
+
+
 async def test_compose_double_click_sends_once_and_one_dialog(user: User) -> None:
     clinic = await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
@@ -95,3 +100,24 @@ async def test_a_double_click_on_reply_send_sends_one_reply(user: User) -> None:
     await asyncio.sleep(1.0)
     view = await system.mailbox.open_thread(clinic.blue_nurse, started.thread_id)
     assert [m.body for m in view.messages] == ["Where do I park?", "Is the garage open on Saturdays?"]
+
+
+async def test_a_conversation_makes_its_urgent_dialog_at_the_first_check_and_reuses_it(user: User) -> None:
+    # Most visits to a conversation never send urgent words: the page makes the dialog (and reads the emergency
+    # wording) only when a reply is first checked, then reuses that one dialog.
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    started = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                                  subject="Follow-up question", body="Hello")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open(f"/thread/{started.thread_id}")
+    await see(user, "Follow-up question")
+    assert _urgent_dialogs(user) == 0
+    await press(user, "Reply")
+    user.find("Message").type(URGENT)
+    for _ in range(2):
+        user.find("Send").click()
+        await see(user, "Is this an emergency?")
+        user.find("Go back and edit").click()
+        await user.should_not_see("Is this an emergency?")
+        assert _urgent_dialogs(user) == 1

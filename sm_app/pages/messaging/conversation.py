@@ -211,10 +211,17 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
             reply_picker = AttachmentPicker()
-            # One per page, reused for every check; only patients' replies are checked for urgent words, so a staff
-            # page builds no dialog (and reads no emergency wording) at all.
-            urgent_check = UrgentCheckDialog(await system.clinic_settings.emergency_notice()) if actor.is_patient \
-                else None
+            # One per page, reused for every check, and made at the first check: most visits never need it (its
+            # dozen elements and the emergency wording's read are saved on every other page load). Only patients'
+            # replies are checked for urgent words, so a staff page never makes one.
+            urgent_dialog: list[UrgentCheckDialog] = []
+
+            async def urgent_check() -> UrgentCheckDialog:
+                if not urgent_dialog:
+                    notice = await system.clinic_settings.emergency_notice()
+                    with reply_box:
+                        urgent_dialog.append(UrgentCheckDialog(notice))
+                return urgent_dialog[0]
 
             # The reply form's send key (one reply, however often Send is pressed); drawn again after a reply is sent.
             reply_key = {"value": secrets.token_urlsafe(16)}
@@ -233,9 +240,14 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                     show_field_error({"Message": reply_body}, exc)
                     return
                 except UrgentCheck as check:
-                    if urgent_check is None:  # the service checks patients only; never expected for staff
+                    if not actor.is_patient:  # the service checks patients only; never expected for staff
                         raise
-                    urgent_check.ask(check, lambda: send_reply(urgent_acknowledged=True))
+                    try:
+                        dialog = await urgent_check()
+                    except Unavailable:
+                        not_sent()
+                        return
+                    dialog.ask(check, lambda: send_reply(urgent_acknowledged=True))
                     return
                 except NotFound:
                     ui.notify("This conversation is no longer available.", type="negative")
