@@ -36,19 +36,27 @@ class LiveThreadList:
         self._empty.set_visibility(not threads)
 
 
+def row_head(thread_id: str, subject: str, *, urgent: bool, unread: bool, overdue: bool = False,
+             link_classes: str = "text-body1") -> None:
+    """The first line of a conversation's row in any list: its markers, then its subject as a link."""
+    with ui.row().classes("items-center gap-2"):
+        if urgent:
+            ui.badge("Urgent", color="red-9").classes("urgent-marker")
+        if overdue:
+            ui.badge("Overdue", color="deep-orange-10").classes("overdue-marker")
+        if unread:
+            ui.badge("Unread", color="blue-9").classes("unread-marker")
+        # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
+        link = ui.link(subject, f"/thread/{thread_id}").classes(link_classes)
+        if unread:
+            link.classes("text-bold")
+
+
 def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
          extra: Callable[[ThreadSummary], None] | None = None) -> ui.item:
     with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")) as item:
         with ui.item_section():
-            with ui.row().classes("items-center gap-2"):
-                if t.urgent:
-                    ui.badge("Urgent", color="red-9").classes("urgent-marker")
-                if t.unread:
-                    ui.badge("Unread", color="blue-9").classes("unread-marker")
-                # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
-                link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1")
-                if t.unread:
-                    link.classes("text-bold")
+            row_head(t.id, t.subject, urgent=t.urgent, unread=t.unread)
             who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
             ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
             if not staff_view and isinstance(t, ThreadSummary):  # a folder's row (search hits carry no clock)

@@ -10,6 +10,7 @@ from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import follow, page_gone
+from sm_app.components.messaging.thread_list import row_head
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotFound
@@ -63,16 +64,8 @@ def register(system: System) -> None:
         def row(t: WorklistRow) -> ui.item:
             with ui.item().classes("thread-row worklist-row" + (" bg-blue-1" if t.unread else "")) as item:
                 with ui.item_section():
-                    with ui.row().classes("items-center gap-2"):
-                        if t.urgent:
-                            ui.badge("Urgent", color="red-9").classes("urgent-marker")
-                        if t.overdue:
-                            ui.badge("Overdue", color="deep-orange-10").classes("overdue-marker")
-                        if t.unread:
-                            ui.badge("Unread", color="blue-9").classes("unread-marker")
-                        link = ui.link(t.subject, f"/thread/{t.id}").classes("text-body1 row-link")
-                        if t.unread:
-                            link.classes("text-bold")
+                    row_head(t.id, t.subject, urgent=t.urgent, unread=t.unread, overdue=t.overdue,
+                             link_classes="text-body1 row-link")
                     ui.label(f"{t.patient_name} · {t.team_name} · {t.category}").classes("text-caption text-grey-8")
                 with ui.item_section().props("side").classes("items-start"):
                     ui.label(STATUSES.get(t.status, t.status)).classes("text-caption worklist-status")
