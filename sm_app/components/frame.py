@@ -292,18 +292,27 @@ def _idle_watch(ctx: PageContext) -> None:
     # once, before its body is built (the worklist or a conversation would then arrive over the socket).
     context.client.on_connect(lambda: ui.run_javascript(_ACTIVITY_JS))
 
+    # The warning is made the first time it is needed: most pages are closed long before, and every element is
+    # memory for as long as the page stays open.
+    warning: list[ui.dialog] = []
+    page_content = context.client.layout
+
     async def activity() -> None:
         state = await system.sessions.current(ctx.token, touch=True)
         if state is not None:
             ctx.seen(state)
-        if warning.value:
-            warning.close()
+        if warning and warning[0].value:
+            warning[0].close()
 
     ui.on("sm_activity", activity)
 
-    with ui.dialog().props("persistent") as warning, ui.card():
-        ui.label("You will be signed out in about a minute because you have been inactive.")
-        ui.button("Stay signed in", on_click=activity)
+    def open_warning() -> None:
+        if not warning:
+            with page_content, ui.dialog().props("persistent") as dialog, ui.card():
+                ui.label("You will be signed out in about a minute because you have been inactive.")
+                ui.button("Stay signed in", on_click=activity)
+            warning.append(dialog)
+        warning[0].open()
 
     async def check() -> None:
         if system.clock.now() < ctx.expires_at - _WARN_BEFORE:
@@ -315,6 +324,6 @@ def _idle_watch(ctx: PageContext) -> None:
             return
         ctx.seen(state)
         if state.idle_left <= _WARN_BEFORE:
-            warning.open()
+            open_warning()
 
     timer = ui.timer(system.settings.session_check_seconds, check, immediate=False)
