@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from urllib.parse import quote
 
 from nicegui import app, context, ui
@@ -190,8 +191,14 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         with ui.row().classes("items-center gap-4 no-wrap gt-sm"):
             ui.label(system.settings.clinic_name).classes("text-h6")
             with ui.element("nav").props('aria-label="Main"').classes("row items-center gap-4"):
+                plain: list[tuple[str, str]] = []
                 for text, href, badge in links[:-1]:
+                    if badge is None:
+                        plain.append((text, href))
+                        continue
+                    _plain_links(plain, path)
                     await draw_link(text, href, badge)
+                _plain_links(plain, path)
         with ui.row().classes("items-center gap-2 no-wrap gt-sm"):
             ui.label(actor.name).classes("text-caption")
             await draw_link(*links[-1])
@@ -243,6 +250,22 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
             ui.notify("New secure message", type="info", position="top-right")
 
     follow(ctx, on_change)
+
+
+def _plain_links(links: list[tuple[str, str]], path: str) -> None:
+    """Header links without a badge, side by side, as one element (and emptied for the next run of them).
+
+    Each link as its own element would be memory for as long as the page is open, on every page; these are the
+    app's own page names and addresses, never user or stored text, so they may be markup.
+    """
+    if not links:
+        return
+    anchors = []
+    for text, href in links:
+        current = ' current-page" aria-current="page' if href == path else ""
+        anchors.append(f'<a class="nicegui-link text-white{current}" href="{escape(href)}">{escape(text)}</a>')
+    ui.html("".join(anchors), tag="span").classes("row items-center gap-4 no-wrap header-links")
+    links.clear()
 
 
 class _CountBadge:
