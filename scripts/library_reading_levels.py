@@ -38,7 +38,7 @@ REQUIRED = (
     "next_review_due",
 )
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-TOPIC_RE = re.compile(r"^[a-z0-9][a-z0-9 -]*$")
+TOPIC_RE = re.compile(r"[^\W_]+(?:[ -][^\W_]+)*")  # words (accents allowed) joined by spaces/hyphens
 RAW_HTML_RE = re.compile(r"<[A-Za-z/!]")
 LINK_RE = re.compile(r"\]\(|https?://|www\.")
 
@@ -94,7 +94,9 @@ def check_article(path: Path, language: str, english_slugs: set[str]) -> tuple[l
         if field in meta and not isinstance(meta[field], str):
             problems.append(f"{field} must be text")
     topics = meta.get("topics")
-    if not isinstance(topics, list) or not all(isinstance(t, str) and TOPIC_RE.match(t) for t in topics or []):
+    if not isinstance(topics, list) or not all(
+        isinstance(t, str) and t == t.lower() and TOPIC_RE.fullmatch(t) for t in topics or []
+    ):
         problems.append("topics must be a list of lowercase topic words")
     if meta.get("language") != language:
         problems.append(f"language {meta.get('language')!r} does not match folder {language!r}")
