@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, PatientTeam
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.shared.errors import NotFound, ValidationError
 
 
@@ -22,6 +22,7 @@ class ContactEntry:
     name: str
     hidden: bool
     blocked: bool
+    block_reason: str = ""  # the clinic's reason, shown to the patient beside a blocked team
 
 
 @dataclass(frozen=True)
@@ -47,12 +48,14 @@ class Contacts:
             return []
         async with self._db.read() as s:
             rows = await s.execute(
-                select(CareTeam.id, CareTeam.name, PatientTeam.hidden, PatientTeam.blocked)
+                select(CareTeam.id, team_name_for(actor), PatientTeam.hidden, PatientTeam.blocked,
+                       PatientTeam.block_reason)
                 .join(PatientTeam, PatientTeam.team_id == CareTeam.id)
                 .where(PatientTeam.patient_id == actor.user_id)
-                .order_by(CareTeam.name)
+                .order_by("name")
             )
-            return [ContactEntry(r.id, r.name, bool(r.hidden), bool(r.blocked)) for r in rows]
+            return [ContactEntry(r.id, r.name, bool(r.hidden), bool(r.blocked), r.block_reason or "")
+                    for r in rows]
 
     async def compose_teams(self, actor: Actor) -> ComposeTeams:
         entries = await self.contact_list(actor)
