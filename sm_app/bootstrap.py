@@ -26,8 +26,8 @@ from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
 from sm_app.identity.sessions import Sessions
 from sm_app.identity.team_admin import TeamAdmin
-from sm_app.identity.user_admin import UserAdmin
 from sm_app.identity.terms import TermsService
+from sm_app.identity.user_admin import UserAdmin
 from sm_app.messaging.attachment_files import Attachments, AttachmentStore
 from sm_app.messaging.contacts import Contacts
 from sm_app.messaging.drafts import Drafts
