@@ -31,6 +31,8 @@ class ComposeTeams:
 
     teams: list[ContactEntry]
     alert: str
+    # Teams the clinic blocked this patient from writing to, each with the clinic's reason (shown beside "To").
+    blocked: tuple[ContactEntry, ...] = ()
 
 
 NO_TEAMS = ("You are not connected to a care team yet, so you cannot send messages. "
@@ -60,13 +62,14 @@ class Contacts:
     async def compose_teams(self, actor: Actor) -> ComposeTeams:
         entries = await self.contact_list(actor)
         writable = [e for e in entries if not e.blocked]
+        blocked = tuple(e for e in entries if e.blocked)
         if not entries:
             return ComposeTeams([], NO_TEAMS)
         if not writable:
-            return ComposeTeams([], ALL_BLOCKED)
+            return ComposeTeams([], ALL_BLOCKED, blocked)
         shown = [e for e in writable if not e.hidden]
         # If blocking left only hidden teams, offer them rather than nothing.
-        return ComposeTeams(shown or writable, "")
+        return ComposeTeams(shown or writable, "", blocked)
 
     async def set_hidden(self, actor: Actor, team_id: str, hidden: bool) -> None:
         """Hide or show a team in "To". At least one team the patient can write to stays shown."""
