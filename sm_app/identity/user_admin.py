@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select
 
-from sm_app.adapters.clock import Clock
+from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, PatientTeam, TeamMember, User, UserSession
 from sm_app.identity.accounts import ROLES, Actor
@@ -108,7 +108,8 @@ class UserAdmin:
 
     async def _rows(self, found: list[tuple], teams: dict[str, list[str]]) -> list[UserRow]:
         waits = await self._sessions.sign_in_waits([email for _, _, email, *_ in found])
-        return [UserRow(uid, name, email, role, tuple(teams.get(uid, ())), last, active, waits.get(email))
+        return [UserRow(uid, name, email, role, tuple(teams.get(uid, ())), as_utc(last) if last else None, active,
+                        waits.get(email))
                 for uid, name, email, role, last, active in found]
 
     @staticmethod
