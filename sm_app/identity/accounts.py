@@ -233,6 +233,8 @@ class Accounts:
             if link is None:
                 raise ValidationError("Email", f"{u.email} is not associated with {t.name}.")
             link.blocked = blocked
+            if not blocked:
+                link.block_reason = None
             await self._audit.record(s, actor_id=actor_id, action="team.block_patient", object_type="team",
                                      object_id=t.id, detail=f"patient={u.id} blocked={blocked}")
 

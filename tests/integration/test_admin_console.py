@@ -123,6 +123,12 @@ async def test_team_names_patients_see(clinic):
     assert [g.team_name for g in await system.record_sharing.grants(clinic.pat)] == [plain]
     # Staff keep the team's own name.
     assert (await system.mailbox.view_thread(clinic.blue_nurse, sent.thread_id)).team_name == "PC BLU 01"
+    # A record entry staff added under the team's grant: "Entered by" names the team as each reader knows it.
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    added = await system.health_record.add(clinic.blue_nurse, clinic.pat.user_id, "allergies",
+                                           {"substance": "Latex", "reaction": "rash", "severity": "Mild"})
+    assert added.entered_by.words == "Nina Blue, PC BLU 01"
+    assert (await system.health_record.entry(clinic.pat, added.id)).entered_by.words == f"Nina Blue, {plain}"
     # A team without a plain name yet shows its own name to patients.
     await teams.associate(clinic.admin, kidney, email="pat@example.org")
     assert [e.name for e in await system.contacts.contact_list(clinic.pat)] == [plain, "REN PAC 03 WH"]
