@@ -57,10 +57,10 @@ async def test_admin_finds_people_and_deactivation_ends_an_open_page(slow_idle_c
     await see(user, "Gil Green")
     (await _element(user, ui.input, "Search by name or email")).set_value("blue")
     await click_exactly(user, "Search")
+    await see(user, "Page 1 of 1 · 2 people")  # drawn again for the search
     await see(user, "Paul Blue")
     await user.should_not_see("Gil Green")
     await see(user, "Teams: Blue Team")
-    await see(user, "Page 1 of 1 · 2 people")
 
     await press(user, "Deactivate Nina Blue")
     await see(user, "They are signed out at once on every device")
