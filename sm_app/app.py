@@ -19,7 +19,7 @@ from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
 from sm_app.pages.health_record import record as health_record
-from sm_app.pages.identity import auth
+from sm_app.pages.identity import admin_teams, admin_users, auth
 from sm_app.pages.identity import settings as settings_page
 from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
@@ -172,6 +172,8 @@ def create_app(system: System) -> None:
     team_messages.register(system)
     clinic_settings.register(system)
     health_record.register(system)
+    admin_users.register(system)
+    admin_teams.register(system)
 
     scheduler = None
 

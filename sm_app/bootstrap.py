@@ -25,7 +25,9 @@ from sm_app.health_record.sharing import RecordSharing
 from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
 from sm_app.identity.sessions import Sessions
+from sm_app.identity.team_admin import TeamAdmin
 from sm_app.identity.terms import TermsService
+from sm_app.identity.user_admin import UserAdmin
 from sm_app.messaging.attachment_files import Attachments, AttachmentStore
 from sm_app.messaging.contacts import Contacts
 from sm_app.messaging.drafts import Drafts
@@ -65,6 +67,8 @@ class System:
     audit: AuditLog
     accounts: Accounts
     sessions: Sessions
+    user_admin: UserAdmin
+    team_admin: TeamAdmin
     terms: TermsService
     messaging: Messaging
     mailbox: Mailbox
@@ -151,6 +155,7 @@ def build_system(
     notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
     handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
+    sessions = Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key)
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                           templates=templates, attachments=files)
     return System(
@@ -161,7 +166,9 @@ def build_system(
         bus=bus,
         audit=audit,
         accounts=Accounts(db, hasher, audit, clock),
-        sessions=Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key),
+        sessions=sessions,
+        user_admin=UserAdmin(db, uow, audit, clock, sessions),
+        team_admin=TeamAdmin(db, audit, clock),
         terms=TermsService(db, audit, clock, settings.terms_version),
         messaging=messaging,
         mailbox=Mailbox(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,

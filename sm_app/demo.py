@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +85,23 @@ async def _create_people(accounts: Accounts, data: dict) -> dict[str, str]:
             else:
                 await accounts.add_member(team=team, email=u["email"], role=u["role"], lead=u.get("lead", False))
     return teams
+
+
+async def _team_settings(system: System, data: dict, people: dict[str, Actor], teams: dict[str, str]) -> None:
+    """What the admin set in the console: names patients see, a team's own hours, on call, blocks with reasons."""
+    admin = next(p for p in people.values() if p.role == "admin")
+    for spec in data.get("team_settings", []):
+        team_id = teams[spec["team"]]
+        await system.team_admin.rename(admin, team_id, name=spec["team"], display_name=spec.get("display_name", ""))
+        if "workdays" in spec:
+            await system.clinic_settings.set_team_business_hours(
+                admin, team_id, workdays=tuple(spec["workdays"]), opens=time.fromisoformat(spec["opens"]),
+                closes=time.fromisoformat(spec["closes"]))
+        for email in spec.get("on_call", []):
+            await system.team_admin.set_marks(admin, team_id, people[email].user_id, on_call=True)
+    for block in data.get("blocks", []):
+        await system.team_admin.block(admin, teams[block["team"]], people[block["email"]].user_id,
+                                      reason=block["reason"])
 
 
 def business_time_before(clock: ResponseClock, end: datetime, hours: float) -> datetime:
@@ -336,6 +353,7 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
             people[info.email] = Actor(info.id, info.role, info.name, info.email)
             if info.role == "patient":
                 await system.terms.accept(people[info.email])
+        await _team_settings(system, data, people, teams)
         script = _Script(system, clock, now, response_clock, people, teams)
         made = script.history(data["history"])
         for i, spec in enumerate(data["conversations"], start=1):

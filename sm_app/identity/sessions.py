@@ -116,8 +116,9 @@ class Sessions:
         now = self._clock.now()
         async with self._db.write() as s:
             await throttle.record_success(s, keys)
+            row = await s.get(User, user.id)
+            row.last_sign_in_at = now
             if new_hash:
-                row = await s.get(User, user.id)
                 row.password_hash = new_hash
             s.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_activity_at=now))
             await self._audit.record(s, actor_id=user.id, action="sign_in", object_type="user",
@@ -135,6 +136,13 @@ class Sessions:
             await self._audit.record(s, actor_id=by.user_id if by else None, action="sign_in.unlock",
                                      object_type="user", object_id=user.id, detail=f"{ended} waits ended")
         return ended
+
+    async def sign_in_waits(self, emails: list[str]) -> dict[str, datetime]:
+        """Email -> until when sign-in to that account waits (locked by the throttle), for the admin's user list."""
+        keys = {self._throttle_keys.account(e): e for e in emails}
+        async with self._db.read() as s:
+            until = await throttle.waits_by_account(s, list(keys), self._clock.now())
+        return {keys[k]: end for k, end in until.items()}
 
     async def current(self, token: str | None, *, touch: bool = False) -> SessionState | None:
         """The session's actor if it is still valid; ends it (and returns None) when it has expired."""

@@ -109,3 +109,17 @@ async def forget_account(s: AsyncSession, account_key: str) -> int:
     """End every wait on one account (its own counter and each address's pair counter)."""
     result = await s.execute(delete(SignInThrottle).where(SignInThrottle.account == account_key))
     return result.rowcount or 0
+
+
+async def waits_by_account(s: AsyncSession, account_keys: list[str], now: datetime) -> dict[str, datetime]:
+    """Account key -> until when some counter of that account makes sign-in wait (only accounts that wait now)."""
+    if not account_keys:
+        return {}
+    rows = (await s.execute(select(SignInThrottle.account, SignInThrottle.blocked_until).where(
+        SignInThrottle.account.in_(account_keys), SignInThrottle.blocked_until.is_not(None)))).all()
+    until: dict[str, datetime] = {}
+    for account, blocked_until in rows:
+        end = as_utc(blocked_until)
+        if end > now and (account not in until or end > until[account]):
+            until[account] = end
+    return until

@@ -23,6 +23,7 @@ from .browser_steps import (
     dialog_texts,
     field_error,
     focused_name,
+    link,
     press,
     sign_in,
     tab_to,
@@ -317,9 +318,31 @@ def test_admin_pages(clinic, browser):
     wait_for_heading(admin, "Admin")
     wait_connected(admin)
     found.check(admin, "admin /admin")
-    for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts")):
+    for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts"), ("/admin/users", "Users"),
+                          ("/admin/teams", "Care teams")):
         _open(admin, base, path, heading)
         found.check(admin, f"admin {path}")
+    # Users with the deactivation question open (then cancelled: other tests sign in as these people).
+    _open(admin, base, "/admin/users", "Users")
+    click_button(admin, "Deactivate Casey Clerk")
+    _dialog_open(admin)
+    found.check(admin, "admin /admin/users, deactivation question open")
+    click_button(admin, "Cancel")
+    # A care team: names, staff, business hours (own hours shown), patients; then the block dialog with its error.
+    _open(admin, base, "/admin/teams", "Care teams")
+    link(admin, "Cardiology Green").click()
+    wait_for_heading(admin, "Cardiology Green")
+    wait_connected(admin)
+    found.check(admin, "admin a care team")
+    admin.find_element(By.XPATH, "//*[@role='radio'][normalize-space()='This team has its own hours']").click()
+    wait(admin).until(lambda d: visible(d, By.XPATH, "//*[normalize-space()='Workdays']"), "no workdays")
+    found.check(admin, "admin a care team, own business hours")
+    click_button(admin, "Block Ruth Bell")
+    _dialog_open(admin)
+    click_button(admin, "Block")
+    wait(admin).until(lambda d: field_error(d, "Reason the patient will see"), "no field error on the reason")
+    found.check(admin, "admin a care team, block dialog with its field error")
+    click_button(admin, "Cancel")
     found.assert_none()
 
 

@@ -24,6 +24,8 @@ class User(Base):
     # Patients' demographics for targeted broadcasts (age range, sex). Plain: SQL must filter on them.
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(10), nullable=True)  # female | male | other
+    # Set at each successful sign-in, for the admin's user list (the audit chain is too long to search for it).
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class CareTeam(Base):
@@ -31,6 +33,9 @@ class CareTeam(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What patients see instead of the clinic's internal name ("Kidney care, West Hills (Dr. Patel)" rather than
+    # "REN PAC 03 WH"); None: patients see `name`.
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class TeamMember(Base):
@@ -51,6 +56,8 @@ class PatientTeam(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True, index=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why the clinic blocked the patient from writing to this team; shown to the patient in their contact list.
+    block_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # The patient's contact list: a hidden team is left out of "To" (at least one team stays shown).
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 

@@ -197,4 +197,5 @@ def register(system: System) -> None:
             return
         with ui.column().classes("q-pa-md"):
             ui.label(f"Signed in as {ctx.actor.name} ({ctx.actor.role}).")
-            ui.label("Administration screens are not available yet; use the sm-app command line.")
+            if ctx.actor.role == "admin":
+                ui.link("Admin: users, care teams and clinic settings", "/admin")

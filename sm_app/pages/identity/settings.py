@@ -58,7 +58,8 @@ async def _contact_list(system: System, ctx) -> None:
     async def entries() -> None:
         for entry in await system.contacts.contact_list(ctx.actor):
             if entry.blocked:
-                ui.label(f"{entry.name}: messaging turned off by your clinic").classes("text-grey-7")
+                ui.label(f"{entry.name}: messaging turned off by your clinic"
+                         + (f". Reason: {entry.block_reason}" if entry.block_reason else "")).classes("text-grey-7")
                 continue
 
             async def toggle(e, team_id=entry.team_id) -> None:
