@@ -1,6 +1,6 @@
 """admin console: users.last_sign_in_at, care_teams.display_name, patient_teams.block_reason
 
-Revision ID: 0015
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 12:00:00
 
@@ -11,7 +11,7 @@ one, and teams blocked before this show no reason. Per-team business hours are `
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0015'
+revision = '0012'
 down_revision = '0011'
 branch_labels = None
 depends_on = None
