@@ -193,7 +193,7 @@ async def test_a_tampered_role_or_address_does_not_work(timed):
         await s.execute(update(AccountToken).where(AccountToken.id == a.id).values(role="admin"))
         await s.execute(update(AccountToken).where(AccountToken.id == b.id).values(email="evil@example.org"))
         await s.execute(text("UPDATE users SET role = 'admin' WHERE id = :id"), {"id": c.user_id})
-    for invitation_id, (token, code) in links.items():
+    for token, code in links.values():
         assert await system.invitations.status(token) == "unknown"
         with pytest.raises(LinkClosed) as closed:
             await system.invitations.accept(token, code, name="Mallory", password=NEW_PW, details_confirmed=True)
