@@ -132,6 +132,17 @@ class Credentials:
                                      object_id=user.id, detail=detail)
         return await self.notification_address(actor)
 
+    async def address_link_status(self, token: str) -> str:
+        """pending, or why a new address's link no longer works (reading it changes nothing: mail scanners open
+        links, so confirming takes a press of a button)."""
+        async with self._db.read() as s:
+            row = await by_token(s, PURPOSE, token)
+            user = await s.get(User, row.user_id) if row is not None else None
+        state = state_of(row, self._clock.now())
+        if state == "pending" and not (user is not None and user.active and self._links.intact(row)):
+            return "unknown"
+        return state
+
     async def confirm_address(self, token: str) -> None:
         """The link from the new address's email was opened: notification emails go there from now on."""
         now = self._clock.now()

@@ -30,7 +30,7 @@ from sm_app.identity.account_links import (
     end_open_links,
     state_of,
 )
-from sm_app.identity.accounts import Actor, normalise_email
+from sm_app.identity.accounts import Actor, TeamInfo, normalise_email
 from sm_app.identity.passwords import STAFF_ROLES, Hasher, check_rules
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import LinkClosed, NotAllowed, NotFound, SignInThrottled, ValidationError
@@ -146,6 +146,18 @@ class Invitations:
         work.record(AccountLinkIssued(minted.row.id, user.id, user.email, "invitation",
                                       f"{self._base}/invitation?t={minted.token}", minted.code))
         return minted.row
+
+    async def teams_to_invite_to(self, actor: Actor) -> list[TeamInfo]:
+        """The care teams the actor may invite people to: their own for staff who invite patients, all for the
+        admin, none for anyone else."""
+        query = select(CareTeam.id, CareTeam.name).order_by(CareTeam.name)
+        if actor.role != "admin":
+            if actor.role not in INVITERS_OF_PATIENTS:
+                return []
+            query = query.join(TeamMember, TeamMember.team_id == CareTeam.id).where(
+                TeamMember.user_id == actor.user_id)
+        async with self._db.read() as s:
+            return [TeamInfo(team_id, name) for team_id, name in (await s.execute(query)).all()]
 
     # -- managing -------------------------------------------------------------------------------------------------
     async def resend(self, actor: Actor, invitation_id: str) -> InvitationInfo:

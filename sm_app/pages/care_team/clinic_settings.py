@@ -52,6 +52,7 @@ def register(system: System) -> None:
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
             ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
             ui.link("Email outbox", "/admin/outbox")
+            ui.link("Invitations", "/admin/invitations")
 
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("Routing rules").classes("text-h6").props("role=heading aria-level=2")
