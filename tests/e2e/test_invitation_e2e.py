@@ -15,12 +15,11 @@ from sm_app.adapters.models import OutboxEmail
 
 from .browser_steps import (
     By,
-    Keys,
     button_xpath,
     click_button,
-    field,
     field_error,
     path_of,
+    retype,
     sign_in,
     type_into,
     visible,
@@ -74,10 +73,7 @@ def test_a_patient_accepts_an_invitation_end_to_end(server, browser):
     click_button(patient, "Create my account")
     wait(patient).until(lambda d: field_error(d, "Password"), "the Password field is not marked")
     wait_for_text(patient, "Password must be at least 12 characters.")
-    box = field(patient, "Password")  # select what was typed and type over it, as a person would
-    box.send_keys(Keys.CONTROL, "a")
-    box.send_keys("my own long passphrase")
-    wait(patient).until(lambda d: box.get_property("value") == "my own long passphrase", "Password not retyped")
+    retype(patient, "Password", "my own long passphrase")
     patient.find_element(By.XPATH, "//div[@role='checkbox' and contains(., 'My name and email address are right')]"
                          ).click()
     click_button(patient, "Create my account")
