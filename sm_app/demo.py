@@ -17,6 +17,7 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -327,6 +328,19 @@ def _health_records(script: _Script, records: list[dict], people: dict[str, Acto
                        system.health_record.add(patient, patient.user_id, section, values))
 
 
+def _invitations(script: _Script, invitations: list[dict], people: dict[str, Actor], teams: dict[str, str]) -> None:
+    """People invited who have not signed up yet: a patient invited by a nurse, staff invited by the admin."""
+    system = script.system
+    for spec in invitations:
+        by, team_ids = people[spec["by"]], [teams[t] for t in spec["teams"]]
+        if spec["role"] == "patient":
+            invite = partial(system.invitations.invite_patient, by, team_id=team_ids[0])
+        else:
+            invite = partial(system.invitations.invite_staff, by, role=spec["role"], team_ids=team_ids)
+        script.add(script.now - timedelta(hours=spec["hours_ago"]), f"{by.name} invites {spec['name']}",
+                   lambda invite=invite, spec=spec: invite(email=spec["email"], name=spec["name"]))
+
+
 async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeeded | None:
     """Create the demo clinic when there are no users yet: its people, and their conversations up to `now` (the
     clock's time by default). Returns None (and changes nothing) when the database has users.
@@ -359,6 +373,7 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
         for i, spec in enumerate(data["conversations"], start=1):
             script.conversation(spec, name=f"conversation {i} ({spec.get('subject') or spec.get('test')})")
         _health_records(script, data.get("health_records", []), people, teams)
+        _invitations(script, data.get("invitations", []), people, teams)
         # Staff and the admin had read the alerts of past weeks; the ones of this week are still new to them.
         for person in people.values():
             if not person.is_patient:

@@ -154,6 +154,7 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
     if actor.is_staff:
         links += [("Worklist", "/worklist", unread), ("Sent", "/sent", None), ("Search", "/search", None),
                   ("Dashboard", "/dashboard", None), ("Team messages", "/team-messages", None)]
+        links += [("Invite", "/invite", None)] if actor.role in ("nurse", "provider", "clerk") else []
     if actor.role == "admin":
         links.append(("Admin", "/admin", None))
     if actor.is_staff or actor.role == "admin":

@@ -69,6 +69,16 @@ class SignInThrottleKeys:
             ACCOUNT: self.account(email),
         }
 
+    def for_purpose(self, purpose: str, subject: str, address: str) -> dict[Rule, str]:
+        """The same three counters for another guessable step: an invitation's code (`subject` = the invitation),
+        a password-reset request (the typed email), the current password asked again in Settings (the user).
+        Counters of their own: a run of reset requests does not lock anybody out of signing in."""
+        return {
+            PAIR: self._tag(f"{purpose}-pair", f"{subject}|{address}"),
+            ADDRESS: self._tag(f"{purpose}-address", address),
+            ACCOUNT: self._tag(f"{purpose}-account", subject),
+        }
+
 
 async def wait_left(s: AsyncSession, keys: dict[Rule, str], now: datetime) -> timedelta | None:
     """How long this attempt must still wait, or None when it may go ahead."""

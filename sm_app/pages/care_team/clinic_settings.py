@@ -54,10 +54,11 @@ def register(system: System) -> None:
             with ui.row().classes("gap-4"):
                 ui.link("Users", "/admin/users")
                 ui.link("Care teams", "/admin/teams")
+                ui.link("Invitations", "/admin/invitations")
                 ui.link("Email outbox", "/admin/outbox")
             ui.label("Users: find people, deactivate, reactivate and unlock them. Care teams: names patients see, "
-                     "staff, team leads, on call, business hours, and each team's patients and blocks.").classes(
-                "text-grey-8")
+                     "staff, team leads, on call, business hours, and each team's patients and blocks. Invitations: "
+                     "invite staff, resend or withdraw an invitation.").classes("text-grey-8")
 
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("Routing rules").classes("text-h6").props("role=heading aria-level=2")

@@ -16,13 +16,15 @@ from sm_app.shared.errors import NotFound, ValidationError
 ROLE_NAMES = {"": "All roles", **{r: r.replace("_", " ").capitalize() for r in ROLES}}
 
 
-async def invitation_states(system: System, user_ids: list[str]) -> dict[str, str]:
-    """Each user's invitation state in words ("Invited, expires Dec 9", "Invitation expired"), for the Users list.
+# An invitation's state in the admin's words; an accepted one says nothing (the person is simply active).
+INVITATION_WORDS = {"pending": "Invitation sent, not accepted yet", "expired": "Invitation expired",
+                    "revoked": "Invitation withdrawn", "replaced": "Invitation replaced"}
 
-    The slot for the invitations feature: wire `Invitations.state_for_users(user_ids)` here (and its "Resend
-    invitation" button in `_user_row`). Until then no user shows an invitation state.
-    """
-    return {}
+
+async def invitation_states(system: System, actor, user_ids: list[str]) -> dict[str, str]:
+    """Each invited person's open invitation state ("pending", "expired", ...), accepted ones left out."""
+    states = await system.invitations.state_for_users(actor, user_ids)
+    return {user_id: state for user_id, state in states.items() if state in INVITATION_WORDS}
 
 
 def register(system: System) -> None:
@@ -48,7 +50,7 @@ def register(system: System) -> None:
             row = rows.get(user_id)
             if row is not None:
                 fresh = await system.user_admin.user(actor, user_id)
-                states = await invitation_states(system, [user_id])
+                states = await invitation_states(system, actor, [user_id])
                 row.clear()
                 with row:
                     _user_row(fresh, states.get(user_id, ""))
@@ -70,6 +72,12 @@ def register(system: System) -> None:
             async def do() -> str:
                 await system.user_admin.unlock(actor, user.id)
                 return f"{user.name} can try to sign in again now"
+            await act(user.id, do)
+
+        async def resend(user: UserRow) -> None:
+            async def do() -> str:
+                await system.invitations.resend_for_user(actor, user.id)
+                return f"A new invitation was sent to {user.email}"
             await act(user.id, do)
 
         asked: dict[str, UserRow] = {}  # the person the open confirmation is about
@@ -98,9 +106,10 @@ def register(system: System) -> None:
                 last = short_time(user.last_sign_in_at, tz, system.clock.now()) if user.last_sign_in_at else "never"
                 ui.label(f"Last sign-in: {last}").classes("text-caption")
                 if invitation:
-                    ui.label(invitation).classes("text-caption invitation-state")
+                    ui.label(INVITATION_WORDS[invitation]).classes("text-caption invitation-state")
             with ui.item_section().props("side"):
-                state = user.state
+                # An invited person's account is off until they accept: "Invited", not "Deactivated".
+                state = "Invited" if invitation else user.state
                 if user.locked_until:
                     state += f" until {short_time(user.locked_until, tz, system.clock.now())}"
                 ui.label(state).classes("user-state")
@@ -110,6 +119,9 @@ def register(system: System) -> None:
                     if user.active and user.id != actor.user_id:
                         ui.button(f"Deactivate {user.name}", on_click=lambda u=user: ask_deactivate(u)).props(
                             "flat dense color=negative")
+                    elif invitation:
+                        ui.button(f"Resend invitation to {user.name}", on_click=lambda u=user: resend(u)).props(
+                            "flat dense")
                     elif not user.active:
                         ui.button(f"Reactivate {user.name}", on_click=lambda u=user: reactivate(u)).props(
                             "flat dense")
@@ -120,7 +132,7 @@ def register(system: System) -> None:
             found = await system.user_admin.list_users(actor, search=search.value or "", role=role.value or "",
                                                        page=shown["page"])
             shown["page"] = found.page
-            states = await invitation_states(system, [u.id for u in found.rows])
+            states = await invitation_states(system, actor, [u.id for u in found.rows])
             if not found.rows:
                 ui.label("No one matches.").classes("text-grey-7")
                 return
