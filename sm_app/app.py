@@ -21,6 +21,8 @@ from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, wo
 from sm_app.pages.health_record import record as health_record
 from sm_app.pages.identity import auth
 from sm_app.pages.identity import settings as settings_page
+from sm_app.pages.library import editor as library_editor
+from sm_app.pages.library import reading as library_reading
 from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
@@ -172,6 +174,8 @@ def create_app(system: System) -> None:
     team_messages.register(system)
     clinic_settings.register(system)
     health_record.register(system)
+    library_reading.register(system)
+    library_editor.register(system)
 
     scheduler = None
 

@@ -12,6 +12,8 @@ from sm_app.components.field_errors import clear_errors, length_limit, show_fiel
 from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.health_record.staff_record import staff_record_part
+from sm_app.components.library.articles import ArticlePicker, show_read
+from sm_app.components.library.articles import sent_card as article_card
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog, urgent_thread_notice
@@ -69,6 +71,15 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     # receipt changes its words, the heading and actions are redrawn only when the thread's state differs from
     # what is shown. A push therefore reads only the messages that came after the last one shown.
     shown: dict = {"last_id": None, "state": None, "blocked": None, "receipt": None}
+    # Library articles sent in this conversation, by message; staff keep each card's read label (send id -> label).
+    article_cards: dict = {"by_message": await system.library_sends.in_thread(actor, thread_id), "read": {}}
+
+    async def refresh_articles() -> None:
+        article_cards["by_message"] = await system.library_sends.in_thread(actor, thread_id)
+        for cards in article_cards["by_message"].values():
+            for c in cards:
+                if c.send_id in article_cards["read"]:
+                    show_read(article_cards["read"][c.send_id], c, tz)
 
     @ui.refreshable
     async def heading(thread: ThreadView) -> None:
@@ -113,6 +124,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                             ui.icon("attach_file")
                             # A real download link: the server checks access again and sends it as an attachment.
                             ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
+                    for c in article_cards["by_message"].get(m.id, ()):
+                        label = article_card(c, patient=actor.is_patient, tz=tz)
+                        if label is not None:
+                            article_cards["read"][c.send_id] = label
                 if mine:
                     # The receipt sits under this side's latest message only.
                     if shown["receipt"] is not None:
@@ -211,6 +226,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
             reply_body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
             reply_picker = AttachmentPicker()
+            article_picker = ArticlePicker(lambda q: system.library.search(actor, q)) if actor.is_staff else None
             # One per page, reused for every check, and made at the first check: most visits never need it (its
             # dozen elements and the emergency wording's read are saved on every other page load). Only patients'
             # replies are checked for urgent words, so a staff page never makes one.
@@ -235,7 +251,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                         return
                     await system.messaging.reply(current, thread_id, reply_body.value or "",
                                                  urgent_acknowledged=urgent_acknowledged, files=reply_picker.files,
-                                                 send_key=key)
+                                                 send_key=key, articles=article_picker.ids if article_picker else ())
                 except ValidationError as exc:
                     show_field_error({"Message": reply_body}, exc)
                     return
@@ -258,6 +274,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                 reply_key["value"] = secrets.token_urlsafe(16)
                 reply_body.set_value("")
                 reply_picker.clear()
+                if article_picker is not None:
+                    article_picker.clear()
                 reply_box.set_visibility(False)
                 ui.notify("Reply sent", type="positive")
 
@@ -293,8 +311,13 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             return
         if event.kind == "read" and event.side == own_side:
             return  # this side read (here or in another tab): the receipts on this page concern the other side
+        if event.kind == "article":  # the patient opened an article sent here: its card says "Read"
+            await refresh_articles()
+            return
         try:
             thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
+            if thread.messages:  # a new message may carry library articles
+                article_cards["by_message"] = await system.library_sends.in_thread(actor, thread_id)
             if page_gone():
                 return
         except NotFound:
