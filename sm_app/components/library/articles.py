@@ -131,7 +131,8 @@ class ArticlePicker:
                     with ui.column().classes("gap-0"):
                         ui.label(a.title).classes("text-bold")
                         ui.label(f"{a.language_name} · {grade_words(a.grade)}").classes("text-caption")
-                    attach = ui.button("Attach", on_click=lambda a=a: self._choose(a)).props("flat dense")
+                    attach = ui.button("Attach", on_click=lambda a=a: self._choose(a)).props("flat dense").mark(
+                        "attach-this-article")
                     attach.props["aria-label"] = f"Attach {a.title}"
 
     def _choose(self, a: ArticleSummary) -> None:
