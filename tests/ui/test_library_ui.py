@@ -12,7 +12,7 @@ from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.library_fixtures import write_fixture_library
-from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import follow_header_link, press, see, seeded, sign_in, sign_in_patient
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ async def _thread(clinic) -> str:
 async def test_patient_searches_by_keyword_topic_and_spanish(library_env, user: User) -> None:
     clinic = await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
-    user.find(kind=ui.link, content="Library").click()
+    await follow_header_link(user, "Library")
     await see(user, "Health library")
     await see(user, "Sent to you by your care team")
     await see(user, "3 articles")
@@ -135,7 +135,7 @@ async def test_patient_sees_what_the_care_team_sent(library_env, user: User) -> 
     await user.open(f"/thread/{thread_id}")
     await see(user, "Please read this.")
     await see(user, "Kidney stones and water")  # the card under the message
-    user.find(kind=ui.link, content="Library").click()
+    await follow_header_link(user, "Library")
     await see(user, "Sent to you by your care team")
     await see(user, "Sent by Nina Blue")
     await see(user, "New")
