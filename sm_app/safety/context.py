@@ -47,6 +47,8 @@ _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
 _CONDITIONAL_QUESTION = _any_of(lex.CONDITIONAL_QUESTION)
 _OTHER_EXPERIENCER = _any_of(lex.OTHER_EXPERIENCER)
 _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
+_GENERAL_QUESTION_START = re.compile(lex.GENERAL_QUESTION_START)
+_GENERAL_WORDS = whole_words(lex.GENERAL_WORDS)
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
 
 
@@ -156,6 +158,18 @@ def _hypothetical(text: Text, first: int) -> bool:
     return bool(found) and not _UNSURE.search(before[:found.start()])
 
 
+def _general_question(text: Text, first: int) -> bool:
+    """A question about a condition in general, asked for information, that names nobody ("Does a stroke always cause
+    slurred speech?")."""
+    if not _ends_in_question(text, first):
+        return False
+    sentence = (_sentence_before(text, first) + " " + " ".join(text.tokens[first:first + 1]) + " "
+                + _rest_of_sentence(text, first)).strip()
+    words = sentence.split()
+    return (bool(_GENERAL_QUESTION_START.match(sentence)) and bool(_GENERAL_WORDS.search(sentence))
+            and not any(w in lex.PERSONAL for w in words))
+
+
 def _names_a_document(text: Text, last: int) -> bool:
     if text.tokens[last][0].isdigit():
         return False  # "took like 15 pills": a count, not a name
@@ -176,7 +190,13 @@ def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = Fa
     lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
     resolved = _chronic(text, last) or (not lasting and _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
-                or resolved or _names_a_document(text, last) or _about_a_pet(text, first))
+                or resolved or _general_question(text, first) or _names_a_document(text, last) or _about_a_pet(text, first))
+
+
+def is_current(text: Text, first: int, last: int) -> bool:
+    """Are tokens first..last about now, by the same checks as a red flag (not negated, past, resolved, hypothetical,
+    a name or about a pet)? The learned second opinion asks this of the words that push it over its threshold."""
+    return _is_current(text, first, last, "")
 
 
 # --- masking idioms and finding current matches ---

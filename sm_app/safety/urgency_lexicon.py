@@ -292,6 +292,9 @@ RULES: tuple[Rule, ...] = (
                          "se va a matar", r"acabar con (?:todo|mi vida|su vida)", "terminar con (?:todo|mi vida)",
                          r"(?:wants?|wanted|wanting|wanna) to die", r"want to be dead", "wish i (?:was|were) dead",
                          "wish i (?:could|would) die", "rather be dead",
+                         r"better off (?:once|when|after|if) (?:i am|i was|i were) (?:gone|dead|not (?:here|around)|no longer here)",
+                         r"(?:fine|better|happier|easier) (?:off )?if i (?:was|were) (?:not|no longer) (?:around|here|alive)",
+                         r"(?:estaria|estarian) mejor si (?:yo )?(?:ya )?no (?:estuviera|existiera)",
                          r"(?:not|do not|never) (?:want|wanna|wanting) to (?:live|be alive|be here|exist|wake up|go on)",
                          "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
                          r"better off (?:dead|without me|if i (?:was|were) (?:gone|dead))",
@@ -518,6 +521,9 @@ RULES: tuple[Rule, ...] = (
                           r"(?:not|has not|have not|no) (?:felt|feel|feeling|siento|he sentido) {gap(2)}"
                           r"(?:baby|bebe) {gap(1)}(?:move|moving|kick|kicking|mover|moverse)?",
                           r"(?:less|fewer|decreased|reduced|no) (?:fetal )?(?:movement|movements|kicks|movimientos?)",
+                          r"(?:only|just) (?:felt|feel|had|counted) (?:one|two|three|a couple|a few|1|2|3) {gap(2)}(?:kicks|movements)",
+                          r"(?:baby|bebe) {gap(3)}(?:really |very |so |super )?quiet",
+                          r"itch\w* {gap(4)}(?:palms|soles|hands and feet)", r"comezon {gap(4)}(?:palmas|plantas|manos y pies)",
                           r"(?:severe|bad|terrible|pounding|worst|fuerte|horrible|intenso) {gap(1)}"
                           r"(?:headache|dolor de cabeza)", r"dolor de cabeza {gap(1)}(?:fuerte|horrible|intenso|terrible)",
                           r"(?:blurr\w*|blurry|spots|flashing|stars|borros\w*|puntitos|lucecitas|manchas) "
@@ -600,7 +606,7 @@ RULES: tuple[Rule, ...] = (
          needs=alt("chemo\\w*", "quimio\\w*", "transplant\\w*", "trasplant\\w*", "immuno\\w*", "inmuno\\w*",
                    "neutropeni\\w*", "dialysis", "dialisis", "leukemia", "leucemia", "lymphoma", "linfoma",
                    "cancer treatment", "tratamiento (?:de|para el|contra el) cancer", "radiation", "radiacion",
-                   "splenectomy", "no spleen", "sin bazo", "sickle cell", "celulas falciformes", "prednisone",
+                   "splenectomy", "no spleen", "sin bazo", r"(?:do not|don t) have (?:a|my) spleen", r"spleen (?:removed|out)", "sickle cell", "celulas falciformes", "prednisone",
                    "steroids", "humira", "methotrexate", "biologic", "surgery", "cirugia", "operacion", "operated",
                    "post op", "catheter", "cateter", "port", "picc", "incision", "herida", "wound", "confus\\w*",
                    "not making sense", "stiff neck", "cuello rigido", "rigid neck", "delirious", "delirando",
@@ -1426,33 +1432,49 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
-        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
-        "farewell": alt("goodbye", "good bye", "farewell", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
+        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"tell (?:my )?\w+ (?:that )?i am sorry",
+                             r"diganle a (?:mi )?\w+ que lo siento", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
+        "farewell": alt("goodbye", "good bye", "farewell", r"(?:ya )?no se preocupe(?:n)? por mi", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
                         r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
                         r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
                         r"papeles de la casa", r"(?:will|won t) not need (?:it|them)",
                         "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
                         "letters? to (?:my|his|her|everyone|all)", "giving away", "gave away", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
+                        r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
+                        r"(?:given|gave|giving) (?:away )?(?:my|his|her) \w+(?: \w+)? (?:to (?:my|his|her)|away)",
+                        r"regal\w* (?:mis|sus|todas mis|todas sus) cosas", r"(?:le |les )?deje una carta",
+                        r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
+                        r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
+                        r"(?:won t|will not) be (?:messaging|writing|texting) (?:again|anymore)",
+
                         "for the last time", "like it was the last time", "loves? them"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
                       r"(?:won t|will not) be (?:a problem|a burden|around|here) (?:much )?longer", "my last (?:one|day|weekend|week)",
                       r"(?:this|next) (?:weekend|week|friday|saturday|sunday|month) is my last", r"cancel all (?:my )?(?:future )?appointments",
                       r"no need to reschedule", r"ya tome (?:mi|la) decision", r"(?:ya )?no voy a estar(?: aqui)?", r"se acaba todo",
-                      r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden", r"ya no se preocupe(?:n)? por mi",
+                      r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden",
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
+                      r"(?:won t|will not|wont) be around (?:by then|for (?:long|the next|your|the follow up))",
+                      r"(?:once|when|after) i am (?:gone|no longer here|not around)",
+                      r"if i (?:was|were|am) (?:not|no longer) (?:around|here|alive)",
+                      r"(?:never|not) (?:come|coming) back",
+                      r"(?:si|cuando) (?:yo )?(?:ya )?no (?:estuviera|este|existiera)", r"(?:lo|ya lo) tengo planeado",
+                      r"hoy es el dia",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
+        "despair": alt("burden", "carga", r"calm for the first time", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
                        r"would (?:honestly |really )?be a relief", r"mejor sin (?:el|ella|mi)", r"(?:se|me) canso de todo",
                        "join (?:her|him|them|my wife|my husband|mom|dad)", "reunirme con", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
                        "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
-                       "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
+                       "fine without me", "world would keep spinning", r"(?:better|fine|happier) off (?:once|when|if|after)",
+                       r"estar\w* mejor si", "made (?:my|his|her) peace", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
-        "cancel": alt(r"cancel (?:my|the) (?:follow up|appointment|appt|therapy|session|refills?)"),
-        "plan": alt(r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
+        "cancel": alt(r"cancel (?:all )?(?:my|the) (?:follow ups?|appointments?|appts?|therapy|sessions?|refills?)",
+                      r"(?:do not|don t) bother (?:rescheduling|booking|calling)"),
+        "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
@@ -1656,7 +1678,7 @@ RESOLVED_AFTER += R_EVALUATED + (
 )
 # Kinds whose signs stay urgent even when they went away: stroke signs that passed may be a TIA, which needs care
 # the same day.
-RESOLVED_STILL_URGENT = frozenset({"stroke"})
+RESOLVED_STILL_URGENT = frozenset({"stroke", "cardiac"})
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -1739,6 +1761,17 @@ HYPOTHETICAL_BEFORE = (
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
     r"puedo tomar", r"what if", r"y si", r"whether",
 )
+# A question about a condition in general, asked for information: it starts with one of these and names nobody
+# ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
+# ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
+GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
+    r"que|cual|cuales|como|por que|puede)(?!\S)"
+PERSONAL = frozenset("""
+i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
+son daughter baby wife husband mom dad mother father child kid sister brother hijo hija bebe esposo esposa mama papa
+""".split())
+GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
+    r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
 # A question that starts with a condition is about a future that has not happened ("If my son has another attack and
@@ -1809,6 +1842,12 @@ IDIOMS = (
     r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
+    r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:kill|crush|nail) (?:it|this)",
+    r"cut (?:myself|himself|herself|my face|my leg|my legs|my chin) (?:\S+ )?(?:shaving|with (?:the|my|a) razor shaving)",
+    r"(?:me )?cort\w* (?:al )?afeit\w*", r"(?:breathe|breathing|breath|respirar|respiro) (?:\S+ )?(?:through|thru|out of|por) "
+    r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
+    r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
+    r"screamed the house down", r"bit (?:my|his|her) tongue (?:at|during|while|eating) ?(?:dinner|lunch|breakfast|a meal|eating)?",
 )
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(
