@@ -37,6 +37,7 @@ _IDIOMS = _any_of(lex.IDIOMS)
 _NEGATION = _any_of(lex.NEGATION_BEFORE)
 _PSEUDO_NEGATION = re.compile("|".join(f"(?:{lex.expand(p)})(?!\\S)" for p in lex.PSEUDO_NEGATION))
 _RESOLVED = _any_of(lex.RESOLVED_AFTER)
+_EVALUATED = _any_of(lex.R_EVALUATED)
 _CHRONIC = _any_of(lex.CHRONIC_AFTER)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
@@ -104,6 +105,10 @@ def _resolved(text: Text, last: int) -> bool:
     later = " ".join(tokens[end:nxt])
     found = _RESOLVED_LATER.search(later)
     return bool(found) and not _recurs(later[found.end():])
+
+
+def _evaluated(text: Text, last: int) -> bool:
+    return bool(_EVALUATED.search(_rest_of_sentence(text, last)))
 
 
 def _past(text: Text, first: int, last: int) -> bool:
@@ -188,9 +193,12 @@ def _chronic(text: Text, last: int) -> bool:
 
 def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
     lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
-    resolved = _chronic(text, last) or (not lasting and _resolved(text, last))
+    # A lasting red flag (chest pain, a stroke sign) that passed is still a same-day call, unless a clinician or a test
+    # has looked at it since ("turned out to be reflux per the ER workup").
+    resolved = _chronic(text, last) or (_evaluated(text, last) if lasting else _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
-                or resolved or _general_question(text, first) or _names_a_document(text, last) or _about_a_pet(text, first))
+                or resolved or _general_question(text, first) or _names_a_document(text, last)
+                or _about_a_pet(text, first))
 
 
 def is_current(text: Text, first: int, last: int) -> bool:

@@ -1676,8 +1676,9 @@ RESOLVED_AFTER += R_EVALUATED + (
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
 )
-# Kinds whose signs stay urgent even when they went away: stroke signs that passed may be a TIA, which needs care
-# the same day.
+# Kinds that stay urgent when the writer says the sign passed: a stroke sign that went away is a TIA, and chest pain
+# that went away in the last day is a same-day call (issue 17); past ("last month", "in 2019") or already evaluated
+# ("turned out to be reflux") is still routine.
 RESOLVED_STILL_URGENT = frozenset({"stroke", "cardiac"})
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
