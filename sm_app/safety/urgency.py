@@ -93,6 +93,16 @@ def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, i
 
     if not passes(found):
         return None
+    found = _about_now(text, masked, found)
+    if not passes(found):
+        return None
+    names = [f.name for f in found]
+    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
+                     key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
+    return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
+
+
+def _about_now(text: Text, masked: set[int], found: list[urgency_model.Feature]) -> list[urgency_model.Feature]:
     current: dict[int, bool] = {}
 
     def about_now(i: int) -> bool:
@@ -100,13 +110,7 @@ def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, i
             current[i] = i not in masked and is_current(text, i, i)
         return current[i]
 
-    found = [f for f in found if about_now(f.first) and about_now(f.last)]
-    if not passes(found):
-        return None
-    names = [f.name for f in found]
-    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
-                     key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
-    return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
+    return [f for f in found if about_now(f.first) and about_now(f.last)]
 
 
 def _merged(spans) -> list[tuple[int, int]]:

@@ -1478,7 +1478,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
-                    "how to make that happen", "how easy it would be", "turning it on and closing the door",
+                    "how to make that happen", "how easy it would be", r"it would be (?:so )?easy", "turning it on and closing the door",
                     r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
                     "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
     }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message"),
@@ -1772,7 +1772,8 @@ i me my mine myself he him his himself she her hers herself we us our ourselves 
 son daughter baby wife husband mom dad mother father child kid sister brother hijo hija bebe esposo esposa mama papa
 """.split())
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
-    r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas)"
+    r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
+    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
 # A question that starts with a condition is about a future that has not happened ("If my son has another attack and

@@ -237,6 +237,8 @@ def test_the_learned_second_opinion_does_not_read_negated_words(text):
     "Can stress cause chest pain? I'm just curious after reading an article.",
     "What are the warning signs of preeclampsia I should watch for in my third trimester?",
     "¿Cuáles son los síntomas de un infarto en las mujeres?",
+    "Why do people on chemo have to be careful about fevers?",
+    "¿Por qué es peligrosa la fiebre en personas con trasplante?",
 ])
 def test_a_question_about_a_condition_in_general_is_not_urgent(text):
     routine(text)
@@ -260,6 +262,8 @@ def test_a_question_that_names_someone_or_says_what_is_happening_is_still_urgent
     ("33 weeks along and I've only felt two little kicks since breakfast", "pregnancy"),
     ("34 weeks pregnant, itching like crazy on my palms and soles", "pregnancy"),
     ("I don't have a spleen and I've got a temperature of 38.6", "sepsis"),
+    ("I'm on chemo and I've had a fever of 101 since this afternoon, why is that?", "sepsis"),
+    ("I keep driving past the train tracks and thinking it would be so easy", "suicidal"),
 ])
 def test_intent_and_warning_signs_said_indirectly_are_caught(text, kind):
     urgent(text, kind)
