@@ -247,7 +247,9 @@ RULES: tuple[Rule, ...] = (
          id="breathing.cannot_breathe",
          examples=("I can't breathe, my chest is so tight",
                    "Mi hijo no puede respirar bien"),
-         near_misses=("No trouble breathing, just a stuffy nose",)),
+         near_misses=("No trouble breathing, just a stuffy nose",
+                      "My nose is so blocked I can't breathe through it at all, it's a cold",
+                      "Tengo la nariz tapada y no puedo respirar por la nariz")),
     Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
@@ -451,7 +453,9 @@ RULES: tuple[Rule, ...] = (
          id="self_harm.stated",
          examples=("I've been hurting myself to cope and I'm scared I'll go too far",
                    "Me estoy cortando los brazos otra vez"),
-         near_misses=("I haven't self harmed in two years and I'm proud of it",)),
+         near_misses=("I haven't self harmed in two years and I'm proud of it",
+                      "I cut myself shaving this morning, it bled a lot for a minute but it's fine",
+                      "Me corté afeitándome esta mañana")),
     # --- violence / abuse ------------------------------------------------------------------------------------------
     Rule("violence", alt(r"(?:hit|hits|hitting|beat|beats|beating|beaten|punch\w*|kick\w*|slap\w*|chok\w*|"
                          r"strangl\w*|shov\w*|push\w*|threw|throws|threaten\w*|rap\w*|attack\w*|abus\w*|burn\w*|"
@@ -1112,7 +1116,8 @@ RULES += (
          examples=("He shook all over and bit his tongue",
                    "She can't even swallow her own spit",
                    "Estaba bien ayer y hoy no reconoce a nadie"),
-         near_misses=("No drooling or trouble swallowing, just a sore throat",)),
+         near_misses=("No drooling or trouble swallowing, just a sore throat",
+                      "I bit my tongue at dinner and it bled for a second")),
     Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"racing|raceing|pounding|\d{3}|acelerad\w*", 4),
          needs=alt("dizzy", "fuzzy", "min", "minutes", "will not (?:come down|slow)", "mare\\w*", "faint\\w*", "chest", "pecho", "hour", "hora", "will not slow", "no se calma",
                    "short of breath", "pass\\w* out", "black\\w* out"),
@@ -1202,7 +1207,8 @@ RULES += (
          id="violence.plan_to_hurt_others",
          examples=("I'm thinking about bringing my gun to work tomorrow",
                    "There's someone trying to break in right now"),
-         near_misses=("He is not going to hurt anyone, he just yells at the TV",)),
+         near_misses=("He is not going to hurt anyone, he just yells at the TV",
+                      "I'm going to kill it at my presentation tomorrow if this cold lets up")),
     Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:can not|cant|could not) stop screaming", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
                             r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor"),
          id="severe_pain.writhing",
@@ -1844,12 +1850,13 @@ IDIOMS = (
     r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
-    r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:kill|crush|nail) (?:it|this)",
+    r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:crush|nail) it",
     r"cut (?:myself|himself|herself|my face|my leg|my legs|my chin) (?:\S+ )?(?:shaving|with (?:the|my|a) razor shaving)",
     r"(?:me )?cort\w* (?:al )?afeit\w*", r"(?:breathe|breathing|breath|respirar|respiro) (?:\S+ )?(?:through|thru|out of|por) "
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
+    r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"bit (?:my|his|her) tongue (?:at|during|while|eating) ?(?:dinner|lunch|breakfast|a meal|eating)?",
+    r"screamed the house down", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(
