@@ -516,7 +516,7 @@ RULES: tuple[Rule, ...] = (
                           r"(?:cramps|cramping|colicos) (?:and|y|with|con) (?:spotting|bleeding|sangrado|manchado)",
                           r"(?:spotting|bleeding|sangrado|manchado) (?:and|y|with|con) (?:cramps|cramping|colicos)",
                           r"(?:fell|fall|landed|hit|crash\w*|accident|me cai|se cayo|choque) {gap(6)}"
-                          r"(?:belly|stomach|abdomen|panza|barriga|estomago)", r"casi no se (?:mueve|ha movido)",
+                          r"(?:belly|bump|stomach|abdomen|panza|barriga|estomago)", r"casi no se (?:mueve|ha movido)",
                           r"(?:killer|splitting|pounding|worst) headache", r"vision {gap(2)}(?:blurry|blurred|borrosa)",
                           r"water (?:broke|has broken|just broke|breaking)", r"leak\w* (?:fluid|water)",
                           r"gush of (?:fluid|water)", r"(?:baby|babies|bebe) {gap(3)}(?:not|stopped|has not|hasn t|"
@@ -1448,7 +1448,6 @@ CUE_SETS: tuple[CueSet, ...] = (
                         "letters? to (?:my|his|her|everyone|all)", "giving away", "gave away", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
                         r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
-                        r"(?:given|gave|giving) (?:away )?(?:my|his|her) \w+(?: \w+)? (?:to (?:my|his|her)|away)",
                         r"regal\w* (?:mis|sus|todas mis|todas sus) cosas", r"(?:le |les )?deje una carta",
                         r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
                         r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
@@ -1587,10 +1586,11 @@ _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cue
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
 # ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
 CUE_SETS += (CueSet("suicidal", {
+    "goodbyes": r"(?:said|saying|say) (?:my|our|all my) goodbyes",
     "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche", r"para el otro mes",
                 r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
     **{name: _SUICIDE.cues[name] for name in ("ending", "plan", "despair")},
-}, anchors=("ending", "plan", "despair"),
+}, anchors=("ending", "plan", "despair", "goodbyes"),
    id="suicidal.cues_with_a_time",
    examples=("Tonight is the night, I've decided",
              "Ya tomé mi decisión, esta noche"),
@@ -1856,7 +1856,7 @@ IDIOMS = (
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
     r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
+    r"screamed the house down", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(

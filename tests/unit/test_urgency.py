@@ -264,6 +264,8 @@ def test_a_question_that_names_someone_or_says_what_is_happening_is_still_urgent
     ("I don't have a spleen and I've got a temperature of 38.6", "sepsis"),
     ("I'm on chemo and I've had a fever of 101 since this afternoon, why is that?", "sepsis"),
     ("I keep driving past the train tracks and thinking it would be so easy", "suicidal"),
+    ("I've already said my goodbyes to my kids tonight", "suicidal"),
+    ("30 weeks pregnant, I slipped and landed on my bump, now I'm cramping", "pregnancy"),
 ])
 def test_intent_and_warning_signs_said_indirectly_are_caught(text, kind):
     urgent(text, kind)
@@ -273,6 +275,8 @@ def test_intent_and_warning_signs_said_indirectly_are_caught(text, kind):
     "I won't be around next week, I'm on holiday in Spain. Can we move my appointment?",
     "Just saying goodbye before my move to Ohio, thank you for everything!",
     "I've picked a date for my knee surgery, can you send the pre-op forms?",
+    "I gave my old bike to my nephew and cleared out the garage, feeling lighter already",
+    "The cold sore on my lip is huge and ugly, is there a faster cream?",
 ])
 def test_travel_and_moving_are_not_goodbyes(text):
     routine(text)
