@@ -29,6 +29,8 @@ def load(pattern: str) -> list[dict]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if line.strip():
                 row = json.loads(line)
+                if "_meta" in row:  # a blind set's first line: when and how it was written (BLIND_SET.md)
+                    continue
                 row["where"] = f"{path.name}:{n}"
                 rows.append(row)
     return rows
