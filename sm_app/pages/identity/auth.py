@@ -171,11 +171,11 @@ def register(system: System) -> None:
         if state is None:
             ui.navigate.to("/login")
             return
-        terms = system.terms.current()
+        terms = await system.terms.current()
         ui.page_title(f"Messaging terms · {system.settings.clinic_name}")
 
         async def accept() -> None:
-            await system.terms.accept(state.actor)
+            await system.terms.accept(state.actor, terms.version)
             ui.navigate.to(home_for(state.actor.role))
 
         with ui.column().classes("max-w-2xl mx-auto q-pa-md"):

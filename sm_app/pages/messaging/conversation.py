@@ -17,7 +17,6 @@ from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog, urgent_thread_notice
 from sm_app.components.notices import not_sent, reply_target
 from sm_app.messaging.mailbox import ThreadView
-from sm_app.messaging.templates import quick_replies
 from sm_app.messaging.threads import BODY_MAX, UrgentCheck
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
 
@@ -186,7 +185,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         controls["can_reply"] = first.can_reply
         with ui.column().classes("w-full") as reply_box:
             if actor.is_staff:
-                replies = {q.name: q.text for q in quick_replies()}
+                replies = {q.name: q.text for q in await system.quick_replies.in_use(actor)}
 
                 def insert(sender, text: str) -> None:
                     current = (reply_body.value or "").rstrip()
