@@ -155,6 +155,8 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
                   ("Dashboard", "/dashboard", None), ("Team messages", "/team-messages", None)]
     if actor.role == "admin":
         links.append(("Admin", "/admin", None))
+    if actor.role == "privacy_officer":
+        links.append(("Audit log", "/audit", None))
     if actor.is_staff or actor.role == "admin":
         links.append(("Alerts", "/alerts", alerts))
     if actor.is_patient:

@@ -103,6 +103,8 @@ class TermsService:
         if len(text) > TERMS_MAX:
             raise ValidationError("Terms text", f"The terms must be at most {TERMS_MAX:,} characters "
                                                 f"(they have {len(text):,}).")
+        if "911" not in text:
+            raise ValidationError("Terms text", "The terms must still tell patients to call 911 in an emergency.")
         if text == (await self.current()).text.strip():
             raise ValidationError("Terms text", "This is the current text. Change it before publishing a new "
                                                 "version.")

@@ -113,7 +113,10 @@ def plain_words(exc: BaseException, host: str, port: int) -> str:
         return f"Could not connect to {host}:{port} ({exc})."
     if isinstance(exc, ssl.SSLError | aiosmtplib.SMTPServerDisconnected):
         return f"The secure connection to {host}:{port} failed ({exc}). Check the security setting and the port."
-    if isinstance(exc, aiosmtplib.SMTPException) and "STARTTLS" in str(exc):
+    if isinstance(exc, aiosmtplib.SMTPException) and "AUTH extension" in str(exc):
+        return (f"{host}:{port} does not take a user name and password over this connection. Leave them empty, or "
+                "choose STARTTLS or TLS.")
+    if isinstance(exc, aiosmtplib.SMTPException) and "STARTTLS extension" in str(exc):
         return f"{host}:{port} does not offer STARTTLS ({exc}). Choose another security setting or port."
     if isinstance(exc, aiosmtplib.SMTPResponseException):
         return f"The server answered {exc.code} {exc.message}."

@@ -116,16 +116,18 @@ async def test_publishing_terms_asks_every_patient_again(clinic):
     await terms.accept(clinic.pat)
     assert await terms.has_accepted(clinic.pat)
     with pytest.raises(NotAllowed):
-        await terms.publish(clinic.blue_nurse, "New terms")
+        await terms.publish(clinic.blue_nurse, "New terms, call 911")
     with pytest.raises(ValidationError):
         await terms.publish(clinic.admin, "   ")
     with pytest.raises(ValidationError):
+        await terms.publish(clinic.admin, "No emergency line here.")
+    with pytest.raises(ValidationError):
         await terms.publish(clinic.admin, (await terms.current()).text)  # unchanged
-    published = await terms.publish(clinic.admin, "## Terms\n\nNew wording.")
+    published = await terms.publish(clinic.admin, "## Terms\n\nNew wording. Emergencies: call 911.")
     assert (await terms.current()).version == published.version
     assert not await terms.has_accepted(clinic.pat)
     assert await terms.has_accepted(clinic.blue_nurse)  # the messaging terms are the patients'
-    second = await terms.publish(clinic.admin, "## Terms\n\nNewer wording.")
+    second = await terms.publish(clinic.admin, "## Terms\n\nNewer wording. Emergencies: call 911.")
     assert second.version == published.version + ".2"
     await terms.accept(clinic.pat, published.version)  # accepting what was shown before the newer one came
     assert not await terms.has_accepted(clinic.pat)

@@ -51,7 +51,12 @@ def register(system: System) -> None:
 
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
             ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
-            ui.link("Email outbox", "/admin/outbox")
+            with ui.row().classes("gap-4 admin-links"):
+                ui.link("Patient templates", "/admin/templates")
+                ui.link("Quick replies", "/admin/quick-replies")
+                ui.link("Messaging terms", "/admin/terms")
+                ui.link("Email settings", "/admin/email")
+                ui.link("Email outbox", "/admin/outbox")
 
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("Routing rules").classes("text-h6").props("role=heading aria-level=2")

@@ -49,6 +49,8 @@ def home_for(role: str) -> str:
         return "/worklist"
     if role == "admin":
         return "/admin"
+    if role == "privacy_officer":
+        return "/audit"
     return "/account"
 
 
