@@ -19,7 +19,8 @@ assert set(KIND_NAMES) == set(KINDS)
 
 
 def _status(t: TemplateSummary) -> str:
-    return f"{t.category} · {plural(len(t.fields), 'field')} · version {t.version} · {'In use' if t.active else 'Retired'}"
+    state = "In use" if t.active else "Retired"
+    return f"{t.category} · {plural(len(t.fields), 'field')} · version {t.version} · {state}"
 
 
 def register(system: System) -> None:
