@@ -33,8 +33,8 @@ from sm_app.shared.errors import NotAllowed, ValidationError, every_problem
 SECURITY_NAMES = {"starttls": "STARTTLS (usually port 587)", "tls": "TLS from the start (usually port 465)",
                   "none": "None (a relay on this machine or network only)"}
 # Read once at start-up: changing them means a restart (and the SM_* variable, not this page).
-NEEDS_RESTART = ("SM_SMTP_CA_FILE (extra CA certificates)", "SM_SMTP_TIMEOUT (how long to wait for the server)",
-                 "SM_MAIL_SECONDS (how often the outbox is sent)")
+NEEDS_RESTART = ("SM_SMTP_CA_FILE (extra CA certificates)", "SM_MAIL_SECONDS (how often the outbox is sent)",
+                 "SM_MAIL_MAX_ATTEMPTS and SM_MAIL_BACKOFF_SECONDS (retries)")
 TEST_TIMEOUT = 15.0
 _HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$")
 _ADDRESS = re.compile(r"^[^@\s\x00-\x1f\x7f<>]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,63}$|^[^@\s]{1,64}@localhost$")

@@ -209,7 +209,7 @@ class AuditReview:
     async def verify(self, actor: Actor, progress: Callable[[int], None] | None = None) -> AuditCheck:
         """Check the whole hash chain off the event loop; the check and its outcome are audited."""
         self._require(actor)
-        result = await self._audit.verify_off_loop(progress)
+        result = await self._audit.verify(progress)
         await self._audit.record_alone(actor_id=actor.user_id, action="audit.verify", object_type="audit",
                                        outcome="ok" if result.ok else "broken",
                                        detail=f"entries={result.entries}"
