@@ -6,7 +6,8 @@ from __future__ import annotations
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.components.admin import admin_heading, open_admin_page
+from sm_app.components.admin import open_admin_page
+from sm_app.components.admin_heading import admin_heading
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext
