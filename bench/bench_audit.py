@@ -29,10 +29,11 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.migrate import upgrade
+from sm_app.adapters.models import AuditEntry
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
 from sm_app.identity.accounts import Actor
@@ -181,9 +182,6 @@ async def main() -> None:
         print(f"\nsame deep page by OFFSET (no filter, for comparison): {_ms(offset)}")
         for name, f in filters.items():
             conditions = await review._conditions(s, f)  # noqa: SLF001 - the plan of the very query the page runs
-            from sqlalchemy import select
-
-            from sm_app.adapters.models import AuditEntry
             query = select(AuditEntry.seq).where(*conditions).order_by(AuditEntry.seq.desc()).limit(51)
             compiled = query.compile(compile_kwargs={"literal_binds": True})
             plan = (await s.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))).all()
