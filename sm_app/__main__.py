@@ -135,8 +135,8 @@ def _serve(settings: Settings) -> None:
 
     system = build_system(settings)
     if not settings.smtp_host:
-        print(f"No SMTP server configured (SM_SMTP_HOST): emails are written to {settings.data_dir / 'mail'}",
-              flush=True)
+        print(f"No SMTP server in SM_SMTP_HOST: emails are written to {settings.data_dir / 'mail'} unless an admin "
+              "saved one under Admin → Email settings", flush=True)
     print(f"Serving {settings.clinic_name} at {settings.base_url}", flush=True)
     run(system)
 

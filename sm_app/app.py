@@ -10,7 +10,7 @@ from urllib.parse import quote
 from nicegui import app, background_tasks, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 
 from sm_app import nicegui_speedups
 from sm_app.bootstrap import System
@@ -19,13 +19,24 @@ from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
 from sm_app.pages.health_record import record as health_record
-from sm_app.pages.identity import admin_teams, admin_users, auth
+from sm_app.pages.identity import admin_teams, admin_users, auth, terms_admin
 from sm_app.pages.identity import invitations as invitation_pages
 from sm_app.pages.identity import recovery as recovery_pages
 from sm_app.pages.identity import settings as settings_page
 from sm_app.pages.library import editor as library_editor
 from sm_app.pages.library import reading as library_reading
-from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
+from sm_app.pages.messaging import (
+    compose,
+    conversation,
+    folders,
+    mailbox,
+    printing,
+    quick_reply_admin,
+    search,
+    template_admin,
+)
+from sm_app.pages.notifications import email_settings
+from sm_app.pages.privacy import audit as audit_page
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
 from sm_app.web_security import secure_browser_connections
@@ -148,6 +159,26 @@ def _download_route(system: System) -> None:
             return PlainTextResponse(exc.message, status_code=409)
         return _as_download(note.data, note.filename, note.media_type)
 
+    @app.get("/audit/export.csv")
+    async def audit_export(person: str = "", patient: str = "", action: str = "", date_from: str = "",
+                           date_to: str = "") -> Response:
+        """The privacy officer's filtered audit view as CSV, streamed; anyone else: not found. Audited."""
+        try:
+            state = await system.sessions.current(session_token(), touch=True)
+            if state is None:
+                return PlainTextResponse("Not found", status_code=404)
+            lines = await system.audit_review.export_csv(
+                state.actor, audit_page.filter_from_query(person, patient, action, date_from, date_to))
+        except NotFound:
+            return PlainTextResponse("Not found", status_code=404)
+        except Unavailable:
+            return busy_response()
+        except ValidationError as exc:
+            return PlainTextResponse(exc.message, status_code=400)
+        return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": "attachment; filename=audit.csv", "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store"})
+
 
 def create_app(system: System) -> None:
     """Register middleware, pages and lifecycle hooks for this system on NiceGUI's app."""
@@ -182,6 +213,11 @@ def create_app(system: System) -> None:
     admin_teams.register(system)
     library_reading.register(system)
     library_editor.register(system)
+    template_admin.register(system)
+    quick_reply_admin.register(system)
+    terms_admin.register(system)
+    email_settings.register(system)
+    audit_page.register(system)
 
     scheduler = None
 

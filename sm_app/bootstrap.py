@@ -42,11 +42,14 @@ from sm_app.messaging.drafts import Drafts
 from sm_app.messaging.folders import Folders
 from sm_app.messaging.mailbox import Mailbox
 from sm_app.messaging.preferences import PreferencesService
+from sm_app.messaging.quick_replies import QuickReplies
 from sm_app.messaging.search import Search
 from sm_app.messaging.search import register_handlers as index_sent_messages
 from sm_app.messaging.templates import Templates
 from sm_app.messaging.threads import CATEGORIES, Messaging
-from sm_app.notifications.outbox import Mailer, Notifications, make_mailer
+from sm_app.notifications.email_settings import ConfiguredMailer, EmailSettings
+from sm_app.notifications.outbox import Mailer, Notifications
+from sm_app.privacy.audit_review import AuditReview
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.events import (
     AlertsRaised,
@@ -90,6 +93,7 @@ class System:
     contacts: Contacts
     drafts: Drafts
     templates: Templates
+    quick_replies: QuickReplies
     attachments: Attachments
     clinic_settings: ClinicSettings
     worklist: Worklist
@@ -98,6 +102,8 @@ class System:
     documentation: DocumentationNotes
     broadcasts: Broadcasts
     notifications: Notifications
+    email_settings: EmailSettings
+    audit_review: AuditReview
     reports: Reports
     health_record: HealthRecord
     record_sharing: RecordSharing
@@ -165,12 +171,14 @@ def build_system(
     db = Database(settings.database_url)
     bus = RealtimeBus(spawn)
     audit = AuditLog(db, keys.audit_mac_key, clock)
-    templates = Templates(db, clock, CATEGORIES)
+    templates = Templates(db, clock, CATEGORIES, audit)
     files = AttachmentStore(keys, clock, settings.data_dir / "attachments")
     default_hours = BusinessHours(timezone=settings.timezone,
                                   target_business_days=settings.reply_target_business_days)
     clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
-    notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
+    # Without a mailer given (tests give one), emails go where the saved SMTP settings say, else SM_SMTP_*.
+    email_settings = EmailSettings(db, keys, audit, clock, settings)
+    notifications = Notifications(db, audit, clock, settings, mailer or ConfiguredMailer(email_settings))
     handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
     sessions = Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key)
@@ -206,12 +214,15 @@ def build_system(
         contacts=Contacts(db),
         drafts=Drafts(db, keys, clock, files),
         templates=templates,
+        quick_replies=QuickReplies(db, audit, clock),
         attachments=Attachments(db, keys, audit, files),
         clinic_settings=clinic_settings,
         worklist=Worklist(db, keys, audit, clock),
         triage=Triage(uow, keys, audit, clock),
         escalation=Escalation(db, uow, audit, clock, clinic_settings),
         notifications=notifications,
+        email_settings=email_settings,
+        audit_review=AuditReview(db, audit, tz=settings.timezone),
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),
         broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),

@@ -157,6 +157,8 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         links += [("Invite", "/invite", None)] if actor.role in ("nurse", "provider", "clerk") else []
     if actor.role == "admin":
         links.append(("Admin", "/admin", None))
+    if actor.role == "privacy_officer":
+        links.append(("Audit log", "/audit", None))
     if actor.is_staff or actor.role == "admin":
         links.append(("Alerts", "/alerts", alerts))
     if actor.is_patient:

@@ -25,6 +25,7 @@ from .browser_steps import (
     choose,
     click_button,
     dialog_texts,
+    field,
     field_error,
     focused_name,
     link,
@@ -47,6 +48,7 @@ pytestmark = pytest.mark.e2e
 AXE_SOURCE = (Path(__file__).with_name("axe") / "axe.min.js").read_text(encoding="utf-8")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ADMIN = ("admin@demo.clinic", "demo-admin-password-1")  # Ada Admin (data/demo_clinic.json)
+PRIVACY_OFFICER = ("privacy@demo.clinic", "demo-staff-password-1")  # Pia Privacy
 TEAM = "Primary Care Blue"
 
 # Quasar fades dialogs, menus and notifications in: a state is checked once nothing is moving any more (a colour
@@ -351,7 +353,11 @@ def test_admin_pages(clinic, browser):
     wait_connected(admin)
     found.check(admin, "admin /admin")
     for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts"), ("/admin/users", "Users"),
-                          ("/admin/teams", "Care teams"), ("/library/editor", "Library editor")):
+                          ("/admin/teams", "Care teams"), ("/library/editor", "Library editor"),
+                          ("/admin/templates", "Patient templates"),
+                          ("/admin/templates/prescription_renewal", "Edit: Prescription renewal"),
+                          ("/admin/quick-replies", "Quick replies"), ("/admin/terms", "Messaging terms"),
+                          ("/admin/email", "Email settings")):
         _open(admin, base, path, heading)
         found.check(admin, f"admin {path}")
     # Users with the deactivation question open (then cancelled: other tests sign in as these people).
@@ -375,6 +381,26 @@ def test_admin_pages(clinic, browser):
     wait(admin).until(lambda d: field_error(d, "Reason the patient will see"), "no field error on the reason")
     found.check(admin, "admin a care team, block dialog with its field error")
     click_button(admin, "Cancel")
+
+    _open(admin, base, "/admin/email", "Email settings")
+    _replace_text(admin, "From address", "not an address")
+    click_button(admin, "Save email settings")
+    wait(admin).until(lambda d: field_error(d, "From address"), "no field error on From address")
+    _replace_text(admin, "Test address", "desk@example.org")
+    click_button(admin, "Send test email")  # no SMTP host in the test server: written to a file, said so
+    wait(admin).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".test-result")[0].startswith("Test email sent"),
+                      "no test result")
+    found.check(admin, "admin /admin/email with a field error and a test result")
+
+    _open(admin, base, "/admin/templates/new", "Add a template")
+    click_button(admin, "Save template")
+    wait(admin).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".fields-error") != [""], "no field errors")
+    found.check(admin, "admin /admin/templates/new with its errors")
+
+    _open(admin, base, "/admin/terms", "Messaging terms")
+    click_button(admin, "Publish new version")
+    _dialog_open(admin)
+    found.check(admin, "admin /admin/terms, publish confirmation open")
     found.assert_none()
 
 
@@ -466,6 +492,37 @@ def test_onboarding_and_recovery_pages(clinic, shared_server, browser):
     _open(admin, base, "/admin/invitations", "Invitations")
     wait(admin).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".invitation-state"), "no invitations listed")
     found.check(admin, "admin /admin/invitations")
+
+
+def _replace_text(driver, label: str, text: str) -> None:
+    """Type over what a field holds (select all, then type), as a person would."""
+    element = field(driver, label)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(text)
+    wait(driver).until(lambda d: element.get_property("value") == text, f"{label!r} did not take the typed text")
+
+
+def test_privacy_officer_pages(clinic, browser):
+    found = Findings()
+    officer = browser("privacy officer")
+    base = clinic.base_url
+    officer.get(f"{base}/login")
+    wait_connected(officer)
+    type_into(officer, "Email", PRIVACY_OFFICER[0])
+    type_into(officer, "Password", PRIVACY_OFFICER[1])
+    click_button(officer, "Sign in")
+    wait_for_path(officer, "/audit")
+    wait_for_heading(officer, "Audit log")
+    wait(officer).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".page-position")[0].startswith("Page 1"),
+                        "no audit entries")
+    found.check(officer, "privacy officer /audit")
+    click_button(officer, "Older")
+    wait(officer).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".page-position")[0].startswith("Page 2"),
+                        "no second page")
+    click_button(officer, "Verify chain")
+    wait(officer).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".verify-result")[0].startswith("The chain"),
+                        "the chain check never finished")
+    found.check(officer, "privacy officer /audit, page 2 and the chain checked")
     found.assert_none()
 
 

@@ -79,6 +79,7 @@ async def test_compose_terms_and_quick_reply_promise_the_clinics_reply_time(user
     await see(nurse, "Do I need to fast?")
     nurse.find(kind=ui.button, content="Reply").click()
     nurse.find(kind=ui.select, content="Quick reply").click()
+    await see(nurse, "Received, working on it")  # the clinic's quick replies fill the list once the form is open
     nurse.find("Received, working on it").click()
     textarea = nurse.find(kind=ui.textarea, content="Message").elements.pop()
     for _ in range(200):

@@ -17,6 +17,7 @@ from sm_app.adapters.models.care_team import (
     StaffAlert,
     ThreadEvent,
 )
+from sm_app.adapters.models.clinic_admin import MessageTemplateVersion, QuickReply, SmtpSettings, TermsVersion
 from sm_app.adapters.models.health_record import RecordEntry, RecordGrant, RecordVersion
 from sm_app.adapters.models.identity import (
     AccountToken,
@@ -84,6 +85,11 @@ __all__ = [
     "LibraryArticle",
     "LibraryVersion",
     "LibrarySend",
+    # what the clinic admin edits
+    "MessageTemplateVersion",
+    "QuickReply",
+    "TermsVersion",
+    "SmtpSettings",
     # audit
     "AuditHead",
     "AuditEntry",

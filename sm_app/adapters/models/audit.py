@@ -32,6 +32,11 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
-    # (object_type, object_id): a patient's "Who looked" reads the entries about their record.
+    # (object_type, object_id): a patient's "Who looked" reads the entries about their record. The privacy officer's
+    # viewer pages newest first by seq (keyset): by person and by action through (actor_id, seq) and (action, seq); a
+    # date range becomes a seq range through `at`.
     __table_args__ = (UniqueConstraint("hash", name="uq_audit_hash"),
-                      Index("ix_audit_object", "object_type", "object_id"))
+                      Index("ix_audit_object", "object_type", "object_id"),
+                      Index("ix_audit_actor_seq", "actor_id", "seq"),
+                      Index("ix_audit_action_seq", "action", "seq"),
+                      Index("ix_audit_at", "at"))

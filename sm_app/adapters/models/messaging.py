@@ -111,6 +111,8 @@ class MessageTemplate(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Every save by the admin adds one (history in message_template_versions); retiring is `active` = False.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class Draft(Base):

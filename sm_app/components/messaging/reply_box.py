@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from nicegui import ui
+from nicegui import background_tasks, ui
 
 from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.frame import PageContext
@@ -17,7 +17,6 @@ from sm_app.components.library.articles import ArticlePicker
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import not_sent, reply_target
-from sm_app.messaging.templates import quick_replies
 from sm_app.messaging.threads import BODY_MAX, UrgentCheck
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 
@@ -51,7 +50,7 @@ class ReplyBox:
     def _build(self) -> None:
         system, actor = self._ctx.system, self._ctx.actor
         if actor.is_staff:
-            replies = {q.name: q.text for q in quick_replies()}
+            replies: dict[str, str] = {}
 
             def insert(sender, text: str) -> None:
                 current = (self._body.value or "").rstrip()
@@ -73,7 +72,18 @@ class ReplyBox:
                     insert(e.sender, text)
                 return None
 
-            ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
+            choose = ui.select([], label="Quick reply", on_change=insert_quick_reply).classes("w-72")
+
+            async def fill_quick_replies() -> None:
+                # The clinic's current quick replies (the admin edits them), read when the form is made rather than
+                # on every page load; the form is usable at once and the list fills a moment later.
+                try:
+                    replies.update({q.name: q.text for q in await system.quick_replies.in_use(actor)})
+                except Unavailable:
+                    return
+                choose.set_options(list(replies))
+
+            background_tasks.create(fill_quick_replies(), name="quick replies")
         self._body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
         self._picker = AttachmentPicker()
         if actor.is_staff:

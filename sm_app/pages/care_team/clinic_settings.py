@@ -51,10 +51,14 @@ def register(system: System) -> None:
 
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
             ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
-            with ui.row().classes("gap-4"):
+            with ui.row().classes("gap-4 admin-links"):
                 ui.link("Users", "/admin/users")
                 ui.link("Care teams", "/admin/teams")
                 ui.link("Invitations", "/admin/invitations")
+                ui.link("Patient templates", "/admin/templates")
+                ui.link("Quick replies", "/admin/quick-replies")
+                ui.link("Messaging terms", "/admin/terms")
+                ui.link("Email settings", "/admin/email")
                 ui.link("Email outbox", "/admin/outbox")
             ui.label("Users: find people, deactivate, reactivate and unlock them. Care teams: names patients see, "
                      "staff, team leads, on call, business hours, and each team's patients and blocks. Invitations: "

@@ -51,6 +51,8 @@ def home_for(role: str) -> str:
         return "/worklist"
     if role == "admin":
         return "/admin"
+    if role == "privacy_officer":
+        return "/audit"
     return "/account"
 
 
@@ -180,11 +182,11 @@ def register(system: System) -> SignInHandoff:
         if state is None:
             ui.navigate.to("/login")
             return
-        terms = system.terms.current()
+        terms = await system.terms.current()
         ui.page_title(f"Messaging terms · {system.settings.clinic_name}")
 
         async def accept() -> None:
-            await system.terms.accept(state.actor)
+            await system.terms.accept(state.actor, terms.version)
             ui.navigate.to(home_for(state.actor.role))
 
         with ui.column().classes("max-w-2xl mx-auto q-pa-md"):

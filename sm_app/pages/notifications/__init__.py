@@ -1,0 +1,1 @@
+"""Pages of the notifications domain: the admin's email settings."""

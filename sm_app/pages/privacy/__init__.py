@@ -1,0 +1,1 @@
+"""The privacy officer's pages: the audit viewer."""
