@@ -178,7 +178,7 @@ def build_system(
     clinic_settings = ClinicSettings(db, audit, clock, categories=CATEGORIES, default_hours=default_hours)
     # Without a mailer given (tests give one), emails go where the saved SMTP settings say, else SM_SMTP_*.
     email_settings = EmailSettings(db, keys, audit, clock, settings)
-    notifications = Notifications(db, audit, clock, settings, mailer or ConfiguredMailer(email_settings))
+    notifications = Notifications(db, audit, clock, settings, mailer or ConfiguredMailer(email_settings), keys)
     handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
     sessions = Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key)

@@ -14,6 +14,7 @@ diagnosis. Without SMTP settings (the demo) emails are written as .eml files und
 from __future__ import annotations
 
 import asyncio
+import base64
 import logging
 import os
 import re
@@ -32,6 +33,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
+from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import OutboxEmail, Preferences, User, new_id
 from sm_app.config import Settings
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 EMAIL_MODES = {"each": "An email for each new message", "digest": "One daily digest", "none": "No emails"}
 BACKOFF_CAP = timedelta(hours=1)
 CLAIM_BATCH = 50
+# The body of an email that carries a link into someone's account is stored sealed, marked by this prefix.
+SEALED = "sealed:"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -146,8 +150,10 @@ class OutboxRow:
 
 
 class Notifications:
-    def __init__(self, db: Database, audit: AuditLog, clock: Clock, settings: Settings, mailer: Mailer):
+    def __init__(self, db: Database, audit: AuditLog, clock: Clock, settings: Settings, mailer: Mailer,
+                 keys: KeyRing):
         self._db = db
+        self._keys = keys
         self._audit = audit
         self._clock = clock
         self._settings = settings
@@ -245,9 +251,21 @@ class Notifications:
                     f"{link}\n\nThe link works once, for 24 hours.\n\n{ignore} Please do not reply.")
         now = self._clock.now()
         domain = self._settings.smtp_from.rpartition("@")[2] or "localhost"
-        s.add(OutboxEmail(id=new_id(), event_key=f"account:{e.token_id}", user_id=e.user_id, kind=e.kind,
-                          to_address=e.to_address, subject=subject, body=body, message_id=make_msgid(domain=domain),
-                          status="pending", attempts=0, next_attempt_at=now, last_error="", created_at=now))
+        # The link (and the code) open an account: the database keeps only their hashes, so the email waiting here
+        # is sealed with the key ring like message text, and opened only to be sent.
+        row_id = new_id()
+        sealed = self._keys.seal(body, table="email_outbox", row_id=row_id, column="body")
+        s.add(OutboxEmail(id=row_id, event_key=f"account:{e.token_id}", user_id=e.user_id, kind=e.kind,
+                          to_address=e.to_address, subject=subject, body=SEALED + base64.b64encode(sealed).decode(),
+                          message_id=make_msgid(domain=domain), status="pending", attempts=0, next_attempt_at=now,
+                          last_error="", created_at=now))
+
+    def body_of(self, row: OutboxEmail) -> str:
+        """An email's text as it is sent (a sealed one opened)."""
+        if row.body.startswith(SEALED):
+            return self._keys.open(base64.b64decode(row.body[len(SEALED):]), table="email_outbox", row_id=row.id,
+                                   column="body")
+        return row.body
 
     async def _queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
                                  sender_id: str) -> None:
@@ -328,7 +346,7 @@ class Notifications:
         message["Message-ID"] = row.message_id
         message["Date"] = format_datetime(as_utc(row.created_at))
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(row.body)
+        message.set_content(self.body_of(row))
         return message
 
     def _lease(self) -> timedelta:

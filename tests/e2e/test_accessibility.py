@@ -415,7 +415,7 @@ async def _onboarding_links(data_dir: Path) -> dict[str, str]:
         await system.credentials.request_address_change(patient, current_password=PATIENT[1],
                                                         new_email=f"home.{address}")
         async with system.db.read() as s:
-            bodies = {e.to_address: e.body for e in (await s.scalars(select(OutboxEmail).where(
+            bodies = {e.to_address: system.notifications.body_of(e) for e in (await s.scalars(select(OutboxEmail).where(
                 OutboxEmail.kind.in_(("invitation", "password_reset", "verify_address"))))).all()}
 
     def path(to: str, route: str) -> str:

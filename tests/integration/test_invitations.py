@@ -28,8 +28,11 @@ async def timed(tmp_path, database_url):
 
 async def emails_to(system, address: str) -> list[OutboxEmail]:
     async with system.db.read() as s:
-        return list((await s.execute(select(OutboxEmail).where(OutboxEmail.to_address == address)
+        rows = list((await s.execute(select(OutboxEmail).where(OutboxEmail.to_address == address)
                                      .order_by(OutboxEmail.created_at, OutboxEmail.id))).scalars())
+    for row in rows:  # the text as it is sent (stored sealed)
+        row.body = system.notifications.body_of(row)
+    return rows
 
 
 def link_and_code(email: OutboxEmail) -> tuple[str, str]:
@@ -55,10 +58,12 @@ async def test_a_nurse_invites_a_patient_who_accepts_and_signs_in(timed):
         await system.sessions.sign_in("new.patient@example.org", NEW_PW)
     async with system.db.read() as s:
         assert await s.get(PatientTeam, (info.user_id, clinic.blue_id)) is None
-    # The database holds neither the token nor the code.
+    # The database holds neither the token nor the code: not the link's row, nor the email waiting to be sent.
     async with system.db.read() as s:
         row = await s.get(AccountToken, info.id)
         assert token not in (row.token_hash, row.code_hash) and code not in (row.token_hash, row.code_hash or "")
+        stored = (await s.get(OutboxEmail, email.id)).body
+        assert token not in stored and code not in stored and "invited" not in stored
 
     assert await system.invitations.status(token) == "pending"
     opened = await system.invitations.check_code(token, code.lower())  # case does not matter

@@ -33,7 +33,10 @@ async def outbox(system, address: str | None = None) -> list[OutboxEmail]:
     if address:
         query = query.where(OutboxEmail.to_address == address)
     async with system.db.read() as s:
-        return list((await s.execute(query)).scalars())
+        rows = list((await s.execute(query)).scalars())
+    for row in rows:  # the text as it is sent (stored sealed)
+        row.body = system.notifications.body_of(row)
+    return rows
 
 
 def token_in(email: OutboxEmail, path: str) -> str:

@@ -25,6 +25,7 @@ async def last_email(to: str) -> OutboxEmail:
             rows = list((await s.execute(select(OutboxEmail).where(OutboxEmail.to_address == to)
                                          .order_by(OutboxEmail.created_at.desc()))).scalars())
         if rows:
+            rows[0].body = system.notifications.body_of(rows[0])  # the text as it is sent (stored sealed)
             return rows[0]
         await asyncio.sleep(0.05)
     raise AssertionError(f"no email to {to}")
