@@ -22,6 +22,7 @@ from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
 from sm_app.health_record.record import HealthRecord
 from sm_app.health_record.sharing import RecordSharing
+from sm_app.health_record.transfer import RecordTransfer
 from sm_app.identity.accounts import Accounts
 from sm_app.identity.passwords import Hasher
 from sm_app.identity.sessions import Sessions
@@ -85,6 +86,7 @@ class System:
     reports: Reports
     health_record: HealthRecord
     record_sharing: RecordSharing
+    record_transfer: RecordTransfer
     events: EventHandlers  # who reacts to which domain event (see _event_handlers)
 
     async def close(self) -> None:
@@ -153,6 +155,7 @@ def build_system(
     uow = UnitOfWork(db, handlers)
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                           templates=templates, attachments=files)
+    health_record = HealthRecord(db, uow, keys, audit, clock, tz=settings.timezone)
     return System(
         settings=settings,
         db=db,
@@ -182,7 +185,9 @@ def build_system(
                                          timezone=settings.timezone),
         broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
-        health_record=HealthRecord(db, uow, keys, audit, clock, tz=settings.timezone),
+        health_record=health_record,
         record_sharing=RecordSharing(db, uow, audit, clock),
+        record_transfer=RecordTransfer(health_record, audit, clock, clinic_name=settings.clinic_name,
+                                       tz=settings.timezone),
         events=handlers,
     )
