@@ -155,6 +155,13 @@ class HealthRecord:
         entries.sort(key=lambda e: not e.active)
         return SectionView(access, section, tuple(entries))
 
+    async def own_active(self, actor: Actor, section: str) -> tuple[EntryView, ...]:
+        """The patient's own active entries of a section (e.g. the medications a renewal request may name), newest
+        change first; nothing for anyone who is not a patient. A read like any other (audited)."""
+        if not actor.is_patient:
+            return ()
+        return tuple(e for e in (await self.section(actor, actor.user_id, section)).entries if e.active)
+
     async def entry(self, actor: Actor, entry_id: str) -> EntryView:
         """One entry as it is now (audited as a read of its section)."""
         async with self._uow() as work:

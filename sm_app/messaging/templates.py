@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sm_app.adapters.clock import Clock
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import MessageTemplate
+from sm_app.health_record.sections import SECTIONS
 from sm_app.identity.accounts import Actor
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 
@@ -46,6 +47,9 @@ class TemplateField:
     required: bool
     options: tuple[str, ...] = ()
     hint: str = ""
+    # "section.field" of the patient's health record this field may be filled from ("medications.name": the
+    # patient picks one of their active medications); empty for a field typed in only.
+    from_record: str = ""
 
 
 @dataclass(frozen=True)
@@ -58,12 +62,13 @@ class TemplateInfo:
 
 def _fields_from_json(raw: str) -> tuple[TemplateField, ...]:
     return tuple(TemplateField(f["label"], f["kind"], bool(f.get("required")), tuple(f.get("options", ())),
-                               f.get("hint", "")) for f in json.loads(raw))
+                               f.get("hint", ""), f.get("from_record", "")) for f in json.loads(raw))
 
 
 def _fields_to_json(fields: list[TemplateField] | tuple[TemplateField, ...]) -> str:
     return json.dumps([{"label": f.label, "kind": f.kind, "required": f.required, "options": list(f.options),
-                        "hint": f.hint} for f in fields])
+                        "hint": f.hint, **({"from_record": f.from_record} if f.from_record else {})}
+                       for f in fields])
 
 
 class Templates:
@@ -124,6 +129,8 @@ class Templates:
                 raise ValidationError("Fields", f"Field kind must be one of: {', '.join(KINDS)}.")
             if f.kind == "choice" and not f.options:
                 raise ValidationError("Fields", f"The choice field {f.label!r} needs options.")
+            if f.from_record and not record_source(f.from_record):
+                raise ValidationError("Fields", f"The field {f.label!r} names no part of the health record.")
         await self.ensure_standard()
         async with self._db.write() as s:
             row = await s.get(MessageTemplate, key)
@@ -133,6 +140,14 @@ class Templates:
             row.name, row.category, row.fields_json, row.active = name, category, _fields_to_json(fields), active
             row.updated_at = self._clock.now()
         return TemplateInfo(key, name, category, tuple(fields))
+
+
+def record_source(source: str) -> tuple[str, str] | None:
+    """("medications", "name") for "medications.name" when the health record has that section and field."""
+    section, _, key = (source or "").partition(".")
+    if section in SECTIONS and key in {f.key for f in SECTIONS[section].fields}:
+        return section, key
+    return None
 
 
 def check_answers(template: TemplateInfo, answers: dict[str, str]) -> list[tuple[str, str]]:

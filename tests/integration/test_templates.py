@@ -67,3 +67,17 @@ async def test_clinic_admin_adds_and_edits_a_template(clinic):
         template_key="device_problem", answers={"Device": "Glucose meter"})
     view = await clinic.system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     assert view.messages[0].fields == (("Device", "Glucose meter"),)
+
+
+async def test_a_template_field_may_be_filled_from_the_health_record(clinic):
+    t = clinic.system.templates
+    renewal = await t.get("prescription_renewal")
+    assert [(f.label, f.from_record) for f in renewal.fields] == [
+        ("Medication", "medications.name"), ("Dose", "medications.dose"), ("Pharmacy", "")]
+    with pytest.raises(ValidationError) as err:
+        await t.save_template(clinic.admin, key="inhaler", name="Inhaler", category="Medication",
+                              fields=[TemplateField("Inhaler", "text", True, from_record="medications.secret")])
+    assert "names no part of the health record" in err.value.message
+    await t.save_template(clinic.admin, key="inhaler", name="Inhaler", category="Medication",
+                          fields=[TemplateField("Inhaler", "text", True, from_record="medications.name")])
+    assert (await t.get("inhaler")).fields[0].from_record == "medications.name"

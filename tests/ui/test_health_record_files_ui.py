@@ -145,3 +145,35 @@ async def test_staff_have_no_import_page(user: User) -> None:
     await user.open("/health-record/import")
     await see(user, "Health record not found")
     assert not [e for e in user.current_layout.descendants() if isinstance(e, ui.upload)]
+
+
+async def test_a_renewal_request_picks_from_the_active_medication_list(user: User, create_user) -> None:
+    clinic = await seeded(user)
+    record = app.state.sm_system.health_record
+    await record.add(clinic.pat, clinic.pat.user_id, "medications",
+                     {"name": "Metformin", "dose": "500 mg", "how_often": "twice a day"})
+    stopped = await record.add(clinic.pat, clinic.pat.user_id, "medications", {"name": "Lisinopril"})
+    await record.set_active(clinic.pat, stopped.id, False, version=1)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    user.find("New message").click()
+    await see(user, "Save draft")
+    user.find("Template").click()
+    user.find("Prescription renewal").click()
+    await see(user, "Pick from your medications (optional)")
+    picker = user.find(kind=ui.select, content="Pick from your medications").elements.pop()
+    assert list(picker.options.values()) == ["Metformin 500 mg, twice a day"]  # active ones only
+    picker.set_value(next(iter(picker.options)))
+    assert user.find(kind=ui.input, content="Medication").elements.pop().value == "Metformin"
+    assert user.find("Dose (optional)").elements.pop().value == "500 mg"
+    user.find("Dose (optional)").clear().type("1000 mg")  # typing still works after picking
+    user.find("Subject").type("Renewal please")
+    user.find("Send").click()
+    await see(user, "Message sent")
+
+    nurse = create_user()
+    await sign_in(nurse, "nina@example.org", STAFF_PW)
+    await see(nurse, "Renewal please")
+    nurse.find("Renewal please").click()
+    await see(nurse, "Move to")
+    assert await table_rows(nurse, "template-answers") == [{"field": "Medication", "answer": "Metformin"},
+                                                            {"field": "Dose", "answer": "1000 mg"}]
