@@ -183,7 +183,7 @@ def build_system(
         notifications=notifications,
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),
-        broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),
+        broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, health_record, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
         health_record=health_record,
         record_sharing=RecordSharing(db, uow, audit, clock),

@@ -18,7 +18,7 @@ from sm_app.adapters.clock import Clock
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, RecordEntry, RecordVersion, User, new_id
-from sm_app.health_record.access import RecordAccess, record_access, staff_with_access
+from sm_app.health_record.access import RecordAccess, record_access, staff_with_access, team_record_access
 from sm_app.health_record.sections import SECTIONS, clean, section_of, summary
 from sm_app.identity.accounts import Actor
 from sm_app.shared.audit import AuditLog
@@ -161,6 +161,31 @@ class HealthRecord:
         if not actor.is_patient:
             return ()
         return tuple(e for e in (await self.section(actor, actor.user_id, section)).entries if e.active)
+
+    async def with_condition_in(self, s: AsyncSession, actor: Actor, team_id: str, patient_ids: list[str],
+                                words: str) -> list[str]:
+        """Inside the caller's unit of work (a broadcast's count and send): which of the patients have an active
+        condition whose name contains `words` (any case) — only among those who granted `team_id` read access and
+        reached through the actor's membership of it (`access.team_record_access`, the one rule). Every record looked
+        into is audited as `record.cohort` for its patient (so the patient's Who looked shows it)."""
+        wanted = (words or "").strip().casefold()
+        reach = await team_record_access(s, actor, team_id, list(patient_ids))
+        if not wanted or not reach:
+            return []
+        matched = []
+        ids = list(reach)
+        for start in range(0, len(ids), 500):
+            rows = (await s.scalars(select(RecordEntry).where(
+                RecordEntry.patient_id.in_(ids[start:start + 500]), RecordEntry.section == "conditions",
+                RecordEntry.active.is_(True)))).all()
+            for r in rows:
+                name = self._open(r.content_enc, "record_entries", r.id).get("name", "")
+                if wanted in name.casefold():
+                    matched.append(r.patient_id)
+        for patient_id in ids:
+            await self._audit.record(s, actor_id=actor.user_id, action="record.cohort", object_type=AUDIT_OBJECT,
+                                     object_id=patient_id, detail=f"section=conditions team={team_id}")
+        return sorted(set(matched))
 
     async def entry(self, actor: Actor, entry_id: str) -> EntryView:
         """One entry as it is now (audited as a read of its section)."""

@@ -177,3 +177,19 @@ async def test_a_renewal_request_picks_from_the_active_medication_list(user: Use
     await see(nurse, "Move to")
     assert await table_rows(nurse, "template-answers") == [{"field": "Medication", "answer": "Metformin"},
                                                             {"field": "Dose", "answer": "1000 mg"}]
+
+
+async def test_a_broadcast_cohort_by_condition_counts_only_shared_records(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await system.health_record.add(clinic.pat, clinic.pat.user_id, "conditions", {"name": "Type 2 diabetes"})
+    await sign_in(user, "paul@example.org", STAFF_PW)
+    await see(user, "No conversations for your care teams.")
+    await user.open("/team-messages")
+    await see(user, "Delivery reports")
+    user.find(kind=ui.input, content="Condition (optional)").type("diabetes")
+    user.find("Count recipients").click()
+    await see(user, "0 patients match.")  # Pat has not shared the record with the team
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "read")
+    user.find("Count recipients").click()
+    await see(user, "1 patient matches.")
