@@ -154,3 +154,17 @@ async def test_the_pdf_opens_and_shows_every_section(clinic):
         assert words in text, words
     exports = [e for e in await clinic.system.audit.entries(10) if e["action"] == "record.export"]
     assert exports[0]["detail"] == "format=pdf" and exports[0]["object_id"] == clinic.pat.user_id
+
+
+async def test_a_staff_download_shows_on_who_looked_and_a_refused_one_is_audited(clinic):
+    await _fill(clinic)
+    transfer, sharing = clinic.system.record_transfer, clinic.system.record_sharing
+    with pytest.raises(NotFound):
+        await transfer.fhir(clinic.blue_nurse, clinic.pat.user_id)
+    denied = [e for e in await clinic.system.audit.entries(5) if e["action"] == "record.export"]
+    assert denied[0]["outcome"] == "denied" and denied[0]["actor_id"] == clinic.blue_nurse.user_id
+    await sharing.set_grant(clinic.pat, clinic.blue_id, "read")
+    await transfer.pdf(clinic.blue_nurse, clinic.pat.user_id)
+    looks = await sharing.who_looked(clinic.pat)
+    assert (looks[0].staff_name, looks[0].team_name, looks[0].what) == ("Nina Blue", "Blue Team",
+                                                                        "Downloaded the record")
