@@ -239,7 +239,7 @@ def read_bundle(data: bytes, today: date, tz: str) -> ImportPlan:
                                       f"{IMPORT_MAX_BYTES // (1024 * 1024)} MB.")
     try:
         raw = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested deeper than any FHIR file
         raise ValidationError("File", "This file is not JSON. Choose a FHIR Bundle saved as a .json file.") from None
     if not isinstance(raw, dict) or raw.get("resourceType") != "Bundle":
         found = raw.get("resourceType") if isinstance(raw, dict) else None

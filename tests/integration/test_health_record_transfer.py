@@ -110,6 +110,7 @@ PULSE = {"resourceType": "Observation", "status": "final", "subject": {"referenc
 
 @pytest.mark.parametrize(("data", "words"), [
     (b"{not json", "not JSON"),
+    (b"[" * 200_000 + b"]" * 200_000, "not JSON"),  # nested past the parser's recursion limit
     ("\ufffe".encode("utf-16"), "not JSON"),
     (json.dumps({"resourceType": "Patient", "name": [{"text": "X"}]}).encode(), "not a FHIR Bundle (it holds one "
                                                                                   "Patient resource)"),
