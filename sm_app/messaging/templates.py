@@ -84,12 +84,19 @@ class Templates:
             return
         data = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
         async with self._db.write() as s:
-            existing = set((await s.scalars(select(MessageTemplate.key))).all())
+            existing = {r.key: r for r in (await s.scalars(select(MessageTemplate))).all()}
             for order, t in enumerate(data["templates"]):
-                if t["key"] not in existing:
-                    s.add(MessageTemplate(key=t["key"], name=t["name"], category=t["category"],
-                                          fields_json=json.dumps(t["fields"]), active=True, sort_order=order,
-                                          updated_at=self._clock.now()))
+                row = existing.get(t["key"])
+                if row is not None:
+                    # A shipped template nobody edited gains what the shipped one has since gained (the health
+                    # record source of its fields); one a clinic changed is left as it is.
+                    plain = [{k: v for k, v in f.items() if k != "from_record"} for f in t["fields"]]
+                    if json.loads(row.fields_json) == plain and plain != t["fields"]:
+                        row.fields_json = json.dumps(t["fields"])
+                    continue
+                s.add(MessageTemplate(key=t["key"], name=t["name"], category=t["category"],
+                                      fields_json=json.dumps(t["fields"]), active=True, sort_order=order,
+                                      updated_at=self._clock.now()))
         self._standard_checked = True
 
     async def list_templates(self) -> list[TemplateInfo]:
