@@ -145,7 +145,8 @@ async def _run(args, settings: Settings) -> None:
     from sm_app.demo import DEMO_FILE, SeedClock, seed_demo  # noqa: PLC0415
 
     if args.command == "migrate":
-        print("Database is up to date.")
+        added = await _with_system(settings, lambda system: system.library.ensure_shipped())
+        print("Database is up to date." + (f" Added {added} library articles from data/library." if added else ""))
     elif args.command == "demo":
         async def work(system):
             created = await seed_demo(system)

@@ -23,6 +23,8 @@ from sm_app.pages.identity import admin_teams, admin_users, auth
 from sm_app.pages.identity import invitations as invitation_pages
 from sm_app.pages.identity import recovery as recovery_pages
 from sm_app.pages.identity import settings as settings_page
+from sm_app.pages.library import editor as library_editor
+from sm_app.pages.library import reading as library_reading
 from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
@@ -178,6 +180,8 @@ def create_app(system: System) -> None:
     health_record.register(system)
     admin_users.register(system)
     admin_teams.register(system)
+    library_reading.register(system)
+    library_editor.register(system)
 
     scheduler = None
 

@@ -34,6 +34,9 @@ from sm_app.identity.sign_in_throttle import SignInThrottleKeys
 from sm_app.identity.team_admin import TeamAdmin
 from sm_app.identity.terms import TermsService
 from sm_app.identity.user_admin import UserAdmin
+from sm_app.library.articles import Library
+from sm_app.library.editorial import Editorial
+from sm_app.library.sends import LibrarySends
 from sm_app.messaging.attachment_files import Attachments, AttachmentStore
 from sm_app.messaging.contacts import Contacts
 from sm_app.messaging.drafts import Drafts
@@ -51,6 +54,7 @@ from sm_app.shared.events import (
     BroadcastSent,
     EventHandlers,
     HealthRecordChanged,
+    LibraryArticleRead,
     MessageSent,
     MessagesRead,
     RecordSharingChanged,
@@ -99,6 +103,9 @@ class System:
     health_record: HealthRecord
     record_sharing: RecordSharing
     record_transfer: RecordTransfer
+    library: Library
+    editorial: Editorial
+    library_sends: LibrarySends
     events: EventHandlers  # who reacts to which domain event (see _event_handlers)
 
     async def close(self) -> None:
@@ -139,6 +146,9 @@ def _event_handlers(keys: KeyRing, bus: RealtimeBus, clinic_settings: ClinicSett
     for record_event in (HealthRecordChanged, RecordSharingChanged):
         handlers.after_commit(record_event, lambda e: bus.publish(e.recipients, ThreadChanged(
             "", "record", patient_id=e.patient_id)))
+    # A patient opened an article their care team sent: the conversation's open pages show it read.
+    handlers.after_commit(LibraryArticleRead, lambda e: bus.publish(e.recipients, ThreadChanged(e.thread_id,
+                                                                                                "article")))
     return handlers
 
 
@@ -166,6 +176,9 @@ def build_system(
     handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
     sessions = Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key)
+    library = Library(db, audit, clock, library_dir=settings.library_dir, tz=settings.timezone)
+    library_sends = LibrarySends(db, uow, keys, audit, clock, library)
+    library_sends.register_handlers(handlers)  # records the articles a team's message carries, in its transaction
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                           templates=templates, attachments=files)
     # Emailed links (invitations, resets, new addresses) and the throttle share the sign-in throttle's secret.
@@ -210,5 +223,8 @@ def build_system(
         record_sharing=RecordSharing(db, uow, audit, clock),
         record_transfer=RecordTransfer(health_record, audit, clock, clinic_name=settings.clinic_name,
                                        tz=settings.timezone),
+        library=library,
+        editorial=Editorial(db, uow, audit, clock, library),
+        library_sends=library_sends,
         events=handlers,
     )

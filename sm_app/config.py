@@ -52,6 +52,8 @@ class Settings:
     mail_max_attempts: int = 8
     mail_backoff_seconds: float = 30.0  # first retry; doubles each time, capped at an hour
     digest_hour: int = 7  # daily digests go out from this hour, clinic time
+    # The patient-education articles that ship with the app (data/library/<language>/<slug>.md).
+    library_dir: Path = PROJECT_ROOT / "data" / "library"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -92,4 +94,5 @@ class Settings:
             mail_max_attempts=int(_env("SM_MAIL_MAX_ATTEMPTS", "8")),
             mail_backoff_seconds=float(_env("SM_MAIL_BACKOFF_SECONDS", "30")),
             digest_hour=int(_env("SM_DIGEST_HOUR", "7")),
+            library_dir=Path(_env("SM_LIBRARY_DIR", str(PROJECT_ROOT / "data" / "library"))),
         )

@@ -223,7 +223,12 @@ class _Script:
             case "read":
                 await sys.mailbox.open_thread(who, thread_id)
             case "reply":
-                await sys.messaging.reply(who, thread_id, step["text"])
+                articles = tuple([(await sys.library.article(who, slug)).id for slug in step.get("articles", ())])
+                await sys.messaging.reply(who, thread_id, step["text"], articles=articles)
+            case "open_articles":  # the patient opens what the team sent in this conversation
+                for send in await sys.library_sends.sent_to_me(who):
+                    if send.thread_id == thread_id and send.read_at is None:
+                        await sys.library_sends.open_sent(who, send.send_id)
             case "claim":
                 await sys.triage.claim(who, thread_id)
             case "assign":
@@ -352,6 +357,7 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
         return None
     if not hasattr(system.clock, "set"):
         raise TypeError("seed_demo needs a settable clock (build the System with SeedClock())")
+    await system.library.ensure_shipped()  # the articles the demo's care teams send
     data = json.loads(DEMO_FILE.read_text())
     clock = system.clock
     now = as_utc(now or clock.now())

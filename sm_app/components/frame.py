@@ -163,6 +163,7 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         links += [("Inbox", "/inbox", unread), ("Sent", "/sent", None), ("Search", "/search", None),
                   ("Drafts", "/drafts", None), ("Trash", "/trash", None), ("Folders", "/folders", None),
                   ("Health record", "/health-record", None)]
+    links.append(("Library", "/library", None))
     links.append(("Settings", "/settings", None))
     here = next((text for text, href, _ in links if href == path), title)
 

@@ -33,6 +33,7 @@ from sm_app.safety.urgency import UrgencyDecision, assess
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError, every_problem
 from sm_app.shared.events import (
+    ArticlesAttached,
     MessageSent,
     OutcomeRecorded,
     ThreadClosed,
@@ -260,9 +261,13 @@ class Messaging:
         return message
 
     async def reply(self, actor: Actor, thread_id: str, body: str, *, urgent_acknowledged: bool = False,
-                    files: list[PendingFile] | None = None, send_key: str | None = None) -> SentMessage:
+                    files: list[PendingFile] | None = None, send_key: str | None = None,
+                    articles: tuple[str, ...] = ()) -> SentMessage:
         """Add a message to a thread the actor can see. A patient's urgent-sounding reply is checked like a new one.
-        With a `send_key`, a second call with the same key sends nothing and returns the first call's result."""
+        With a `send_key`, a second call with the same key sends nothing and returns the first call's result.
+        Staff may attach library `articles` (ids); the library's handler of `ArticlesAttached` records them."""
+        if articles and not actor.is_staff:
+            raise NotAllowed("Only the care team sends library articles.")
 
         async def send(claim: Claim) -> SentMessage:
             checked = check_body(body)
@@ -270,7 +275,8 @@ class Messaging:
             urgency = await asyncio.to_thread(assess, checked) if actor.is_patient else UrgencyDecision(False)
             if urgency.urgent and not urgent_acknowledged:
                 raise UrgentCheck(urgency)
-            return await self._append(actor, thread_id, checked, urgency=urgency, files=checked_files, claim=claim)
+            return await self._append(actor, thread_id, checked, urgency=urgency, files=checked_files, claim=claim,
+                                      articles=tuple(dict.fromkeys(articles)))
 
         return await self._sends.once(actor.user_id, send_key, send, self._earlier_message)
 
@@ -292,7 +298,7 @@ class Messaging:
 
     async def _append(self, actor: Actor, thread_id: str, body: str, *, urgency: UrgencyDecision,
                       files: list[PendingFile], claim: Claim, fields: tuple[tuple[str, str], ...] = (),
-                      outcome: tuple[str, str] | None = None) -> SentMessage:
+                      outcome: tuple[str, str] | None = None, articles: tuple[str, ...] = ()) -> SentMessage:
         now = self._clock.now()
         try:
             async with self._uow() as work:
@@ -321,6 +327,8 @@ class Messaging:
                                         recipients, words=(body,)))
                 if urgency.urgent:
                     work.record(ThreadFlaggedUrgent(thread.id, message.id, now))
+                if articles:
+                    work.record(ArticlesAttached(thread.id, message.id, actor.user_id, now, articles))
                 if outcome is not None:
                     thread.outcome_enc = self._keys.seal(outcome[0], table="threads", row_id=thread.id,
                                                          column="outcome")

@@ -37,6 +37,7 @@ _IDIOMS = _any_of(lex.IDIOMS)
 _NEGATION = _any_of(lex.NEGATION_BEFORE)
 _PSEUDO_NEGATION = re.compile("|".join(f"(?:{lex.expand(p)})(?!\\S)" for p in lex.PSEUDO_NEGATION))
 _RESOLVED = _any_of(lex.RESOLVED_AFTER)
+_EVALUATED = _any_of(lex.R_EVALUATED)
 _CHRONIC = _any_of(lex.CHRONIC_AFTER)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
@@ -47,6 +48,8 @@ _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
 _CONDITIONAL_QUESTION = _any_of(lex.CONDITIONAL_QUESTION)
 _OTHER_EXPERIENCER = _any_of(lex.OTHER_EXPERIENCER)
 _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
+_GENERAL_QUESTION_START = re.compile(lex.GENERAL_QUESTION_START)
+_GENERAL_WORDS = whole_words(lex.GENERAL_WORDS)
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
 
 
@@ -104,6 +107,10 @@ def _resolved(text: Text, last: int) -> bool:
     return bool(found) and not _recurs(later[found.end():])
 
 
+def _evaluated(text: Text, last: int) -> bool:
+    return bool(_EVALUATED.search(_rest_of_sentence(text, last)))
+
+
 def _past(text: Text, first: int, last: int) -> bool:
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
     clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
@@ -156,6 +163,18 @@ def _hypothetical(text: Text, first: int) -> bool:
     return bool(found) and not _UNSURE.search(before[:found.start()])
 
 
+def _general_question(text: Text, first: int) -> bool:
+    """A question about a condition in general, asked for information, that names nobody ("Does a stroke always cause
+    slurred speech?")."""
+    if not _ends_in_question(text, first):
+        return False
+    sentence = (_sentence_before(text, first) + " " + " ".join(text.tokens[first:first + 1]) + " "
+                + _rest_of_sentence(text, first)).strip()
+    words = sentence.split()
+    return (bool(_GENERAL_QUESTION_START.match(sentence)) and bool(_GENERAL_WORDS.search(sentence))
+            and not any(w in lex.PERSONAL for w in words))
+
+
 def _names_a_document(text: Text, last: int) -> bool:
     if text.tokens[last][0].isdigit():
         return False  # "took like 15 pills": a count, not a name
@@ -174,9 +193,18 @@ def _chronic(text: Text, last: int) -> bool:
 
 def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
     lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
-    resolved = _chronic(text, last) or (not lasting and _resolved(text, last))
+    # A lasting red flag (chest pain, a stroke sign) that passed is still a same-day call, unless a clinician or a test
+    # has looked at it since ("turned out to be reflux per the ER workup").
+    resolved = _chronic(text, last) or (_evaluated(text, last) if lasting else _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
-                or resolved or _names_a_document(text, last) or _about_a_pet(text, first))
+                or resolved or _general_question(text, first) or _names_a_document(text, last)
+                or _about_a_pet(text, first))
+
+
+def is_current(text: Text, first: int, last: int) -> bool:
+    """Are tokens first..last about now, by the same checks as a red flag (not negated, past, resolved, hypothetical,
+    a name or about a pet)? The learned second opinion asks this of the words that push it over its threshold."""
+    return _is_current(text, first, last, "")
 
 
 # --- masking idioms and finding current matches ---

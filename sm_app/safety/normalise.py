@@ -164,6 +164,8 @@ def normalise(text: str) -> Text:
             words = (",",)
         elif raw[0].isdigit():
             words = (raw.replace(",", "."),)
+        elif _fold(raw) == "yo" and not (tokens and tokens[-1][0].isdigit()):
+            words = ("yo",)  # "5 yo" is five years old; "si yo ya no estuviera" is Spanish "I"
         else:
             words = tuple(_spell(w) for w in _expand(_fold(raw)))
         for w in words:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from sm_app.safety import urgency_lexicon as lex
 from sm_app.safety import urgency_model
-from sm_app.safety.context import current_matches, masked_idioms, whole_words
+from sm_app.safety.context import current_matches, is_current, masked_idioms, whole_words
 from sm_app.safety.normalise import Text, normalise, normalised_tokens
 
 # `normalised_tokens` is part of this module's public API (the training script of the learned second opinion reads the
@@ -74,20 +74,43 @@ def _language(tokens: list[str]) -> str:
 _MODEL_MIN_WORDS = 5
 
 
-def _model_opinion(text: Text) -> tuple[str, list[tuple[int, int]]] | None:
-    """The learned second opinion, for what the lexicon did not catch: the kind and the word pairs that decided it."""
+def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, int]]] | None:
+    """The learned second opinion, for what the lexicon did not catch: the kind and the word pairs that decided it.
+
+    It reads only words that are about now: a word inside an idiom ("screamed blue murder"), negated ("I do not have
+    chest pain"), past or resolved ("it's fine now"), or in a question for information is left out, by the same
+    context checks as the lexicon's red flags. Those checks run only when the model would otherwise flag the message,
+    so the common case costs a few dictionary lookups."""
     model = urgency_model.shipped()
     if model is None:
         return None
     found = urgency_model.features(text.tokens)
-    names = [f.name for f in found]
-    words = {f.name for f in found if f.first == f.last}
-    # A few words are the lexicon's job; the model is for the long, veiled message ("blue" + "hurts" is not enough).
-    if len(words) < _MODEL_MIN_WORDS or model.probability(names) < model.threshold:
+
+    def passes(kept) -> bool:
+        words = {f.name for f in kept if f.first == f.last}
+        # A few words are the lexicon's job; the model is for the long, veiled message ("blue" + "hurts" is not enough).
+        return len(words) >= _MODEL_MIN_WORDS and model.probability([f.name for f in kept]) >= model.threshold
+
+    if not passes(found):
         return None
+    found = _about_now(text, masked, found)
+    if not passes(found):
+        return None
+    names = [f.name for f in found]
     pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
                      key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
     return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
+
+
+def _about_now(text: Text, masked: set[int], found: list[urgency_model.Feature]) -> list[urgency_model.Feature]:
+    current: dict[int, bool] = {}
+
+    def about_now(i: int) -> bool:
+        if i not in current:
+            current[i] = i not in masked and is_current(text, i, i)
+        return current[i]
+
+    return [f for f in found if about_now(f.first) and about_now(f.last)]
 
 
 def _merged(spans) -> list[tuple[int, int]]:
@@ -136,7 +159,7 @@ def assess(*texts: str) -> UrgencyDecision:
             fired.append(cues.id)
     language = _language(text.tokens)
     if not found:
-        opinion = _model_opinion(text)
+        opinion = _model_opinion(text, masked)
         if opinion is None:
             return UrgencyDecision(False, language=language)
         kind, spans = opinion

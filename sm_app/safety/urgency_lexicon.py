@@ -247,7 +247,9 @@ RULES: tuple[Rule, ...] = (
          id="breathing.cannot_breathe",
          examples=("I can't breathe, my chest is so tight",
                    "Mi hijo no puede respirar bien"),
-         near_misses=("No trouble breathing, just a stuffy nose",)),
+         near_misses=("No trouble breathing, just a stuffy nose",
+                      "My nose is so blocked I can't breathe through it at all, it's a cold",
+                      "Tengo la nariz tapada y no puedo respirar por la nariz")),
     Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
@@ -292,6 +294,9 @@ RULES: tuple[Rule, ...] = (
                          "se va a matar", r"acabar con (?:todo|mi vida|su vida)", "terminar con (?:todo|mi vida)",
                          r"(?:wants?|wanted|wanting|wanna) to die", r"want to be dead", "wish i (?:was|were) dead",
                          "wish i (?:could|would) die", "rather be dead",
+                         r"better off (?:once|when|after|if) (?:i am|i was|i were) (?:gone|dead|not (?:here|around)|no longer here)",
+                         r"(?:fine|better|happier|easier) (?:off )?if i (?:was|were) (?:not|no longer) (?:around|here|alive)",
+                         r"(?:estaria|estarian) mejor si (?:yo )?(?:ya )?no (?:estuviera|existiera)",
                          r"(?:not|do not|never) (?:want|wanna|wanting) to (?:live|be alive|be here|exist|wake up|go on)",
                          "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
                          r"better off (?:dead|without me|if i (?:was|were) (?:gone|dead))",
@@ -448,7 +453,9 @@ RULES: tuple[Rule, ...] = (
          id="self_harm.stated",
          examples=("I've been hurting myself to cope and I'm scared I'll go too far",
                    "Me estoy cortando los brazos otra vez"),
-         near_misses=("I haven't self harmed in two years and I'm proud of it",)),
+         near_misses=("I haven't self harmed in two years and I'm proud of it",
+                      "I cut myself shaving this morning, it bled a lot for a minute but it's fine",
+                      "Me corté afeitándome esta mañana")),
     # --- violence / abuse ------------------------------------------------------------------------------------------
     Rule("violence", alt(r"(?:hit|hits|hitting|beat|beats|beating|beaten|punch\w*|kick\w*|slap\w*|chok\w*|"
                          r"strangl\w*|shov\w*|push\w*|threw|throws|threaten\w*|rap\w*|attack\w*|abus\w*|burn\w*|"
@@ -509,7 +516,7 @@ RULES: tuple[Rule, ...] = (
                           r"(?:cramps|cramping|colicos) (?:and|y|with|con) (?:spotting|bleeding|sangrado|manchado)",
                           r"(?:spotting|bleeding|sangrado|manchado) (?:and|y|with|con) (?:cramps|cramping|colicos)",
                           r"(?:fell|fall|landed|hit|crash\w*|accident|me cai|se cayo|choque) {gap(6)}"
-                          r"(?:belly|stomach|abdomen|panza|barriga|estomago)", r"casi no se (?:mueve|ha movido)",
+                          r"(?:belly|bump|stomach|abdomen|panza|barriga|estomago)", r"casi no se (?:mueve|ha movido)",
                           r"(?:killer|splitting|pounding|worst) headache", r"vision {gap(2)}(?:blurry|blurred|borrosa)",
                           r"water (?:broke|has broken|just broke|breaking)", r"leak\w* (?:fluid|water)",
                           r"gush of (?:fluid|water)", r"(?:baby|babies|bebe) {gap(3)}(?:not|stopped|has not|hasn t|"
@@ -518,6 +525,9 @@ RULES: tuple[Rule, ...] = (
                           r"(?:not|has not|have not|no) (?:felt|feel|feeling|siento|he sentido) {gap(2)}"
                           r"(?:baby|bebe) {gap(1)}(?:move|moving|kick|kicking|mover|moverse)?",
                           r"(?:less|fewer|decreased|reduced|no) (?:fetal )?(?:movement|movements|kicks|movimientos?)",
+                          r"(?:only|just) (?:felt|feel|had|counted) (?:one|two|three|a couple|a few|1|2|3) {gap(2)}(?:kicks|movements)",
+                          r"(?:baby|bebe) {gap(3)}(?:really |very |so |super )?quiet",
+                          r"itch\w* {gap(4)}(?:palms|soles|hands and feet)", r"comezon {gap(4)}(?:palmas|plantas|manos y pies)",
                           r"(?:severe|bad|terrible|pounding|worst|fuerte|horrible|intenso) {gap(1)}"
                           r"(?:headache|dolor de cabeza)", r"dolor de cabeza {gap(1)}(?:fuerte|horrible|intenso|terrible)",
                           r"(?:blurr\w*|blurry|spots|flashing|stars|borros\w*|puntitos|lucecitas|manchas) "
@@ -600,7 +610,7 @@ RULES: tuple[Rule, ...] = (
          needs=alt("chemo\\w*", "quimio\\w*", "transplant\\w*", "trasplant\\w*", "immuno\\w*", "inmuno\\w*",
                    "neutropeni\\w*", "dialysis", "dialisis", "leukemia", "leucemia", "lymphoma", "linfoma",
                    "cancer treatment", "tratamiento (?:de|para el|contra el) cancer", "radiation", "radiacion",
-                   "splenectomy", "no spleen", "sin bazo", "sickle cell", "celulas falciformes", "prednisone",
+                   "splenectomy", "no spleen", "sin bazo", r"(?:do not|don t) have (?:a|my) spleen", r"spleen (?:removed|out)", "sickle cell", "celulas falciformes", "prednisone",
                    "steroids", "humira", "methotrexate", "biologic", "surgery", "cirugia", "operacion", "operated",
                    "post op", "catheter", "cateter", "port", "picc", "incision", "herida", "wound", "confus\\w*",
                    "not making sense", "stiff neck", "cuello rigido", "rigid neck", "delirious", "delirando",
@@ -1106,7 +1116,8 @@ RULES += (
          examples=("He shook all over and bit his tongue",
                    "She can't even swallow her own spit",
                    "Estaba bien ayer y hoy no reconoce a nadie"),
-         near_misses=("No drooling or trouble swallowing, just a sore throat",)),
+         near_misses=("No drooling or trouble swallowing, just a sore throat",
+                      "I bit my tongue at dinner and it bled for a second")),
     Rule("cardiac", near(r"heart|hart|corazon|pulse|pulso|heart rate", r"racing|raceing|pounding|\d{3}|acelerad\w*", 4),
          needs=alt("dizzy", "fuzzy", "min", "minutes", "will not (?:come down|slow)", "mare\\w*", "faint\\w*", "chest", "pecho", "hour", "hora", "will not slow", "no se calma",
                    "short of breath", "pass\\w* out", "black\\w* out"),
@@ -1196,7 +1207,8 @@ RULES += (
          id="violence.plan_to_hurt_others",
          examples=("I'm thinking about bringing my gun to work tomorrow",
                    "There's someone trying to break in right now"),
-         near_misses=("He is not going to hurt anyone, he just yells at the TV",)),
+         near_misses=("He is not going to hurt anyone, he just yells at the TV",
+                      "I'm going to kill it at my presentation tomorrow if this cold lets up")),
     Rule("severe_pain", alt(r"writh\w*", r"(?:can not|cant|could not) sit still", r"(?:can not|cant|could not) stop screaming", r"(?:como si|like) (?:lo|la|me) (?:estuvieran|estan) "
                             r"(?:partiendo|rompiendo|apunalando|desgarrando)", r"grita (?:del|de) dolor"),
          id="severe_pain.writhing",
@@ -1426,37 +1438,52 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
-        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
-        "farewell": alt("goodbye", "good bye", "farewell", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
+        "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"tell (?:my )?\w+ (?:that )?i am sorry",
+                             r"diganle a (?:mi )?\w+ que lo siento", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
+        "farewell": alt("goodbye", "good bye", "farewell", r"(?:ya )?no se preocupe(?:n)? por mi", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
                         r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
                         r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
                         r"papeles de la casa", r"(?:will|won t) not need (?:it|them)",
                         "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
                         "letters? to (?:my|his|her|everyone|all)", "giving away", "gave away", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
+                        r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
+                        r"regal\w* (?:mis|sus|todas mis|todas sus) cosas", r"(?:le |les )?deje una carta",
+                        r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
+                        r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
+                        r"(?:won t|will not) be (?:messaging|writing|texting) (?:again|anymore)",
+
                         "for the last time", "like it was the last time", "loves? them"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
                       r"(?:won t|will not) be (?:a problem|a burden|around|here) (?:much )?longer", "my last (?:one|day|weekend|week)",
                       r"(?:this|next) (?:weekend|week|friday|saturday|sunday|month) is my last", r"cancel all (?:my )?(?:future )?appointments",
                       r"no need to reschedule", r"ya tome (?:mi|la) decision", r"(?:ya )?no voy a estar(?: aqui)?", r"se acaba todo",
-                      r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden", r"ya no se preocupe(?:n)? por mi",
+                      r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden",
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
+                      r"(?:won t|will not|wont) be around (?:by then|for (?:long|the next|your|the follow up))",
+                      r"(?:once|when|after) i am (?:gone|no longer here|not around)",
+                      r"if i (?:was|were|am) (?:not|no longer) (?:around|here|alive)",
+                      r"(?:never|not) (?:come|coming) back",
+                      r"(?:si|cuando) (?:yo )?(?:ya )?no (?:estuviera|este|existiera)", r"(?:lo|ya lo) tengo planeado",
+                      r"hoy es el dia",
                       "desaparecer", "sleep forever", r"(?:not|never) wake up", "me quito de en medio"),
-        "despair": alt("burden", "carga", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
+        "despair": alt("burden", "carga", r"calm for the first time", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
                        r"would (?:honestly |really )?be a relief", r"mejor sin (?:el|ella|mi)", r"(?:se|me) canso de todo",
                        "join (?:her|him|them|my wife|my husband|mom|dad)", "reunirme con", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
                        "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
-                       "fine without me", "world would keep spinning", "end of my rope", "no light", "hopeless",
+                       "fine without me", "world would keep spinning", r"(?:better|fine|happier) off (?:once|when|if|after)",
+                       r"estar\w* mejor si", "made (?:my|his|her) peace", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
                        "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
-        "cancel": alt(r"cancel (?:my|the) (?:follow up|appointment|appt|therapy|session|refills?)"),
-        "plan": alt(r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
+        "cancel": alt(r"cancel (?:all )?(?:my|the) (?:follow ups?|appointments?|appts?|therapy|sessions?|refills?)",
+                      r"(?:do not|don t) bother (?:rescheduling|booking|calling)"),
+        "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
-                    "how to make that happen", "how easy it would be", "turning it on and closing the door",
+                    "how to make that happen", "how easy it would be", r"it would be (?:so )?easy", "turning it on and closing the door",
                     r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
                     "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
     }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message"),
@@ -1559,10 +1586,11 @@ _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cue
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
 # ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
 CUE_SETS += (CueSet("suicidal", {
+    "goodbyes": r"(?:said|saying|say) (?:my|our|all my) goodbyes",
     "time": alt("tonight", "this weekend", r"end of (?:this|the) week", r"hoy en la noche", "esta noche", r"para el otro mes",
                 r"(?:by|before) (?:tonight|tomorrow|the weekend)"),
     **{name: _SUICIDE.cues[name] for name in ("ending", "plan", "despair")},
-}, anchors=("ending", "plan", "despair"),
+}, anchors=("ending", "plan", "despair", "goodbyes"),
    id="suicidal.cues_with_a_time",
    examples=("Tonight is the night, I've decided",
              "Ya tomé mi decisión, esta noche"),
@@ -1654,9 +1682,10 @@ RESOLVED_AFTER += R_EVALUATED + (
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
 )
-# Kinds whose signs stay urgent even when they went away: stroke signs that passed may be a TIA, which needs care
-# the same day.
-RESOLVED_STILL_URGENT = frozenset({"stroke"})
+# Kinds that stay urgent when the writer says the sign passed: a stroke sign that went away is a TIA, and chest pain
+# that went away in the last day is a same-day call (issue 17); past ("last month", "in 2019") or already evaluated
+# ("turned out to be reflux") is still routine.
+RESOLVED_STILL_URGENT = frozenset({"stroke", "cardiac"})
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -1739,6 +1768,18 @@ HYPOTHETICAL_BEFORE = (
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
     r"puedo tomar", r"what if", r"y si", r"whether",
 )
+# A question about a condition in general, asked for information: it starts with one of these and names nobody
+# ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
+# ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
+GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
+    r"que|cual|cuales|como|por que|puede)(?!\S)"
+PERSONAL = frozenset("""
+i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
+son daughter baby wife husband mom dad mother father child kid sister brother hijo hija bebe esposo esposa mama papa
+""".split())
+GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
+    r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
+    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
 # A question that starts with a condition is about a future that has not happened ("If my son has another attack and
@@ -1809,6 +1850,13 @@ IDIOMS = (
     r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
+    r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:crush|nail) it",
+    r"cut (?:myself|himself|herself|my face|my leg|my legs|my chin) (?:\S+ )?(?:shaving|with (?:the|my|a) razor shaving)",
+    r"(?:me )?cort\w* (?:al )?afeit\w*", r"(?:breathe|breathing|breath|respirar|respiro) (?:\S+ )?(?:through|thru|out of|por) "
+    r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
+    r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
+    r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
+    r"screamed the house down", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(

@@ -176,6 +176,26 @@ class AccountLinkIssued:
     code: str = ""
 
 
+@dataclass(frozen=True)
+class ArticlesAttached:
+    """A care team member's message carries library articles for the patient (recorded after its MessageSent): the
+    library records what was sent, in the same transaction, or refuses the send when an article is not published."""
+
+    thread_id: str
+    message_id: str
+    sender_id: str
+    at: datetime
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LibraryArticleRead:
+    """A patient opened an article their care team sent: the conversation's open pages show it as read."""
+
+    thread_id: str
+    recipients: tuple[str, ...]  # the thread's people (the team's staff and the patient)
+
+
 # -- handlers and the unit of work -----------------------------------------------------------------------------------
 @dataclass
 class Work:

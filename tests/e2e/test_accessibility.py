@@ -121,9 +121,12 @@ class Clinic:
     folder_id: str
     seen: str  # the nurse answered and the patient read it ("Read by …" under the nurse's reply)
     seen_subject: str
+    article_slug: str  # a published library article the nurse sent in `answered` (the patient has not opened it)
+    article_id: str
+    article_title: str
 
 
-async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str, str, str]:
+async def _fill_clinic(data_dir: Path) -> tuple:
     async with clinic_system(data_dir) as system:
         patient = await actor_for(system, PATIENT[0])
         nurse = await actor_for(system, NURSE[0])
@@ -137,7 +140,9 @@ async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str, str, str]:
 
         subject = f"Inhaler renewal {uuid.uuid4().hex[:6]}"
         answered = await start("Medication", subject, "My inhaler runs out on Friday. Could you renew it?")
-        await system.messaging.reply(nurse, answered, "Renewed for 90 days; ready at the pharmacy tomorrow.")
+        article = (await system.library.search(nurse, language="en"))[0]
+        await system.messaging.reply(nurse, answered, "Renewed for 90 days; ready at the pharmacy tomorrow.",
+                                     articles=(article.id,))
         seen_subject = f"Knee after the fall {uuid.uuid4().hex[:6]}"
         seen = await start("General", seen_subject, "It is still swollen.")
         await system.messaging.reply(nurse, seen, "Keep it raised and iced; call if it gets worse.")
@@ -156,7 +161,7 @@ async def _fill_clinic(data_dir: Path) -> tuple[str, str, str, str, str, str]:
         await system.broadcasts.send(lead, team_id=team.id, cohort=Cohort(), category="Education",
                                      subject="Flu shots are here", body="Walk in any weekday morning.",
                                      replies_allowed=False)
-        return answered, subject, urgent, folder.id, seen, seen_subject
+        return answered, subject, urgent, folder.id, seen, seen_subject, article.slug, article.id, article.title
 
 
 @pytest.fixture(scope="module")
@@ -304,6 +309,14 @@ def test_sign_in_and_patient_pages(clinic, browser, tmp_path):
                                                                                ".import-review [role=heading]"),
                         "no review of the import")
     found.check(patient, "patient import review")
+
+    # The library: "Sent to you by your care team" with the nurse's article, search results, an article.
+    _open(patient, base, "/library", "Health library")
+    wait(patient).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".library-results .library-result"),
+                        "no library results")
+    found.check(patient, "patient library with what the team sent")
+    _open(patient, base, f"/library/article/{clinic.article_slug}", clinic.article_title)
+    found.check(patient, "patient library article")
     found.assert_none()
 
 
@@ -321,6 +334,20 @@ def test_staff_pages(clinic, browser):
         found.check(nurse, f"nurse {path}")
     _open(nurse, base, f"/thread/{clinic.urgent}/print", "Since tonight")
     found.check(nurse, "nurse print view")
+    # The library for staff (reading levels, reviews past due), its editor screens, and Attach article in a reply.
+    for path, heading in (("/library", "Health library"), ("/library/editor", "Library editor"),
+                          ("/library/editor/new", "New article"),
+                          (f"/library/editor/{clinic.article_id}", clinic.article_title)):
+        _open(nurse, base, path, heading)
+        found.check(nurse, f"nurse {path}")
+    _open(nurse, base, f"/thread/{clinic.answered}", clinic.answered_subject)
+    wait(nurse).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".library-card"), "no article card")
+    found.check(nurse, "nurse conversation with an article sent")
+    click_button(nurse, "Reply")
+    click_button(nurse, "Attach article")
+    _dialog_open(nurse)
+    wait(nurse).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".attach-results .q-btn"), "no articles to attach")
+    found.check(nurse, "nurse reply, Attach article open")
     # The patient read the nurse's answer ("Read by …"), and she shares her health record with the team: the nurse
     # opens it under the conversation.
     _open(nurse, base, f"/thread/{clinic.seen}", clinic.seen_subject)
@@ -363,7 +390,7 @@ def test_admin_pages(clinic, browser):
     wait_connected(admin)
     found.check(admin, "admin /admin")
     for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts"), ("/admin/users", "Users"),
-                          ("/admin/teams", "Care teams")):
+                          ("/admin/teams", "Care teams"), ("/library/editor", "Library editor")):
         _open(admin, base, path, heading)
         found.check(admin, f"admin {path}")
     # Users with the deactivation question open (then cancelled: other tests sign in as these people).

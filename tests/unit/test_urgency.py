@@ -186,3 +186,97 @@ def test_a_long_message_keeps_every_red_flag():
     routine_part = "Can you refill my metformin and send the school form? My knee is better, thanks. " * 30
     decision = assess(routine_part + "Also my husband is slurring his words and his face is drooping.")
     assert decision.urgent and decision.kind == "stroke"
+
+
+# --- issue 17 ---------------------------------------------------------------------------------------------------------
+
+def test_chest_pain_that_passed_in_the_last_day_is_a_same_day_flag():
+    """Clinical decision (issue 17, docs/architecture.md): chest pain, pressure or tightness that went away within
+    the last day still needs a same-day call (unstable angina resolves on its own too), so it is flagged as cardiac with
+    the patient's words. Chest pain that is in the past ("last month", "in 2019") or that a clinician or test has
+    already looked at ("turned out to be reflux") stays routine. Commit 7bd0f76 had swapped the first message for the
+    second to fit the code; this test pins the decision instead."""
+    for text in ("I had chest pain last night but it went away after an hour and I feel fine now",
+                 "had some chest tightness this morning for 20 minutes, gone now",
+                 "Anoche tuve dolor de pecho pero ya se me quitó"):
+        decision = assess(text)
+        assert decision.urgent and decision.kind == "cardiac", (text, decision)
+        assert decision.evidence and all(e in text for e in decision.evidence)
+    for text in ("I had chest pain last month; it turned out to be reflux and went away with omeprazole",
+                 "I had chest pain in 2019 and the stress test was normal",
+                 "I had an episode of chest tightness on the 4th that turned out to be reflux per the ER workup"):
+        routine(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I cut myself shaving this morning and it bled for a minute, it's fine now",
+    "My nose is so stuffed up I can't breathe through my nose at all",
+    "I'm going to kill it at my presentation tomorrow",
+    "I'm choking on all this pollen, can I get a nasal spray refill?",
+    "My toddler fell at the park and screamed blue murder, he's running around again now",
+    "Me corté afeitándome y sangró un poco",
+    "Me corte afeitandome y sangro un poco",
+    "Tengo la nariz tapada y no puedo respirar por la nariz",
+])
+def test_minor_complaints_said_vividly_are_not_urgent(text):
+    routine(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I do not have chest pain, I just want to know if I can take my statin at night.",
+    "I'm not having any thoughts of hurting myself, I just need to talk to someone about my grief.",
+    "No swelling in my face or throat after the new antibiotic, just a mild itchy patch on my arm.",
+])
+def test_the_learned_second_opinion_does_not_read_negated_words(text):
+    decision = assess(text)
+    assert not decision.urgent, (text, decision)
+
+
+@pytest.mark.parametrize("text", [
+    "Does a stroke always cause slurred speech, or can it look different?",
+    "Can stress cause chest pain? I'm just curious after reading an article.",
+    "What are the warning signs of preeclampsia I should watch for in my third trimester?",
+    "¿Cuáles son los síntomas de un infarto en las mujeres?",
+    "Why do people on chemo have to be careful about fevers?",
+    "¿Por qué es peligrosa la fiebre en personas con trasplante?",
+])
+def test_a_question_about_a_condition_in_general_is_not_urgent(text):
+    routine(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Can my son's lips swell up like this after a peanut? They're huge and he's wheezing", "allergic"),
+    ("Is it normal that I can't breathe after the new pill?", "breathing"),
+])
+def test_a_question_that_names_someone_or_says_what_is_happening_is_still_urgent(text, kind):
+    urgent(text, kind)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("I've given my guitar to my nephew and found a new home for my cat. Everything is sorted now, so please cancel my "
+     "appointments.", "suicidal"),
+    ("Everyone would be fine if I wasn't around anymore", "suicidal"),
+    ("This is goodbye. Please tell my mom I'm sorry.", "suicidal"),
+    ("Mi familia estaría mejor si yo ya no estuviera", "suicidal"),
+    ("Mi familia estaria mejor si yo ya no estuviera", "suicidal"),
+    ("33 weeks along and I've only felt two little kicks since breakfast", "pregnancy"),
+    ("34 weeks pregnant, itching like crazy on my palms and soles", "pregnancy"),
+    ("I don't have a spleen and I've got a temperature of 38.6", "sepsis"),
+    ("I'm on chemo and I've had a fever of 101 since this afternoon, why is that?", "sepsis"),
+    ("I keep driving past the train tracks and thinking it would be so easy", "suicidal"),
+    ("I've already said my goodbyes to my kids tonight", "suicidal"),
+    ("30 weeks pregnant, I slipped and landed on my bump, now I'm cramping", "pregnancy"),
+])
+def test_intent_and_warning_signs_said_indirectly_are_caught(text, kind):
+    urgent(text, kind)
+
+
+@pytest.mark.parametrize("text", [
+    "I won't be around next week, I'm on holiday in Spain. Can we move my appointment?",
+    "Just saying goodbye before my move to Ohio, thank you for everything!",
+    "I've picked a date for my knee surgery, can you send the pre-op forms?",
+    "I gave my old bike to my nephew and cleared out the garage, feeling lighter already",
+    "The cold sore on my lip is huge and ugly, is there a faster cream?",
+])
+def test_travel_and_moving_are_not_goodbyes(text):
+    routine(text)

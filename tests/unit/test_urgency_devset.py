@@ -8,6 +8,8 @@ the same scores by kind and language, and for check4_set.jsonl, which is never r
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from sm_app.safety.urgency import assess
 from sm_app.safety.urgency_lexicon import KINDS
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "urgency"
+HELD_OUT = "[cb]*.jsonl"  # check4_set.jsonl and blind_*.jsonl: scored by bench/bench_urgency.py, never tuned on
 MUST_NOT_MISS = ("cardiac", "stroke", "breathing", "suicidal", "overdose")
 
 
@@ -61,16 +64,62 @@ def test_recall_is_complete_for_the_most_time_critical_kinds(scored):
         assert rows and all(d.urgent for _, d in rows), _report(rows)
 
 
-def test_recall_overall_is_at_least_95_per_cent(scored):
-    urgent = [(r, d) for r, d in scored if r["label"] == "urgent"]
-    caught = sum(d.urgent for _, d in urgent)
-    assert caught / len(urgent) >= 0.95, f"{caught}/{len(urgent)}\n" + _report(urgent)
+def test_no_new_miss_or_false_alarm_against_the_golden_list(scored):
+    """The development set is what the lexicon and the model were written against, so its score says little; what it
+    can say is that nothing got worse. Every miss and false alarm of today is pinned by its text in
+    golden_dev_errors.json: a new one fails, and so does a pinned one that is now right (take it off the list)."""
+    golden = json.loads((DATA / "golden_dev_errors.json").read_text(encoding="utf-8"))
+    missed = {r["text"] for r, d in scored if r["label"] == "urgent" and not d.urgent}
+    alarms = {r["text"] for r, d in scored if r["label"] == "routine" and d.urgent}
+    new = [(r, d) for r, d in scored if (r["text"] in missed - set(golden["missed"]))
+           or (r["text"] in alarms - set(golden["false_alarms"]))]
+    assert not new, "new errors:\n" + _report(new)
+    fixed = (set(golden["missed"]) - missed) | (set(golden["false_alarms"]) - alarms)
+    assert not fixed, f"now right, take off golden_dev_errors.json: {sorted(fixed)}"
 
 
-def test_false_alarms_on_routine_messages_are_at_most_5_per_cent(scored):
-    routine = [(r, d) for r, d in scored if r["label"] == "routine"]
-    alarms = sum(d.urgent for _, d in routine)
-    assert alarms / len(routine) <= 0.05, f"{alarms}/{len(routine)}\n" + _report(routine)
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return re.findall(r"[a-z0-9]+", "".join(c for c in text if not unicodedata.combining(c)))
+
+
+def _overlap(a: list[str], b: list[str]) -> float:
+    """The larger of the word-set and word-trigram Jaccard overlaps: 1.0 for the same message in other punctuation
+    or accents, about 0.6 and more for the same scenario reworded."""
+    def trigrams(t: list[str]) -> set[tuple[str, ...]]:
+        return {tuple(t[i:i + 3]) for i in range(max(1, len(t) - 2))}
+    words = len(set(a) & set(b)) / max(1, len(set(a) | set(b)))
+    ta, tb = trigrams(a), trigrams(b)
+    return max(words, len(ta & tb) / max(1, len(ta | tb)))
+
+
+NEAR_DUPLICATE = 0.6
+
+
+def test_no_held_out_message_repeats_a_development_message():
+    """A held-out row that repeats a development row, verbatim or reworded, measures memory, not the detector (issue
+    17 removed 76 such rows from check4_set.jsonl)."""
+    dev = [_tokens(r["text"]) for r in load("dev*.jsonl")]
+    index: dict[str, list[int]] = {}
+    for i, toks in enumerate(dev):
+        for w in set(toks):
+            index.setdefault(w, []).append(i)
+    for row in load(HELD_OUT):
+        toks = _tokens(row["text"])
+        shared = Counter(i for w in set(toks) for i in index.get(w, ()))
+        for i, n in shared.items():
+            # word-set Jaccard is at least the trigram one when few words are shared: skip what cannot reach it
+            if (n >= 3 and n / len(set(toks) | set(dev[i])) >= NEAR_DUPLICATE / 2
+                    and _overlap(toks, dev[i]) >= NEAR_DUPLICATE):
+                raise AssertionError(f"{row['where']} repeats a development message: {row['text']}")
+
+
+def test_the_held_out_sets_are_well_formed():
+    rows = load(HELD_OUT)
+    assert rows
+    assert all(r["label"] in ("urgent", "routine") for r in rows)
+    assert all((r["kind"] in KINDS) if r["label"] == "urgent" else (r["kind"] == "") for r in rows)
+    assert {r["lang"] for r in rows} <= {"en", "es"}
 
 
 def test_every_urgent_decision_explains_itself(scored):

@@ -28,6 +28,7 @@ from sm_app.adapters.models.identity import (
     User,
     UserSession,
 )
+from sm_app.adapters.models.library import LibraryArticle, LibrarySend, LibraryVersion
 from sm_app.adapters.models.messaging import (
     Attachment,
     Draft,
@@ -79,6 +80,10 @@ __all__ = [
     "RecordEntry",
     "RecordVersion",
     "RecordGrant",
+    # library
+    "LibraryArticle",
+    "LibraryVersion",
+    "LibrarySend",
     # audit
     "AuditHead",
     "AuditEntry",

@@ -13,6 +13,7 @@ from nicegui import ui
 
 from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.frame import PageContext
+from sm_app.components.library.articles import ArticlePicker
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import not_sent, reply_target
@@ -29,6 +30,7 @@ class ReplyBox:
         self._place.set_visibility(False)
         self._body: ui.textarea | None = None
         self._picker: AttachmentPicker | None = None
+        self._articles: ArticlePicker | None = None  # staff: library articles to send with the reply
         self._send_button: ui.button | None = None
         # One per page, reused for every check, and made at the first check: most replies never need it. Only
         # patients' replies are checked for urgent words, so a staff page never makes one.
@@ -74,6 +76,8 @@ class ReplyBox:
             ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
         self._body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
         self._picker = AttachmentPicker()
+        if actor.is_staff:
+            self._articles = ArticlePicker(lambda query: system.library.search(actor, query))
         self._send_button = ui.button("Send", on_click=self._send_once, icon="send")
 
     async def _urgent_check(self) -> UrgentCheckDialog:
@@ -101,7 +105,7 @@ class ReplyBox:
                 return
             await ctx.system.messaging.reply(current, self._thread_id, body.value or "",
                                              urgent_acknowledged=urgent_acknowledged, files=self._picker.files,
-                                             send_key=key)
+                                             send_key=key, articles=self._articles.ids if self._articles else ())
         except ValidationError as exc:
             show_field_error({"Message": body}, exc)
             return
@@ -124,5 +128,7 @@ class ReplyBox:
         self._key = secrets.token_urlsafe(16)
         body.set_value("")
         self._picker.clear()
+        if self._articles is not None:
+            self._articles.clear()
         self.hide()
         ui.notify("Reply sent", type="positive")

@@ -10,6 +10,8 @@ from sm_app.components.field_errors import show_field_error
 from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.health_record.staff_record import staff_record_part
+from sm_app.components.library.articles import sent_card as article_card
+from sm_app.components.library.articles import show_read
 from sm_app.components.live import follow, page_gone
 from sm_app.components.messaging.reply_box import ReplyBox
 from sm_app.components.messaging.urgent_check import urgent_thread_notice
@@ -64,6 +66,15 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
     # receipt changes its words, the heading and actions are redrawn only when the thread's state differs from
     # what is shown. A push therefore reads only the messages that came after the last one shown.
     shown: dict = {"last_id": None, "state": None, "blocked": None, "receipt": None}
+    # Library articles sent in this conversation, by message; staff keep each card's read label (send id -> label).
+    article_cards: dict = {"by_message": await system.library_sends.in_thread(actor, thread_id), "read": {}}
+
+    async def refresh_articles() -> None:
+        article_cards["by_message"] = await system.library_sends.in_thread(actor, thread_id)
+        for cards in article_cards["by_message"].values():
+            for c in cards:
+                if c.send_id in article_cards["read"]:
+                    show_read(article_cards["read"][c.send_id], c, tz)
 
     @ui.refreshable
     async def heading(thread: ThreadView) -> None:
@@ -108,6 +119,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                             ui.icon("attach_file")
                             # A real download link: the server checks access again and sends it as an attachment.
                             ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
+                    for c in article_cards["by_message"].get(m.id, ()):
+                        label = article_card(c, patient=actor.is_patient, tz=tz)
+                        if label is not None:
+                            article_cards["read"][c.send_id] = label
                 if mine:
                     # The receipt sits under this side's latest message only.
                     if shown["receipt"] is not None:
@@ -196,8 +211,13 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             return
         if event.kind == "read" and event.side == own_side:
             return  # this side read (here or in another tab): the receipts on this page concern the other side
+        if event.kind == "article":  # the patient opened an article sent here: its card says "Read"
+            await refresh_articles()
+            return
         try:
             thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
+            if thread.messages:  # a new message may carry library articles
+                article_cards["by_message"] = await system.library_sends.in_thread(actor, thread_id)
             if page_gone():
                 return
         except NotFound:
