@@ -22,6 +22,7 @@ from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
 from sm_app.health_record.record import HealthRecord
 from sm_app.health_record.sharing import RecordSharing
+from sm_app.health_record.transfer import RecordTransfer
 from sm_app.identity.account_links import LinkKeys
 from sm_app.identity.accounts import Accounts
 from sm_app.identity.credentials import Credentials
@@ -107,6 +108,7 @@ class System:
     reports: Reports
     health_record: HealthRecord
     record_sharing: RecordSharing
+    record_transfer: RecordTransfer
     library: Library
     editorial: Editorial
     library_sends: LibrarySends
@@ -190,6 +192,7 @@ def build_system(
     # Emailed links (invitations, resets, new addresses) and the throttle share the sign-in throttle's secret.
     links, throttle_keys = LinkKeys(keys.search_key), SignInThrottleKeys(keys.search_key)
     link_args = (db, uow, hasher, audit, clock, links, throttle_keys, settings.base_url)
+    health_record = HealthRecord(db, uow, keys, audit, clock, tz=settings.timezone)
     return System(
         settings=settings,
         db=db,
@@ -225,10 +228,12 @@ def build_system(
         audit_review=AuditReview(db, audit, tz=settings.timezone),
         documentation=DocumentationNotes(db, keys, audit, clock, clinic_name=settings.clinic_name,
                                          timezone=settings.timezone),
-        broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, tz=settings.timezone),
+        broadcasts=Broadcasts(db, uow, keys, audit, clock, messaging, health_record, tz=settings.timezone),
         reports=Reports(db, audit, clock, clinic_settings),
-        health_record=HealthRecord(db, uow, keys, audit, clock, tz=settings.timezone),
+        health_record=health_record,
         record_sharing=RecordSharing(db, uow, audit, clock),
+        record_transfer=RecordTransfer(health_record, audit, clock, clinic_name=settings.clinic_name,
+                                       tz=settings.timezone),
         library=library,
         editorial=Editorial(db, uow, audit, clock, library),
         library_sends=library_sends,

@@ -3,13 +3,15 @@ cohort of the team's patients, each of whom receives it as their own thread.
 
 Who may: any staff member of the team may write to one of its patients; a broadcast needs a team lead
 or a provider of that team. Cohorts are built from the team's associated, unblocked, active patients,
-filtered by sex and age (on the clinic's date); a condition from the health record joins once the
-health record exists. The sender sees the count before sending; afterwards a delivery report lists
-how many received and read it.
+filtered by sex and age (on the clinic's date) and by a condition in the health record — only over patients
+who granted the team read access, through the record's one access rule (`HealthRecord.with_condition_in`); the
+condition is health information, so it is sealed in the broadcast's criteria. The sender sees the count before
+sending; afterwards a delivery report lists how many received and read it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +24,7 @@ from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import Broadcast, CareTeam, Message, PatientTeam, TeamMember, Thread, User, new_id
+from sm_app.health_record.record import HealthRecord
 from sm_app.identity.accounts import Actor
 from sm_app.messaging.send_keys import Claim, EarlierSend, SendKeys
 from sm_app.messaging.threads import Messaging, check_body, check_category, check_subject
@@ -34,6 +37,7 @@ SEXES = {"": "Any", "female": "Female", "male": "Male", "other": "Other"}
 MAX_AGE = 120
 MAX_RECIPIENTS = 5_000
 RESULT_AVAILABLE_SUBJECT = "Your test result is available"
+CONDITION_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,11 @@ class Cohort:
     sex: str = ""
     min_age: int | None = None
     max_age: int | None = None
+    condition: str = ""  # words in the name of an active condition in a shared health record
 
     def checked(self) -> Cohort:
+        if len(self.condition.strip()) > CONDITION_MAX:
+            raise ValidationError("Condition", f"A condition can be at most {CONDITION_MAX} characters.")
         if self.sex not in SEXES:
             raise ValidationError("Sex", "Choose a sex or Any.")
         for label, value in (("From age", self.min_age), ("To age", self.max_age)):
@@ -59,6 +66,8 @@ class Cohort:
         if self.min_age is not None or self.max_age is not None:
             parts.append(f"aged {self.min_age if self.min_age is not None else 0}–"
                          f"{self.max_age if self.max_age is not None else MAX_AGE}")
+        if self.condition.strip():
+            parts.append(f"with the condition “{self.condition.strip()}” in a health record shared with the team")
         return " ".join(parts)
 
 
@@ -102,8 +111,9 @@ def _patient_chosen(patient_id: str) -> None:
 
 class Broadcasts:
     def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock,
-                 messaging: Messaging, *, tz: str):
+                 messaging: Messaging, record: HealthRecord, *, tz: str):
         self._db = db
+        self._record = record
         self._uow = uow
         self._keys = keys
         self._audit = audit
@@ -212,10 +222,35 @@ class Broadcasts:
     async def count(self, actor: Actor, team_id: str, cohort: Cohort) -> int:
         """How many patients the cohort reaches now (shown before sending)."""
         cohort = cohort.checked()
+        if cohort.condition.strip():  # looking into health records is audited, so this is a unit of work
+            async with self._uow() as work:
+                await self._may_broadcast(work.session, actor, team_id)
+                return len(await self._cohort_ids(work.session, actor, team_id, cohort))
         async with self._db.read() as s:
             await self._may_broadcast(s, actor, team_id)
             return (await s.execute(select(func.count()).select_from(self._patients(team_id, cohort).subquery())
                                     )).scalar_one()
+
+    async def _cohort_ids(self, s: AsyncSession, actor: Actor, team_id: str, cohort: Cohort) -> list[str]:
+        patient_ids = list((await s.scalars(self._patients(team_id, cohort))).all())
+        if cohort.condition.strip():
+            patient_ids = await self._record.with_condition_in(s, actor, team_id, patient_ids, cohort.condition)
+        return patient_ids
+
+    def _criteria(self, cohort: Cohort, broadcast_id: str) -> str:
+        """Sex and ages as they are; the condition (health information) sealed like a subject."""
+        criteria: dict = {"sex": cohort.sex, "min_age": cohort.min_age, "max_age": cohort.max_age}
+        if cohort.condition.strip():
+            criteria["condition_sealed"] = base64.b64encode(self._keys.seal(
+                cohort.condition.strip(), table="broadcasts", row_id=broadcast_id, column="condition")).decode()
+        return json.dumps(criteria)
+
+    def _cohort_of(self, criteria_json: str, broadcast_id: str) -> Cohort:
+        criteria = json.loads(criteria_json)
+        sealed = criteria.pop("condition_sealed", None)
+        condition = self._keys.open(base64.b64decode(sealed), table="broadcasts", row_id=broadcast_id,
+                                    column="condition") if sealed else ""
+        return Cohort(criteria.get("sex", ""), criteria.get("min_age"), criteria.get("max_age"), condition)
 
     async def send(self, actor: Actor, *, team_id: str, cohort: Cohort, category: str, subject: str, body: str,
                    replies_allowed: bool, expected_count: int | None = None,
@@ -236,7 +271,7 @@ class Broadcasts:
                 s = work.session
                 await self._may_broadcast(s, actor, team_id)
                 await claim.take(s)
-                patient_ids = list((await s.scalars(self._patients(team_id, cohort))).all())
+                patient_ids = await self._cohort_ids(s, actor, team_id, cohort)
                 if not patient_ids:
                     raise ValidationError("Cohort", "No patient of this team matches the cohort.")
                 if len(patient_ids) > MAX_RECIPIENTS:
@@ -245,8 +280,9 @@ class Broadcasts:
                     raise ValidationError("Cohort", f"The cohort now has {plural(len(patient_ids), 'patient')}, not "
                                                     f"{expected_count}. Check the count and send again.")
                 broadcast = Broadcast(id=new_id(), team_id=team_id, sender_id=actor.user_id, category=category,
-                                      subject_enc=b"", criteria_json=json.dumps(cohort.__dict__),
+                                      subject_enc=b"", criteria_json="{}",
                                       replies_allowed=replies_allowed, recipients=len(patient_ids), created_at=now)
+                broadcast.criteria_json = self._criteria(cohort, broadcast.id)
                 broadcast.subject_enc = self._keys.seal(subject, table="broadcasts", row_id=broadcast.id,
                                                         column="subject")
                 s.add(broadcast)
@@ -289,5 +325,5 @@ class Broadcasts:
                 .order_by(Broadcast.created_at.desc()).limit(100)
             )).all()
         return [DeliveryReport(b.id, self._keys.open(b.subject_enc, table="broadcasts", row_id=b.id, column="subject"),
-                               team, Cohort(**json.loads(b.criteria_json)).describe(), as_utc(b.created_at),
+                               team, self._cohort_of(b.criteria_json, b.id).describe(), as_utc(b.created_at),
                                b.recipients, read, b.replies_allowed) for b, team, read in rows]

@@ -18,8 +18,8 @@ from sm_app.adapters.clock import Clock
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, RecordEntry, RecordVersion, User, new_id
-from sm_app.health_record.access import RecordAccess, record_access, staff_with_access
-from sm_app.health_record.sections import clean, section_of, summary
+from sm_app.health_record.access import RecordAccess, record_access, staff_with_access, team_record_access
+from sm_app.health_record.sections import SECTIONS, clean, section_of, summary
 from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
@@ -78,6 +78,17 @@ class SectionView:
     access: RecordAccess
     section: str
     entries: tuple[EntryView, ...]  # active first, then inactive; newest change first within each
+
+
+@dataclass(frozen=True)
+class WholeRecord:
+    """The whole record for a download: every section's entries (active and inactive), oldest first."""
+
+    access: RecordAccess
+    patient_name: str
+    birth_date: date | None
+    made_at: datetime
+    sections: dict[str, tuple[EntryView, ...]]
 
 
 class HealthRecord:
@@ -144,6 +155,38 @@ class HealthRecord:
         entries.sort(key=lambda e: not e.active)
         return SectionView(access, section, tuple(entries))
 
+    async def own_active(self, actor: Actor, section: str) -> tuple[EntryView, ...]:
+        """The patient's own active entries of a section (e.g. the medications a renewal request may name), newest
+        change first; nothing for anyone who is not a patient. A read like any other (audited)."""
+        if not actor.is_patient:
+            return ()
+        return tuple(e for e in (await self.section(actor, actor.user_id, section)).entries if e.active)
+
+    async def with_condition_in(self, s: AsyncSession, actor: Actor, team_id: str, patient_ids: list[str],
+                                words: str) -> list[str]:
+        """Inside the caller's unit of work (a broadcast's count and send): which of the patients have an active
+        condition whose name contains `words` (any case) — only among those who granted `team_id` read access and
+        reached through the actor's membership of it (`access.team_record_access`, the one rule). Every record looked
+        into is audited as `record.cohort` for its patient (so the patient's Who looked shows it)."""
+        wanted = (words or "").strip().casefold()
+        reach = await team_record_access(s, actor, team_id, list(patient_ids))
+        if not wanted or not reach:
+            return []
+        matched = []
+        ids = list(reach)
+        for start in range(0, len(ids), 500):
+            rows = (await s.scalars(select(RecordEntry).where(
+                RecordEntry.patient_id.in_(ids[start:start + 500]), RecordEntry.section == "conditions",
+                RecordEntry.active.is_(True)))).all()
+            for r in rows:
+                name = self._open(r.content_enc, "record_entries", r.id).get("name", "")
+                if wanted in name.casefold():
+                    matched.append(r.patient_id)
+        for patient_id in ids:
+            await self._audit.record(s, actor_id=actor.user_id, action="record.cohort", object_type=AUDIT_OBJECT,
+                                     object_id=patient_id, detail=f"section=conditions team={team_id}")
+        return sorted(set(matched))
+
     async def entry(self, actor: Actor, entry_id: str) -> EntryView:
         """One entry as it is now (audited as a read of its section)."""
         async with self._uow() as work:
@@ -175,7 +218,57 @@ class HealthRecord:
             raise await self._denied(actor, "record.history", entry_id, "health record entry")
         return tuple(views)
 
+    async def whole(self, actor: Actor, patient_id: str, *, purpose: str) -> WholeRecord:
+        """Every entry of every section (active and inactive) with the patient's name, for a download. Audited as
+        `record.export` with the format (`purpose`: "pdf" or "fhir"); the same rule as a read."""
+        async with self._uow() as work:
+            s = work.session
+            access = await record_access(s, actor, patient_id)
+            if access is not None:
+                rows = (await s.scalars(select(RecordEntry).where(RecordEntry.patient_id == patient_id)
+                                        .order_by(RecordEntry.created_at, RecordEntry.id))).all()
+                patient = await s.get(User, patient_id)
+                detail = f"format={purpose}" + (f" team={access.team_id}" if access.team_id else "")
+                await self._audit.record(s, actor_id=actor.user_id, action="record.export", object_type=AUDIT_OBJECT,
+                                         object_id=patient_id, detail=detail)
+                entries = await self._views(s, rows, actor)
+        if access is None:
+            raise await self._denied(actor, "record.export", patient_id, "health record")
+        by_section = {key: tuple(e for e in entries if e.section == key) for key in SECTIONS}
+        return WholeRecord(access, patient.name, patient.birth_date, self._clock.now(), by_section)
+
     # -- writing -------------------------------------------------------------------------------------------------
+    async def add_many(self, actor: Actor, patient_id: str, entries: list[tuple[str, dict[str, Any], bool]]) -> int:
+        """Add several entries at once (an import the patient reviewed): (section, values, active) each, all or
+        none. Every entry passes the same checks as one typed in; the first that does not is named, nothing saved."""
+        kept = []
+        for number, (section, values, active) in enumerate(entries, start=1):
+            try:
+                kept.append((section, clean(section_of(section), values, self._today()), bool(active)))
+            except ValidationError as exc:
+                raise ValidationError("", f"Entry {number} ({SECTIONS[section].label}): {exc.message}") from None
+        async with self._uow() as work:
+            s = work.session
+            access = await record_access(s, actor, patient_id)
+            if access is not None and access.can_write:
+                now = self._clock.now()
+                for section, values, active in kept:
+                    entry = RecordEntry(id=new_id(), patient_id=patient_id, section=section, active=active, version=1,
+                                        content_enc=b"", created_at=now, created_by_id=actor.user_id,
+                                        created_by_team_id=access.team_id, changed_at=now,
+                                        changed_by_id=actor.user_id, changed_by_team_id=access.team_id)
+                    entry.content_enc = self._seal(values, "record_entries", entry.id)
+                    s.add(entry)
+                    await s.flush()
+                    await self._keep_version(work, entry, "added", values, access, actor, action="record.import",
+                                             tell=False)
+                # One push for the whole import: an open record reads itself once, not once per entry.
+                told = await staff_with_access(s, patient_id) | {patient_id}
+                work.record(HealthRecordChanged(patient_id, "", tuple(sorted(told))))
+        if access is None or not access.can_write:
+            raise await self._refused(actor, "record.import", patient_id, access, "health record")
+        return len(kept)
+
     async def add(self, actor: Actor, patient_id: str, section: str, values: dict[str, Any]) -> EntryView:
         """Add an entry to a section. The patient, or staff under a read & write grant."""
         spec = section_of(section)
@@ -235,13 +328,15 @@ class HealthRecord:
         return view
 
     async def _keep_version(self, work: Work, entry: RecordEntry, change: str, kept: dict, access: RecordAccess,
-                            actor: Actor, *, action: str = "record.add") -> None:
+                            actor: Actor, *, action: str = "record.add", tell: bool = True) -> None:
         version = RecordVersion(id=new_id(), entry_id=entry.id, version=entry.version, change=change,
                                 active=entry.active, content_enc=b"", changed_at=entry.changed_at,
                                 changed_by_id=actor.user_id, changed_by_team_id=access.team_id)
         version.content_enc = self._seal(kept, "record_versions", version.id)
         work.session.add(version)
         await self._audit_ok(work.session, actor, action, access, entry.section, entry.id)
+        if not tell:
+            return
         told = await staff_with_access(work.session, entry.patient_id) | {entry.patient_id}
         work.record(HealthRecordChanged(entry.patient_id, entry.id, tuple(sorted(told))))
 

@@ -24,7 +24,8 @@ WHO_LOOKED_MAX = 200
 # What a staff member's audited action on a record is called on "Who looked".
 LOOKS = {"record.read": "Read", "record.history": "Read the history of an entry", "record.add": "Added an entry",
          "record.edit": "Corrected an entry", "record.inactivate": "Marked an entry inactive",
-         "record.reactivate": "Marked an entry active"}
+         "record.reactivate": "Marked an entry active", "record.export": "Downloaded the record",
+         "record.cohort": "Looked for a condition (choosing who gets a team message)"}
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import MessageTemplate, MessageTemplateVersion
+from sm_app.health_record.sections import SECTIONS
 from sm_app.identity.accounts import Actor
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
@@ -35,6 +36,9 @@ class TemplateField:
     required: bool
     options: tuple[str, ...] = ()
     hint: str = ""
+    # "section.field" of the patient's health record this field may be filled from ("medications.name": the
+    # patient picks one of their active medications); empty for a field typed in only.
+    from_record: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,13 @@ class TemplateInfo:
 
 def _fields_from_json(raw: str) -> tuple[TemplateField, ...]:
     return tuple(TemplateField(f["label"], f["kind"], bool(f.get("required")), tuple(f.get("options", ())),
-                               f.get("hint", "")) for f in json.loads(raw))
+                               f.get("hint", ""), f.get("from_record", "")) for f in json.loads(raw))
 
 
 def _fields_to_json(fields: list[TemplateField] | tuple[TemplateField, ...]) -> str:
     return json.dumps([{"label": f.label, "kind": f.kind, "required": f.required, "options": list(f.options),
-                        "hint": f.hint} for f in fields])
+                        "hint": f.hint, **({"from_record": f.from_record} if f.from_record else {})}
+                       for f in fields])
 
 
 @dataclass(frozen=True)
@@ -87,12 +92,19 @@ class Templates:
             return
         data = json.loads(TEMPLATES_FILE.read_text(encoding="utf-8"))
         async with self._db.write() as s:
-            existing = set((await s.scalars(select(MessageTemplate.key))).all())
+            existing = {r.key: r for r in (await s.scalars(select(MessageTemplate))).all()}
             for order, t in enumerate(data["templates"]):
-                if t["key"] not in existing:
-                    s.add(MessageTemplate(key=t["key"], name=t["name"], category=t["category"],
-                                          fields_json=json.dumps(t["fields"]), active=True, sort_order=order,
-                                          version=1, updated_at=self._clock.now()))
+                row = existing.get(t["key"])
+                if row is not None:
+                    # A shipped template nobody edited gains what the shipped one has since gained (the health
+                    # record source of its fields); one a clinic changed is left as it is.
+                    plain = [{k: v for k, v in f.items() if k != "from_record"} for f in t["fields"]]
+                    if json.loads(row.fields_json) == plain and plain != t["fields"]:
+                        row.fields_json = json.dumps(t["fields"])
+                    continue
+                s.add(MessageTemplate(key=t["key"], name=t["name"], category=t["category"],
+                                      fields_json=json.dumps(t["fields"]), active=True, sort_order=order,
+                                      version=1, updated_at=self._clock.now()))
         self._standard_checked = True
 
     async def list_templates(self) -> list[TemplateInfo]:
@@ -158,10 +170,12 @@ class Templates:
                 problems.append(("Fields", f"Field kind must be one of: {', '.join(KINDS)}."))
             elif f.kind == "choice" and len(options) < 2:
                 problems.append(("Fields", f"The choice field {label!r} needs at least two options."))
+            if f.from_record and not record_source(f.from_record):
+                problems.append(("Fields", f"The field {label!r} names no part of the health record."))
             if len((f.hint or "").strip()) > 120:
                 problems.append(("Fields", f"The hint of {label!r} must be at most 120 characters."))
             cleaned.append(TemplateField(label, f.kind, bool(f.required), options if f.kind == "choice" else (),
-                                         (f.hint or "").strip()))
+                                         (f.hint or "").strip(), f.from_record))
         if problems:
             (field, message), *more = problems
             raise ValidationError(field, message, more=tuple(more))
@@ -235,6 +249,14 @@ class Templates:
 def _summary(r: MessageTemplate) -> TemplateSummary:
     return TemplateSummary(r.key, r.name, r.category, _fields_from_json(r.fields_json), bool(r.active),
                            r.version or 1, as_utc(r.updated_at))
+
+
+def record_source(source: str) -> tuple[str, str] | None:
+    """("medications", "name") for "medications.name" when the health record has that section and field."""
+    section, _, key = (source or "").partition(".")
+    if section in SECTIONS and key in {f.key for f in SECTIONS[section].fields}:
+        return section, key
+    return None
 
 
 def check_answers(template: TemplateInfo, answers: dict[str, str]) -> list[tuple[str, str]]:

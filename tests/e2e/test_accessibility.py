@@ -9,6 +9,7 @@ collected and the test fails once, naming each with its rule id and the elements
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -206,7 +207,14 @@ return regions.size === 1 && !regions.has(null) ? messages.length : -1;
 """
 
 
-def test_sign_in_and_patient_pages(clinic, browser):
+_TREND_JS = """
+const chart = document.querySelector('.readings-chart'), table = document.querySelector('.readings-table');
+if (!chart || !table) return null;
+return {chart_bottom: chart.getBoundingClientRect().bottom, table_top: table.getBoundingClientRect().top};
+"""
+
+
+def test_sign_in_and_patient_pages(clinic, browser, tmp_path):
     found = Findings()
     patient = browser("patient")
     base = clinic.base_url
@@ -272,6 +280,37 @@ def test_sign_in_and_patient_pages(clinic, browser):
     _dialog_open(patient)
     found.check(patient, "patient health record, add dialog open")
     click_button(patient, "Cancel")
+    # Readings over time: the chart with the values as a table beside it (the demo patient's glucose readings), and
+    # on a phone the chart above the table.
+    visible(patient, By.XPATH, "//*[@role='tab'][normalize-space()='Readings']")[0].click()
+    wait(patient).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".readings-chart canvas")
+                        and visible_texts(d, By.CSS_SELECTOR, ".readings-table td"), "no readings chart and table")
+    found.check(patient, "patient health record, readings chart and table")
+    try:
+        _narrow(patient, 390)
+        boxes = wait(patient).until(lambda d: d.execute_script(_TREND_JS))
+        assert boxes["table_top"] >= boxes["chart_bottom"], f"on a phone the chart is not above the table: {boxes}"
+        found.check(patient, "patient health record, readings at 390 px")
+    finally:
+        _wide(patient)
+    # Import: the page, a file that is not JSON (the error), then a Bundle's review before anything is saved.
+    _open(patient, base, "/health-record/import", "Import a health record file")
+    found.check(patient, "patient import page")
+    bad = tmp_path / "record.json"
+    bad.write_text("{not json")
+    patient.find_element(By.CSS_SELECTOR, ".record-import input[type=file]").send_keys(str(bad))
+    wait(patient).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".import-error")[0].startswith("This file is not"),
+                        "no error for a file that is not JSON")
+    found.check(patient, "patient import page, a bad file")
+    good = tmp_path / "bundle.json"
+    good.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
+        {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p"}, "code": {"text": "Asthma"}}},
+        {"resource": {"resourceType": "Encounter", "status": "finished", "class": {"code": "AMB"}}}]}))
+    patient.find_element(By.CSS_SELECTOR, ".record-import input[type=file]").send_keys(str(good))
+    wait(patient).until(lambda d: "Review what will be added" in visible_texts(d, By.CSS_SELECTOR,
+                                                                               ".import-review [role=heading]"),
+                        "no review of the import")
+    found.check(patient, "patient import review")
 
     # The library: "Sent to you by your care team" with the nurse's article, search results, an article.
     _open(patient, base, "/library", "Health library")

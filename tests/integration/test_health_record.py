@@ -34,18 +34,21 @@ async def _try(call) -> str:
 # admin never (exactly like a record that does not exist).
 EXPECTED = {
     ("none", "granted team"): {"list": "not found", "read": "not found", "add": "not found", "edit": "not found",
-                               "history": "not found"},
+                               "history": "not found", "export pdf": "not found", "export fhir": "not found"},
     ("read", "granted team"): {"list": "ok", "read": "ok", "add": "not allowed", "edit": "not allowed",
-                               "history": "ok"},
-    ("write", "granted team"): {"list": "ok", "read": "ok", "add": "ok", "edit": "ok", "history": "ok"},
+                               "history": "ok", "export pdf": "ok", "export fhir": "ok"},
+    ("write", "granted team"): {"list": "ok", "read": "ok", "add": "ok", "edit": "ok", "history": "ok",
+                                "export pdf": "ok", "export fhir": "ok"},
 }
-ALL_OK = {"list": "ok", "read": "ok", "add": "ok", "edit": "ok", "history": "ok"}
+ALL_OK = {"list": "ok", "read": "ok", "add": "ok", "edit": "ok", "history": "ok", "export pdf": "ok",
+          "export fhir": "ok"}
 NOTHING = {k: "not found" for k in ALL_OK}
 
 
 @pytest.mark.parametrize("level", ["none", "read", "write"])
 async def test_the_grant_matrix(clinic, level):
     record, sharing = clinic.system.health_record, clinic.system.record_sharing
+    transfer = clinic.system.record_transfer
     entry = await _entry(clinic)
     await sharing.set_grant(clinic.pat, clinic.blue_id, level)
     actors = {"granted team": clinic.blue_nurse, "another team": clinic.green_nurse, "patient": clinic.pat,
@@ -60,6 +63,8 @@ async def test_the_grant_matrix(clinic, level):
             "edit": await _try(lambda a=actor, v=current: record.edit(a, entry.id, {**MEDICATION, "dose": "1 g"},
                                                                        version=v)),
             "history": await _try(lambda a=actor: record.history(a, entry.id)),
+            "export pdf": await _try(lambda a=actor: transfer.pdf(a, clinic.pat.user_id)),
+            "export fhir": await _try(lambda a=actor: transfer.fhir(a, clinic.pat.user_id)),
         }
         expected = EXPECTED.get((level, who)) or (ALL_OK if who == "patient" else NOTHING)
         assert answers == expected, (level, who)

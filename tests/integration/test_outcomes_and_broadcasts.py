@@ -166,3 +166,48 @@ async def test_broadcast_cohorts_count_and_one_thread_per_patient(clinic):
     assert await b.reports(clinic.green_nurse) == []
     # Broadcast threads do not flood the worklist's open work.
     assert (await system.worklist.page(clinic.blue_nurse)).total == 0
+
+
+async def test_a_cohort_by_condition_reaches_only_patients_who_share_their_record_with_the_team(clinic):
+    from sqlalchemy import text
+
+    from sm_app.identity.accounts import Actor
+
+    system = clinic.system
+    b, record, sharing = system.broadcasts, system.health_record, system.record_sharing
+    extra = await _patients(clinic)
+    people = {name: Actor(extra[name], "patient", name, f"{name.lower()}@example.org") for name in extra}
+    quinn, rae, sol = people["Quinn"], people["Rae"], people["Sol"]
+    # Pat: diabetes, shared (read). Quinn: diabetes, not shared. Rae: diabetes marked inactive, shared read & write.
+    # Sol: asthma, shared. Gil (Green's patient): diabetes, shared with Green.
+    for who, condition, level, team in ((clinic.pat, "Type 2 diabetes", "read", clinic.blue_id),
+                                        (quinn, "Diabetes", "none", clinic.blue_id),
+                                        (rae, "Diabetes", "write", clinic.blue_id),
+                                        (sol, "Asthma", "read", clinic.blue_id),
+                                        (clinic.gil, "diabetes", "read", clinic.green_id)):
+        entry = await record.add(who, who.user_id, "conditions", {"name": condition})
+        await sharing.set_grant(who, team, level)
+        if who is rae:
+            await record.set_active(rae, entry.id, False, version=1)
+    lead = clinic.blue_provider
+    assert await b.count(lead, clinic.blue_id, Cohort(condition="DIABETES")) == 1
+    assert await b.count(lead, clinic.blue_id, Cohort(condition="asthma", sex="female")) == 0  # Sol has no sex
+    assert await b.count(lead, clinic.blue_id, Cohort(condition="asthma")) == 1
+    with pytest.raises(ValidationError) as err:
+        await b.count(lead, clinic.blue_id, Cohort(condition="x" * 101))
+    assert err.value.field == "Condition"
+    report = await b.send(lead, team_id=clinic.blue_id, cohort=Cohort(condition="diabetes"), category="Education",
+                          subject="Foot checks", body="Book your yearly foot check.", replies_allowed=True,
+                          expected_count=1)
+    assert report.recipients == 1
+    assert [t.subject for t in (await system.mailbox.list_threads(clinic.pat, "inbox")).items] == ["Foot checks"]
+    assert (await system.mailbox.list_threads(quinn, "inbox")).items == []
+    reports = await b.reports(clinic.blue_nurse)
+    assert reports[0].cohort == "all patients with the condition “diabetes” in a health record shared with the team"
+    # The condition is sealed in the stored criteria; only patients who shared are looked into, and they see it.
+    async with system.db.read() as s:
+        criteria = (await s.execute(text("SELECT criteria_json FROM broadcasts"))).scalars().all()
+    assert criteria and all("diabetes" not in c.lower() for c in criteria)
+    looks = await sharing.who_looked(clinic.pat)
+    assert looks[0].staff_name == "Paul Blue" and looks[0].what.startswith("Looked for a condition")
+    assert await sharing.who_looked(quinn) == ()

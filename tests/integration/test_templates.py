@@ -67,3 +67,43 @@ async def test_clinic_admin_adds_and_edits_a_template(clinic):
         template_key="device_problem", answers={"Device": "Glucose meter"})
     view = await clinic.system.mailbox.open_thread(clinic.blue_nurse, sent.thread_id)
     assert view.messages[0].fields == (("Device", "Glucose meter"),)
+
+
+async def test_a_template_field_may_be_filled_from_the_health_record(clinic):
+    t = clinic.system.templates
+    renewal = await t.get("prescription_renewal")
+    assert [(f.label, f.from_record) for f in renewal.fields] == [
+        ("Medication", "medications.name"), ("Dose", "medications.dose"), ("Pharmacy", "")]
+    with pytest.raises(ValidationError) as err:
+        await t.save_template(clinic.admin, key="inhaler", name="Inhaler", category="Medication",
+                              fields=[TemplateField("Inhaler", "text", True, from_record="medications.secret")])
+    assert "names no part of the health record" in err.value.message
+    await t.save_template(clinic.admin, key="inhaler", name="Inhaler", category="Medication",
+                          fields=[TemplateField("Inhaler", "text", True, from_record="medications.name")])
+    assert (await t.get("inhaler")).fields[0].from_record == "medications.name"
+
+
+async def test_an_unedited_shipped_renewal_template_gains_the_medication_list(clinic):
+    import json as _json
+
+    from sqlalchemy import update
+
+    from sm_app.adapters.models import MessageTemplate
+    from sm_app.messaging.templates import Templates
+
+    system = clinic.system
+    await system.templates.list_templates()
+    old = [{"label": "Medication", "kind": "text", "required": True},
+           {"label": "Dose", "kind": "text", "required": False},
+           {"label": "Pharmacy", "kind": "text", "required": False}]
+    async with system.db.write() as s:  # as an install from before the health record has it
+        await s.execute(update(MessageTemplate).where(MessageTemplate.key == "prescription_renewal")
+                        .values(fields_json=_json.dumps(old)))
+    fresh = Templates(system.db, system.clock, ("Medication", "General"))
+    fields = (await fresh.get("prescription_renewal")).fields
+    assert [f.from_record for f in fields] == ["medications.name", "medications.dose", ""]
+    # A clinic's own edit is never overwritten.
+    await fresh.save_template(clinic.admin, key="prescription_renewal", name="Refill", category="Medication",
+                              fields=[TemplateField("Medicine", "text", True)])
+    again = Templates(system.db, system.clock, ("Medication", "General"))
+    assert [f.label for f in (await again.get("prescription_renewal")).fields] == ["Medicine"]

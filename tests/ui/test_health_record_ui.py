@@ -10,7 +10,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient, table_rows
+from tests.ui.helpers import follow_header_link, press, see, seeded, sign_in, sign_in_patient, table_rows
 
 
 def _field(user: User, label: str):
@@ -26,7 +26,7 @@ async def _thread(clinic) -> str:
 async def test_patient_records_corrects_and_retires_an_entry_with_its_history(user: User) -> None:
     await seeded(user)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
-    user.find(kind=ui.link, content="Health record").click()
+    await follow_header_link(user, "Health record")
     await see(user, "No conditions recorded yet.")
     await press(user, "Add condition")
     _field(user, "Since").type("2019")

@@ -13,6 +13,7 @@ from nicegui import ui
 from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PageContext
+from sm_app.components.health_record.readings_trend import ReadingsTrend
 from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import page_gone
 from sm_app.health_record.access import RecordAccess
@@ -85,6 +86,7 @@ class _SectionPanel:
                           on_click=lambda: _EntryForm(view, section, None).open()).props("outline no-caps")
             self._empty = ui.label(f"No {section.label.lower()} recorded yet.").classes("text-grey-7")
             self._empty.set_visibility(False)
+            self._trend = ReadingsTrend() if section.key == "readings" else None
             container = ui.column().classes("w-full gap-2 record-entries")
             self._rows = KeyedList(container, self._draw)
 
@@ -100,6 +102,8 @@ class _SectionPanel:
             return
         self.read_once = True
         self._empty.set_visibility(not read.entries)
+        if self._trend is not None:
+            self._trend.show(read.entries)
         self._rows.show(read.entries)
 
     def _draw(self, entry: EntryView) -> ui.element:

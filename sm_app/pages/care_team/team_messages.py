@@ -8,7 +8,7 @@ import secrets
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.care_team.broadcast import SEXES, Cohort
+from sm_app.care_team.broadcast import CONDITION_MAX, SEXES, Cohort
 from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
@@ -165,18 +165,21 @@ def register(system: System) -> None:
                 sex = ui.select(SEXES, label="Sex", value="").classes("w-32")
                 min_age = ui.number("From age", min=0, max=120, precision=0).classes("w-28")
                 max_age = ui.number("To age", min=0, max=120, precision=0).classes("w-28")
+                condition = length_limit(ui.input("Condition (optional)"), "Condition", CONDITION_MAX).classes("w-64")
+                condition.props["hint"] = "Only patients who share their health record with this team"
             category = ui.select(list(CATEGORIES), label="Broadcast category", value="Education").classes("w-56")
             subject = length_limit(ui.input("Broadcast subject"), "Subject", SUBJECT_MAX).classes("w-full")
             body = length_limit(ui.textarea("Broadcast message").props("autogrow"), "Message", BODY_MAX).classes(
                 "w-full")
             replies = ui.switch("Patients may reply", value=True)
             count_label = ui.label("").classes("text-bold cohort-count").props('role=status aria-live="polite"')
-            fields = {"Sex": sex, "From age": min_age, "To age": max_age, "Category": category,
+            fields = {"Sex": sex, "From age": min_age, "To age": max_age, "Condition": condition, "Category": category,
                       "Subject": subject, "Message": body, "Cohort": count_label}
             counted: dict[str, object] = {}
 
             def cohort() -> Cohort:
-                return Cohort(sex.value or "", _age(min_age.value), _age(max_age.value))
+                return Cohort(sex.value or "", _age(min_age.value), _age(max_age.value),
+                              (condition.value or "").strip())
 
             async def count() -> None:
                 n = await _run(ctx, fields, lambda: broadcasts.count(actor, team.value, cohort()))
@@ -190,7 +193,7 @@ def register(system: System) -> None:
                 count_label.set_text("")
                 send_button.disable()
 
-            for control in (team, sex, min_age, max_age):
+            for control in (team, sex, min_age, max_age, condition):
                 control.on_value_change(forget_count)
 
             # The last step before sending: the final count, counted again now, and what goes to them. Sending

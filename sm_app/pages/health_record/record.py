@@ -12,6 +12,7 @@ from sm_app.components.health_record.record_view import GONE, RecordView
 from sm_app.components.live import follow, page_gone
 from sm_app.health_record.access import LEVELS
 from sm_app.health_record.sharing import WHO_LOOKED_MAX
+from sm_app.pages.health_record import files
 from sm_app.shared.errors import NotFound, ValidationError
 
 NOT_FOUND = "Health record not found"
@@ -36,6 +37,8 @@ def _record_links(current: str) -> None:
 
 
 def register(system: System) -> None:
+    files.register(system)
+
     @ui.page("/health-record", response_timeout=PAGE_BUILD_SECONDS)
     async def own_record() -> None:
         ctx = await open_page(system, "/health-record", title="Health record")
@@ -50,6 +53,9 @@ def register(system: System) -> None:
             _record_links("/health-record")
             ui.label("What you record here is yours. Your care teams see it only if you share it with them "
                      "(Sharing), and you can see every time they did (Who looked).").classes("text-grey-8")
+            with ui.row().classes("items-center gap-4"):
+                files.download_links(ctx.actor.user_id)
+                ui.link("Import a FHIR file", "/health-record/import")
             view = RecordView(ctx, ctx.actor.user_id, access)
         await view.start()
         await _follow_record(ctx, ctx.actor.user_id, view)
@@ -86,6 +92,7 @@ def register(system: System) -> None:
         with ui.column().classes("w-full max-w-4xl mx-auto q-pa-md gap-3") as page:
             ui.label("Health record").classes("text-h5").props("role=heading aria-level=1")
             ui.label(f"Shared with {access.team_name}: {LEVELS[access.level]}").classes("text-grey-8 record-grant")
+            files.download_links(patient_id)
             view = RecordView(ctx, patient_id, access)
         await view.start()
         await _follow_record(ctx, patient_id, view, page=page)

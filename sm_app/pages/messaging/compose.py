@@ -13,6 +13,8 @@ from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.draft_keeper import DraftKeeper
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
 from sm_app.components.notices import blocked_teams, emergency_notice, not_sent, reply_target_notice
+from sm_app.health_record.sections import SECTIONS
+from sm_app.messaging.templates import record_source
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX, UrgentCheck
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 
@@ -66,6 +68,32 @@ def register(system: System) -> None:
             templates = {t.key: t for t in await system.templates.list_templates()}
             answers: dict = {}  # field label -> input element of the chosen template
 
+            # The patient's active entries a template's fields may be filled from (read when such a template is
+            # chosen): section -> entries.
+            from_record: dict[str, tuple] = {}
+
+            def record_picker(chosen) -> None:
+                """A list to pick from ("Pick from your medications") that fills the template's fields taken from the
+                record; typing in them still works, and without entries there is no list at all."""
+                sources = [(f.label, record_source(f.from_record)) for f in chosen.fields if f.from_record]
+                for section in dict.fromkeys(src[0] for _, src in sources if src):
+                    entries = from_record.get(section) or ()
+                    if not entries:
+                        continue
+                    by_id = {e.id: e for e in entries}
+
+                    def fill(e, section=section, by_id=by_id) -> None:
+                        entry = by_id.get(e.value or "")
+                        if entry is None:
+                            return
+                        for label, src in sources:
+                            if src and src[0] == section and label in answers:
+                                answers[label].set_value(entry.value(src[1]))
+
+                    words = SECTIONS[section].label.lower()
+                    ui.select({e.id: e.summary for e in entries}, label=f"Pick from your {words} (optional)",
+                              on_change=fill).classes("w-full record-picker")
+
             @ui.refreshable
             def template_fields(key: str | None) -> None:
                 answers.clear()
@@ -74,6 +102,7 @@ def register(system: System) -> None:
                     return
                 with ui.card().classes("w-full").props("flat bordered"):
                     ui.label(chosen.name).classes("text-subtitle1")
+                    record_picker(chosen)
                     for f in chosen.fields:
                         label = f.label if f.required else f"{f.label} (optional)"
                         if f.kind == "choice":
@@ -88,10 +117,13 @@ def register(system: System) -> None:
                             element.props["hint"] = f.hint
                         answers[f.label] = element.classes("w-full")
 
-            def choose_template(e) -> None:
+            async def choose_template(e) -> None:
                 chosen = templates.get(e.value or "")
                 if chosen is not None:
                     category.set_value(chosen.category)
+                    for section in {src[0] for f in chosen.fields if (src := record_source(f.from_record))}:
+                        if section not in from_record:
+                            from_record[section] = await system.health_record.own_active(ctx.actor, section)
                 template_fields.refresh(e.value)
 
             template = ui.select({"": "No template", **{k: t.name for k, t in templates.items()}},

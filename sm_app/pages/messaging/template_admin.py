@@ -11,6 +11,7 @@ from sm_app.components.admin_heading import admin_heading
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext
+from sm_app.health_record.sections import SECTIONS
 from sm_app.messaging.templates import KINDS, TemplateField, TemplateSummary
 from sm_app.shared.errors import NotFound, ValidationError
 from sm_app.shared.wording import plural
@@ -18,6 +19,10 @@ from sm_app.shared.wording import plural
 KIND_NAMES = {"text": "Short text", "textarea": "Long text", "date": "Date", "choice": "Choice"}
 assert set(KIND_NAMES) == set(KINDS)
 
+
+# What a template field may be filled from: "section.field" of the patient's own health record.
+RECORD_SOURCES = {"": "Typed in only", **{f"{section.key}.{field.key}": f"{section.label}: {field.label}"
+                                          for section in SECTIONS.values() for field in section.fields}}
 
 def _status(t: TemplateSummary) -> str:
     state = "In use" if t.active else "Retired"
@@ -119,8 +124,12 @@ def register(system: System) -> None:
                         options = ui.input(f"Field {n} options", value=", ".join(f.options) if f else "") \
                             .classes("w-72")
                         hint = ui.input(f"Field {n} hint", value=f.hint if f else "").classes("w-72")
+                        # The patient may pick the answer from their own health record (e.g. their medications).
+                        source = ui.select(RECORD_SOURCES, label=f"Field {n} from the health record",
+                                           value=f.from_record if f and f.from_record in RECORD_SOURCES else "") \
+                            .classes("w-72")
                         entry = {"card": card, "label": label, "kind": kind, "required": required,
-                                 "options": options, "hint": hint}
+                                 "options": options, "hint": hint, "source": source}
 
                         def remove(entry=entry) -> None:
                             rows.remove(entry)
@@ -144,7 +153,8 @@ def register(system: System) -> None:
                 if await ctx.still_signed_in() is None:
                     return
                 fields = [TemplateField(r["label"].value or "", r["kind"].value or "", bool(r["required"].value),
-                                        tuple((r["options"].value or "").split(",")), r["hint"].value or "")
+                                        tuple((r["options"].value or "").split(",")), r["hint"].value or "",
+                                        r["source"].value or "")
                           for r in rows]
                 the_key = state["key"] or (key.value or "").strip()
                 try:
