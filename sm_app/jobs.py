@@ -12,6 +12,7 @@ gets it runs every job at once, so a dead leader's work resumes within one sweep
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import os
@@ -85,8 +86,14 @@ class Scheduled:
 def _only_when_leading(leader: AlwaysLeader | AdvisoryLockLeader, job):
     @functools.wraps(job)
     async def run(system: System) -> None:
-        if leader.is_leader:
+        if not leader.is_leader:
+            return
+        try:
             await job(system)
+        except asyncio.CancelledError:
+            # Shutdown cancels a job still running (a long email batch): what it claimed comes back after the lease
+            # and the next leader picks it up, so one line, not APScheduler's traceback.
+            log.info("%s stopped by shutdown; its unfinished work is picked up at the next run", job.__name__)
 
     return run
 
