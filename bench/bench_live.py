@@ -600,10 +600,17 @@ class Bench:
             return
         reply, _ = page.button("Reply")
         await page.click(reply)
-        box, _ = page.field("Message")
-        if not await page.wait_for(lambda: page.visible(box), CONFIRM_SECONDS):
+
+        def box_shown() -> bool:
+            # The reply box may be made by this click (the app builds it on first use) or only shown again.
+            found = page.find(lambda e: (e.get("props") or {}).get("label") == "Message" and any(
+                ev["type"].startswith("update:") for ev in e.get("events") or ()))
+            return len(found) == 1 and page.visible(found[0][0])
+
+        if not await page.wait_for(box_shown, CONFIRM_SECONDS):
             sent.error = "the reply box did not open"
             return
+        box, _ = page.field("Message")
         await page.type(box, sent.body)
         send, _ = page.button("Send")
         self.sending[id(page)] = sent

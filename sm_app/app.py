@@ -19,14 +19,16 @@ from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
 from sm_app.pages.health_record import record as health_record
-from sm_app.pages.identity import auth
+from sm_app.pages.identity import admin_teams, admin_users, auth
+from sm_app.pages.identity import invitations as invitation_pages
+from sm_app.pages.identity import recovery as recovery_pages
 from sm_app.pages.identity import settings as settings_page
 from sm_app.pages.messaging import compose, conversation, folders, mailbox, printing, search
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 from sm_app.upload_limit import UploadSizeLimit
 from sm_app.web_security import secure_browser_connections
 
-PUBLIC_PATHS = ("/login", auth.FINISH_PATH)
+PUBLIC_PATHS = ("/login", auth.FINISH_PATH, invitation_pages.ACCEPT_PATH, *recovery_pages.PATHS)
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -158,7 +160,9 @@ def create_app(system: System) -> None:
     app.on_page_exception(_friendly_error_page)
     theme.install()
     secure_browser_connections(system.settings.base_url)
-    auth.register(system)
+    handoff = auth.register(system)
+    invitation_pages.register(system, handoff)
+    recovery_pages.register(system)
     _download_route(system)
     mailbox.register(system)
     compose.register(system)
@@ -172,6 +176,8 @@ def create_app(system: System) -> None:
     team_messages.register(system)
     clinic_settings.register(system)
     health_record.register(system)
+    admin_users.register(system)
+    admin_teams.register(system)
 
     scheduled = None
 

@@ -22,10 +22,17 @@ from sm_app.care_team.worklist import Worklist
 from sm_app.config import Settings
 from sm_app.health_record.record import HealthRecord
 from sm_app.health_record.sharing import RecordSharing
+from sm_app.identity.account_links import LinkKeys
 from sm_app.identity.accounts import Accounts
+from sm_app.identity.credentials import Credentials
+from sm_app.identity.invitations import Invitations
 from sm_app.identity.passwords import Hasher
+from sm_app.identity.recovery import Recovery
 from sm_app.identity.sessions import Sessions
+from sm_app.identity.sign_in_throttle import SignInThrottleKeys
+from sm_app.identity.team_admin import TeamAdmin
 from sm_app.identity.terms import TermsService
+from sm_app.identity.user_admin import UserAdmin
 from sm_app.messaging.attachment_files import Attachments, AttachmentStore
 from sm_app.messaging.contacts import Contacts
 from sm_app.messaging.drafts import Drafts
@@ -65,7 +72,12 @@ class System:
     audit: AuditLog
     accounts: Accounts
     sessions: Sessions
+    user_admin: UserAdmin
+    team_admin: TeamAdmin
     terms: TermsService
+    invitations: Invitations
+    recovery: Recovery
+    credentials: Credentials
     messaging: Messaging
     mailbox: Mailbox
     folders: Folders
@@ -151,8 +163,12 @@ def build_system(
     notifications = Notifications(db, audit, clock, settings, mailer or make_mailer(settings))
     handlers = _event_handlers(keys, bus, clinic_settings, notifications, audit)
     uow = UnitOfWork(db, handlers)
+    sessions = Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key)
     messaging = Messaging(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                           templates=templates, attachments=files)
+    # Emailed links (invitations, resets, new addresses) and the throttle share the sign-in throttle's secret.
+    links, throttle_keys = LinkKeys(keys.search_key), SignInThrottleKeys(keys.search_key)
+    link_args = (db, uow, hasher, audit, clock, links, throttle_keys, settings.base_url)
     return System(
         settings=settings,
         db=db,
@@ -161,8 +177,13 @@ def build_system(
         bus=bus,
         audit=audit,
         accounts=Accounts(db, hasher, audit, clock),
-        sessions=Sessions(db, uow, hasher, audit, clock, settings, throttle_secret=keys.search_key),
+        sessions=sessions,
+        user_admin=UserAdmin(db, uow, audit, clock, sessions),
+        team_admin=TeamAdmin(db, audit, clock),
         terms=TermsService(db, audit, clock, settings.terms_version),
+        invitations=Invitations(*link_args),
+        recovery=Recovery(*link_args),
+        credentials=Credentials(*link_args),
         messaging=messaging,
         mailbox=Mailbox(db, uow, keys, audit, clock, reply_window_days=settings.reply_window_days,
                         attachments=files),

@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from itertools import count
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -85,6 +86,23 @@ async def _create_people(accounts: Accounts, data: dict) -> dict[str, str]:
             else:
                 await accounts.add_member(team=team, email=u["email"], role=u["role"], lead=u.get("lead", False))
     return teams
+
+
+async def _team_settings(system: System, data: dict, people: dict[str, Actor], teams: dict[str, str]) -> None:
+    """What the admin set in the console: names patients see, a team's own hours, on call, blocks with reasons."""
+    admin = next(p for p in people.values() if p.role == "admin")
+    for spec in data.get("team_settings", []):
+        team_id = teams[spec["team"]]
+        await system.team_admin.rename(admin, team_id, name=spec["team"], display_name=spec.get("display_name", ""))
+        if "workdays" in spec:
+            await system.clinic_settings.set_team_business_hours(
+                admin, team_id, workdays=tuple(spec["workdays"]), opens=time.fromisoformat(spec["opens"]),
+                closes=time.fromisoformat(spec["closes"]))
+        for email in spec.get("on_call", []):
+            await system.team_admin.set_marks(admin, team_id, people[email].user_id, on_call=True)
+    for block in data.get("blocks", []):
+        await system.team_admin.block(admin, teams[block["team"]], people[block["email"]].user_id,
+                                      reason=block["reason"])
 
 
 def business_time_before(clock: ResponseClock, end: datetime, hours: float) -> datetime:
@@ -310,6 +328,19 @@ def _health_records(script: _Script, records: list[dict], people: dict[str, Acto
                        system.health_record.add(patient, patient.user_id, section, values))
 
 
+def _invitations(script: _Script, invitations: list[dict], people: dict[str, Actor], teams: dict[str, str]) -> None:
+    """People invited who have not signed up yet: a patient invited by a nurse, staff invited by the admin."""
+    system = script.system
+    for spec in invitations:
+        by, team_ids = people[spec["by"]], [teams[t] for t in spec["teams"]]
+        if spec["role"] == "patient":
+            invite = partial(system.invitations.invite_patient, by, team_id=team_ids[0])
+        else:
+            invite = partial(system.invitations.invite_staff, by, role=spec["role"], team_ids=team_ids)
+        script.add(script.now - timedelta(hours=spec["hours_ago"]), f"{by.name} invites {spec['name']}",
+                   lambda invite=invite, spec=spec: invite(email=spec["email"], name=spec["name"]))
+
+
 async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeeded | None:
     """Create the demo clinic when there are no users yet: its people, and their conversations up to `now` (the
     clock's time by default). Returns None (and changes nothing) when the database has users.
@@ -336,11 +367,13 @@ async def seed_demo(system: System, *, now: datetime | None = None) -> DemoSeede
             people[info.email] = Actor(info.id, info.role, info.name, info.email)
             if info.role == "patient":
                 await system.terms.accept(people[info.email])
+        await _team_settings(system, data, people, teams)
         script = _Script(system, clock, now, response_clock, people, teams)
         made = script.history(data["history"])
         for i, spec in enumerate(data["conversations"], start=1):
             script.conversation(spec, name=f"conversation {i} ({spec.get('subject') or spec.get('test')})")
         _health_records(script, data.get("health_records", []), people, teams)
+        _invitations(script, data.get("invitations", []), people, teams)
         # Staff and the admin had read the alerts of past weeks; the ones of this week are still new to them.
         for person in people.values():
             if not person.is_patient:

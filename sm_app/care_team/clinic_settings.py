@@ -10,6 +10,7 @@ clock's in-transaction handlers read inside the sending service's unit of work (
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import time
 
@@ -27,6 +28,8 @@ from sm_app.shared.events import Work
 
 ROUTING_KEY = "routing_rules"
 HOURS_KEY = "business_hours"
+# A care team's own opening days and hours (the rest of the calendar is the clinic's): "business_hours:team:<id>".
+TEAM_HOURS_PREFIX = "business_hours:team:"
 EMERGENCY_KEY = "emergency_notice"
 # The wording shown before composing and again when a message sounds urgent (PRODUCT.md §2). A clinic may reword it,
 # but it must keep sending people to 911 and to the crisis line.
@@ -74,6 +77,13 @@ def _hours_from_json(raw: str) -> BusinessHours:
     )
 
 
+def _team_hours(clinic: BusinessHours, raw: str) -> BusinessHours:
+    data = json.loads(raw)
+    return dataclasses.replace(clinic, workdays=tuple(data["workdays"]),
+                               opens=time.fromisoformat(data["opens"]) if data["opens"] else clinic.opens,
+                               closes=time.fromisoformat(data["closes"]) if data["closes"] else clinic.closes)
+
+
 class ClinicSettings:
     def __init__(self, db: Database, audit: AuditLog, clock: Clock, *, categories: tuple[str, ...],
                  default_hours: BusinessHours):
@@ -104,25 +114,38 @@ class ClinicSettings:
         """The response target the clinic promises patients (the admin's setting, else the start-up default)."""
         return (await self.business_hours()).target_business_days
 
-    async def clock(self) -> ResponseClock:
-        """The response clock of the clinic's current business hours."""
-        return self._clock_for(await self.business_hours())
+    async def clock(self, team_id: str | None = None) -> ResponseClock:
+        """The response clock of the clinic's current business hours, or of a team's own hours when it has them."""
+        async with self._db.read() as s:
+            return self._clock_for(await self._hours(s, team_id))
+
+    async def team_business_hours(self, team_id: str) -> BusinessHours | None:
+        """The team's own hours (the clinic's calendar with the team's days and times), or None: it keeps the
+        clinic's."""
+        async with self._db.read() as s:
+            row = await s.get(ClinicSetting, TEAM_HOURS_PREFIX + team_id)
+            return _team_hours(await self._hours(s), row.value_json) if row else None
 
     # -- reading inside another service's unit of work (the response clock's handlers) ----------------
     async def routing_in(self, work: Work) -> dict[str, str | None]:
         return await self._routing(work.session)
 
-    async def clock_in(self, work: Work) -> ResponseClock:
-        return self._clock_for(await self._hours(work.session))
+    async def clock_in(self, work: Work, team_id: str | None = None) -> ResponseClock:
+        """The clock a team's thread runs on: the team's own hours when it has them, else the clinic's."""
+        return self._clock_for(await self._hours(work.session, team_id))
 
     async def _routing(self, s: AsyncSession) -> dict[str, str | None]:
         row = await s.get(ClinicSetting, ROUTING_KEY)
         rules = json.loads(row.value_json) if row else DEFAULT_ROUTING
         return {category: rules.get(category) or None for category in self._categories}
 
-    async def _hours(self, s: AsyncSession) -> BusinessHours:
+    async def _hours(self, s: AsyncSession, team_id: str | None = None) -> BusinessHours:
         row = await s.get(ClinicSetting, HOURS_KEY)
-        return _hours_from_json(row.value_json) if row else self._default_hours
+        clinic = _hours_from_json(row.value_json) if row else self._default_hours
+        if team_id is None:
+            return clinic
+        own = await s.get(ClinicSetting, TEAM_HOURS_PREFIX + team_id)
+        return _team_hours(clinic, own.value_json) if own else clinic
 
     def _clock_for(self, hours: BusinessHours) -> ResponseClock:
         clock = self._clocks.get(hours)
@@ -147,6 +170,25 @@ class ClinicSettings:
         """Replace the response-clock calendar (BusinessHours validates itself when built)."""
         self._require_admin(actor)
         await self._store(actor, HOURS_KEY, _hours_to_json(hours))
+
+    async def set_team_business_hours(self, actor: Actor, team_id: str, *, workdays: tuple[int, ...] | None,
+                                      opens: time | None = None, closes: time | None = None) -> None:
+        """Give a team its own days and hours (time zone, holidays and targets stay the clinic's); `workdays` None
+        puts the team back on the clinic's hours. Applies to requests received from now on."""
+        self._require_admin(actor)
+        key = TEAM_HOURS_PREFIX + team_id
+        if workdays is None:
+            async with self._db.write() as s:
+                row = await s.get(ClinicSetting, key)
+                if row is not None:
+                    await s.delete(row)
+                    await self._audit.record(s, actor_id=actor.user_id, action="settings.change",
+                                             object_type="setting", object_id=key, detail="clinic hours")
+            return
+        value = json.dumps({"workdays": sorted(set(workdays)), "opens": opens.strftime("%H:%M") if opens else "",
+                            "closes": closes.strftime("%H:%M") if closes else ""})
+        _team_hours(await self.business_hours(), value)  # refuses what the calendar would refuse
+        await self._store(actor, key, value)
 
     async def set_emergency_notice(self, actor: Actor, text: str | None) -> str:
         """Reword the emergency notice; empty puts back the default. Returns the wording now in force."""

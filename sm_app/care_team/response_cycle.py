@@ -82,7 +82,7 @@ async def _on_new_thread(work: Work, thread: Thread, settings: ClinicSettings, n
     thread.status = "new"
     thread.pool_role = (await settings.routing_in(work)).get(thread.category)
     await record_event(work, thread, now, "created", role=thread.pool_role)
-    await _open_cycle(work, thread, await settings.clock_in(work), now)
+    await _open_cycle(work, thread, await settings.clock_in(work, thread.team_id), now)
 
 
 async def _on_patient_message(work: Work, thread: Thread, settings: ClinicSettings, now: datetime) -> None:
@@ -90,7 +90,7 @@ async def _on_patient_message(work: Work, thread: Thread, settings: ClinicSettin
     if thread.status in CLOCK_STOPPED:
         thread.status = "in_progress" if thread.assignee_id else "new"
         await record_event(work, thread, now, "reopened", status=thread.status)
-    await _open_cycle(work, thread, await settings.clock_in(work), now)
+    await _open_cycle(work, thread, await settings.clock_in(work, thread.team_id), now)
 
 
 async def _on_team_reply(work: Work, thread: Thread, sender_id: str, now: datetime) -> None:

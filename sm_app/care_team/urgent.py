@@ -49,7 +49,7 @@ def register_handlers(handlers: EventHandlers, settings: ClinicSettings, audit: 
                                                              ResponseCycle.ended_at.is_(None)))).scalar_one_or_none()
         if cycle is None:
             return  # nothing is owed on this thread (a patient's message always opens a cycle; defensive)
-        urgent = (await settings.clock_in(work)).urgent_deadlines(e.at)
+        urgent = (await settings.clock_in(work, thread.team_id)).urgent_deadlines(e.at)
         if cycle.urgent_at is None:
             cycle.urgent_at = e.at
         if urgent.due_at < as_utc(cycle.due_at):

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from html import escape
 from urllib.parse import quote
 
 from nicegui import app, context, ui
@@ -153,6 +154,7 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
     if actor.is_staff:
         links += [("Worklist", "/worklist", unread), ("Sent", "/sent", None), ("Search", "/search", None),
                   ("Dashboard", "/dashboard", None), ("Team messages", "/team-messages", None)]
+        links += [("Invite", "/invite", None)] if actor.role in ("nurse", "provider", "clerk") else []
     if actor.role == "admin":
         links.append(("Admin", "/admin", None))
     if actor.is_staff or actor.role == "admin":
@@ -190,8 +192,14 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         with ui.row().classes("items-center gap-4 no-wrap gt-sm"):
             ui.label(system.settings.clinic_name).classes("text-h6")
             with ui.element("nav").props('aria-label="Main"').classes("row items-center gap-4"):
+                plain: list[tuple[str, str]] = []
                 for text, href, badge in links[:-1]:
+                    if badge is None:
+                        plain.append((text, href))
+                        continue
+                    _plain_links(plain, path)
                     await draw_link(text, href, badge)
+                _plain_links(plain, path)
         with ui.row().classes("items-center gap-2 no-wrap gt-sm"):
             ui.label(actor.name).classes("text-caption")
             await draw_link(*links[-1])
@@ -245,6 +253,22 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
     follow(ctx, on_change)
 
 
+def _plain_links(links: list[tuple[str, str]], path: str) -> None:
+    """Header links without a badge, side by side, as one element (and emptied for the next run of them).
+
+    Each link as its own element would be memory for as long as the page is open, on every page; these are the
+    app's own page names and addresses, never user or stored text, so they may be markup.
+    """
+    if not links:
+        return
+    anchors = []
+    for text, href in links:
+        current = ' current-page" aria-current="page' if href == path else ""
+        anchors.append(f'<a class="nicegui-link text-white{current}" href="{escape(href)}">{escape(text)}</a>')
+    ui.html("".join(anchors), tag="span").classes("row items-center gap-4 no-wrap header-links")
+    links.clear()
+
+
 class _CountBadge:
     """A number beside a header link (unread conversations, new alerts), hidden at zero."""
 
@@ -292,18 +316,27 @@ def _idle_watch(ctx: PageContext) -> None:
     # once, before its body is built (the worklist or a conversation would then arrive over the socket).
     context.client.on_connect(lambda: ui.run_javascript(_ACTIVITY_JS))
 
+    # The warning is made the first time it is needed: most pages are closed long before, and every element is
+    # memory for as long as the page stays open.
+    warning: list[ui.dialog] = []
+    page_content = context.client.layout
+
     async def activity() -> None:
         state = await system.sessions.current(ctx.token, touch=True)
         if state is not None:
             ctx.seen(state)
-        if warning.value:
-            warning.close()
+        if warning and warning[0].value:
+            warning[0].close()
 
     ui.on("sm_activity", activity)
 
-    with ui.dialog().props("persistent") as warning, ui.card():
-        ui.label("You will be signed out in about a minute because you have been inactive.")
-        ui.button("Stay signed in", on_click=activity)
+    def open_warning() -> None:
+        if not warning:
+            with page_content, ui.dialog().props("persistent") as dialog, ui.card():
+                ui.label("You will be signed out in about a minute because you have been inactive.")
+                ui.button("Stay signed in", on_click=activity)
+            warning.append(dialog)
+        warning[0].open()
 
     async def check() -> None:
         if system.clock.now() < ctx.expires_at - _WARN_BEFORE:
@@ -315,6 +348,6 @@ def _idle_watch(ctx: PageContext) -> None:
             return
         ctx.seen(state)
         if state.idle_left <= _WARN_BEFORE:
-            warning.open()
+            open_warning()
 
     timer = ui.timer(system.settings.session_check_seconds, check, immediate=False)

@@ -34,3 +34,11 @@ def reply_target(business_days: int) -> str:
 
 def reply_target_notice(business_days: int) -> None:
     ui.label(f"Your care team replies within {reply_target(business_days)}.").classes("text-grey-8 reply-target")
+
+
+def blocked_teams(entries) -> None:
+    """The care teams the clinic has stopped this patient writing to, each with the clinic's reason, as text."""
+    for entry in entries:
+        ui.label(f"You cannot send messages to {entry.name}."
+                 + (f" Reason: {entry.block_reason}" if entry.block_reason else "")
+                 + " Please call your clinic.").classes("blocked-team")

@@ -20,7 +20,7 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, RecordEntry, RecordVersion, User, new_id
 from sm_app.health_record.access import RecordAccess, record_access, staff_with_access
 from sm_app.health_record.sections import clean, section_of, summary
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
 from sm_app.shared.events import HealthRecordChanged, Work
@@ -135,7 +135,7 @@ class HealthRecord:
                 rows = (await work.session.scalars(select(RecordEntry).where(
                     RecordEntry.patient_id == patient_id, RecordEntry.section == section))).all()
                 await self._audit_ok(work.session, actor, "record.read", access, section)
-                entries = await self._views(work.session, rows)
+                entries = await self._views(work.session, rows, actor)
         if access is None:
             raise await self._denied(actor, "record.read", patient_id, "health record")
         entries.sort(key=lambda e: e.changed_at, reverse=True)
@@ -150,7 +150,7 @@ class HealthRecord:
             entry, access = await self._entry_and_access(work.session, actor, entry_id)
             if access is not None:
                 await self._audit_ok(work.session, actor, "record.read", access, entry.section, entry.id)
-                view = (await self._views(work.session, [entry]))[0]
+                view = (await self._views(work.session, [entry], actor))[0]
         if access is None:
             raise await self._denied(actor, "record.read", entry_id, "health record entry")
         return view
@@ -164,7 +164,7 @@ class HealthRecord:
                 versions = (await s.scalars(select(RecordVersion).where(RecordVersion.entry_id == entry.id)
                                             .order_by(RecordVersion.version))).all()
                 await self._audit_ok(s, actor, "record.history", access, entry.section, entry.id)
-                authors = await self._authors(s, [(v.changed_by_id, v.changed_by_team_id) for v in versions])
+                authors = await self._authors(s, [(v.changed_by_id, v.changed_by_team_id) for v in versions], actor)
                 views = []
                 for v in versions:
                     values = self._open(v.content_enc, "record_versions", v.id)
@@ -193,7 +193,7 @@ class HealthRecord:
                 s.add(entry)
                 await s.flush()  # the version refers to the entry
                 await self._keep_version(work, entry, "added", kept, access, actor)
-                view = (await self._views(s, [entry]))[0]
+                view = (await self._views(s, [entry], actor))[0]
         if access is None or not access.can_write:
             raise await self._refused(actor, "record.add", patient_id, access, "health record")
         return view
@@ -229,7 +229,7 @@ class HealthRecord:
                 entry.changed_at = self._clock.now()
                 entry.changed_by_id, entry.changed_by_team_id = actor.user_id, access.team_id
                 await self._keep_version(work, entry, change, kept, access, actor, action=action)
-                view = (await self._views(s, [entry]))[0]
+                view = (await self._views(s, [entry], actor))[0]
         if access is None or not access.can_write:
             raise await self._refused(actor, action, entry_id, access, "health record entry")
         return view
@@ -252,18 +252,20 @@ class HealthRecord:
     def _open(self, envelope: bytes, table: str, row_id: str) -> dict:
         return json.loads(self._keys.open(envelope, table=table, row_id=row_id, column="content"))
 
-    async def _authors(self, s: AsyncSession, pairs: list[tuple[str, str | None]]) -> dict:
+    async def _authors(self, s: AsyncSession, pairs: list[tuple[str, str | None]], actor: Actor) -> dict:
+        """Who wrote, and under which team (named as `actor` sees teams: patients the plain-language name)."""
         user_ids = {u for u, _ in pairs}
         team_ids = {t for _, t in pairs if t}
         names = dict((await s.execute(select(User.id, User.name).where(User.id.in_(user_ids)))).all()) \
             if user_ids else {}
-        teams = dict((await s.execute(select(CareTeam.id, CareTeam.name).where(CareTeam.id.in_(team_ids)))).all()) \
-            if team_ids else {}
+        teams = dict((await s.execute(select(CareTeam.id, team_name_for(actor))
+                                      .where(CareTeam.id.in_(team_ids)))).all()) if team_ids else {}
         return {(u, t): Author(names.get(u, ""), teams.get(t, "") if t else "") for u, t in pairs}
 
-    async def _views(self, s: AsyncSession, rows) -> list[EntryView]:
+    async def _views(self, s: AsyncSession, rows, actor: Actor) -> list[EntryView]:
         authors = await self._authors(s, [p for r in rows for p in ((r.created_by_id, r.created_by_team_id),
-                                                                     (r.changed_by_id, r.changed_by_team_id))])
+                                                                     (r.changed_by_id, r.changed_by_team_id))],
+                                      actor)
         views = []
         for r in rows:
             values = self._open(r.content_enc, "record_entries", r.id)

@@ -15,7 +15,7 @@ from sm_app.adapters.models import AuditEntry, CareTeam, PatientTeam, RecordGran
 from sm_app.health_record.access import LEVELS
 from sm_app.health_record.record import AUDIT_OBJECT
 from sm_app.health_record.sections import SECTIONS
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, ValidationError
 from sm_app.shared.events import RecordSharingChanged
@@ -60,7 +60,7 @@ class RecordSharing:
             raise NotFound("health record")
         async with self._db.read() as s:
             rows = (await s.execute(
-                select(CareTeam.id, CareTeam.name, RecordGrant.level)
+                select(CareTeam.id, team_name_for(actor), RecordGrant.level)
                 .join(PatientTeam, PatientTeam.team_id == CareTeam.id)
                 .outerjoin(RecordGrant, (RecordGrant.team_id == CareTeam.id)
                            & (RecordGrant.patient_id == PatientTeam.patient_id))
@@ -110,7 +110,7 @@ class RecordSharing:
                 .order_by(AuditEntry.seq.desc()).limit(WHO_LOOKED_MAX))).all()
             details = [dict(p.split("=", 1) for p in detail.split() if "=" in p) for _, _, detail, _ in rows]
             team_ids = {d["team"] for d in details if "team" in d}
-            teams = dict((await s.execute(select(CareTeam.id, CareTeam.name).where(CareTeam.id.in_(team_ids))))
+            teams = dict((await s.execute(select(CareTeam.id, team_name_for(actor)).where(CareTeam.id.in_(team_ids))))
                          .all()) if team_ids else {}
             await self._audit.record(s, actor_id=actor.user_id, action="record.who_looked", object_type=AUDIT_OBJECT,
                                      object_id=actor.user_id, detail=f"rows={len(rows)}")

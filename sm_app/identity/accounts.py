@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
 from sm_app.adapters.clock import Clock
 from sm_app.adapters.db import Database
@@ -69,6 +70,14 @@ class TeamRota:
     team_id: str
     team_name: str
     members: tuple[RotaMember, ...]
+
+
+def team_name_for(actor: Actor) -> ColumnElement[str]:
+    """A care team's name as this actor sees it: patients the plain-language name the admin gave the team (its own
+    name until it has one), everyone else the team's own name ("REN PAC 03 WH" means something to staff)."""
+    if actor.is_patient:
+        return func.coalesce(CareTeam.display_name, CareTeam.name).label("name")
+    return CareTeam.name.label("name")
 
 
 def normalise_email(email: str) -> str:
@@ -224,6 +233,8 @@ class Accounts:
             if link is None:
                 raise ValidationError("Email", f"{u.email} is not associated with {t.name}.")
             link.blocked = blocked
+            if not blocked:
+                link.block_reason = None
             await self._audit.record(s, actor_id=actor_id, action="team.block_patient", object_type="team",
                                      object_id=t.id, detail=f"patient={u.id} blocked={blocked}")
 

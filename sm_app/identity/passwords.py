@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -13,6 +15,19 @@ STAFF_ROLES = ("clerk", "nurse", "pharmacist", "provider")
 MIN_PATIENT = 12
 MIN_STAFF = 15  # staff and admins: they reach many patients' messages
 MAX_LENGTH = 128
+COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "common-passwords.txt"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the most common passwords (source and licence in the file's header), lower case."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def is_common(password: str) -> bool:
+    """On the common-password list, ignoring case and spaces around it."""
+    return normalise(password).strip().lower() in common_passwords()
 
 
 def normalise(password: str) -> str:
@@ -20,13 +35,15 @@ def normalise(password: str) -> str:
 
 
 def check_rules(password: str, role: str) -> None:
-    """Length only: no composition rules, never truncated (NIST SP 800-63B)."""
+    """Length and the common-password list: no composition rules, never truncated (NIST SP 800-63B)."""
     pw = normalise(password)
     minimum = MIN_PATIENT if role == "patient" else MIN_STAFF
     if len(pw) < minimum:
         raise ValidationError("Password", f"Password must be at least {minimum} characters.")
     if len(pw) > MAX_LENGTH:
         raise ValidationError("Password", f"Password must be at most {MAX_LENGTH} characters.")
+    if is_common(pw):
+        raise ValidationError("Password", "That password is on a list of common passwords. Choose another.")
 
 
 class Hasher:

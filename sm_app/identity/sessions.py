@@ -24,7 +24,7 @@ from sm_app.identity.accounts import Actor, normalise_email
 from sm_app.identity.passwords import Hasher
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, SignInBusy, SignInFailed, SignInThrottled, ValidationError
-from sm_app.shared.events import SessionsEnded, UnitOfWork
+from sm_app.shared.events import SessionsEnded, UnitOfWork, Work
 
 # argon2 runs in worker threads; two at a time keep both cores busy without starving page work.
 CHECKS_AT_ONCE = 2
@@ -116,8 +116,9 @@ class Sessions:
         now = self._clock.now()
         async with self._db.write() as s:
             await throttle.record_success(s, keys)
+            row = await s.get(User, user.id)
+            row.last_sign_in_at = now
             if new_hash:
-                row = await s.get(User, user.id)
                 row.password_hash = new_hash
             s.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_activity_at=now))
             await self._audit.record(s, actor_id=user.id, action="sign_in", object_type="user",
@@ -135,6 +136,13 @@ class Sessions:
             await self._audit.record(s, actor_id=by.user_id if by else None, action="sign_in.unlock",
                                      object_type="user", object_id=user.id, detail=f"{ended} waits ended")
         return ended
+
+    async def sign_in_waits(self, emails: list[str]) -> dict[str, datetime]:
+        """Email -> until when sign-in to that account waits (locked by the throttle), for the admin's user list."""
+        keys = {self._throttle_keys.account(e): e for e in emails}
+        async with self._db.read() as s:
+            until = await throttle.waits_by_account(s, list(keys), self._clock.now())
+        return {keys[k]: end for k, end in until.items()}
 
     async def current(self, token: str | None, *, touch: bool = False) -> SessionState | None:
         """The session's actor if it is still valid; ends it (and returns None) when it has expired."""
@@ -179,7 +187,31 @@ class Sessions:
         if token:
             await self._end(token, reason="user")
 
-    async def end_all_for_user(self, user_id: str) -> None:
+    async def end_all_for_user(self, user_id: str, *, keep_token: str | None = None) -> None:
+        """End every session of a person (all but `keep_token`'s, when given); their open pages are told."""
         async with self._uow() as work:
-            await work.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-            work.record(SessionsEnded(user_id))
+            await end_sessions_in(work, user_id, keep_token=keep_token)
+
+    async def open_for(self, user_id: str, *, how: str) -> SignedIn:
+        """A new session for someone who just proved who they are another way (an invitation's link, code and new
+        password): no password check here. `how` goes into the audit entry."""
+        token = secrets.token_urlsafe(32)
+        now = self._clock.now()
+        async with self._db.write() as s:
+            user = await s.get(User, user_id)
+            if user is None or not user.active:
+                raise NotFound("account")
+            s.add(UserSession(token_hash=_digest(token), user_id=user.id, created_at=now, last_activity_at=now))
+            await self._audit.record(s, actor_id=user.id, action="sign_in", object_type="user", object_id=user.id,
+                                     outcome="success", detail=how)
+        return SignedIn(token, Actor(user.id, user.role, user.name, user.email))
+
+
+async def end_sessions_in(work: Work, user_id: str, *, keep_token: str | None = None) -> None:
+    """Inside another identity service's unit of work (a password changed or reset): end the person's sessions, all
+    but `keep_token`'s, and tell their open pages after commit."""
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_token:
+        query = query.where(UserSession.token_hash != _digest(keep_token))
+    await work.session.execute(query)
+    work.record(SessionsEnded(user_id))

@@ -69,6 +69,16 @@ class SignInThrottleKeys:
             ACCOUNT: self.account(email),
         }
 
+    def for_purpose(self, purpose: str, subject: str, address: str) -> dict[Rule, str]:
+        """The same three counters for another guessable step: an invitation's code (`subject` = the invitation),
+        a password-reset request (the typed email), the current password asked again in Settings (the user).
+        Counters of their own: a run of reset requests does not lock anybody out of signing in."""
+        return {
+            PAIR: self._tag(f"{purpose}-pair", f"{subject}|{address}"),
+            ADDRESS: self._tag(f"{purpose}-address", address),
+            ACCOUNT: self._tag(f"{purpose}-account", subject),
+        }
+
 
 async def wait_left(s: AsyncSession, keys: dict[Rule, str], now: datetime) -> timedelta | None:
     """How long this attempt must still wait, or None when it may go ahead."""
@@ -109,3 +119,17 @@ async def forget_account(s: AsyncSession, account_key: str) -> int:
     """End every wait on one account (its own counter and each address's pair counter)."""
     result = await s.execute(delete(SignInThrottle).where(SignInThrottle.account == account_key))
     return result.rowcount or 0
+
+
+async def waits_by_account(s: AsyncSession, account_keys: list[str], now: datetime) -> dict[str, datetime]:
+    """Account key -> until when some counter of that account makes sign-in wait (only accounts that wait now)."""
+    if not account_keys:
+        return {}
+    rows = (await s.execute(select(SignInThrottle.account, SignInThrottle.blocked_until).where(
+        SignInThrottle.account.in_(account_keys), SignInThrottle.blocked_until.is_not(None)))).all()
+    until: dict[str, datetime] = {}
+    for account, blocked_until in rows:
+        end = as_utc(blocked_until)
+        if end > now and (account not in until or end > until[account]):
+            until[account] = end
+    return until

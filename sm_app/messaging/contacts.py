@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, PatientTeam
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.shared.errors import NotFound, ValidationError
 
 
@@ -22,6 +22,7 @@ class ContactEntry:
     name: str
     hidden: bool
     blocked: bool
+    block_reason: str = ""  # the clinic's reason, shown to the patient beside a blocked team
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,8 @@ class ComposeTeams:
 
     teams: list[ContactEntry]
     alert: str
+    # Teams the clinic blocked this patient from writing to, each with the clinic's reason (shown beside "To").
+    blocked: tuple[ContactEntry, ...] = ()
 
 
 NO_TEAMS = ("You are not connected to a care team yet, so you cannot send messages. "
@@ -47,23 +50,26 @@ class Contacts:
             return []
         async with self._db.read() as s:
             rows = await s.execute(
-                select(CareTeam.id, CareTeam.name, PatientTeam.hidden, PatientTeam.blocked)
+                select(CareTeam.id, team_name_for(actor), PatientTeam.hidden, PatientTeam.blocked,
+                       PatientTeam.block_reason)
                 .join(PatientTeam, PatientTeam.team_id == CareTeam.id)
                 .where(PatientTeam.patient_id == actor.user_id)
-                .order_by(CareTeam.name)
+                .order_by("name")
             )
-            return [ContactEntry(r.id, r.name, bool(r.hidden), bool(r.blocked)) for r in rows]
+            return [ContactEntry(r.id, r.name, bool(r.hidden), bool(r.blocked), r.block_reason or "")
+                    for r in rows]
 
     async def compose_teams(self, actor: Actor) -> ComposeTeams:
         entries = await self.contact_list(actor)
         writable = [e for e in entries if not e.blocked]
+        blocked = tuple(e for e in entries if e.blocked)
         if not entries:
             return ComposeTeams([], NO_TEAMS)
         if not writable:
-            return ComposeTeams([], ALL_BLOCKED)
+            return ComposeTeams([], ALL_BLOCKED, blocked)
         shown = [e for e in writable if not e.hidden]
         # If blocking left only hidden teams, offer them rather than nothing.
-        return ComposeTeams(shown or writable, "")
+        return ComposeTeams(shown or writable, "", blocked)
 
     async def set_hidden(self, actor: Actor, team_id: str, hidden: bool) -> None:
         """Hide or show a team in "To". At least one team the patient can write to stays shown."""

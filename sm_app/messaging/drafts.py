@@ -19,7 +19,7 @@ from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Draft
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import PendingFile, recheck
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX
@@ -128,7 +128,7 @@ class Drafts:
         """The actor's drafts, most recently saved first."""
         async with self._db.read() as s:
             rows = (await s.execute(
-                select(Draft, CareTeam.name).outerjoin(CareTeam, CareTeam.id == Draft.team_id)
+                select(Draft, team_name_for(actor)).outerjoin(CareTeam, CareTeam.id == Draft.team_id)
                 .where(Draft.owner_id == actor.user_id).order_by(Draft.updated_at.desc(), Draft.id)
             )).all()
             return [DraftSummary(d.id, self._open(d, "subject"), team or "", as_utc(d.updated_at)) for d, team in rows]

@@ -16,7 +16,7 @@ from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Filing, Folder, Message, PatientTeam, Thread, User
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.messaging.access import visible_threads
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import AttachmentInfo
@@ -195,7 +195,7 @@ class Mailbox:
         head = (
             # The patient's name as a subquery, not a join of an aliased User: building an aliased query costs more
             # CPU than running it, and this runs on every change to an open conversation.
-            select(Thread, CareTeam.name, patient_name, Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
+            select(Thread, team_name_for(actor), patient_name, Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
                    unseen.label("unseen"), own_latest_read.label("own_latest_read"),
                    own_latest_reader.label("own_latest_reader"))
             .join(CareTeam, CareTeam.id == Thread.team_id)
@@ -279,7 +279,7 @@ class Mailbox:
         patient_wrote = (exists().where(Message.thread_id == Thread.id, Message.from_side == "patient")
                          if actor.is_patient else true()).label("patient_wrote")
         base = (
-            select(Thread, CareTeam.name, User.name, unread, patient_wrote)
+            select(Thread, team_name_for(actor), User.name, unread, patient_wrote)
             .join(CareTeam, CareTeam.id == Thread.team_id)
             .join(User, User.id == Thread.patient_id)
             .outerjoin(filed, and_(filed.c.thread_id == Thread.id, filed.c.user_id == actor.user_id))
@@ -290,7 +290,7 @@ class Mailbox:
         order = {
             "newest": (*urgent_first, Thread.last_message_at.desc(), Thread.id),
             "oldest": (Thread.last_message_at.asc(), Thread.id),
-            "team": (CareTeam.name.asc(), Thread.last_message_at.desc(), Thread.id),
+            "team": (team_name_for(actor).asc(), Thread.last_message_at.desc(), Thread.id),
             "subject": (Thread.last_message_at.desc(), Thread.id),
         }[sort]
         async with self._db.read() as s:

@@ -29,7 +29,7 @@ from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database, insert_ignoring_duplicates
 from sm_app.adapters.models import CareTeam, Message, SearchTerm, Thread, User
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.messaging.access import visible_threads
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
@@ -270,7 +270,7 @@ class Search:
             if terms:
                 # Care team names are not secret and there are few teams: match them in memory with the
                 # same word rule as the index, so accents and case behave the same everywhere.
-                teams = (await s.execute(select(CareTeam.id, CareTeam.name))).all()
+                teams = (await s.execute(select(CareTeam.id, team_name_for(actor)))).all()
                 team_words = {t.id: words(t.name) for t in teams}
                 key = self._keys.search_key
                 for term in terms:
@@ -297,7 +297,8 @@ class Search:
             if ids:
                 details = {r.id: r for r in (await s.execute(
                     select(Thread.id, Thread.subject_enc, Thread.category, Thread.status, Thread.last_message_at,
-                           Thread.urgent, CareTeam.name.label("team_name"), User.name.label("patient_name"), unread)
+                           Thread.urgent, team_name_for(actor).label("team_name"), User.name.label("patient_name"),
+                           unread)
                     .join(CareTeam, CareTeam.id == Thread.team_id)
                     .join(User, User.id == Thread.patient_id)
                     .where(Thread.id.in_(ids))

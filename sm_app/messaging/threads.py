@@ -22,7 +22,7 @@ from sm_app.adapters.clock import Clock
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Filing, Message, PatientTeam, Preferences, Thread, new_id
-from sm_app.identity.accounts import Actor
+from sm_app.identity.accounts import Actor, team_name_for
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import PendingFile, recheck
 from sm_app.messaging.outcomes import build_outcome
@@ -133,10 +133,10 @@ class Messaging:
             return []
         async with self._db.read() as s:
             rows = await s.execute(
-                select(CareTeam.id, CareTeam.name)
+                select(CareTeam.id, team_name_for(actor))
                 .join(PatientTeam, PatientTeam.team_id == CareTeam.id)
                 .where(PatientTeam.patient_id == actor.user_id, PatientTeam.blocked.is_(False))
-                .order_by(CareTeam.name)
+                .order_by("name")
             )
             return [TeamChoice(r.id, r.name) for r in rows]
 

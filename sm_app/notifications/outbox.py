@@ -39,7 +39,7 @@ from sm_app.identity.accounts import Actor
 from sm_app.messaging.mailbox import unread_threads_query
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
-from sm_app.shared.events import AlertsRaised, EventHandlers, MessageSent, Work
+from sm_app.shared.events import AccountLinkIssued, AlertsRaised, EventHandlers, MessageSent, Work
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,9 @@ class Notifications:
         ids = list(set(user_ids))
         if not ids:
             return []
-        rows = await s.execute(select(User.id, User.email, User.role, Preferences.email_mode)
+        # A confirmed notification address (Settings) wins over the sign-in address.
+        rows = await s.execute(select(User.id, func.coalesce(User.notification_email, User.email).label("email"),
+                                      User.role, Preferences.email_mode)
                                .outerjoin(Preferences, Preferences.user_id == User.id)
                                .where(User.id.in_(ids), User.active.is_(True)))
         return [(r.id, r.email, r.email_mode or default_mode(r.role)) for r in rows]
@@ -213,8 +215,39 @@ class Notifications:
         async def alerts_raised(work: Work, e: AlertsRaised) -> None:
             await self._queue_for_alerts(work.session, list(e.alerts))
 
+        async def account_link(work: Work, e: AccountLinkIssued) -> None:
+            self._queue_account_link(work.session, e)
+
         handlers.in_transaction(MessageSent, message_sent)
         handlers.in_transaction(AlertsRaised, alerts_raised)
+        handlers.in_transaction(AccountLinkIssued, account_link)
+
+    def _queue_account_link(self, s: AsyncSession, e: AccountLinkIssued) -> None:
+        """An invitation, a password-reset link or an address to confirm: fixed words, the link (and the code), and
+        nothing about the person's care — not even the kind of care of the team that invited them. Sent whatever the
+        person's email choice: they asked for it, or cannot have chosen yet."""
+        clinic, link, code = self._clinic, _one_line(e.link, 300), _one_line(e.code, 20)
+        ignore = "If you did not expect this email, you can ignore it."
+        if e.kind == "invitation":
+            subject = f"Your invitation to secure messaging at {clinic}"
+            body = (f"You have been invited to use secure messaging at {clinic}.\n\n"
+                    f"1. Open this link: {link}\n2. Enter this code: {code}\n3. Choose a password.\n\n"
+                    "The link works once, for 72 hours. If it has expired, ask the clinic to send a new invitation."
+                    f"\n\n{ignore} Please do not reply.")
+        elif e.kind == "password_reset":
+            subject = "Choose a new password"
+            body = (f"Someone asked to choose a new password for your secure messaging account at {clinic}.\n\n"
+                    f"Open this link to choose one: {link}\n\nThe link works once, for 30 minutes. Using it signs "
+                    f"you out everywhere.\n\n{ignore} Your password stays the same. Please do not reply.")
+        else:
+            subject = "Confirm your email address"
+            body = (f"Open this link to receive notifications from secure messaging at {clinic} at this address: "
+                    f"{link}\n\nThe link works once, for 24 hours.\n\n{ignore} Please do not reply.")
+        now = self._clock.now()
+        domain = self._settings.smtp_from.rpartition("@")[2] or "localhost"
+        s.add(OutboxEmail(id=new_id(), event_key=f"account:{e.token_id}", user_id=e.user_id, kind=e.kind,
+                          to_address=e.to_address, subject=subject, body=body, message_id=make_msgid(domain=domain),
+                          status="pending", attempts=0, next_attempt_at=now, last_error="", created_at=now))
 
     async def _queue_for_message(self, s: AsyncSession, *, message_id: str, recipient_ids: Iterable[str],
                                  sender_id: str) -> None:
@@ -279,7 +312,7 @@ class Notifications:
                 prefs.last_digest_on = today
                 if count:
                     self._queue(s, event_key=f"digest:{user.id}:{today.isoformat()}", user_id=user.id,
-                                email=user.email, kind="digest", count=count)
+                                email=user.notification_email or user.email, kind="digest", count=count)
                     queued += 1
         return queued
 

@@ -74,3 +74,42 @@ class SignInBusy(ServiceError):
 
 class NotAllowed(ServiceError):
     """The actor is signed in but their role cannot do this at all (e.g. an admin sending)."""
+
+
+class LinkClosed(ServiceError):
+    """An emailed link (invitation, password reset, new address) that no longer works: `state` says why (expired,
+    accepted, revoked, replaced, unknown) and the message how to get a new one."""
+
+    WORDS = {
+        "invitation": {
+            "expired": "This invitation has expired (invitations work for 72 hours). Ask the clinic, or the person "
+                       "who invited you, to send a new one.",
+            "accepted": "This invitation has already been used. Sign in with your email and password; if you "
+                        "forgot the password, use \"Forgot your password?\" on the sign-in page.",
+            "revoked": "This invitation was withdrawn. Ask the clinic if you should have a new one.",
+            "replaced": "A newer invitation was sent to you. Use the link and code in the most recent email.",
+            "unknown": "This invitation link does not work. Check that you used the whole link from the most recent "
+                       "email, or ask the clinic to send a new invitation.",
+        },
+        "reset": {
+            "expired": "This link has expired (it works for 30 minutes). Ask for a new one on the sign-in page with "
+                       "\"Forgot your password?\".",
+            "accepted": "This link has already been used. Ask for a new one on the sign-in page with \"Forgot your "
+                        "password?\".",
+            "replaced": "A newer link was sent to you. Use the link in the most recent email.",
+            "unknown": "This link does not work. Check that you used the whole link from the most recent email, or "
+                       "ask for a new one on the sign-in page with \"Forgot your password?\".",
+        },
+        "address": {
+            "expired": "This link has expired. Enter the address again under Settings to get a new one.",
+            "accepted": "This address is already confirmed.",
+            "replaced": "A newer link was sent. Use the link in the most recent email.",
+            "unknown": "This link does not work. Enter the address again under Settings to get a new one.",
+        },
+    }
+
+    def __init__(self, purpose: str, state: str):
+        self.purpose = purpose
+        self.state = state
+        words = self.WORDS.get(purpose, {})
+        super().__init__(words.get(state) or words.get("expired") or "This link no longer works.")

@@ -162,6 +162,20 @@ class RecordSharingChanged:
     recipients: tuple[str, ...]  # the team's staff and the patient (their other tabs)
 
 
+@dataclass(frozen=True)
+class AccountLinkIssued:
+    """Identity minted a single-use link for someone (an invitation, a password reset, a new notification address to
+    confirm); notifications queues its fixed-text email in the same transaction. `link` and `code` exist only in this
+    event and the email: the database keeps their hashes."""
+
+    token_id: str
+    user_id: str
+    to_address: str
+    kind: str  # invitation | password_reset | verify_address
+    link: str
+    code: str = ""
+
+
 # -- handlers and the unit of work -----------------------------------------------------------------------------------
 @dataclass
 class Work:

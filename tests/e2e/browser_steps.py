@@ -471,3 +471,13 @@ def field_error(driver: WebDriver, label: str) -> str:
         """,
         label,
     )
+
+
+def retype(driver: WebDriver, label: str, text: str) -> None:
+    """Replace what a field holds, as a person does: select it all and type over it (Selenium's `clear()` empties the
+    input without telling Vue, so the old value comes back in front of the new text)."""
+    element = field(driver, label)
+    element.send_keys(Keys.CONTROL, "a")
+    element.send_keys(text)
+    wait(driver).until(lambda d: element.get_property("value") == text,
+                       f"{driver.e2e_name}: {label!r} did not take the typed text")

@@ -9,11 +9,15 @@ collected and the test fails once, naming each with its rule id and the elements
 from __future__ import annotations
 
 import asyncio
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from sm_app.adapters.models import OutboxEmail
 
 from .browser_steps import (
     By,
@@ -23,7 +27,9 @@ from .browser_steps import (
     dialog_texts,
     field_error,
     focused_name,
+    link,
     press,
+    retype,
     sign_in,
     tab_to,
     type_into,
@@ -317,9 +323,122 @@ def test_admin_pages(clinic, browser):
     wait_for_heading(admin, "Admin")
     wait_connected(admin)
     found.check(admin, "admin /admin")
-    for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts")):
+    for path, heading in (("/admin/outbox", "Email outbox"), ("/alerts", "Alerts"), ("/admin/users", "Users"),
+                          ("/admin/teams", "Care teams")):
         _open(admin, base, path, heading)
         found.check(admin, f"admin {path}")
+    # Users with the deactivation question open (then cancelled: other tests sign in as these people).
+    _open(admin, base, "/admin/users", "Users")
+    click_button(admin, "Deactivate Casey Clerk")
+    _dialog_open(admin)
+    found.check(admin, "admin /admin/users, deactivation question open")
+    click_button(admin, "Cancel")
+    # A care team: names, staff, business hours (own hours shown), patients; then the block dialog with its error.
+    _open(admin, base, "/admin/teams", "Care teams")
+    link(admin, "Cardiology Green").click()
+    wait_for_heading(admin, "Cardiology Green")
+    wait_connected(admin)
+    found.check(admin, "admin a care team")
+    admin.find_element(By.XPATH, "//*[@role='radio'][normalize-space()='This team has its own hours']").click()
+    wait(admin).until(lambda d: visible(d, By.XPATH, "//*[normalize-space()='Workdays']"), "no workdays")
+    found.check(admin, "admin a care team, own business hours")
+    click_button(admin, "Block Ruth Bell")
+    _dialog_open(admin)
+    click_button(admin, "Block")
+    wait(admin).until(lambda d: field_error(d, "Reason the patient will see"), "no field error on the reason")
+    found.check(admin, "admin a care team, block dialog with its field error")
+    click_button(admin, "Cancel")
+    found.assert_none()
+
+
+async def _onboarding_links(data_dir: Path) -> dict[str, str]:
+    """Links as the emails carry them: an invitation (and its code), a password reset, a new address to confirm."""
+    address = f"axe.{uuid.uuid4().hex[:8]}@example.org"
+    async with clinic_system(data_dir) as system:
+        nurse, patient = await actor_for(system, NURSE[0]), await actor_for(system, PATIENT[0])
+        team = next(t for t in await system.invitations.teams_to_invite_to(nurse) if t.name == TEAM)
+        await system.invitations.invite_patient(nurse, email=address, name="Axe Tester", team_id=team.id)
+        await system.recovery.request_reset("jo@demo.clinic", address=f"axe-{address}")
+        await system.credentials.request_address_change(patient, current_password=PATIENT[1],
+                                                        new_email=f"home.{address}")
+        async with system.db.read() as s:
+            bodies = {e.to_address: e.body for e in (await s.scalars(select(OutboxEmail).where(
+                OutboxEmail.kind.in_(("invitation", "password_reset", "verify_address"))))).all()}
+
+    def path(to: str, route: str) -> str:
+        return re.search(rf"({route}\?t=[A-Za-z0-9_-]+)", bodies[to]).group(1)
+
+    return {"invitation": path(address, "/invitation"),
+            "code": re.search(r"Enter this code: ([A-Z0-9]{8})", bodies[address]).group(1),
+            "reset": path("jo@demo.clinic", "/reset-password"),
+            "verify": path(f"home.{address}", "/verify-address")}
+
+
+def test_onboarding_and_recovery_pages(clinic, shared_server, browser):
+    found = Findings()
+    base = clinic.base_url
+    links = asyncio.run(_onboarding_links(shared_server.data_dir))
+    visitor = browser("visitor")
+    _open(visitor, base, "/forgot-password", "Forgot your password?")
+    found.check(visitor, "forgot password")
+    type_into(visitor, "Email", "nobody@example.org")
+    click_button(visitor, "Send reset link")
+    wait(visitor).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".reset-answer") != [""], "no answer")
+    found.check(visitor, "forgot password, answered")
+    _open(visitor, base, links["reset"], "Choose a new password")
+    found.check(visitor, "reset password")
+    click_button(visitor, "Save new password")
+    wait(visitor).until(lambda d: field_error(d, "New password"), "no field error for an empty password")
+    found.check(visitor, "reset password with its field error")
+    _open(visitor, base, "/reset-password?t=no-such-link", "Choose a new password")
+    found.check(visitor, "reset password, dead link")
+    _open(visitor, base, links["verify"], "Confirm your email address")
+    found.check(visitor, "confirm a new address")
+    _open(visitor, base, "/verify-address?t=no-such-link", "Confirm your email address")
+    found.check(visitor, "confirm a new address, dead link")
+
+    heading = "Secure messaging at Riverside Family Clinic"
+    _open(visitor, base, "/invitation?t=no-such-link", heading)
+    found.check(visitor, "invitation, dead link")
+    _open(visitor, base, links["invitation"], heading)
+    found.check(visitor, "invitation, code")
+    type_into(visitor, "Code", "WRONG234")
+    click_button(visitor, "Continue")
+    wait(visitor).until(lambda d: "That code is not right" in " ".join(visible_texts(d, By.CSS_SELECTOR,
+                                                                                      "[role=alert]")), "no error")
+    found.check(visitor, "invitation, wrong code")
+    retype(visitor, "Code", links["code"])
+    click_button(visitor, "Continue")
+    wait(visitor).until(lambda d: visible(d, By.XPATH, "//button[.//span[normalize-space()='Create my account']]"),
+                        "no details step")
+    found.check(visitor, "invitation, details and password")
+    click_button(visitor, "Create my account")
+    wait(visitor).until(lambda d: field_error(d, "Password"), "no field error for an empty password")
+    found.check(visitor, "invitation, details with errors")
+
+    visitor.get("about:blank")
+    visitor.delete_all_cookies()
+    nurse = browser("nurse")
+    sign_in(nurse, base, *NURSE, home="/worklist")
+    _open(nurse, base, "/invite", "Invite a patient")
+    wait(nurse).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".invitation-state"), "no invitations listed")
+    found.check(nurse, "nurse /invite with invitations")
+    click_button(nurse, "Send invitation")
+    wait(nurse).until(lambda d: field_error(d, "Email"), "no field error after an empty invitation")
+    found.check(nurse, "nurse /invite with field errors")
+
+    nurse.get("about:blank")
+    nurse.delete_all_cookies()
+    admin = browser("admin")
+    admin.get(f"{base}/login")
+    wait_connected(admin)
+    type_into(admin, "Email", ADMIN[0])
+    type_into(admin, "Password", ADMIN[1])
+    click_button(admin, "Sign in")
+    wait_for_path(admin, "/admin")
+    _open(admin, base, "/admin/invitations", "Invitations")
+    wait(admin).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".invitation-state"), "no invitations listed")
+    found.check(admin, "admin /admin/invitations")
     found.assert_none()
 
 

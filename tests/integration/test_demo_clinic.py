@@ -128,7 +128,10 @@ async def test_the_demo_clinic_is_lived_in_and_seeded_once(tmp_path, database_ur
         # No health information in the emails the seed queued, nor in what the seed logged.
         async with system.db.read() as s:
             emails = (await s.scalars(select(OutboxEmail))).all()
-        assert {e.kind for e in emails} >= {"new_message", "reminder", "escalation", "admin_escalation"}
+        assert {e.kind for e in emails} >= {"new_message", "reminder", "escalation", "admin_escalation", "invitation"}
+        admin = await _actor(system, "admin@demo.clinic")
+        assert sorted((i.email, i.state) for i in await system.invitations.listing(admin)) == [
+            ("alex.kim@demo.clinic", "pending"), ("robin.reyes@demo.clinic", "pending")]
         for email in emails:
             stored = " ".join(str(getattr(email, c.key)) for c in OutboxEmail.__table__.columns).lower()
             for text in _seeded_texts():

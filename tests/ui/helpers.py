@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from nicegui import app, ui
 from nicegui.testing import User
@@ -33,6 +34,22 @@ async def press(user: User, label: str) -> None:
             break
         await asyncio.sleep(0.05)
     user.find(kind=ui.button, content=label).click()
+
+
+async def follow_header_link(user: User, text: str) -> None:
+    """Click the header's link `text`: a link in the header (the app draws badge-less ones as one piece of markup),
+    followed to its address as a browser would."""
+    header = next(e for e in user.current_layout.descendants() if isinstance(e, ui.header))
+    for element in header.descendants():
+        if isinstance(element, ui.link) and element.text == text:
+            await user.open(element.props["href"])
+            return
+        if isinstance(element, ui.html):
+            found = re.search(rf'href="([^"]+)"[^>]*>{re.escape(text)}</a>', element.content)
+            if found:
+                await user.open(found.group(1))
+                return
+    raise AssertionError(f"no header link {text!r}")
 
 
 async def seeded(_user: User) -> Clinic:

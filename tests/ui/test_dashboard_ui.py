@@ -10,7 +10,7 @@ from nicegui.testing import User
 
 from sm_app.care_team.reports import CSV_HEADER
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import follow_header_link, see, seeded, sign_in, sign_in_patient
 
 
 async def _table_rows(user: User, marker: str) -> list[dict]:
@@ -33,7 +33,7 @@ async def test_staff_see_this_weeks_counts_and_download_them(user: User) -> None
 
     await sign_in(user, "nina@example.org", STAFF_PW)
     await see(user, "Dashboard")
-    user.find("Dashboard").click()
+    await follow_header_link(user, "Dashboard")
     await see(user, "Workload")
     await see(user, "Open now: 1")
     await see(user, "Overdue now: 0")

@@ -6,7 +6,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import follow_header_link, see, seeded, sign_in, sign_in_patient
 
 
 async def _thread(clinic, subject, body, patient=None, team_id=None):
@@ -29,7 +29,7 @@ async def test_patient_finds_a_conversation_with_the_match_highlighted(user: Use
     await _thread(clinic, "Refill", "Metformin renewal.")
     await _thread(clinic, "Gil's physio", "Physiotherapy for Gil.", patient=clinic.gil, team_id=clinic.green_id)
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
-    user.find("Search").click()  # the header link
+    await follow_header_link(user, "Search")
     await see(user, "Enter a word, choose filters, and press Search.")
 
     user.find("Keyword").type("physio")

@@ -19,6 +19,7 @@ from sm_app.adapters.models.care_team import (
 )
 from sm_app.adapters.models.health_record import RecordEntry, RecordGrant, RecordVersion
 from sm_app.adapters.models.identity import (
+    AccountToken,
     CareTeam,
     PatientTeam,
     SignInThrottle,
@@ -53,6 +54,7 @@ __all__ = [
     "TermsAcceptance",
     "UserSession",
     "SignInThrottle",
+    "AccountToken",
     # messaging
     "Thread",
     "Message",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, false
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sm_app.adapters.models.base import Base, new_id
@@ -24,6 +24,10 @@ class User(Base):
     # Patients' demographics for targeted broadcasts (age range, sex). Plain: SQL must filter on them.
     birth_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     sex: Mapped[str | None] = mapped_column(String(10), nullable=True)  # female | male | other
+    # Set at each successful sign-in, for the admin's user list (the audit chain is too long to search for it).
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Where notification emails go when it is not the sign-in address; set only once a link sent there was opened.
+    notification_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
 
 class CareTeam(Base):
@@ -31,6 +35,9 @@ class CareTeam(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What patients see instead of the clinic's internal name ("Kidney care, West Hills (Dr. Patel)" rather than
+    # "REN PAC 03 WH"); None: patients see `name`.
+    display_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class TeamMember(Base):
@@ -51,6 +58,8 @@ class PatientTeam(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("users.id"), primary_key=True)
     team_id: Mapped[str] = mapped_column(ForeignKey("care_teams.id"), primary_key=True, index=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Why the clinic blocked the patient from writing to this team; shown to the patient in their contact list.
+    block_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # The patient's contact list: a hidden team is left out of "To" (at least one team stays shown).
     hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
@@ -85,3 +94,31 @@ class SignInThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class AccountToken(Base):
+    """A single-use link emailed to someone: an invitation (72 h, with an 8-character code), a password reset (30 min)
+    or a new notification address to confirm.
+
+    Only hashes are stored: `token_hash` is the SHA-256 of the link's 256-bit token, `code_hash` a keyed hash of the
+    code. `binding` is a keyed hash over the purpose, user, address, role, teams and expiry: a row whose role, address
+    or teams were changed in the database no longer matches it and the link stops working.
+    """
+
+    __tablename__ = "account_tokens"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    purpose: Mapped[str] = mapped_column(String(12))  # invitation | reset | address
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    email: Mapped[str] = mapped_column(String(254))  # the address the link was sent to
+    role: Mapped[str] = mapped_column(String(20), default="")  # invitations: the role the invitee gets
+    team_ids: Mapped[str] = mapped_column(String(400), default="")  # invitations: teams joined on accepting (spaces)
+    binding: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended: Mapped[str | None] = mapped_column(String(10), nullable=True)  # used | revoked | replaced
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_account_tokens_user_purpose", "user_id", "purpose", "created_at"),)

@@ -51,7 +51,14 @@ def register(system: System) -> None:
 
         with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-4"):
             ui.label("Admin").classes("text-h5").props("role=heading aria-level=1")
-            ui.link("Email outbox", "/admin/outbox")
+            with ui.row().classes("gap-4"):
+                ui.link("Users", "/admin/users")
+                ui.link("Care teams", "/admin/teams")
+                ui.link("Invitations", "/admin/invitations")
+                ui.link("Email outbox", "/admin/outbox")
+            ui.label("Users: find people, deactivate, reactivate and unlock them. Care teams: names patients see, "
+                     "staff, team leads, on call, business hours, and each team's patients and blocks. Invitations: "
+                     "invite staff, resend or withdraw an invitation.").classes("text-grey-8")
 
             with ui.card().classes("w-full").props("flat bordered"):
                 ui.label("Routing rules").classes("text-h6").props("role=heading aria-level=2")

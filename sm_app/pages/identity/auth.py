@@ -16,6 +16,7 @@ from starlette.responses import RedirectResponse, Response
 from sm_app.bootstrap import System
 from sm_app.components.frame import PAGE_BUILD_SECONDS, SESSION_KEY, open_page, session_token
 from sm_app.components.notices import reply_target
+from sm_app.identity.sessions import SignedIn
 from sm_app.shared.errors import SignInBusy, SignInFailed, SignInThrottled, Unavailable
 
 FINISH_PATH = "/login/finish"
@@ -23,6 +24,7 @@ FINISH_PATH = "/login/finish"
 REASONS = {
     "timeout": "You were signed out because you were inactive for a while.",
     "ended": "Your session ended. Please sign in again.",
+    "reset": "Your password was changed and you were signed out everywhere. Sign in with your new password.",
 }
 
 
@@ -110,7 +112,22 @@ async def start_fresh_browser_identity(request: Request, carry: dict[str, str]) 
         old.clear()
 
 
-def register(system: System) -> None:
+async def hand_over(system: System, handoff: SignInHandoff, signed_in: SignedIn, target: str) -> None:
+    """Take a new session to this browser (after a sign-in, or an invitation accepted) and go to `target`."""
+    request = ui.context.client.request
+    # A fresh token every sign-in; the previous one (if any) is ended so it cannot be replayed.
+    old = app.storage.user.get(SESSION_KEY)
+    if old:
+        await system.sessions.sign_out(old)
+    app.storage.user.pop(SESSION_KEY, None)
+    # The token never goes into this browser identity, which existed before sign-in (and may have been
+    # planted): an HTTP response hands out a new identity and the token lives only under that one.
+    ticket = handoff.issue(signed_in.token, request.session.get("id"), target)
+    ui.navigate.to(f"{FINISH_PATH}?ticket={ticket}")
+
+
+def register(system: System) -> SignInHandoff:
+    """The sign-in pages; returns the hand-off other pages that open a session use (an accepted invitation)."""
     handoff = SignInHandoff()
 
     @app.get(FINISH_PATH)
@@ -142,17 +159,8 @@ def register(system: System) -> None:
                 return
             finally:
                 button.enable()
-            # A fresh token every sign-in; the previous one (if any) is ended so it cannot be replayed.
-            old = app.storage.user.get(SESSION_KEY)
-            if old:
-                await system.sessions.sign_out(old)
-            app.storage.user.pop(SESSION_KEY, None)
-            # The token never goes into this browser identity, which existed before sign-in (and may have been
-            # planted): an HTTP response hands out a new identity and the token lives only under that one.
             target = safe_redirect(redirect_to)
-            ticket = handoff.issue(signed_in.token, request.session.get("id"),
-                                   home_for(signed_in.actor.role) if target == "/" else target)
-            ui.navigate.to(f"{FINISH_PATH}?ticket={ticket}")
+            await hand_over(system, handoff, signed_in, home_for(signed_in.actor.role) if target == "/" else target)
 
         with ui.card().classes("absolute-center w-96").style("max-width: calc(100vw - 24px)"):  # a 320 px phone too
             ui.label(system.settings.clinic_name).classes("text-h6")
@@ -164,6 +172,7 @@ def register(system: System) -> None:
             password.on("keydown.enter", sign_in)
             error = ui.label("").classes("text-negative").props('role=alert aria-live="assertive"')
             button = ui.button("Sign in", on_click=sign_in).classes("w-full")
+            ui.link("Forgot your password?", "/forgot-password")
 
     @ui.page("/terms", response_timeout=PAGE_BUILD_SECONDS)
     async def terms_page() -> None:
@@ -197,4 +206,7 @@ def register(system: System) -> None:
             return
         with ui.column().classes("q-pa-md"):
             ui.label(f"Signed in as {ctx.actor.name} ({ctx.actor.role}).")
-            ui.label("Administration screens are not available yet; use the sm-app command line.")
+            if ctx.actor.role == "admin":
+                ui.link("Admin: users, care teams and clinic settings", "/admin")
+
+    return handoff

@@ -1,4 +1,5 @@
-"""Personal settings: the optional signature."""
+"""Personal settings: the optional signature, email notifications (how often, and to which address), the contact
+list, and the password."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from nicegui import ui
 from sm_app.bootstrap import System
 from sm_app.components.field_errors import clear_errors, show_field_error
 from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
+from sm_app.identity.passwords import MIN_PATIENT, MIN_STAFF
 from sm_app.messaging.preferences import SIGNATURE_PART_MAX
 from sm_app.notifications.outbox import EMAIL_MODES
-from sm_app.shared.errors import NotFound, ValidationError
+from sm_app.pages.identity.auth import client_address
+from sm_app.shared.errors import NotFound, SignInThrottled, ValidationError
 
 
 def register(system: System) -> None:
@@ -47,6 +50,8 @@ def register(system: System) -> None:
                 await _email_choice(system, ctx)
             if ctx.actor.is_patient:
                 await _contact_list(system, ctx)
+            await _notification_address(system, ctx)
+            _change_password(system, ctx)
 
 
 async def _contact_list(system: System, ctx) -> None:
@@ -58,7 +63,8 @@ async def _contact_list(system: System, ctx) -> None:
     async def entries() -> None:
         for entry in await system.contacts.contact_list(ctx.actor):
             if entry.blocked:
-                ui.label(f"{entry.name}: messaging turned off by your clinic").classes("text-grey-7")
+                ui.label(f"{entry.name}: messaging turned off by your clinic"
+                         + (f". Reason: {entry.block_reason}" if entry.block_reason else "")).classes("text-grey-7")
                 continue
 
             async def toggle(e, team_id=entry.team_id) -> None:
@@ -94,3 +100,77 @@ async def _email_choice(system: System, ctx) -> None:
 
     ui.radio(EMAIL_MODES, value=mode, on_change=choose).props(
         'aria-label="Email notifications"').classes("email-mode")
+
+
+def _change_password(system: System, ctx) -> None:
+    """The current password first; a new one ends every other session (this page stays signed in)."""
+    minimum = MIN_PATIENT if ctx.actor.is_patient else MIN_STAFF
+    ui.label("Password").classes("text-h6 q-mt-md").props("role=heading aria-level=2")
+    with ui.column().classes("w-full gap-2 change-password"):
+        current = ui.input("Current password", password=True).props("autocomplete=current-password").classes("w-full")
+        new = ui.input("New password", password=True, password_toggle_button=True).props(
+            "autocomplete=new-password").classes("w-full")
+        new.props["hint"] = f"At least {minimum} characters; very common passwords are refused."
+        fields = {"Current password": current, "New password": new}
+
+        async def change() -> None:
+            clear_errors(fields)
+            if await ctx.still_signed_in() is None:
+                return
+            try:
+                await system.credentials.change_password(
+                    ctx.actor, current=current.value or "", new=new.value or "", session_token=ctx.token,
+                    address=client_address(ui.context.client.request))
+            except ValidationError as exc:
+                show_field_error(fields, exc)
+                return
+            except SignInThrottled as exc:
+                ui.notify(str(exc), type="negative")
+                return
+            current.set_value("")
+            new.set_value("")
+            ui.notify("Password changed. You were signed out on your other devices.", type="positive")
+
+        ui.button("Change password", on_click=change)
+
+
+async def _notification_address(system: System, ctx) -> None:
+    """Where notification emails go; a new address is used once the link sent to it is opened."""
+    state = await system.credentials.notification_address(ctx.actor)
+    ui.label("Notification address").classes("text-h6 q-mt-md").props("role=heading aria-level=2")
+    now_at = ui.label(f"Notification emails go to {state.current}.").classes("notification-address")
+    waiting = ui.label("").classes("text-grey-8 address-waiting")
+
+    def show_waiting(address: str | None) -> None:
+        waiting.set_text(f"Waiting for you to open the link we sent to {address}." if address else "")
+        waiting.set_visibility(bool(address))
+
+    show_waiting(state.waiting)
+    with ui.column().classes("w-full gap-2"):
+        address = ui.input("New notification address").props("type=email autocomplete=email").classes("w-full")
+        password = ui.input("Your password, to confirm", password=True).props(
+            "autocomplete=current-password").classes("w-full")
+        fields = {"New notification address": address, "Current password": password}
+
+        async def change() -> None:
+            clear_errors(fields)
+            if await ctx.still_signed_in() is None:
+                return
+            try:
+                fresh = await system.credentials.request_address_change(
+                    ctx.actor, current_password=password.value or "", new_email=address.value or "",
+                    address=client_address(ui.context.client.request))
+            except ValidationError as exc:
+                show_field_error({"New notification address": address, "Current password": password}, exc)
+                return
+            except SignInThrottled as exc:
+                ui.notify(str(exc), type="negative")
+                return
+            password.set_value("")
+            address.set_value("")
+            now_at.set_text(f"Notification emails go to {fresh.current}.")
+            show_waiting(fresh.waiting)
+            ui.notify("Check that inbox for a link to confirm the address." if fresh.waiting
+                      else "Notification emails go to your sign-in address again.", type="positive")
+
+        ui.button("Change notification address", on_click=change)

@@ -12,7 +12,7 @@ from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.messaging.attachment_picker import AttachmentPicker
 from sm_app.components.messaging.draft_keeper import DraftKeeper
 from sm_app.components.messaging.urgent_check import UrgentCheckDialog
-from sm_app.components.notices import emergency_notice, not_sent, reply_target_notice
+from sm_app.components.notices import blocked_teams, emergency_notice, not_sent, reply_target_notice
 from sm_app.messaging.threads import BODY_MAX, CATEGORIES, SUBJECT_MAX, UrgentCheck
 from sm_app.shared.errors import NotFound, Unavailable, ValidationError
 
@@ -52,7 +52,11 @@ def register(system: System) -> None:
             if not teams:
                 with ui.card().classes("bg-orange-1").props("flat role=alert"):
                     ui.label(offered.alert).classes("no-teams-alert")
+                    blocked_teams(offered.blocked)
                 return
+            if offered.blocked:
+                with ui.card().classes("bg-orange-1").props("flat"):
+                    blocked_teams(offered.blocked)
             team_ids = {t.team_id for t in teams}
             only = teams[0].team_id if len(teams) == 1 else None
             preselected = prefill_team if prefill_team in team_ids else only

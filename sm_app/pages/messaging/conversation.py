@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
-
 from nicegui import context, ui
 
 from sm_app.bootstrap import System
 from sm_app.components.care_team.triage_panel import triage_panel
-from sm_app.components.field_errors import clear_errors, length_limit, show_field_error
+from sm_app.components.field_errors import show_field_error
 from sm_app.components.formatting import clinic_time, short_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, PageContext, open_page
 from sm_app.components.health_record.staff_record import staff_record_part
 from sm_app.components.live import follow, page_gone
-from sm_app.components.messaging.attachment_picker import AttachmentPicker
-from sm_app.components.messaging.urgent_check import UrgentCheckDialog, urgent_thread_notice
-from sm_app.components.notices import not_sent, reply_target
+from sm_app.components.messaging.reply_box import ReplyBox
+from sm_app.components.messaging.urgent_check import urgent_thread_notice
 from sm_app.messaging.mailbox import ThreadView
-from sm_app.messaging.templates import quick_replies
-from sm_app.messaging.threads import BODY_MAX, UrgentCheck
 from sm_app.shared.errors import NotAllowed, NotFound, Unavailable, ValidationError
 
 
@@ -157,7 +152,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         if "reply_button" in controls:
             controls["reply_button"].set_visibility(thread.can_reply)
             if not thread.can_reply:
-                controls["reply_box"].set_visibility(False)
+                controls["reply_box"].hide()
         controls["can_reply"] = thread.can_reply
 
     with ui.column().classes("w-full max-w-3xl mx-auto q-pa-md gap-3"):
@@ -184,100 +179,8 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         show_receipt(first)
         reply_blocked(first)
         controls["can_reply"] = first.can_reply
-        with ui.column().classes("w-full") as reply_box:
-            if actor.is_staff:
-                replies = {q.name: q.text for q in quick_replies()}
-
-                def insert(sender, text: str) -> None:
-                    current = (reply_body.value or "").rstrip()
-                    reply_body.set_value((current + "\n\n" if current else "") + text)
-                    sender.set_value(None)
-                    reply_body.run_method("focus")
-
-                async def insert_with_reply_target(sender, text: str) -> None:
-                    days = await system.clinic_settings.reply_target_business_days()
-                    insert(sender, text.replace("{reply_target}", reply_target(days)))
-
-                def insert_quick_reply(e):
-                    # Inserted, not sent: the staff member reads and edits it first. A promised reply time is the
-                    # clinic's current setting, read only when such a reply is inserted (NiceGUI awaits the result).
-                    if e.value:
-                        text = replies[e.value]
-                        if "{reply_target}" in text:
-                            return insert_with_reply_target(e.sender, text)
-                        insert(e.sender, text)
-                    return None
-
-                ui.select(list(replies), label="Quick reply", on_change=insert_quick_reply).classes("w-72")
-            reply_body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")
-            reply_picker = AttachmentPicker()
-            # One per page, reused for every check, and made at the first check: most visits never need it (its
-            # dozen elements and the emergency wording's read are saved on every other page load). Only patients'
-            # replies are checked for urgent words, so a staff page never makes one.
-            urgent_dialog: list[UrgentCheckDialog] = []
-
-            async def urgent_check() -> UrgentCheckDialog:
-                if not urgent_dialog:
-                    notice = await system.clinic_settings.emergency_notice()
-                    with reply_box:
-                        urgent_dialog.append(UrgentCheckDialog(notice))
-                return urgent_dialog[0]
-
-            # The reply form's send key (one reply, however often Send is pressed); drawn again after a reply is sent.
-            reply_key = {"value": secrets.token_urlsafe(16)}
-
-            async def send_reply(urgent_acknowledged: bool = False) -> None:
-                key = reply_key["value"]
-                clear_errors({"Message": reply_body})
-                try:
-                    current = await ctx.still_signed_in()  # a write too: it may meet a busy store
-                    if current is None:
-                        return
-                    await system.messaging.reply(current, thread_id, reply_body.value or "",
-                                                 urgent_acknowledged=urgent_acknowledged, files=reply_picker.files,
-                                                 send_key=key)
-                except ValidationError as exc:
-                    show_field_error({"Message": reply_body}, exc)
-                    return
-                except UrgentCheck as check:
-                    if not actor.is_patient:  # the service checks patients only; never expected for staff
-                        raise
-                    try:
-                        dialog = await urgent_check()
-                    except Unavailable:
-                        not_sent()
-                        return
-                    dialog.ask(check, lambda: send_reply(urgent_acknowledged=True))
-                    return
-                except NotFound:
-                    ui.notify("This conversation is no longer available.", type="negative")
-                    return
-                except Unavailable:
-                    not_sent()
-                    return
-                reply_key["value"] = secrets.token_urlsafe(16)
-                reply_body.set_value("")
-                reply_picker.clear()
-                reply_box.set_visibility(False)
-                ui.notify("Reply sent", type="positive")
-
-            async def send_once() -> None:
-                # A double click must not send the reply twice: the button is off until this send is done.
-                if send_button.enabled:
-                    send_button.disable()
-                    try:
-                        await send_reply()
-                    finally:
-                        send_button.enable()
-
-            send_button = ui.button("Send", on_click=send_once, icon="send")
-        reply_box.set_visibility(False)
-
-        def start_reply() -> None:
-            reply_box.set_visibility(True)
-            reply_body.run_method("focus")
-
-        reply_button = ui.button("Reply", on_click=start_reply, icon="reply")
+        reply_box = ReplyBox(ctx, thread_id)
+        reply_button = ui.button("Reply", on_click=reply_box.open, icon="reply")
         reply_button.set_visibility(controls.get("can_reply", True))
         controls.update(reply_button=reply_button, reply_box=reply_box)
         if actor.is_staff:
@@ -313,7 +216,7 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
     """Move to a folder or Trash, print, and (staff) close or reopen."""
     system, actor = ctx.system, ctx.actor
     folders = await system.folders.list_folders(actor)
-    with ui.row().classes("items-center gap-2 no-print thread-actions"):
+    with ui.row().classes("items-center gap-2 no-print thread-actions") as actions:
         options = {"inbox": "Inbox", **{f.id: f.name for f in folders}}
         current = thread.folder_id if thread.folder_id in options else "inbox"
         ui.select(options, label="Move to", value=current,
@@ -336,23 +239,36 @@ async def _thread_actions(ctx: PageContext, thread: ThreadView, move) -> None:
 
                 ui.button("Reopen conversation", on_click=reopen).props("flat")
             else:
-                with ui.dialog() as dialog, ui.card().classes("w-96"):
-                    ui.label("Close this conversation?").classes("text-h6")
-                    ui.label("The patient will no longer be able to reply and will see your reason.")
-                    reason = ui.input("Reason").props("counter maxlength=200").classes("w-full")
+                close_dialog: list[ui.dialog] = []
 
-                    async def confirm_close() -> None:
-                        if await ctx.still_signed_in() is None:
-                            return
-                        try:
-                            await system.messaging.close_thread(actor, thread.id, reason.value or "")
-                        except ValidationError as exc:
-                            show_field_error({"Reason": reason}, exc)
-                            return
-                        dialog.close()
-                        ui.notify("Conversation closed", type="positive")
+                def ask_to_close() -> None:
+                    # Made when asked for: most visits never close the conversation.
+                    if not close_dialog:
+                        with actions, ui.dialog() as dialog, ui.card().classes("w-96"):
+                            _close_form(ctx, thread.id, dialog)
+                        close_dialog.append(dialog)
+                    close_dialog[0].open()
 
-                    with ui.row():
-                        ui.button("Confirm close", on_click=confirm_close)
-                        ui.button("Cancel", on_click=dialog.close).props("flat")
-                ui.button("Close conversation", on_click=dialog.open).props("flat")
+                ui.button("Close conversation", on_click=ask_to_close).props("flat")
+
+
+def _close_form(ctx: PageContext, thread_id: str, dialog: ui.dialog) -> None:
+    system, actor = ctx.system, ctx.actor
+    ui.label("Close this conversation?").classes("text-h6")
+    ui.label("The patient will no longer be able to reply and will see your reason.")
+    reason = ui.input("Reason").props("counter maxlength=200").classes("w-full")
+
+    async def confirm_close() -> None:
+        if await ctx.still_signed_in() is None:
+            return
+        try:
+            await system.messaging.close_thread(actor, thread_id, reason.value or "")
+        except ValidationError as exc:
+            show_field_error({"Reason": reason}, exc)
+            return
+        dialog.close()
+        ui.notify("Conversation closed", type="positive")
+
+    with ui.row():
+        ui.button("Confirm close", on_click=confirm_close)
+        ui.button("Cancel", on_click=dialog.close).props("flat")
