@@ -65,6 +65,11 @@ class AdvisoryLockLeader:
 
     async def close(self) -> None:
         """Let go of the lock (at shutdown) so another process takes over without waiting."""
+        if self.is_leader and self._conn is not None and not self._conn.closed:
+            try:  # at once, rather than when the server notices the closed connection
+                await self._conn.execute("SELECT pg_advisory_unlock(%s)", (self._key,))
+            except (psycopg.Error, OSError):
+                pass
         self.is_leader = False
         await self._drop()
 

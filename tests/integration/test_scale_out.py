@@ -52,6 +52,15 @@ async def _until(predicate, within: float = WAIT) -> bool:
     return True
 
 
+async def _eventually(check, within: float = WAIT) -> bool:
+    deadline = asyncio.get_running_loop().time() + within
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 async def _terminate(url: str, application_name: str) -> int:
     async with await psycopg.AsyncConnection.connect(psycopg_conninfo(url), autocommit=True) as conn:
         cur = await conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
@@ -158,10 +167,16 @@ async def test_one_leader_at_a_time_and_another_takes_over_when_it_goes(pg_url):
         assert await second.check() is True
         assert await first.check() is False
         # The leader's connection dies (as when its process is killed): the lock goes with it.
+        pid = second._conn.info.backend_pid
         async with await psycopg.AsyncConnection.connect(psycopg_conninfo(pg_url), autocommit=True) as conn:
-            await conn.execute("SELECT pg_terminate_backend(%s)", (second._conn.info.backend_pid,))
+            await conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            for _ in range(250):  # the signal is asynchronous: wait until that backend has gone
+                cur = await conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,))
+                if (await cur.fetchone())[0] == 0:
+                    break
+                await asyncio.sleep(0.02)
         assert await second.check() is False  # it notices it lost the connection, and with it the lock
-        assert await first.check() is True
+        assert await _eventually(first.check)  # the server lets go of a dead backend's locks as it exits
         assert await second.check() is False
     finally:
         await first.close()
