@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 DEPS   := $(VENV)/.deps-runtime
 TDEPS  := $(VENV)/.deps-test
 
-.PHONY: run test lint browser clean
+.PHONY: run test lint browser proxy clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found %s)" % sys.version.split()[0])'
@@ -29,11 +29,14 @@ run: $(DEPS)
 browser:
 	@scripts/ensure-chromium.sh
 
+proxy:
+	@scripts/ensure-nginx.sh
+
 lint: $(TDEPS)
 	$(VENV)/bin/ruff check sm_app tests bench
 	$(VENV)/bin/lint-imports
 
-test: $(TDEPS) browser lint
+test: $(TDEPS) browser proxy lint
 	$(PY) -m pytest
 
 clean:

@@ -2,6 +2,15 @@
 
 Usage: .venv/bin/python -m bench.bench_live [--clients 100] [--rate 5] [--seconds 30] [--find-max]
                                             [--step-seconds S] [--idle-seconds 20] [--port 8300] [--seed 1] [--keep]
+                                            [--database sqlite|postgres] [--workers N] [--proxy]
+
+Several processes (the larger clinic, README): `--database postgres` seeds a fresh PostgreSQL database (named
+sm_bench_<random> on SM_BENCH_POSTGRES_URL's server, default postgresql://postgres@127.0.0.1:5432/postgres; dropped
+at the end) and serves from it; `--workers N` (PostgreSQL only) runs `sm-app serve --workers N` on ports --port+1 ..
+behind nginx (scripts/nginx-proxy.sh) on --port, and the browsers talk to nginx; `--proxy` puts nginx in front of a
+single process too, so 1 and N processes are compared through the same proxy. With N > 1 the workers are not pinned
+(each may use either core, which the load generator, nginx and PostgreSQL share); server CPU and memory are the sums
+over the workers.
 
 One command does everything:
 
@@ -102,6 +111,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -219,14 +229,13 @@ class Sent:
         return (self.delivered - self.clicked) * 1000
 
 
-async def seed(data_dir: Path, teams: int) -> tuple[list[Person], list[Person], list[Conversation]]:
+async def seed(data_dir: Path, teams: int, url: str) -> tuple[list[Person], list[Person], list[Conversation]]:
     """The clinic, through the real services, before the server starts."""
     from sm_app.adapters.migrate import upgrade  # noqa: PLC0415 - only the seeding needs the app
     from sm_app.bootstrap import build_system  # noqa: PLC0415
     from sm_app.config import Settings  # noqa: PLC0415
     from sm_app.identity.accounts import Actor  # noqa: PLC0415
 
-    url = f"sqlite:///{data_dir / 'sm.db'}"
     await asyncio.to_thread(upgrade, url)
     settings = Settings(data_dir=data_dir, database_url=url, key_file=data_dir / "keys.json",
                         base_url="http://127.0.0.1", host="127.0.0.1", port=0, clinic_name="Bench Clinic",
@@ -265,46 +274,85 @@ async def seed(data_dir: Path, teams: int) -> tuple[list[Person], list[Person], 
 
 # -- the server ------------------------------------------------------------------------------------
 class Server:
-    def __init__(self, data_dir: Path, port: int):
+    """`sm-app serve` (one process pinned to core 0), or `sm-app serve --workers N` behind nginx."""
+
+    def __init__(self, data_dir: Path, port: int, url: str, workers: int = 1, proxy: bool = False):
         self.data_dir = data_dir
         self.port = port
+        self.url = url
+        self.workers = workers
+        self.proxy = proxy or workers > 1
+        # Behind the proxy the workers listen on the ports after --port; the browsers talk to nginx on --port.
+        self.first_worker_port = port + 1 if self.proxy else port
         self.base_url = f"http://127.0.0.1:{port}"
         self.log_path = data_dir.parent / "serve.log"
         self.proc: subprocess.Popen | None = None
+        self.nginx: subprocess.Popen | None = None
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SM_", "NICEGUI_", "PYTEST_"))}
-        env.update(SM_DATA_DIR=str(self.data_dir), SM_DATABASE_URL=f"sqlite:///{self.data_dir / 'sm.db'}",
-                   SM_KEY_FILE=str(self.data_dir / "keys.json"), SM_HOST="127.0.0.1", SM_PORT=str(self.port),
-                   SM_BASE_URL=self.base_url, SM_CLINIC_NAME="Bench Clinic", PYTHONUNBUFFERED="1")
+        env.update(SM_DATA_DIR=str(self.data_dir), SM_DATABASE_URL=self.url,
+                   SM_KEY_FILE=str(self.data_dir / "keys.json"), SM_HOST="127.0.0.1",
+                   SM_PORT=str(self.first_worker_port), SM_BASE_URL=self.base_url, SM_CLINIC_NAME="Bench Clinic",
+                   PYTHONUNBUFFERED="1")
         return env
 
     def start(self) -> None:
+        # One process: core 0 (the load generator has core 1). Several: every core (they share them with the load
+        # generator, nginx and PostgreSQL); taskset undoes the generator's own pinning, which children inherit.
+        command = (["taskset", "-c", "0", str(SM_APP), "serve"] if self.workers == 1
+                   else ["taskset", "-c", f"0-{os.cpu_count() - 1}", str(SM_APP), "serve", "--workers",
+                         str(self.workers)])
         with open(self.log_path, "ab") as log:
-            self.proc = subprocess.Popen(["taskset", "-c", "0", str(SM_APP), "serve"], env=self.env(),
-                                         cwd=self.data_dir.parent, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
+            self.proc = subprocess.Popen(command, env=self.env(), cwd=self.data_dir.parent, stdout=log,
+                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            if self.proxy:
+                self.nginx = subprocess.Popen(
+                    [str(ROOT / "scripts" / "nginx-proxy.sh"), str(self.port), str(self.first_worker_port),
+                     str(self.workers), str(self.data_dir.parent / "nginx")], stdout=log, stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL, start_new_session=True)
 
     @property
     def pid(self) -> int:
         assert self.proc is not None
         return self.proc.pid  # taskset execs sm-app, which is the Python process: same pid
 
+    @property
+    def pids(self) -> list[int]:
+        """The processes that serve: the one, or the workers `sm-app serve --workers` announced."""
+        if self.workers == 1:
+            return [self.pid]
+        text = self.log_path.read_text(errors="replace")
+        return [int(pid) for pid in re.findall(r"worker \d+ of \d+: pid (\d+) on", text)]
+
+    def cpu(self) -> float:
+        return sum(cpu_seconds(pid) for pid in self.pids)
+
+    def rss(self) -> int:
+        return sum(rss_kib(pid) for pid in self.pids)
+
     async def wait_ready(self, within: float = 90.0) -> None:
-        url = f"{self.base_url}/_nicegui/{nicegui.__version__}/static/nicegui.css"
+        static = f"/_nicegui/{nicegui.__version__}/static/nicegui.css"
+        urls = [f"http://127.0.0.1:{self.first_worker_port + i}{static}" for i in range(self.workers)]
+        if self.proxy:
+            urls.append(f"{self.base_url}{static}")
         deadline = time.monotonic() + within
         async with aiohttp.ClientSession() as http:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(f"sm-app serve exited with {self.proc.returncode}:\n{self.log_tail()}")
-                try:
-                    async with http.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
-                        if response.status == 200:
-                            return
-                except (aiohttp.ClientError, TimeoutError):
-                    pass
-                await asyncio.sleep(0.2)
-        raise RuntimeError(f"sm-app serve did not answer in {within} s:\n{self.log_tail()}")
+            for url in urls:
+                while True:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"sm-app serve did not answer in {within} s:\n{self.log_tail()}")
+                    if self.proc.poll() is not None:
+                        raise RuntimeError(f"sm-app serve exited with {self.proc.returncode}:\n{self.log_tail()}")
+                    try:
+                        async with http.get(url, timeout=aiohttp.ClientTimeout(total=2)) as response:
+                            if response.status == 200:
+                                break
+                    except (aiohttp.ClientError, TimeoutError):
+                        pass
+                    await asyncio.sleep(0.2)
+        if len(self.pids) != self.workers:  # announced before they start, so known once they answer
+            raise RuntimeError(f"expected {self.workers} worker pids in the log:\n{self.log_tail()}")
 
     def log_tail(self, chars: int = 3000) -> str:
         try:
@@ -314,19 +362,20 @@ class Server:
 
     def log_problems(self) -> list[str]:
         lines = self.log_path.read_text(errors="replace").splitlines() if self.log_path.exists() else []
-        return [line for line in lines if re.search(r"Traceback|ERROR|WARNING|Exception|not ready", line)]
+        return [line for line in lines if re.search(r"Traceback|ERROR|WARNING|Exception|not ready|\[error\]", line)]
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # our own child's process group only
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=5)
-        except ProcessLookupError:
-            pass
+        for proc in (self.nginx, self.proc):
+            if proc is None or proc.poll() is not None:
+                continue
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)  # our own child's process group only
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+            except ProcessLookupError:
+                pass
 
 
 def port_free(port: int) -> bool:
@@ -622,7 +671,7 @@ class Bench:
             arrivals.append(t)
             t += self.rng.expovariate(rate)
         errors_before = self.other_errors()
-        cpu0, gen0, t0 = cpu_seconds(self.server.pid), time.process_time(), time.perf_counter()
+        cpu0, gen0, t0 = self.server.cpu(), time.process_time(), time.perf_counter()
         tasks, sends = [], []
         for i, at in enumerate(arrivals):
             delay = t0 + at - time.perf_counter()
@@ -634,7 +683,7 @@ class Bench:
         await asyncio.gather(*tasks)
         in_time = sum(1 for s in sends if s.clicked is not None and s.clicked <= t0 + seconds + CLICK_GRACE_SECONDS)
         t1 = time.perf_counter()
-        cpu1, gen1 = cpu_seconds(self.server.pid), time.process_time()
+        cpu1, gen1 = self.server.cpu(), time.process_time()
         ok = [s for s in sends if s.error is None and s.confirmed is not None]
         delivered = [s for s in ok if s.delivered is not None]
         by_side = {side: [s.latency_ms for s in delivered if s.side == side] for side in ("staff", "patient")}
@@ -669,11 +718,18 @@ class Bench:
             twice += count > 1
         return missing, twice
 
-    def stored_mismatches(self, db_path: Path) -> list[str]:
+    def stored_mismatches(self, url: str) -> list[str]:
         """Each conversation must hold the seeded message + its confirmed sends, no more, no fewer."""
         expected = Counter(s.conversation.id for s in self.all_sent if s.confirmed is not None)
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-            stored = dict(db.execute("SELECT thread_id, COUNT(*) FROM messages GROUP BY thread_id").fetchall())
+        query = "SELECT thread_id, COUNT(*) FROM messages GROUP BY thread_id"
+        if url.startswith("sqlite:///"):
+            with sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True) as db:
+                stored = dict(db.execute(query).fetchall())
+        else:
+            import psycopg  # noqa: PLC0415
+
+            with psycopg.connect(url) as db:
+                stored = dict(db.execute(query).fetchall())
         return [f"{c.id}: stored {stored.get(c.id, 0)}, expected {1 + expected[c.id]}"
                 for c in self.conversations if stored.get(c.id, 0) != 1 + expected[c.id]]
 
@@ -736,28 +792,30 @@ async def run(args: argparse.Namespace) -> int:
     data_dir = tmp / "data"
     data_dir.mkdir(mode=0o700)
     print(f"data: {tmp} ({'kept' if args.keep else 'removed at the end'})")
+    url, drop = make_database(args.database, data_dir)
     t = time.perf_counter()
-    nurses, patients, conversations = await seed(data_dir, teams)
+    nurses, patients, conversations = await seed(data_dir, teams, url)
     print(f"seeded {len(nurses)} teams × (1 nurse + {PATIENTS_PER_NURSE} patients), {len(conversations)} "
-          f"conversations in {time.perf_counter() - t:.1f} s", flush=True)
-    server = Server(data_dir, args.port)
+          f"conversations in {time.perf_counter() - t:.1f} s on {args.database}", flush=True)
+    server = Server(data_dir, args.port, url, workers=args.workers, proxy=args.proxy)
     bench: Bench | None = None
     try:
         server.start()
         await server.wait_ready()
-        print(f"server pid {server.pid} on {server.base_url}, pinned to core 0 "
-              f"(affinity {sorted(os.sched_getaffinity(server.pid))}); load generator on core(s) "
+        print(f"server pid(s) {server.pids} " + (f"behind nginx on {server.base_url} (ports from "
+              f"{server.first_worker_port})" if server.proxy else f"on {server.base_url}") +
+              f", affinity {[sorted(os.sched_getaffinity(pid)) for pid in server.pids]}; load generator on core(s) "
               f"{sorted(os.sched_getaffinity(0))}", flush=True)
         bench = Bench(server, nurses, patients, conversations, random.Random(args.seed))
-        rss_ready = rss_kib(server.pid)
+        rss_ready = server.rss()
         await bench.warm_up()
         await asyncio.sleep(SETTLE_SECONDS)  # the warm-up's pages are deleted 3 s after their sockets closed
-        rss_warm = rss_kib(server.pid)
+        rss_warm = server.rss()
         t = time.perf_counter()
         await bench.sign_in_everyone()
         signed_in_s = time.perf_counter() - t
         await asyncio.sleep(SETTLE_SECONDS)  # the sign-in pages too
-        rss0 = rss_kib(server.pid)
+        rss0 = server.rss()
         print(f"sign-in: {len(nurses) + len(patients)} people through /login in {signed_in_s:.1f} s; server RSS "
               f"{rss_ready / 1024:.1f} MiB when ready, {rss_warm / 1024:.1f} after the warm-up, {rss0 / 1024:.1f} "
               f"after the sign-ins, before any kept page is open (load average {loadavg()})", flush=True)
@@ -766,10 +824,10 @@ async def run(args: argparse.Namespace) -> int:
         for part in (half, range(half.stop, teams)):
             if part.stop == teams and teams > 1:
                 await asyncio.sleep(SETTLE_SECONDS)
-                rss_half, pages_half = rss_kib(server.pid), len(bench.open_pages())
-            cpu = cpu_seconds(server.pid)
+                rss_half, pages_half = server.rss(), len(bench.open_pages())
+            cpu = server.cpu()
             await bench.open_teams(part)
-            cpu_open += cpu_seconds(server.pid) - cpu
+            cpu_open += server.cpu() - cpu
         if teams == 1:
             rss_half = pages_half = 0
         bench.start_acks()
@@ -777,7 +835,7 @@ async def run(args: argparse.Namespace) -> int:
               f"halves; server CPU while opening ≈ {cpu_open / len(bench.open_pages()) * 1000:.0f} ms per page "
               f"(load average {loadavg()})", flush=True)
         await asyncio.sleep(SETTLE_SECONDS)
-        rss1 = rss_kib(server.pid)
+        rss1 = server.rss()
         pages = len(bench.open_pages())
         per_page = (rss1 - rss0) / pages
         marginal = (rss1 - rss_half) / (pages - pages_half) if pages_half else float("nan")
@@ -785,9 +843,9 @@ async def run(args: argparse.Namespace) -> int:
               f"pages = {per_page:.0f} KiB per connected client ({(rss1 - rss0) / args.clients:.0f} KiB per person); "
               f"second half alone: {marginal:.0f} KiB per page")
         print(f"elements rendered per page (mean): {bench.element_counts()}", flush=True)
-        cpu0, t = cpu_seconds(server.pid), time.perf_counter()
+        cpu0, t = server.cpu(), time.perf_counter()
         await asyncio.sleep(args.idle_seconds)
-        idle = (cpu_seconds(server.pid) - cpu0) / (time.perf_counter() - t)
+        idle = (server.cpu() - cpu0) / (time.perf_counter() - t)
         print(f"idle: server CPU {idle * 1000:.1f} ms per second ({idle * 100:.1f} % of its core) with every page "
               f"open, over {args.idle_seconds:g} s", flush=True)
 
@@ -804,7 +862,7 @@ async def run(args: argparse.Namespace) -> int:
                 best = step
         await asyncio.sleep(2.0)
         missing, twice = bench.final_check()
-        mismatches = bench.stored_mismatches(data_dir / "sm.db")
+        mismatches = bench.stored_mismatches(url)
         c = bench.counters
         problems = server.log_problems()
         print("summary")
@@ -835,8 +893,27 @@ async def run(args: argparse.Namespace) -> int:
         if bench is not None:
             await bench.close_everyone()
         server.stop()
+        drop()
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def make_database(kind: str, data_dir: Path) -> tuple[str, callable]:
+    """The clinic's database URL and how to remove it at the end."""
+    if kind == "sqlite":
+        return f"sqlite:///{data_dir / 'sm.db'}", lambda: None
+    import psycopg  # noqa: PLC0415
+
+    admin = os.environ.get("SM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    name = f"sm_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return f"{admin.rsplit('/', 1)[0]}/{name}", drop
 
 
 def main() -> None:
@@ -850,11 +927,20 @@ def main() -> None:
     p.add_argument("--port", type=int, default=8300, help="127.0.0.1 port for the server (default 8300)")
     p.add_argument("--seed", type=int, default=1, help="random seed for arrivals and conversations")
     p.add_argument("--keep", action="store_true", help="keep the temporary data directory and server log")
+    p.add_argument("--database", choices=("sqlite", "postgres"), default="sqlite",
+                   help="the clinic's store (default sqlite; postgres: a fresh database, dropped at the end)")
+    p.add_argument("--workers", type=int, default=1, help="server processes (more than 1: PostgreSQL, behind nginx)")
+    p.add_argument("--proxy", action="store_true", help="nginx in front even of one process")
     args = p.parse_args()
+    if args.workers > 1 and args.database != "postgres":
+        p.error("--workers > 1 needs --database postgres")
+    if (args.proxy or args.workers > 1) and not os.access("/usr/sbin/nginx", os.X_OK):
+        p.error("nginx is not installed (scripts/ensure-nginx.sh)")
     if args.clients < 10 or args.clients % 10:
         p.error("--clients must be a multiple of 10 (each care team: 1 nurse and 9 patients)")
-    if not port_free(args.port):
-        p.error(f"port {args.port} is in use")
+    for port in range(args.port, args.port + 1 + (args.workers if args.proxy or args.workers > 1 else 0)):
+        if not port_free(port):
+            p.error(f"port {port} is in use")
     python = Path(sys.executable)
     python = python.relative_to(ROOT) if python.is_relative_to(ROOT) else python
     print(f"command: {python} -m bench.bench_live {' '.join(sys.argv[1:])}".rstrip())

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
+import signal
+import subprocess
 import sys
 from datetime import date
 
@@ -23,7 +26,10 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="sm-app", description="Clinic secure messaging")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("serve", help="migrate and serve the web app")
+    sv = sub.add_parser("serve", help="migrate and serve the web app")
+    sv.add_argument("--workers", type=int, default=1, metavar="N",
+                    help="N processes on consecutive ports from SM_PORT, for a proxy with sticky sessions in front "
+                         "(PostgreSQL only; see the README's larger clinic)")
     sub.add_parser("demo", help="migrate and seed the demo clinic if the database is empty")
     sub.add_parser("migrate", help="bring the database schema up to date")
     cu = sub.add_parser("create-user", help="create a user; the password is read from stdin")
@@ -107,6 +113,9 @@ def main(argv: list[str] | None = None) -> None:
     # tokens) is for this account only.
     os.umask(0o077)
     settings = Settings.from_env()
+    workers = getattr(args, "workers", 1)
+    if args.command == "serve" and workers != 1:
+        _check_workers(settings, workers)
     # NiceGUI reads this when first imported: keep its per-browser files with the clinic's data.
     os.environ.setdefault("NICEGUI_STORAGE_PATH", str(settings.data_dir / "nicegui"))
 
@@ -118,7 +127,12 @@ def main(argv: list[str] | None = None) -> None:
         settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         if args.command != "verify-audit":
             upgrade(settings.database_url)
-        asyncio.run(_run(args, settings)) if args.command != "serve" else _serve(settings)
+        if args.command != "serve":
+            asyncio.run(_run(args, settings))
+        elif workers > 1:
+            _serve_workers(settings, workers)
+        else:
+            _serve(settings)
     except KeyFileError as exc:
         _fail(str(exc))
     except ValidationError as exc:
@@ -129,9 +143,22 @@ def main(argv: list[str] | None = None) -> None:
         _fail(f"{exc.__class__.__name__}: {exc}")
 
 
+def _log_to_stderr() -> None:
+    """The app's own log lines (counts and ids only, never health information) with the process id: with several
+    workers, which process said what (which one leads the scheduled jobs)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s sm-app[%(process)d] %(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("sm_app")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def _serve(settings: Settings) -> None:
     from sm_app.app import run  # noqa: PLC0415
     from sm_app.bootstrap import build_system  # noqa: PLC0415
+
+    _log_to_stderr()
 
     system = build_system(settings)
     if not settings.smtp_host:
@@ -139,6 +166,62 @@ def _serve(settings: Settings) -> None:
               "saved one under Admin → Email settings", flush=True)
     print(f"Serving {settings.clinic_name} at {settings.base_url}", flush=True)
     run(system)
+
+
+def _check_workers(settings: Settings, workers: int) -> None:
+    from sm_app.adapters.db import is_sqlite  # noqa: PLC0415
+
+    if workers < 1:
+        _fail("--workers must be 1 or more")
+    if is_sqlite(settings.database_url):
+        _fail("--workers > 1 needs PostgreSQL: SQLite serves one process (one writer, pushes inside that process). "
+              "Set SM_DATABASE_URL=postgresql://... or run without --workers.")
+
+
+def _serve_workers(settings: Settings, workers: int) -> None:
+    """N `sm-app serve` processes on SM_PORT, SM_PORT+1, …, all on the same data directory and database; this process
+    only starts them, passes SIGTERM/SIGINT on, and waits. A worker that dies is reported, not restarted (the proxy
+    sends its people to the others; a service manager restarts the whole)."""
+    from sm_app.adapters.crypto import KeyRing  # noqa: PLC0415
+    from sm_app.app import storage_secret  # noqa: PLC0415
+
+    # Made once here, so the workers do not race to create them: every worker must read the same keys and sign
+    # browser cookies with the same secret.
+    KeyRing.load_or_create(settings.key_file)
+    storage_secret(settings.storage_secret_file)
+    env = {**os.environ, "SM_BASE_URL": settings.base_url, "SM_DATA_DIR": str(settings.data_dir),
+           "SM_DATABASE_URL": settings.database_url, "SM_KEY_FILE": str(settings.key_file)}
+    children: dict[int, tuple[int, subprocess.Popen]] = {}
+    for i in range(workers):
+        port = settings.port + i
+        proc = subprocess.Popen([sys.executable, "-m", "sm_app", "serve"], env={**env, "SM_PORT": str(port)})
+        children[proc.pid] = (port, proc)
+        print(f"worker {i + 1} of {workers}: pid {proc.pid} on {settings.host}:{port}", flush=True)
+    print(f"People open {settings.base_url} (SM_BASE_URL): the proxy in front of the workers "
+          "(scripts/nginx-proxy.sh).", flush=True)
+    stopping = False
+
+    def stop(signum, _frame) -> None:
+        nonlocal stopping
+        stopping = True
+        for _port, proc in children.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    failed = False
+    while children:
+        pid, status = os.wait()
+        if pid not in children:
+            continue
+        port, _proc = children.pop(pid)
+        code = os.waitstatus_to_exitcode(status)
+        if not stopping:
+            failed = True
+            print(f"sm-app: worker pid {pid} on port {port} exited ({code}); the others go on serving",
+                  file=sys.stderr, flush=True)
+    raise SystemExit(1 if failed else 0)
 
 
 async def _run(args, settings: Settings) -> None:

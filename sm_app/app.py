@@ -219,15 +219,17 @@ def create_app(system: System) -> None:
     email_settings.register(system)
     audit_page.register(system)
 
-    scheduler = None
+    scheduled = None
 
     async def startup() -> None:
-        nonlocal scheduler
-        scheduler = start_scheduler(system)
+        nonlocal scheduled
+        await system.bus.start()  # on PostgreSQL: LISTEN for the pushes of the other processes
+        scheduled = await start_scheduler(system)
 
     async def shutdown() -> None:
-        if scheduler is not None and scheduler.running:
-            scheduler.shutdown(wait=False)
+        if scheduled is not None:
+            await scheduled.stop()  # lets go of the scheduler's lock: another process leads at once
+        await system.bus.stop()
         # Let timers and in-flight pushes finish or cancel first: a query started after the pool is
         # disposed would open a new connection that nobody closes (and whose thread keeps the process alive).
         await background_tasks.teardown()

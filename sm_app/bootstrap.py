@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sm_app.adapters.clock import Clock
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
-from sm_app.adapters.realtime import RealtimeBus, ThreadChanged
+from sm_app.adapters.realtime import RealtimeBus, ThreadChanged, make_bus
 from sm_app.care_team.broadcast import Broadcasts
 from sm_app.care_team.clinic_settings import ClinicSettings
 from sm_app.care_team.documentation import DocumentationNotes
@@ -171,7 +171,7 @@ def build_system(
     clock = clock or Clock()
     hasher = hasher or Hasher()
     db = Database(settings.database_url)
-    bus = RealtimeBus(spawn)
+    bus = make_bus(settings.database_url, spawn)
     audit = AuditLog(db, keys.audit_mac_key, clock)
     templates = Templates(db, clock, CATEGORIES, audit)
     files = AttachmentStore(keys, clock, settings.data_dir / "attachments")

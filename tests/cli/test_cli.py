@@ -220,3 +220,10 @@ def test_unlock_lets_a_locked_out_person_sign_in_at_once(tmp_path):
         del os.environ["SM_DATA_DIR"]
     assert one_error_line(sm(tmp_path, "unlock", "--email", "nobody@demo.clinic")) == \
         "sm-app: error: That account was not found."
+
+
+def test_several_workers_are_refused_on_sqlite_with_a_clear_message(tmp_path):
+    line = one_error_line(sm(tmp_path, "serve", "--workers", "2"))
+    assert line.startswith("sm-app: error: --workers > 1 needs PostgreSQL"), line
+    assert "SM_DATABASE_URL=postgresql://" in line
+    assert not (tmp_path / "sm.db").exists()  # refused before anything was created
