@@ -10,7 +10,9 @@ import pytest
 from nicegui import app, ui
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
+from sqlalchemy import select
 
+from sm_app.adapters.models import OutboxEmail
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient
 
@@ -201,3 +203,27 @@ async def test_staff_cannot_open_the_admin_console(user: User) -> None:
         await see(user, "Administration is for the clinic admin.")
         await user.should_not_see("Gil Green")
         await user.should_not_see("Business hours")
+
+
+async def test_an_invited_person_shows_as_invited_in_users_and_the_admin_resends_from_there(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    invited = await system.invitations.invite_staff(clinic.admin, email="rae@example.org", name="Rae Pharm",
+                                                    role="pharmacist", team_ids=[clinic.blue_id])
+    await sign_in(user, "ada@example.org", STAFF_PW)
+    await see(user, "Routing rules")
+    await user.open("/admin/users")
+    await see(user, "Rae Pharm")
+    # Not "Deactivated": the account waits for its invitation to be accepted.
+    await see(user, "Invitation sent, not accepted yet")
+    await see(user, "Invited")
+    await user.should_not_see("Reactivate Rae Pharm")
+    await press(user, "Resend invitation to Rae Pharm")
+    await see(user, "A new invitation was sent to rae@example.org")
+    states = await system.invitations.state_for_users(clinic.admin, [invited.user_id])
+    assert states == {invited.user_id: "pending"}  # the new link is the one that counts
+    async with system.db.read() as s:
+        sent = (await s.scalars(select(OutboxEmail).where(OutboxEmail.to_address == "rae@example.org"))).all()
+    assert [e.kind for e in sent] == ["invitation", "invitation"]
+    assert [i.state for i in await system.invitations.listing(clinic.admin) if i.email == "rae@example.org"] == [
+        "pending"]
