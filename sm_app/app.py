@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from pathlib import Path
@@ -251,6 +252,15 @@ def storage_secret(path: Path) -> str:
 def run(system: System) -> None:
     settings = system.settings
     create_app(system)
+
+    def freeze_what_lives_for_good() -> None:
+        # What exists once the server has started (modules, the service objects, FHIR and SQLAlchemy metadata)
+        # lives as long as the process; moved out of the collector's generations, every later collection walks only
+        # what pages and requests make. Only here, in the real server: a test process builds many apps.
+        gc.collect()
+        gc.freeze()
+
+    app.on_startup(freeze_what_lives_for_good)
     ui.run(
         host=settings.host,
         port=settings.port,

