@@ -19,8 +19,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sm_app.adapters.clock import as_utc
+from sm_app.adapters.clock import Clock, as_utc
+from sm_app.adapters.db import Database
 from sm_app.adapters.models import AccountToken, new_id
+from sm_app.identity import sign_in_throttle as throttle
+from sm_app.identity.passwords import Hasher
+from sm_app.shared.audit import AuditLog
+from sm_app.shared.events import UnitOfWork
 
 # No 0/O, 1/I/L: a code is read from an email and typed by hand.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -104,3 +109,19 @@ async def end_open_links(s: AsyncSession, user_id: str, purpose: str, how: str, 
                     .where(AccountToken.user_id == user_id, AccountToken.purpose == purpose,
                            AccountToken.ended.is_(None))
                     .values(ended=how, ended_at=now))
+
+
+class LinkService:
+    """What the services that email single-use links share (invitations, recovery, Settings' credentials): the
+    store, the password hasher, the audit log, the clock, the link keys, the throttle and the app's address."""
+
+    def __init__(self, db: Database, uow: UnitOfWork, hasher: Hasher, audit: AuditLog, clock: Clock,
+                 links: LinkKeys, throttle_keys: throttle.SignInThrottleKeys, base_url: str):
+        self._db = db
+        self._uow = uow
+        self._hasher = hasher
+        self._audit = audit
+        self._clock = clock
+        self._links = links
+        self._throttle = throttle_keys
+        self._base = base_url.rstrip("/")

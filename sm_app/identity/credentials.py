@@ -11,17 +11,14 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from sm_app.adapters.clock import Clock
-from sm_app.adapters.db import Database
 from sm_app.adapters.models import AccountToken, User
 from sm_app.identity import sign_in_throttle as throttle
-from sm_app.identity.account_links import REPLACED, USED, LinkKeys, by_token, end_open_links, state_of
+from sm_app.identity.account_links import REPLACED, USED, LinkService, by_token, end_open_links, state_of
 from sm_app.identity.accounts import Actor, normalise_email
-from sm_app.identity.passwords import Hasher, check_rules
+from sm_app.identity.passwords import check_rules
 from sm_app.identity.sessions import end_sessions_in
-from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import LinkClosed, NotFound, SignInThrottled, ValidationError
-from sm_app.shared.events import AccountLinkIssued, UnitOfWork
+from sm_app.shared.events import AccountLinkIssued
 
 ADDRESS_LIFETIME = timedelta(hours=24)
 PURPOSE = "address"
@@ -34,17 +31,7 @@ class NotificationAddress:
     waiting: str | None  # a new address whose link has not been opened yet
 
 
-class Credentials:
-    def __init__(self, db: Database, uow: UnitOfWork, hasher: Hasher, audit: AuditLog, clock: Clock,
-                 links: LinkKeys, throttle_keys: throttle.SignInThrottleKeys, base_url: str):
-        self._db = db
-        self._uow = uow
-        self._hasher = hasher
-        self._audit = audit
-        self._clock = clock
-        self._links = links
-        self._throttle = throttle_keys
-        self._base = base_url.rstrip("/")
+class Credentials(LinkService):
 
     async def _current_password_ok(self, actor: Actor, password: str, address: str) -> bool:
         """Check the current password again, throttled per person and address like sign-in."""

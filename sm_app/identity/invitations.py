@@ -17,24 +17,22 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from sm_app.adapters.clock import Clock, as_utc
-from sm_app.adapters.db import Database
+from sm_app.adapters.clock import as_utc
 from sm_app.adapters.models import AccountToken, CareTeam, PatientTeam, TeamMember, User
 from sm_app.identity import sign_in_throttle as throttle
 from sm_app.identity.account_links import (
     REPLACED,
     REVOKED,
     USED,
-    LinkKeys,
+    LinkService,
     by_token,
     end_open_links,
     state_of,
 )
 from sm_app.identity.accounts import Actor, TeamInfo, normalise_email
-from sm_app.identity.passwords import STAFF_ROLES, Hasher, check_rules
-from sm_app.shared.audit import AuditLog
+from sm_app.identity.passwords import STAFF_ROLES, check_rules
 from sm_app.shared.errors import LinkClosed, NotAllowed, NotFound, SignInThrottled, ValidationError
-from sm_app.shared.events import AccountLinkIssued, UnitOfWork
+from sm_app.shared.events import AccountLinkIssued
 
 LIFETIME = timedelta(hours=72)
 INVITERS_OF_PATIENTS = ("nurse", "provider", "clerk")
@@ -68,17 +66,7 @@ class InvitationOpened:
     role: str
 
 
-class Invitations:
-    def __init__(self, db: Database, uow: UnitOfWork, hasher: Hasher, audit: AuditLog, clock: Clock,
-                 links: LinkKeys, throttle_keys: throttle.SignInThrottleKeys, base_url: str):
-        self._db = db
-        self._uow = uow
-        self._hasher = hasher
-        self._audit = audit
-        self._clock = clock
-        self._links = links
-        self._throttle = throttle_keys
-        self._base = base_url.rstrip("/")
+class Invitations(LinkService):
 
     # -- inviting -------------------------------------------------------------------------------------------------
     async def invite_patient(self, actor: Actor, *, email: str, name: str, team_id: str) -> InvitationInfo:

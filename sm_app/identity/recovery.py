@@ -14,18 +14,15 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from sm_app.adapters.clock import Clock
-from sm_app.adapters.db import Database
 from sm_app.adapters.models import User
 from sm_app.identity import sign_in_throttle as throttle
-from sm_app.identity.account_links import REPLACED, USED, LinkKeys, by_token, end_open_links, state_of
+from sm_app.identity.account_links import REPLACED, USED, LinkService, by_token, end_open_links, state_of
 from sm_app.identity.accounts import normalise_email
 from sm_app.identity.invitations import NO_PASSWORD_YET
-from sm_app.identity.passwords import Hasher, check_rules
+from sm_app.identity.passwords import check_rules
 from sm_app.identity.sessions import end_sessions_in
-from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import LinkClosed, SignInThrottled
-from sm_app.shared.events import AccountLinkIssued, UnitOfWork
+from sm_app.shared.events import AccountLinkIssued
 
 RESET_LIFETIME = timedelta(minutes=30)
 PURPOSE = "reset"
@@ -34,17 +31,7 @@ REQUEST_RECEIVED = ("If an account uses that email address, we have sent it a li
                     "The link works once, for 30 minutes. Check your spam folder if it does not arrive.")
 
 
-class Recovery:
-    def __init__(self, db: Database, uow: UnitOfWork, hasher: Hasher, audit: AuditLog, clock: Clock,
-                 links: LinkKeys, throttle_keys: throttle.SignInThrottleKeys, base_url: str):
-        self._db = db
-        self._uow = uow
-        self._hasher = hasher
-        self._audit = audit
-        self._clock = clock
-        self._links = links
-        self._throttle = throttle_keys
-        self._base = base_url.rstrip("/")
+class Recovery(LinkService):
 
     async def request_reset(self, email: str, *, address: str = "") -> str:
         """Ask for a reset link. Returns `REQUEST_RECEIVED` whether or not the address has an account; raises
