@@ -115,6 +115,13 @@ def button_xpath(label: str) -> str:
     return f"//button[.//span[contains(@class,'block') and normalize-space()={xpath_literal(label)}]]"
 
 
+# Quasar animates dialogs, menus and notifications with `q-transition--…-enter-active` / `…-leave-active` classes
+# on the moving element while the animation runs.
+_MOVING_JS = """
+return !!arguments[0].closest('[class*="-enter-active"], [class*="-leave-active"]');
+"""
+
+
 def click_button(driver: WebDriver, label: str, timeout: float = WAIT) -> None:
     """Click the one visible, enabled button with this text (once the page can tell the server)."""
     wait_connected(driver)
@@ -122,6 +129,11 @@ def click_button(driver: WebDriver, label: str, timeout: float = WAIT) -> None:
     def find_and_click(d):
         buttons = d.execute_script(_QUERY_JS, By.XPATH, button_xpath(label), "enabled")
         if len(buttons) != 1:
+            return False
+        if d.execute_script(_MOVING_JS, buttons[0]):
+            # A dialog still growing in: WebDriver presses and releases the mouse at the point it measured first,
+            # and a button that moved in between gets no click at all (seen on a loaded CI machine). A person
+            # clicks what has stopped moving; so does the test.
             return False
         try:
             buttons[0].click()
