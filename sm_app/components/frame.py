@@ -16,9 +16,10 @@ from urllib.parse import quote
 
 from nicegui import app, context, ui
 
+from sm_app.adapters.realtime import ThreadChanged
 from sm_app.bootstrap import System
 from sm_app.components.kept_drafts import kept_drafts_notice
-from sm_app.components.live import PageLive, follow
+from sm_app.components.live import PageLive, follow, once_per_push
 from sm_app.components.notices import DID_NOT_GO_THROUGH
 from sm_app.identity.accounts import Actor
 from sm_app.identity.sessions import SessionState
@@ -147,9 +148,9 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
 
     # Badges change by value: a push updates the number (or hides the badge), it never redraws the header.
     unread = _CountBadge(lambda: system.mailbox.unread_count(actor), color="red-9", css="unread-badge",
-                         label=lambda n: f"{n} unread")
+                         label=lambda n: f"{n} unread", key=("unread", actor.user_id))
     alerts = _CountBadge(lambda: system.escalation.unread_count(actor), color="deep-orange-10", css="alert-badge",
-                         label=lambda n: plural(n, "new alert"))
+                         label=lambda n: plural(n, "new alert"), key=("alerts", actor.user_id))
     links: list[tuple[str, str, _CountBadge | None]] = []
     if actor.is_staff:
         links += [("Worklist", "/worklist", unread), ("Sent", "/sent", None), ("Search", "/search", None),
@@ -242,13 +243,13 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
 
     async def on_change(event) -> None:
         if event.kind == "alert":
-            await alerts.update()
+            await alerts.update(event)
             ui.notify("New alert: see Alerts", type="warning")
             return
         # The only changes that move the unread count: someone else's message, or a read by this person's side.
         own_side = "patient" if actor.is_patient else "team"
         if (event.kind == "read" and event.side == own_side) or (event.kind == "message" and event.by != actor.user_id):
-            await unread.update()
+            await unread.update(event)
         if event.kind == "message" and event.by and event.by != actor.user_id:
             # A toast for messages from others (never one's own send); ids only travel, so no content here.
             ui.notify("New secure message", type="info", position="top-right")
@@ -275,8 +276,10 @@ def _plain_links(links: list[tuple[str, str]], path: str) -> None:
 class _CountBadge:
     """A number beside a header link (unread conversations, new alerts), hidden at zero."""
 
-    def __init__(self, count: Callable[[], Awaitable[int]], *, color: str, css: str, label: Callable[[int], str]):
+    def __init__(self, count: Callable[[], Awaitable[int]], *, color: str, css: str, label: Callable[[int], str],
+                 key: tuple[str, str]):
         self._count = count
+        self._key = key  # names the count and the person: their other open pages share one read per push
         self._color = color
         self._css = css
         self._label = label
@@ -296,10 +299,10 @@ class _CountBadge:
         self._badge = ui.badge("", color=self._color).classes(self._css)
         await self.update()
 
-    async def update(self) -> None:
+    async def update(self, push: ThreadChanged | None = None) -> None:
         if self._badge is None:
             return
-        count = await self._count()
+        count = await (self._count() if push is None else once_per_push(push, self._key, self._count))
         if self._badge.is_deleted:
             return
         self._badge.set_text(str(count))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+import weakref
+from collections.abc import Awaitable, Callable, Hashable
+from typing import TYPE_CHECKING, TypeVar
 
 from nicegui import context
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Listener = Callable[[ThreadChanged], Awaitable[None]]
+T = TypeVar("T")
 
 
 class PageLive:
@@ -59,6 +61,29 @@ class PageLive:
                         await listener(event)
                     except Exception:  # one failing part must not keep the others of the page stale
                         log.exception("a live update of a page failed")
+
+
+# Reads that every open page of one person would repeat for the same push (the header's unread count on a nurse's
+# Worklist and conversation tabs): the first page asks, the others await its answer. Keyed by the event object, so
+# a later push always reads afresh; an entry goes when its event does.
+_per_push: dict[int, dict[Hashable, asyncio.Future]] = {}
+
+
+async def once_per_push(event: ThreadChanged, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+    """`read()` once for this push and `key` (which must name the person: pages of different people never share),
+    however many of the person's pages ask."""
+    reads = _per_push.get(id(event))
+    if reads is None:
+        reads = _per_push[id(event)] = {}
+        weakref.finalize(event, _per_push.pop, id(event), None)
+    pending = reads.get(key)
+    if pending is None:
+        pending = reads[key] = asyncio.ensure_future(read())
+        # Its error reaches every page that awaits it; this keeps asyncio from also logging it as never retrieved
+        # when the one page that asked was closed meanwhile.
+        pending.add_done_callback(lambda done: done.cancelled() or done.exception())
+    # shield: a page closed while waiting cancels its own wait, not the read the person's other pages await.
+    return await asyncio.shield(pending)
 
 
 def page_gone() -> bool:

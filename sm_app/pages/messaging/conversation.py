@@ -216,7 +216,7 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
             return
         try:
             thread = await system.mailbox.view_thread(actor, thread_id, after=shown["last_id"])
-            if thread.messages:  # a new message may carry library articles
+            if any(m.from_side == "team" for m in thread.messages):  # only the care team's messages carry articles
                 article_cards["by_message"] = await system.library_sends.in_thread(actor, thread_id)
             if page_gone():
                 return
