@@ -66,7 +66,9 @@ One command does everything:
      contains the token;
    - patient → nurse: the first `update` on that nurse's Worklist page, received after the sender's page got its
      "Reply sent" confirmation (the server pushes to recipients only after the commit that precedes that
-     confirmation, so an update received earlier can only come from an older change), that creates or changes an
+     confirmation, so an update received earlier can only come from an older change) — or after the click when no
+     other send to that conversation was unconfirmed within 1 s before it (with several processes the nurse's
+     process may show the message before the sender's process has confirmed it) — that creates or changes an
      element inside that conversation's row. The row is found structurally on the mirrored tree, whatever the page
      does: the nearest ancestor of the updated element whose subtree links to exactly one `/thread/<id>`. A full
      list rebuild counts (each new row's elements lie in their own row), and so would a one-row update or a
@@ -86,7 +88,9 @@ One command does everything:
    growing), up to the first step that fails; a step passes when send→update p95 ≤ 150 ms, no errors, nothing
    lost or shown twice, and at least 90 % of its scheduled sends were clicked within the step (+1 s); otherwise
    the generator or the pages could not keep up. The load generator's own CPU use is printed per step: near
-   100 % of its core means the figure is a lower bound.
+   100 % of its core means the figure is a lower bound. With `--capacity-budget MS` the steps go on up to the first
+   one whose p95 exceeds MS, and the highest rate within MS is reported as well: where 150 ms is missed long before
+   the server's cores are busy (one process on two cores, say), this shows what a second process adds.
 
 Errors counted: failed sends (negative notifications, field errors, no answer), HTTP 5xx on page loads, pages
 answered "took longer than the response_timeout" (NiceGUI's "Response … not ready"), sockets refused or dropped by
@@ -129,6 +133,7 @@ SIGN_INS_AT_ONCE = 4
 CONFIRM_SECONDS = 10.0
 LOSS_SECONDS = 10.0
 SETTLE_SECONDS = 5.0
+OVERLAP_SECONDS = 1.0  # a change confirmed this long before a click has reached the Worklist (p99 well below)
 CLICK_GRACE_SECONDS = 1.0  # a send scheduled near the end of a step is clicked a round trip (Reply) later
 P95_BUDGET_MS = 150.0
 LADDER = (1, 2, 3, 5, 10, 16, 24, 32, 48, 64, 96, 128, 192)
@@ -415,7 +420,10 @@ class StepResult:
 
     @property
     def passed(self) -> bool:
-        return (self.p95 <= P95_BUDGET_MS and not self.lost and not self.shown_twice and not self.send_errors
+        return self.passed_within(P95_BUDGET_MS)
+
+    def passed_within(self, budget_ms: float) -> bool:
+        return (self.p95 <= budget_ms and not self.lost and not self.shown_twice and not self.send_errors
                 and not self.other_errors and self.clicked >= 0.9 * self.scheduled and self.delivered > 0)
 
     def cpu_ms_per_message(self, net: bool = False) -> float:
@@ -580,8 +588,23 @@ class Bench:
                 sent.delivered = now
                 sent.done.set()
 
+    def _alone_in_flight(self, sent: Sent) -> bool:
+        """No other change to this conversation can still be on its way to the Worklist: every other send to it
+        was confirmed (or failed) at least OVERLAP_SECONDS before this click."""
+        for other in self.all_sent:
+            if other is sent or other.conversation is not sent.conversation or other.clicked is None:
+                continue
+            settled = other.confirmed if other.confirmed is not None else (None if other.error is None else 0.0)
+            if settled is None or settled > sent.clicked - OVERLAP_SECONDS:
+                return False
+        return True
+
     def on_worklist_update(self, nurse: Person, page: Page, msg: dict, now: float) -> None:
-        armed = [s for s in nurse.awaiting if s.confirmed is not None and s.delivered is None]
+        # After "Reply sent" an update of the row can only come from this send or a later one. Before it, it
+        # counts too when nothing else was under way in that conversation: with several processes the nurse's
+        # process may show the message before the sender's process has told the sender.
+        armed = [s for s in nurse.awaiting if s.delivered is None and s.clicked is not None
+                 and (s.confirmed is not None or self._alone_in_flight(s))]
         if not armed:
             return
         touched = rows_touched(page, msg)
@@ -851,15 +874,18 @@ async def run(args: argparse.Namespace) -> int:
 
         main_result = await bench.run_rate(args.rate, args.seconds, idle)
         print_step(main_result, "fixed rate")
-        best = None
+        best = best_capacity = None
         if args.find_max:
+            capacity = max(args.capacity_budget or P95_BUDGET_MS, P95_BUDGET_MS)
             for rate in LADDER:
                 await asyncio.sleep(3.0)
                 step = await bench.run_rate(rate, args.step_seconds or args.seconds, idle)
                 print_step(step, "step")
-                if not step.passed:
+                if step.passed and best is best_capacity:  # every step so far within 150 ms
+                    best = step
+                if not step.passed_within(capacity):
                     break
-                best = step
+                best_capacity = step
         await asyncio.sleep(2.0)
         missing, twice = bench.final_check()
         mismatches = bench.stored_mismatches(url)
@@ -877,6 +903,10 @@ async def run(args: argparse.Namespace) -> int:
             print("  highest rate with p95 ≤ 150 ms and no errors or losses: "
                   + (f"{best.rate:g} msg/s (p95 {best.p95:.0f} ms)" if best else
                      f"none: the first step ({LADDER[0]} msg/s) failed"))
+            if args.capacity_budget:
+                print(f"  highest rate with p95 ≤ {capacity:g} ms and no errors or losses: "
+                      + (f"{best_capacity.rate:g} msg/s (p95 {best_capacity.p95:.0f} ms)" if best_capacity else
+                         f"none: the first step ({LADDER[0]} msg/s) failed"))
         print(f"  errors: failed sends {sum(1 for s in bench.all_sent if s.error)}, HTTP 5xx {c.http_5xx}, "
               f"other HTTP {c.http_other}, sockets refused {c.connect_failures}, dropped {c.disconnects}, "
               f"'not ready' pages {c.not_ready}, negative notifications {c.negative_notifies}, "
@@ -923,6 +953,9 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=30.0, help="length of the fixed-rate run (default 30)")
     p.add_argument("--find-max", action="store_true", help="then step rates up to the first failing one")
     p.add_argument("--step-seconds", type=float, default=None, help="length of each --find-max step")
+    p.add_argument("--capacity-budget", type=float, default=None, metavar="MS",
+                   help="--find-max goes on up to the first step whose p95 exceeds MS (> 150) and reports that "
+                        "highest rate too: what the server carries once latency is allowed to grow")
     p.add_argument("--idle-seconds", type=float, default=20.0, help="idle CPU window (default 20)")
     p.add_argument("--port", type=int, default=8300, help="127.0.0.1 port for the server (default 8300)")
     p.add_argument("--seed", type=int, default=1, help="random seed for arrivals and conversations")
