@@ -131,6 +131,8 @@ def _evaluated(text: Text, last: int) -> bool:
 
 def _past(text: Text, first: int, last: int) -> bool:
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
+    # the red flag's last word stays in its place ("needing my appointment in March" is ahead, not past)
+    clause = clause.replace("<>", text.tokens[last])
     clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
     if not _PAST.search(clause) or _NOW.search(clause):
         return False

@@ -317,6 +317,8 @@ RULES: tuple[Rule, ...] = (
                          "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
                          r"better off (?:dead|without me|if i (?:was|were) (?:gone|dead))",
                          r"(?:be|are) better off without (?:me|him|her)",
+                         r"(?:everyone|everybody|they|you all|my family|the kids|my kids) (?:will|would|d) be (?:better|happier|"
+                         r"fine) without me",
                          "no point (?:in )?(?:living|going on|being alive|anymore|to any of it)",
                          "can not go on", "can not do this anymore", "can not keep going",
                          r"(?:hang|shoot|drown) {SELF}", "jump (?:off|from) (?:a|the) (?:bridge|roof|building)",
@@ -552,7 +554,7 @@ RULES: tuple[Rule, ...] = (
                           r"vision (?:borrosa|blurry|blurred)",
                           r"(?:face|hands|feet|cara|manos|pies) {gap(2)}(?:swell\w*|swollen|puff\w*|hinchad\w*|hinch\w*)"
                           r" {gap(3)}(?:sudden\w*|overnight|de repente|headache|dolor de cabeza|vision)",
-                          r"(?:contractions?|contracciones|tightenings?|tightening|cramps) {gap(3)}(?:every|apart|minutes|minutos|"
+                          r"(?:contractions?|contracciones|tightenings?|tightening|cramps|cramping) {gap(3)}(?:every|apart|minutes|minutos|"
                           r"cada|regular|strong|fuertes?|painful|dolorosas)", r"regular (?:tightenings|contractions|cramps)",
                           # waters going, said by what the body does ("clear fluid trickling down my legs")
                           r"(?:clear |pinkish |pink |watery )?(?:fluid|water|liquid|liquido|agua) {gap(4)}(?:trickl\w*|leak\w*|"
@@ -674,6 +676,8 @@ RULES: tuple[Rule, ...] = (
                       r"lost consciousness", r"los(?:t|ing) consciousness", r"unconscious", r"unconcious",
                       r"unresponsive", r"not responding", r"(?:will not|won t|can not|could not|can t) "
                       r"(?:wake|get) (?:him|her|them|my \w+)? ?(?:up)?", r"collapsed", r"seiz(?:ure|ures|ing|ed)",
+                      r"(?:had|has had) (?:a |another |her first |his first |their first )?fit (?:\S+ ){0,4}(?:minutes? ago|just now|"
+                      r"earlier|today|this morning|tonight|never had)",
                       r"siezure\w*", r"convuls\w*", r"having (?:a |another )?fit", r"fitting",
                       r"sudden(?:ly)? {gap(2)}(?:confus\w*|disoriented|does not know where|blind\w*|can not see|"
                       r"vision loss|loss of vision|lost (?:my |his |her )?vision|curtain|went dark)",
@@ -880,8 +884,9 @@ RULES += (
                          r"bother|trouble|an issue)(?: (?:for|to)(?: \S+){1,2}?)? (?:for )?(?:much|very much|that much) longer",
                          r"(?:will not|won t|wont|am not going to|not going to) be (?:a problem|a burden|a bother|trouble)"
                          r"(?: (?:for|to)(?: \S+){1,2}?)? after (?:tonight|today|tomorrow|this week(?:end)?|\S+day)",
-                         r"soon (?:i|he|she) (?:will not|won t|am not going to|is not going to) be (?:a problem|a burden|a "
-                         r"bother|around|here)",
+                         r"(?:soon|tomorrow|tonight|after today) (?:i|he|she) (?:will not|won t|am not going to|is not going to) be "
+                         r"(?:a problem|a burden|a bother|around|here)",
+                         r"(?:manana|pronto|esta noche|despues de hoy) (?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia)",
                          r"(?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia) (?:\S+ ){0,3}(?:mucho tiempo|por mucho|"
                          r"despues de (?:hoy|esta noche|manana|esta semana))",
                          r"this (?:is|will be|might be|may be) (?:probably |likely |maybe |prob )?(?:my|the) (?:last|final) "
@@ -1217,7 +1222,10 @@ RULES += (
     Rule("breathing", alt(r"(?:hard|harder) to (?:pull|get|draw|suck) (?:air|a breath)", r"(?:using|uses) (?:his|her|my) "
                           r"(?:neck|stomach|belly) muscles to breathe", r"(?:only|barely) (?:say\w*|speak\w*|talk\w*|get\w* out) "
                           r"{gap(2)}(?:\d|a few|two|three|one) (?:\d )?words", r"pescado fuera del agua", r"no puede decir una frase",
-                          r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)"),
+                          r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)",
+                          r"(?:used|taken|took|had|done|puffed) (?:my |the |his |her )?(?:blue |rescue |reliever )?(?:inhaler|puffer|"
+                          r"ventolin|albuterol|salbutamol) (\d+) times",
+                          r"(?:inhaler|puffer|ventolin|albuterol|salbutamol) (?:\S+ ){0,8}(?:can|could) (?:barely|hardly) (?:talk|speak)"),
          check="puffs",
          id="breathing.many_puffs_or_few_words",
          examples=("I've taken 8 puffs of my inhaler and still can't breathe right",
@@ -1502,6 +1510,7 @@ CUE_SETS: tuple[CueSet, ...] = (
     CueSet("suicidal", {
         "unreachable": alt(r"(?:is not|isn t|not|will not|won t) answer\w*", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"locked in (?:his|her|their|the) (?:room|bedroom|bathroom)",
+                           r"phone (?:is |was )?(?:off|switched off|turned off|going to voicemail|apagado)",
                            r"(?:locked|encerr\w*) (?:himself|herself|themselves|en)"),
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
                      "balcony", "railing", "rail", r"(?:edificio|building) (?:\w+ )?(?:mas )?(?:alto|tallest)", r"cual edificio", r"toda junta", r"juntando",
@@ -1512,9 +1521,11 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas", r"stockpil\w*",
-                     r"multi ?stor(?:e)?y", r"car park roof", r"top (?:floor )?of the (?:car park|parking garage|parking)",
+                     r"multi ?stor(?:e)?y", r"car park roof",
+                     r"(?:staring|looking|stare|look) at (?:\S+ ){0,5}(?:pills|tablets|rope|gun|bridge|pastillas)", r"top (?:floor )?of the (?:car park|parking garage|parking)",
                      r"guardad\w* (?:las |mis |sus )?pastillas", r"(?:guardando|ahorrando) (?:las |mis |sus )?pastillas"),
         "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"tell (?:my )?\w+ (?:that )?i am sorry",
+                             r"(?:texted|messaged|wrote) (?:me|us) (?:\S+ ){0,10}i love you",
                              r"diganle a (?:mi )?\w+ que lo siento", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
         "farewell": alt("goodbye", "good bye", "farewell", r"(?:ya )?no se preocupe(?:n)? por mi", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
                         r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
@@ -1528,6 +1539,12 @@ CUE_SETS: tuple[CueSet, ...] = (
                         r"(?:sorted|sorted out|done|finished|updated) (?:my|his|her) (?:will|funeral)",
                         r"(?:just )?wanted (?:someone|somebody|you|you all) to know",
                         r"(?:look after|take care of|cuiden a|cuide a) (?:\S+ ){1,2}(?:for (?:me|him|her)|por mi)",
+                        r"(?:wrote|written|writing|left) (?:\S+ ){1,3}(?:a )?(?:letter|letters|note|notes) each",
+                        r"(?:thanks|thank you) for putting up with me",
+                        r"escrib\w* (?:una |unas )?cartas?", r"no se molesten en (?:llamar\w*|buscar\w*)",
+                        r"(?:do not|don t) bother (?:calling|looking for|trying to reach) me",
+                        r"(?:do not|don t) think i (?:will|ll) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|"
+                        r"prescriptions?|meds|medications?|appointments?)",
                         r"(?:will not|won t|do not|don t) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|prescriptions?|meds|"
                         r"medications?|appointments?)",
                         r"no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los) (?:receta|recetas|medicina|medicinas|pastillas|cita|citas)",
@@ -1537,9 +1554,11 @@ CUE_SETS: tuple[CueSet, ...] = (
 
                         "for the last time", "like it was the last time", "loves? them"),
         "giving_away": alt("giving away", "gave away", "given away", "regalando", r"regal\w* (?:mis|sus|todas mis|todas sus) cosas",
+                           r"regal\w* (?:mi|su|mis|sus) (?:perro|perrita|gato|gata|cosas|ropa|coche|carro|anillos?|joyas)",
                            r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
                            r"(?:giving|gave|given|handing|handed) (?:all )?(?:my|his|her) (?:\S+ ){1,5}(?:to|away)(?!\S)",
                            r"who (?:gets|will get|should get|is getting) (?:my|his|her|what)",
+                           r"(?:make sure|so that) (?:my |his |her )?\S+ (?:gets|has|takes|keeps) (?:my|the|all)",
                            r"(?:cat|cats|dog|dogs|pets?|puppy|kitten) (?:\S+ ){0,2}(?:is |are )?(?:going|goes|will go) to (?:my|a|the|live)",
                            r"(?:cat|cats|dog|dogs|pets?|puppy|kitten) (?:\S+ ){0,6}(?:with|to) (?:my|his|her) (?:sister|brother|mum|mom|"
                            r"dad|parents|neighbou?r|friend|son|daughter)",
@@ -1553,6 +1572,9 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"(?:none of (?:it|this|that)|nothing) (?:will|is going to) matter",
                       r"(?:it|this|that) (?:will not|won t|is not going to) matter (?:anymore|any more|soon|after)",
                       r"(?:tonight|today) is (?:my|his|her|their) last (?:night|day)",
+                      r"(?:won t|will not) be (?:coming back|seeing (?:you|her|him|anyone)) (?:\S+ ){0,3}(?:again|anymore|any more|to see)",
+                      r"(?:tomorrow|soon|one day|then) (?:they|you|everyone|everybody) (?:will|ll) understand",
+                      r"(?:termino|terminar|acabo|acabar|acabare|terminare) con esto",
                       r"(?:si|cuando) (?:yo )?ya no (?:estoy|este|estuviera) (?:aqui|aca)",
                       r"(?:won t|will not) be (?:a problem|a burden|around|here) (?:much )?longer", "my last (?:one|day|weekend|week)",
                       r"(?:this|next) (?:weekend|week|friday|saturday|sunday|month) is my last", r"cancel all (?:my )?(?:future )?appointments",
@@ -1582,8 +1604,11 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"(?:do not|don t) bother (?:rescheduling|booking|calling)"),
         "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
-                    r"(?:already )?(?:got|have) everything i need", r"(?:got|have) it all (?:figured|worked|planned|sorted) out", r"(?:tengo|tiene) todo (?:planeado|pensado|decidido)",
+                    r"(?:already )?(?:got|have) (?:everything|what|all) i need", r"(?:made|making) (?:the |my |all the )?arrangements",
+                    r"(?:found|made|at) peace with (?:my|the|this) decision", r"(?:got|have) it all (?:figured|worked|planned|sorted) out", r"(?:tengo|tiene) todo (?:planeado|pensado|decidido)",
                     r"thinking about the (?:edge|drop|jump|bridge|tracks)",
+                    r"(?:research\w*|looking up|looked up|googl\w*|buscando) (?:which|how|the|cual|que) (?:\S+ ){0,3}(?:highest|"
+                    r"tallest|deepest|lethal|painless|mas alto|mas alta)", r"how quiet it would be",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
                     "how to make that happen", "how easy it would be", r"it would be (?:so )?easy", "turning it on and closing the door",
@@ -1608,7 +1633,8 @@ CUE_SETS: tuple[CueSet, ...] = (
         "someone_elses": alt(r"(?:my |mi )?(?:husband|wife|mom|dad|mother|father|roommate|friend|brother|sister|grandma|"
                              r"grandpa|esposo|esposa|mama|papa|abuela|abuelo)s? (?:\S+ )?(?:pills|meds|medicine|seroquel|"
                              r"oxy\w*|xanax|pastillas|medicina|\w+(?:pam|lam|done|apine|olol|pril))",
-                             r"mixed up (?:the |my |our )?(?:pill )?bottles", r"wrong (?:pills|bottle|medicine|meds)"),
+                             r"mixed up (?:the |my |our |his |her )?(?:pill )?(?:bottles|boxes|organi[sz]ers?|dosette\w*|blister "
+                             r"packs?)", r"wrong (?:pills|bottle|medicine|meds)"),
         "accident": alt("ate some", "drank some", "got into", "got ahold of", r"found (?:my|his|her|grandma s) \w+", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
                         "se comio", "se metio", "agarro", "ate (?:a|some|the|my|his|her|grandma s)"),
         "ingest": alt("took", "take", "taken", "taking", "tomando", "tomo", "tome", "gave myself", "me puse", "me inyecte",
@@ -1839,7 +1865,8 @@ PAST = (
     r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
     r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
     r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent|weeks|wks|days|months|semanas|dias|meses|"
-    r"degrees|f|c)(?!\S))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
+    r"degrees|f|c)(?!\S))(?: years old)?", r"(?<!appointment )(?<!appt )(?<!visit )(?<!surgery )(?<!scan )(?<!review )"
+    r"(?<!due )(?<!booked )(?<!cita )(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
     r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
@@ -1916,7 +1943,7 @@ HYPOTHETICAL_BEFORE = (
 # ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
 # ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
-    r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|" \
+    r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
     r"que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
 i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
@@ -1924,7 +1951,8 @@ son daughter baby wife husband mom dad mother father child kid sister brother hi
 """.split())
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
     r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
-    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true)"
+    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
+    r"something to worry about|a veces|se llama)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",
@@ -1936,7 +1964,7 @@ HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"
 # more word I'm bringing my gun").
 CONDITIONAL_QUESTION = (r"^(?:if(?! (?:you|u) (?:can|could|would)(?!\S))|in case|si|en caso de que|en caso)",)
 # Someone other than a person in the patient's care: a pet ("my dog had a seizure-looking thing").
-OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
+OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:new |old |little |young |nuevo |nueva )?(?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
                      r"gato|gatito|mascota)",)
 # A medicine named for the red flag it treats: "nitroglycerin 0.4 mg SL for chest pain", "Keppra para las convulsiones".
 PURPOSE_BEFORE = (
@@ -2005,7 +2033,8 @@ IDIOMS = (
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
     r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)",
+    r"screamed the house down", r"chok\w* the life out of",
+    r"(?:gave|give|giving|gives|nearly gave|almost gave) (?:my|our|mi) \S+ (?:a )?(?:heart attack|stroke|coronary|infarto)", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)",
     # issue 17: chores "knocked out", offices "choking on" paperwork, rooms "suffocatingly hot", drinking "cut down",
     # a sore throat "like swallowing razor blades", a stubbed toe that "nearly" made one pass out
     r"knock(?:ed|ing)? out (?:my|the|a|all|our) (?:\S+ ){0,3}(?:list|chores|errands|homework|emails?|tasks?|work|"
