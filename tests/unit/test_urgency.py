@@ -335,12 +335,16 @@ def test_education_questions_asked_for_someone_else_are_not_urgent(caught, kind,
 
 
 @pytest.mark.parametrize(("caught", "let_through"), [
-    ("He got knocked out at rugby and keeps throwing up", "Knocked out my entire errands list before lunch, so now the flu jab"),
-    ("My son is choking on a grape and can't breathe", "The insurer is choking on my prior authorization again, resend it?"),
+    ("He got knocked out at rugby and keeps throwing up",
+     "Knocked out my entire errands list before lunch, so now the flu jab"),
+    ("My son is choking on a grape and can't breathe",
+     "The insurer is choking on my prior authorization again, resend it?"),
     ("I can't breathe, it feels like I'm suffocating", "The waiting room was suffocatingly hot, please open a window"),
     ("I want to cut myself tonight", "I'd like help to cut down on the wine, who do I talk to?"),
-    ("My 4 year old swallowed a razor blade from the bathroom", "My throat feels like I swallowed broken glass, it's a cold"),
-    ("I passed out in the shower and hit my head", "Banged my shin and nearly passed out from the pain, lol, it's bruised"),
+    ("My 4 year old swallowed a razor blade from the bathroom",
+     "My throat feels like I swallowed broken glass, it's a cold"),
+    ("I passed out in the shower and hit my head",
+     "Banged my shin and nearly passed out from the pain, lol, it's bruised"),
 ])
 def test_vivid_minor_idioms_are_masked_but_the_real_thing_is_not(caught, let_through):
     urgent(caught)
