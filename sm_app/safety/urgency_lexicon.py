@@ -312,6 +312,8 @@ RULES: tuple[Rule, ...] = (
                          "wish i (?:could|would) die", "rather be dead",
                          r"better off (?:once|when|after|if) (?:i am|i was|i were) (?:gone|dead|not (?:here|around)|no longer here)",
                          r"(?:fine|better|happier|easier) (?:off )?if i (?:was|were) (?:not|no longer) (?:around|here|alive)",
+                         r"(?:fine|better|happier|easier) (?:off )?(?:for (?:everyone|everybody|them|all|my family) )?if i (?:just )?"
+                         r"(?:disappeared|vanished|was gone|were gone|went away for good)",
                          r"(?:estaria|estarian) mejor si (?:yo )?(?:ya )?no (?:estuviera|existiera)",
                          r"(?:not|do not|never) (?:want|wanna|wanting) to (?:live|be alive|be here|exist|wake up|go on)",
                          "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
@@ -717,6 +719,7 @@ RULES: tuple[Rule, ...] = (
 # Indirect and colloquial descriptions, one rule each (most of them learnt from the development sets' misses).
 RULES += (
     Rule("breathing", alt(r"respira con ruido", r"noisy breathing", r"peak flow {gap(4)}(?:half|50|low|down)",
+                          r"(?:can not|could not) get (?:a )?(?:full|deep|proper|decent) breath",
                           r"wheez\w* (?:even )?(?:lying|sitting|at rest|resting)"),
          id="breathing.noisy_or_wheeze_at_rest",
          examples=("My peak flow is down to half of normal",
@@ -1733,6 +1736,40 @@ CUE_SETS += (CueSet("allergic", {
    near_misses=("I ate shrimp last night and got a couple of itchy bumps, no breathing trouble",
                 "Started amoxicillin for my ear, I have a bit of a rash and a cough from my cold")),)
 
+# Getting ready to die, said without a word of dying (issue 17, dev15): two of preparing, finality, resolve, a farewell,
+# despair, a time, someone unreachable, with at least one of the first three. Each group is broad on purpose; a routine
+# message ("sold my car and cancelled my gym, thanks for everything") rarely has two of them.
+CUE_SETS += (CueSet("suicidal", {
+    "preparing": alt(r"(?:cleared|emptied|cleaned out|packed up) (?:out )?(?:my|his|her) (?:flat|apartment|house|room|desk)",
+                     r"(?:sold|given away|gave away) (?:my|his|her|all)", r"gave (?:the|my|his|her) (?:cat|cats|dog|dogs|pets?)",
+                     r"(?:changed|changing|rewrote|updated) (?:my|his|her) will",
+                     r"(?:holding onto|saving|saved|hoarding|kept|keeping) (?:the |my |all the |all my )?(?:pills|tablets|meds)",
+                     r"(?:enough|suficientes) (?:pills|tablets|meds|pastillas)", r"dose that would",
+                     r"(?:worked out|figured out|looked up) (?:the |what )?(?:dose|amount|how much|how many)",
+                     r"junt\w* (?:\S+ )?pastillas", r"landlord has the keys",
+                     r"cancel\w* (?:my )?(?:gym|phone|subscriptions?|contract|lease|membership)",
+                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note"),
+    "finality": alt(r"(?:the )?last time (?:you will|you|anyone will|anyone) (?:hear|see)",
+                    r"(?:will not|won t|wont) (?:hear|see) (?:from )?me (?:again|anymore|any more)", r"before the end",
+                    r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when)",
+                    r"sorry i (?:could not|can not|did not|was not able to) (?:get better|be better|do better|keep going|fight|stay)",
+                    r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*"),
+    "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",
+                   r"lo hago", r"(?:i|i will|i ll|i am going to) (?:do it|stay there)", r"it is (?:all )?done",
+                   r"all done now", r"que sea (?:esta noche|hoy)"),
+    "farewell": alt(r"you were the only one", r"se despidio", r"tell (?:\S+ ){1,2}i am sorry",
+                    r"(?:messaging|texting|calling|wrote to) everyone to say (?:thanks|thank you|goodbye|sorry|bye)",
+                    r"(?:please )?look after (?:my|his|her) \S+", r"(?:note|letter) (?:\S+ ){0,4}(?:saying )?sorry"),
+    "despair": alt(r"easier for (?:everyone|everybody|them|all)", r"asi es mejor", r"better off without me", r"done fighting"),
+    "time": alt("tonight", "esta noche", r"by the time", "tomorrow", "this weekend"),
+    "unreachable": alt(r"not (?:picking up|answering)", r"no contesta", r"phone (?:is )?(?:off|switched off)"),
+}, anchors=("preparing", "finality", "resolve"),
+   id="suicidal.cues_preparing_and_finality",
+   examples=("Sold my guitar and gave the dog to my brother. Feels like tidying up before the end.",
+             "I've kept the tablets from my last few refills. Don't try to talk me out of it."),
+   near_misses=("I sold my car and cancelled my gym membership, so I'll walk to appointments now",
+                "By the time my results come back I'll be on holiday, please email them")),)
+
 _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
 # ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
@@ -1910,6 +1947,7 @@ NOW = (
     r"en este momento", r"happening", r"acaba de", r"de repente", r"suddenly", r"all of a sudden",
     # "fever since lunch": started within the day, whatever else the clause says happened years ago
     r"since (?:lunch|lunchtime|breakfast|dinner|supper|noon|midday|this|last night|earlier|yesterday)",
+    r"last time (?:you|anyone|anybody) will",  # "the last time you will hear from me" is ahead, not past
     r"desde (?:la comida|el almuerzo|el desayuno|la cena|anoche|ayer|esta|hace (?:un rato|unas horas|una hora))",
 )
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
@@ -2033,7 +2071,10 @@ IDIOMS = (
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
     r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"chok\w* the life out of",
+    r"screamed the house down", r"chok\w* the life out of", r"breathless in the cold",
+    # a limb held back by pain, not weakness ("can't lift my arm past my head without wincing")
+    r"(?:can not|could not) (?:lift|raise|move) (?:my|his|her) (?:arm|leg|shoulder) (?:\S+ ){0,4}(?:without (?:wincing|pain|"
+    r"it hurting)|because (?:it|of the pain) hurts?)",
     r"(?:gave|give|giving|gives|nearly gave|almost gave) (?:my|our|mi) \S+ (?:a )?(?:heart attack|stroke|coronary|infarto)", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)",
     # issue 17: chores "knocked out", offices "choking on" paperwork, rooms "suffocatingly hot", drinking "cut down",
     # a sore throat "like swallowing razor blades", a stubbed toe that "nearly" made one pass out
