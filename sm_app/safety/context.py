@@ -43,6 +43,7 @@ _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
 _SEEN_BEFORE = _any_of(lex.SEEN_BEFORE)
+_FUTURE_IN_FLAG = _any_of(lex.FUTURE_IN_FLAG)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
 _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
@@ -130,6 +131,8 @@ def _evaluated(text: Text, last: int) -> bool:
 
 
 def _past(text: Text, first: int, last: int) -> bool:
+    if _FUTURE_IN_FLAG.search(" ".join(text.tokens[first:last + 1])):
+        return False
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
     # the red flag's last word stays in its place ("needing my appointment in March" is ahead, not past)
     clause = clause.replace("<>", text.tokens[last])

@@ -1748,22 +1748,47 @@ CUE_SETS += (CueSet("suicidal", {
                      r"(?:worked out|figured out|looked up) (?:the |what )?(?:dose|amount|how much|how many)",
                      r"junt\w* (?:\S+ )?pastillas", r"landlord has the keys",
                      r"cancel\w* (?:my )?(?:gym|phone|subscriptions?|contract|lease|membership)",
-                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note"),
+                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note",
+                     r"(?:bought|buying|got) (?:\S+ ){0,3}(?:from|at) (?:\S+ ){0,2}(?:different|several|two|three|four|many) "
+                     r"(?:shops|stores|pharmacies|chemists)", r"pastillas (?:\S+ ){0,4}guardadas",
+                     r"(?:emailed|gave|sent|left|wrote down) (?:\S+ ){0,3}(?:my |the |all my )?passwords",
+                     r"written down (?:the |my |all the )?instructions", r"regal\w* (?:su|sus|mi|mis) \S+",
+                     r"(?:gave|given|giving) (?:me|us|him|her) (?:his|her) (?:watch|ring|rings|jewellery|jewelry|medals?)"),
+    "means": alt(r"(?:rope|noose|hosepipe|hose pipe)", r"(?:on|at) the (?:balcony|roof|ledge|edge)", r"(?:soga|cuerda|azotea)"),
     "finality": alt(r"(?:the )?last time (?:you will|you|anyone will|anyone) (?:hear|see)",
                     r"(?:will not|won t|wont) (?:hear|see) (?:from )?me (?:again|anymore|any more)", r"before the end",
                     r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when)",
                     r"sorry i (?:could not|can not|did not|was not able to) (?:get better|be better|do better|keep going|fight|stay)",
+                    r"(?:be|am|will be) gone by", r"where (?:i am|he is|she is|they are) going",
+                    r"(?:was not|wasn t|is not|isn t) (?:anyone|anybody)(?: s)? fault",
+                    r"(?:it|this|everything|all) ends (?:tonight|today|tomorrow|soon|now|here)",
+                    r"(?:do not|don t|not) (?:plan|planning|intend|intending) (?:on|to) (?:wake|waking) up",
+                    r"ya no (?:me|la|lo|nos) (?:van|va) a (?:encontrar|ver)", r"ya no (?:la|lo|los|las|me|le) (?:voy|va|vas) a necesitar",
+                    r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
+                    r"going to see (?:her|his|my) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
                     r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*"),
     "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",
                    r"lo hago", r"(?:i|i will|i ll|i am going to) (?:do it|stay there)", r"it is (?:all )?done",
-                   r"all done now", r"que sea (?:esta noche|hoy)"),
+                   r"all done now", r"que sea (?:esta noche|hoy)", r"(?:ya )?esta decidido", r"(?:i have|i am|have) decided",
+                   r"(?:everything|all) (?:is )?in place", r"(?:work|worked|working) up the (?:courage|nerve)",
+                   r"so (?:nobody|no one) would (?:ask|notice|know)", r"(?:ya )?se cuant[ao]s (?:tomar|necesito|me tomo)",
+                   r"know (?:exactly )?how many to take",
+                   r"had enough(?! (?:of|with))", r"sorted for (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|"
+                   r"tonight|the weekend|tomorrow)"),
     "farewell": alt(r"you were the only one", r"se despidio", r"tell (?:\S+ ){1,2}i am sorry",
+                    r"(?:thank you|thanks) and goodbye", r"(?:do not|don t) bother (?:chasing|following up|calling|booking|rescheduling|renewing)",
+                    r"no need to (?:renew|refill|reschedule|book|chase|call)", r"(?:make sure|so that) (?:my |his |her )?\S+ (?:gets|has) (?:my|the|all)",
+                    r"sorry (?:for|about) (?:all )?(?:the trouble|everything|being a burden)", r"perdon por todo",
+                    r"thank (?:\S+ ){1,2}from me", r"sorry to put this on you",
                     r"(?:messaging|texting|calling|wrote to) everyone to say (?:thanks|thank you|goodbye|sorry|bye)",
                     r"(?:please )?look after (?:my|his|her) \S+", r"(?:note|letter) (?:\S+ ){0,4}(?:saying )?sorry"),
-    "despair": alt(r"easier for (?:everyone|everybody|them|all)", r"asi es mejor", r"better off without me", r"done fighting"),
+    "despair": alt(r"easier for (?:everyone|everybody|them|all)", r"asi es mejor", r"better off without me", r"done fighting",
+                   r"tired of being (?:here|alive)", r"(?:so|very|really) low since", r"(?:me|se) cans\w* de todo"),
     "time": alt("tonight", "esta noche", r"by the time", "tomorrow", "this weekend"),
-    "unreachable": alt(r"not (?:picking up|answering)", r"no contesta", r"phone (?:is )?(?:off|switched off)"),
-}, anchors=("preparing", "finality", "resolve"),
+    "unreachable": alt(r"not (?:picking up|answering|replying)", r"no contesta", r"no responde", r"phone (?:is )?(?:off|switched off)",
+                       r"no sale de su cuarto", r"(?:has not|hasn t) left (?:his|her) room"),
+}, anchors=("preparing", "finality", "resolve", "means"),
    id="suicidal.cues_preparing_and_finality",
    examples=("Sold my guitar and gave the dog to my brother. Feels like tidying up before the end.",
              "I've kept the tablets from my last few refills. Don't try to talk me out of it."),
@@ -1939,6 +1964,9 @@ SEEN_BEFORE = (
     r"wednesday|thursday|friday|saturday|sunday|last (?:week|weekend|night)|yesterday|the other day|over the weekend|"
     r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)|ayer|la semana pasada)",
 )
+# A red flag whose own words speak of the future ("going to see her nan soon", "won't be around") is not past, whatever
+# the rest of its clause says ("... and her nan died last year").
+FUTURE_IN_FLAG = (r"soon", r"tonight", r"tomorrow", r"going to", r"will", r"won t", r"pronto", r"manana", r"esta noche", r"voy a")
 # ... unless the same clause also says it is happening now.
 NOW = (
     r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
