@@ -1765,7 +1765,7 @@ CUE_SETS += (CueSet("suicidal", {
                     r"(?:do not|don t|not) (?:plan|planning|intend|intending) (?:on|to) (?:wake|waking) up",
                     r"ya no (?:me|la|lo|nos) (?:van|va) a (?:encontrar|ver)", r"ya no (?:la|lo|los|las|me|le) (?:voy|va|vas) a necesitar",
                     r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
-                    r"going to see (?:her|his|my) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    r"going to see (?:her|his|my|our|their) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
                     r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
                     r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*"),
     "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",

@@ -396,3 +396,27 @@ def test_signs_described_by_what_the_body_does(caught, kind, let_through):
 def test_the_learned_second_opinion_does_not_count_the_words_of_a_dismissed_red_flag():
     """The lexicon ruled "hurt myself on purpose" out (negated); the model may not add those same words back up."""
     routine("I didn't hurt myself on purpose, I slipped on the ice and need a wrist splint for work")
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    # a month after an appointment is ahead, not past
+    ("I won't be needing my appointment in June. I've found peace with my decision.",
+     "I had a bad reaction to the flu jab in June, it settled in a day, can I have this year's?"),
+    # a red flag that speaks of the future is not made past by the rest of its clause
+    ("My sister texted that she's going to see our late mum soon and her mum died in May. She's not replying",
+     "My sister is going to see our mum soon, can she pick up mum's prescription?"),
+])
+def test_what_is_ahead_is_not_read_as_past(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    ("Cleared my room and gave the cat away. It's all done now.",
+     "Cleared my room for the decorators this week, can I move my appointment?"),
+    ("I'll be gone by Sunday, no need to renew anything",
+     "I'll be gone by Sunday on a work trip, can I pick up my refill early?"),
+])
+def test_getting_ready_is_two_kinds_of_sign_not_one(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
