@@ -42,6 +42,8 @@ _CHRONIC = _any_of(lex.CHRONIC_AFTER)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
+_SEEN_BEFORE = _any_of(lex.SEEN_BEFORE)
+_FUTURE_IN_FLAG = _any_of(lex.FUTURE_IN_FLAG)
 _HYPOTHETICAL = _any_of(lex.HYPOTHETICAL_BEFORE)
 _UNSURE = _any_of(lex.UNSURE_BEFORE)
 _HYPOTHETICAL_SENTENCE = _any_of(lex.HYPOTHETICAL_SENTENCE)
@@ -78,11 +80,28 @@ def _window(text: Text, first: int, last: int, *, back: int, ahead: int, stop_at
     return " ".join(tokens[lo:first] + ["<>"] + tokens[last + 1:hi + 1])
 
 
+def _negated_list(between: list[str]) -> bool:
+    """A negated list ("no leaking or bleeding", "no rash, swelling or bleeding"): items of one or two words, joined
+    by commas, ending in "or"/"nor"/"ni" right before the red flag, so the negation reaches every item."""
+    if not between or between[-1] not in ("or", "nor", "ni", "o"):
+        return False
+    item = 0
+    for w in between[:-1]:
+        if w in (",", "or", "nor", "ni", "o"):
+            item = 0
+        else:
+            item += 1
+            if item > 2 or w in lex.CLAUSE_ENDS:
+                return False
+    return True
+
+
 def _negated(text: Text, first: int, last: int) -> bool:
     before = _window(text, first, first, back=_NEGATION_REACH, ahead=0, stop_at_comma=False).split(" <>")[0]
     for m in _NEGATION.finditer(before):
         between = before[m.end():].split()
-        if _PSEUDO_NEGATION.match(before, m.start()) or not all(w in lex.NEGATION_FILLER for w in between):
+        if _PSEUDO_NEGATION.match(before, m.start()) or not (all(w in lex.NEGATION_FILLER for w in between)
+                                                              or _negated_list(between)):
             continue
         after = " ".join(text.tokens[last + 1:last + 4])
         return not _NEGATION_UNDONE.match(after)
@@ -112,11 +131,24 @@ def _evaluated(text: Text, last: int) -> bool:
 
 
 def _past(text: Text, first: int, last: int) -> bool:
+    if _FUTURE_IN_FLAG.search(" ".join(text.tokens[first:last + 1])):
+        return False
     clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
+    # the red flag's last word stays in its place ("needing my appointment in March" is ahead, not past)
+    clause = clause.replace("<>", text.tokens[last])
     clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
     if not _PAST.search(clause) or _NOW.search(clause):
         return False
     return not _recurs(_rest_of_sentence(text, last))
+
+
+def _seen_already(text: Text, first: int, last: int) -> bool:
+    """Earlier in the sentence a clinic already saw it ("saw urgent care Saturday for the reaction, they gave me an
+    epipen"), and nothing in the red flag's clause says it is happening now or is back."""
+    if not _SEEN_BEFORE.search(_sentence_before(text, first)):
+        return False
+    clause = _window(text, first, last, back=_PAST_REACH, ahead=_PAST_REACH, stop_at_comma=True, ends=lex.PAST_ENDS)
+    return not (_NOW.search(clause) or _recurs(_rest_of_sentence(text, last)))
 
 
 def _recurs(text_after: str) -> bool:
@@ -197,6 +229,7 @@ def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = Fa
     # has looked at it since ("turned out to be reflux per the ER workup").
     resolved = _chronic(text, last) or (_evaluated(text, last) if lasting else _resolved(text, last))
     return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
+                or _seen_already(text, first, last)
                 or resolved or _general_question(text, first) or _names_a_document(text, last)
                 or _about_a_pet(text, first))
 

@@ -96,10 +96,31 @@ def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, i
     found = _about_now(text, masked, found)
     if not passes(found):
         return None
+    dismissed = _dismissed(text, masked)
+    found = [f for f in found if not dismissed.intersection(range(f.first, f.last + 1))]
+    if not passes(found):
+        return None
     names = [f.name for f in found]
     pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
                      key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
     return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
+
+
+def _dismissed(text: Text, masked: set[int]) -> set[int]:
+    """Tokens of red flags the lexicon found and its context checks dismissed ("I didn't hurt myself on purpose",
+    "the chest pain I had in 2019"), with the clause's words before them: the model does not get to count again what
+    the lexicon has already ruled out, so it never overrules a negation. Run only when the model would flag."""
+    tokens: set[int] = set()
+    for _, pattern, _ in _RULES:
+        for m in pattern.finditer(text.joined):
+            first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
+            if masked.intersection(range(first, last + 1)) or is_current(text, first, last):
+                continue
+            start = first
+            while start > 0 and first - start < 6 and text.tokens[start - 1] not in (".", ","):
+                start -= 1
+            tokens.update(range(start, last + 1))
+    return tokens
 
 
 def _about_now(text: Text, masked: set[int], found: list[urgency_model.Feature]) -> list[urgency_model.Feature]:

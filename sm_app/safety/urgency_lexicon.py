@@ -118,7 +118,11 @@ INFANT = alt("newborn", "recien nacid\\w*", r"\d+ (?:day|days|week|weeks|wk|wks)
              r"(?:one|two|three|four|five|six) weeks? old", r"\d+ (?:dias|semanas) de (?:nacido|nacida)",
              r"(?:un|1|2|dos) mes(?:es)? de (?:nacido|nacida)", r"(?:bebe|baby) (?:de )?\d+ (?:dias|semanas|days|weeks)",
              r"(?:bebe|baby|nino|nina|hijo|hija|nieto|nieta) (?:de )?[12] (?:mes|meses|months?)")
-FEVER = alt("fever", "fevers", "feverish", "febrile", "temp", "temperature", "fiebre", "calentura", "temperatura",
+# "temp is normal" / "temperature 36.9" says there is no fever; "I'm 38.4" (a person at a reading) says there is one.
+_NO_FEVER_AFTER = r"(?! (?:is |was |has been |of |de |es |esta )?(?:normal|fine|ok|okay|3[56]\.\d|37\.[0-4]|9[5-9](?:\.\d)?)(?!\S))"
+FEVER = alt("fever", "fevers", "feverish", "febrile", "temp" + _NO_FEVER_AFTER, "temperature" + _NO_FEVER_AFTER, "fiebre",
+            "calentura", "temperatura" + _NO_FEVER_AFTER,
+            r"(?:i am|he is|she is|is at|am at|estoy en|esta en) (?:3[89]\.\d|40\.\d)(?! ?(?:weeks|wks|semanas|kg|lbs|years|anos)(?!\S))",
             r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?", r"burning up",
             r"(?:it is|its|temp|temperature|thermometer|termometro) (?:is |was |reads |says |of |de |marca )?(?:a )?"
             r"(?:10[0-6](?:\.\d)?|3[89]\.\d|40(?:\.\d)?)", r"ardiendo en (?:fiebre|calentura)")
@@ -189,6 +193,18 @@ RULES: tuple[Rule, ...] = (
          examples=("My husband is slurring his words and can't stand up straight",
                    "Mi mamá habla rara y arrastra las palabras"),
          near_misses=("No slurred speech, just a mild headache since yesterday",)),
+    # Sight lost in one eye for minutes, "like a curtain", is a TIA of the eye (amaurosis fugax): urgent even when back.
+    Rule("stroke", alt(r"(?:lost|losing|lose) (?:the |my |his |her |all )?(?:vision|sight) (?:in|of|out of) (?:my|his|her|one|the) "
+                       r"(?:left |right )?eye",
+                       r"(?:like )?a (?:curtain|shade|blind|black curtain) (?:came|coming|comes|come|went|fell|dropped|drawn) "
+                       r"(?:down|over|across)",
+                       r"perd\w* (?:la )?(?:vista|vision) (?:de|del|en) (?:un|el|mi|su) ojo"),
+         lasting=True,
+         id="stroke.one_eye_went_dark",
+         examples=("Lost the vision in my right eye for a few minutes this morning, like a curtain came down, it's back now",
+                   "Perdí la vista de un ojo un ratito hoy"),
+         near_misses=("No loss of vision in either eye, just floaters when I'm tired",
+                      "I lost the vision in my left eye in 2015 from glaucoma, need my drops renewed")),
     Rule("stroke", r"(?:words|speech|talking|talk|speaking) {gap(3)}"
                    r"(?:wrong|jumbled|mixed up|funny|weird|strange|nonsense)",
          id="stroke.words_come_out_wrong",
@@ -296,11 +312,15 @@ RULES: tuple[Rule, ...] = (
                          "wish i (?:could|would) die", "rather be dead",
                          r"better off (?:once|when|after|if) (?:i am|i was|i were) (?:gone|dead|not (?:here|around)|no longer here)",
                          r"(?:fine|better|happier|easier) (?:off )?if i (?:was|were) (?:not|no longer) (?:around|here|alive)",
+                         r"(?:fine|better|happier|easier) (?:off )?(?:for (?:everyone|everybody|them|all|my family) )?if i (?:just )?"
+                         r"(?:disappeared|vanished|was gone|were gone|went away for good)",
                          r"(?:estaria|estarian) mejor si (?:yo )?(?:ya )?no (?:estuviera|existiera)",
                          r"(?:not|do not|never) (?:want|wanna|wanting) to (?:live|be alive|be here|exist|wake up|go on)",
                          "no reason to (?:live|keep going|go on)", "nothing (?:left )?to live for",
                          r"better off (?:dead|without me|if i (?:was|were) (?:gone|dead))",
                          r"(?:be|are) better off without (?:me|him|her)",
+                         r"(?:everyone|everybody|they|you all|my family|the kids|my kids) (?:will|would|d) be (?:better|happier|"
+                         r"fine) without me",
                          "no point (?:in )?(?:living|going on|being alive|anymore|to any of it)",
                          "can not go on", "can not do this anymore", "can not keep going",
                          r"(?:hang|shoot|drown) {SELF}", "jump (?:off|from) (?:a|the) (?:bridge|roof|building)",
@@ -536,14 +556,24 @@ RULES: tuple[Rule, ...] = (
                           r"vision (?:borrosa|blurry|blurred)",
                           r"(?:face|hands|feet|cara|manos|pies) {gap(2)}(?:swell\w*|swollen|puff\w*|hinchad\w*|hinch\w*)"
                           r" {gap(3)}(?:sudden\w*|overnight|de repente|headache|dolor de cabeza|vision)",
-                          r"(?:contractions?|contracciones) {gap(3)}(?:every|apart|minutes|minutos|cada|regular|"
-                          r"strong|fuertes?|painful|dolorosas)",
+                          r"(?:contractions?|contracciones|tightenings?|tightening|cramps|cramping) {gap(3)}(?:every|apart|minutes|minutos|"
+                          r"cada|regular|strong|fuertes?|painful|dolorosas)", r"regular (?:tightenings|contractions|cramps)",
+                          # waters going, said by what the body does ("clear fluid trickling down my legs")
+                          r"(?:clear |pinkish |pink |watery )?(?:fluid|water|liquid|liquido|agua) {gap(4)}(?:trickl\w*|leak\w*|"
+                          r"gush\w*|dripping|escurr\w*|down (?:my|her) legs?)", r"(?:trickle|gush|leak|stream) of (?:\S+ )?"
+                          r"(?:fluid|water|liquid)", r"soaked (?:with|in) (?:clear )?(?:fluid|water)",
+                          r"waters? {gap(3)}(?:gone|broken|broke|went)",
+                          # pre-eclampsia said plainly: lights in the eyes, pain under the right ribs or at the top of the bump
+                          r"(?:sparkl\w*|flash\w*|twinkl\w*|zigzag\w*) (?:\S+ )?(?:lights?|spots|stars|lucecitas|luces)",
+                          r"(?:pain|ache|dolor) (?:\S+ ){0,3}(?:under (?:my|her|the) (?:right )?ribs|top of (?:my|her|the) bump|"
+                          r"debajo de las costillas|boca del estomago)",
                           r"(?:severe|bad|sharp|terrible|fuerte|intenso) {gap(1)}(?:belly|stomach|abdominal|pelvic|"
                           r"panza|estomago|vientre|abdomen)? ?(?:pain|cramp\w*|dolor\w*|colico\w*)",
                           r"(?:se (?:me|le) )?(?:rompio|rompi|reviento|rompio) (?:la )?(?:fuente|bolsa)",
                           r"(?:sale|saliendo|salio|sali) {gap(1)}(?:liquido|agua)",
                           r"sangr\w*", r"no (?:siento|sentimos|siente) {gap(1)}(?:al |el )?(?:bebe|nino)",
-                          r"(?:el )?(?:bebe|nino) no se (?:mueve|ha movido)", r"miscarr\w*", r"aborto espontaneo",
+                          r"(?:el )?(?:bebe|nino) no se (?:mueve|ha movido)", r"casi no (?:he |ha )?(?:sentido|siento|siente) "
+                          r"(?:\S+ )?(?:patadas|movimientos|moverse|al bebe)", r"miscarr\w*", r"aborto espontaneo",
                           r"perdiendo (?:al|el) bebe", r"seizure\w*|convulsi\w*", r"fever|fiebre|calentura",
                           r"(?:pass\w*|passing) out|faint\w*|desmay\w*"),
          needs=PREGNANT,
@@ -606,14 +636,16 @@ RULES: tuple[Rule, ...] = (
                    "Mi glucómetro marca HI"),
          near_misses=("Can you send me a prescription for ketone strips?",)),
     # --- sepsis / fever with high risk -----------------------------------------------------------------------------
-    Rule("sepsis", FEVER + "|" + alt("chills", "rigors", "shaking chills", "escalofrios", "temblando de frio"),
+    Rule("sepsis", FEVER + "|" + alt("chills", "rigors", "shaking chills", "shivers", "shivering", "escalofrios",
+                                     "temblando de frio"),
          needs=alt("chemo\\w*", "quimio\\w*", "transplant\\w*", "trasplant\\w*", "immuno\\w*", "inmuno\\w*",
                    "neutropeni\\w*", "dialysis", "dialisis", "leukemia", "leucemia", "lymphoma", "linfoma",
                    "cancer treatment", "tratamiento (?:de|para el|contra el) cancer", "radiation", "radiacion",
                    "splenectomy", "no spleen", "sin bazo", r"(?:do not|don t) have (?:a|my) spleen", r"spleen (?:removed|out)", "sickle cell", "celulas falciformes", "prednisone",
                    "steroids", "humira", "methotrexate", "biologic", "surgery", "cirugia", "operacion", "operated",
                    "post op", "catheter", "cateter", "port", "picc", "incision", "herida", "wound", "confus\\w*",
-                   "not making sense", "stiff neck", "cuello rigido", "rigid neck", "delirious", "delirando",
+                   "not making sense", r"(?:does not|do not|did not) know (?:what day|where (?:she|he|they) (?:is|are)|who (?:i|we|she|he) (?:am|are|is))",
+                   r"no (?:sabe|reconoce) (?:que dia|donde esta|quien soy|a nadie)", "stiff neck", "cuello rigido", "rigid neck", "delirious", "delirando",
                    "confundid\\w*", "no tiene sentido", "hard to wake", "can not wake", "no despierta",
                    "purple spots", "manchas moradas", "mottled", "blotchy", "racing heart", "heart racing",
                    "low blood pressure", "presion baja", "very weak", "can barely stand", "can not stand",
@@ -646,6 +678,8 @@ RULES: tuple[Rule, ...] = (
                       r"lost consciousness", r"los(?:t|ing) consciousness", r"unconscious", r"unconcious",
                       r"unresponsive", r"not responding", r"(?:will not|won t|can not|could not|can t) "
                       r"(?:wake|get) (?:him|her|them|my \w+)? ?(?:up)?", r"collapsed", r"seiz(?:ure|ures|ing|ed)",
+                      r"(?:had|has had) (?:a |another |her first |his first |their first )?fit (?:\S+ ){0,4}(?:minutes? ago|just now|"
+                      r"earlier|today|this morning|tonight|never had)",
                       r"siezure\w*", r"convuls\w*", r"having (?:a |another )?fit", r"fitting",
                       r"sudden(?:ly)? {gap(2)}(?:confus\w*|disoriented|does not know where|blind\w*|can not see|"
                       r"vision loss|loss of vision|lost (?:my |his |her )?vision|curtain|went dark)",
@@ -654,9 +688,13 @@ RULES: tuple[Rule, ...] = (
                       r"(?:eye|ojo)",
                       r"(?:swallowed|ate|trago|se trago|se comio) {gap(6)}(?:button )?(?:batter\w*|magnets?|pila\w*|"
                       r"iman\w*|coin battery)",
-                      r"(?:testic\w*|testicul\w*|ball|balls|scrotum|testiculo\w*|huevos?) {gap(3)}"
+                      r"(?:testic\w*|testicul\w*|ball|balls|scrotum|testiculo\w*|huevos?) {gap(6)}"
                       r"(?:sudden\w*|severe|swollen|twisted|excruciating|de repente|muy fuerte)",
-                      r"(?:sudden\w*|severe|de repente) {gap(5)}(?:testic\w*|testicul\w*|scrotum|testiculo\w*)",
+                      r"(?:sudden\w*|severe|de repente) {gap(7)}(?:testic\w*|testicul\w*|scrotum|testiculo\w*)",
+                      # a rash that does not fade under a pressed glass (meningococcal sepsis), at any age
+                      r"(?:do not|does not|will not|did not|not) (?:go away|fade|disappear|blanch|turn white) (?:\S+ ){0,2}"
+                      r"(?:when|if|under) (?:i|you|we|the|a) (?:press|push|glass)", r"(?:glass|tumbler) test",
+                      r"no (?:se )?(?:quitan|desaparecen|borran) (?:\S+ ){0,2}(?:al|cuando) (?:presionar|apretar|pongo un vaso)",
                       r"(?:can not|could not|no puedo|no puede) (?:feel|move|sentir|mover) {gap(1)}"
                       r"(?:my|his|her|both|las|mis|sus) ?(?:legs|piernas)",
                       r"(?:lost|losing) control of (?:my|his|her) (?:bladder|bowels)",
@@ -667,6 +705,9 @@ RULES: tuple[Rule, ...] = (
                       r"heat ?stroke", r"golpe de calor", r"(?:vomiting|throwing up) {gap(3)}(?:everything|all day|"
                       r"for (?:\d+|two|three) days|can not keep (?:anything|water) down)",
                       r"can not keep (?:even )?(?:anything|any water|water|fluids|liquids) down",
+                      r"no (?:puedo|puede|podemos|logro|logra) (?:tomar|beber|retener|tolerar) ni (?:agua|liquidos|un trago)",
+                      r"(?:vomit\w*|devuelv\w*) hasta el agua", r"casi no (?:orino|orina|hace pipi|hago pipi)",
+                      r"no (?:he|ha) (?:orinado|hecho pipi) (?:desde|en todo)",
                       r"(?:severe|bad) (?:dehydration|dehydrated)"),
          id="other.faint_seizure_and_more",
          examples=("My husband passed out in the kitchen and won't wake up",
@@ -678,6 +719,7 @@ RULES: tuple[Rule, ...] = (
 # Indirect and colloquial descriptions, one rule each (most of them learnt from the development sets' misses).
 RULES += (
     Rule("breathing", alt(r"respira con ruido", r"noisy breathing", r"peak flow {gap(4)}(?:half|50|low|down)",
+                          r"(?:can not|could not) get (?:a )?(?:full|deep|proper|decent) breath",
                           r"wheez\w* (?:even )?(?:lying|sitting|at rest|resting)"),
          id="breathing.noisy_or_wheeze_at_rest",
          examples=("My peak flow is down to half of normal",
@@ -688,7 +730,11 @@ RULES += (
                          r"(?:him|her|me|le) (?:to )?(?:kill|punish|hurt|matar|lastimar|castigar)", r"sharpening (?:knives|a knife)",
                          r"(?:bought|compro|compre) (?:a|un|una) (?:machete|gun|pistola|knife|cuchillo|arma)",
                          r"(?:follows|following|followed|me sigue|me siguio) {gap(5)}(?:home|to my house|a mi casa|trabajo|"
-                         r"work)", r"(?:outside|afuera de) (?:my|mi) (?:window|ventana|house|casa|door|puerta)"),
+                         r"work)", r"(?:outside|afuera de) (?:my|mi) (?:window|ventana|house|casa|door|puerta)",
+                         # a carer afraid of what they might do to a baby
+                         r"(?:scared|afraid|worried|terrified) (?:that )?(?:i will|i might|i am going to|i could) (?:shake|hurt|hit|"
+                         r"smother|snap at) (?:him|her|them|the baby|my baby)",
+                         r"miedo (?:de )?(?:que )?(?:lo|la) (?:vaya a )?(?:sacudir|lastimar|golpear)"),
          id="violence.weapons_burns_stalking",
          examples=("He keeps following me home from work and sits outside my window",
                    "There's a round burn on my son's arm that looks like a cigarette did it",
@@ -836,8 +882,30 @@ RULES += (
                    "I'm a burden and nobody would miss me",
                    "Soy una carga para mi familia"),
          near_misses=("My grandmother says she doesn't want to be a burden when she moves in with us",)),
+    # issue 17: an ending said as relief for others, or a last message, with no word of dying in it
+    Rule("suicidal", alt(r"(?:will not|won t|wont|am not going to|not going to|is not going to) be (?:a problem|a burden|a "
+                         r"bother|trouble|an issue)(?: (?:for|to)(?: \S+){1,2}?)? (?:for )?(?:much|very much|that much) longer",
+                         r"(?:will not|won t|wont|am not going to|not going to) be (?:a problem|a burden|a bother|trouble)"
+                         r"(?: (?:for|to)(?: \S+){1,2}?)? after (?:tonight|today|tomorrow|this week(?:end)?|\S+day)",
+                         r"(?:soon|tomorrow|tonight|after today) (?:i|he|she) (?:will not|won t|am not going to|is not going to) be "
+                         r"(?:a problem|a burden|a bother|around|here)",
+                         r"(?:manana|pronto|esta noche|despues de hoy) (?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia)",
+                         r"(?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia) (?:\S+ ){0,3}(?:mucho tiempo|por mucho|"
+                         r"despues de (?:hoy|esta noche|manana|esta semana))",
+                         r"this (?:is|will be|might be|may be) (?:probably |likely |maybe |prob )?(?:my|the) (?:last|final) "
+                         r"(?:message|note|goodbye|mensaje)(?! (?:before|about|on|regarding|until|for (?:now|today|this|the)|"
+                         r"antes|sobre)(?!\S))",
+                         r"(?:este es|sera) (?:probablemente )?(?:mi|el) ultimo mensaje(?! (?:antes|sobre)(?!\S))"),
+         id="suicidal.no_problem_much_longer",
+         examples=("I won't be a problem for anyone much longer, don't book the follow up",
+                   "This is probably my last message, thank you for trying",
+                   "Ya no voy a ser una carga por mucho tiempo"),
+         near_misses=("I won't be a problem for the front desk anymore, I've switched to the app",
+                      "This is my last message before my holiday, see you in June")),
     Rule("overdose", alt(r"overdid", r"(?:found|find) (?:an |the |his |her )?empty (?:pill )?(?:bottle|box|pack)",
-                         r"(?:got into|se metio|se comio|se tomo) {gap(4)}(?:pills|meds|medicine|medication|capsul\w*|"
+                         r"(?:took|ate|swallowed|se tomo|se comio|se trago) (?:half|most|medio|la mitad del?) (?:a |the |of (?:a|the) )?"
+                         r"(?:bottle|box|pack|frasco|caja|bote)",
+                         r"(?:got into|se metio|se comio|se tomo) {gap(4)}(?:pills|meds|medicine|medication|capsul\w*|vitaminas|"
                          r"pod\w*|detergent\w*|cleaner|pastillas|medicina|jarabe|syrup|vitamins|gummies|capsula)",
                          r"(?:\d+|two|three|dos|tres) (?:patches|parches) (?:instead of|en vez de)"),
          id="overdose.empty_bottle_or_got_into",
@@ -872,7 +940,9 @@ RULES += (
          near_misses=("No trouble swallowing, just a scratchy throat",)),
     Rule("self_harm", alt(r"(?:bang\w*|hit\w*|punch\w*) {gap(2)}(?:my|his|her) head {gap(4)}(?:on purpose|to feel|"
                           r"to make)", r"(?:on purpose|a proposito) {gap(4)}(?:bleed\w*|burn\w*|cut\w*|hurt\w*)",
-                          r"(?:bleed\w*|burn\w*|cut\w*|hurt\w*|dig\w*|scratch\w*) {gap(6)}(?:on purpose|a proposito)",
+                          # "the burn was not on purpose", "no fue a proposito": an accident said plainly
+                          r"(?:bleed\w*|burn\w*|cut\w*|hurt\w*|dig\w*|scratch\w*) {gap(6)}(?<!not )(?<!never )(?<!no fue )(?<!no lo hice )"
+                          r"(?:on purpose|a proposito)",
                           r"(?:cutting|cortando(?:se)?) (?:again|otra vez|de nuevo)"),
          id="self_harm.on_purpose",
          examples=("I burned my arm on purpose with a lighter",
@@ -996,6 +1066,7 @@ RULES += (
                           r"scrach\w*|carv\w*|pick\w*) {gap(1)}(?:my|his|her) (?:arms?|skin|legs?|wrists?|hands?|thighs?|stomach)"
                           r" {gap(4)}(?:with|till|until|raw|lighter|nails|blade|bled)", r"against (?:a|the) wall (?:until|till)",
                           r"punish (?:myself|yourself|himself|herself)", r"just to feel something", r"para sentir algo",
+                          r"going at (?:my|his|her) (?:arms?|legs?|wrists?|skin|thighs?) (?:\S+ ){0,2}(?:with|again)",
                           r"urges? {gap(3)}(?:came back|is back|are back|full force|to cut|to hurt|to burn)",
                           r"(?:scissors|razor|blade|lighter|cuchilla|navaja|tijeras) in (?:my|his|her) hand",
                           r"(?:swallowed|trague|se trago) {gap(4)}(?:tacks|thumbtacks|pins|needles|glass|razor|clavos|agujas)"),
@@ -1024,7 +1095,7 @@ RULES += (
                             r"anything) {gap(3)}(?:touches|help\w*|it|this|the pain)?", r"(?:rainbow|halos?) {gap(3)}(?:lights|"
                             r"lamps|around)", r"(?:leg|foot|pierna|pie|toes|arm|hand) {gap(4)}(?:cold and pale|pale and cold|fri[ao] y "
                             r"palid\w*|palid\w* y fri\w*|white|blanc\w*|pale)", r"(?:pie|leg|foot|pierna|arm|brazo) {gap(3)}"
-                            r"(?:chueco|crooked|deformed|turned out|bent wrong|sticking out)", r"sickle cell {gap(6)}crisis", r"(?:duele|hurts|dolor) (?:horrible|horrendo|terrible|muchisimo|bien feo|like hell)",
+                            r"(?:chueco|crooked|deformed|turned out|bent wrong|sticking out)", r"sickle cell {gap(6)}crisis", r"(?<!tooth )(?<!teeth )(?<!muela )(?<!diente )(?:duele|hurts|dolor) (?:horrible|horrendo|terrible|muchisimo|bien feo|like hell)(?! (?:la|el|mi|my|a|the) (?:muela|diente|dientes|tooth|teeth|encia|gum)(?!\S))",
                             r"crisis de (?:celulas|anemia)", r"(?:worst|peor) (?:pain|dolor) {gap(3)}(?:had|tenido|sentido|ever)",
                             r"sudden(?:ly)? (?:\w+ )?(?:stabbing|sharp|severe|terrible) (?:\w+ )?pain", r"no aguanta\w* (?:el|del) dolor",
                             r"vomit\w* (?:verde|green)", r"(?:panza|belly|stomach|abdomen) {gap(3)}(?:inflad\w*|distended|"
@@ -1154,7 +1225,10 @@ RULES += (
     Rule("breathing", alt(r"(?:hard|harder) to (?:pull|get|draw|suck) (?:air|a breath)", r"(?:using|uses) (?:his|her|my) "
                           r"(?:neck|stomach|belly) muscles to breathe", r"(?:only|barely) (?:say\w*|speak\w*|talk\w*|get\w* out) "
                           r"{gap(2)}(?:\d|a few|two|three|one) (?:\d )?words", r"pescado fuera del agua", r"no puede decir una frase",
-                          r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)"),
+                          r"sin pararse a respirar", r"(\d+) (?:puffs|disparos|hits) (?:of|del|de)",
+                          r"(?:used|taken|took|had|done|puffed) (?:my |the |his |her )?(?:blue |rescue |reliever )?(?:inhaler|puffer|"
+                          r"ventolin|albuterol|salbutamol) (\d+) times",
+                          r"(?:inhaler|puffer|ventolin|albuterol|salbutamol) (?:\S+ ){0,8}(?:can|could) (?:barely|hardly) (?:talk|speak)"),
          check="puffs",
          id="breathing.many_puffs_or_few_words",
          examples=("I've taken 8 puffs of my inhaler and still can't breathe right",
@@ -1359,7 +1433,9 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "can not breathe", "can not catch my breath"),
         "faint": alt("dizzy", "lightheaded", "light headed", "faint\\w*", "mare\\w*", "pass\\w* out", "vahido",
                      r"(?:nearly|almost) (?:went down|fell|passed out)", r"casi me caigo"),
-    }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating"),
+        "clutching": alt(r"(?:rubbing|rubs|clutching|clutches|holding|grabbing|grabs|pressing on|frota\w*|agarra\w*|sobando|"
+                         r"se soba) (?:\S+ ){0,4}(?:chest|pecho|jaw|quijada|mandibula)"),
+    }, anchors=("chest", "arm_jaw", "heart", "squeeze", "radiating", "clutching"),
            id="cardiac.cues_classic",
            examples=("My jaw aches and I'm all clammy and sweaty",
                      "Me duele la quijada y estoy sudando mucho"),
@@ -1384,6 +1460,8 @@ CUE_SETS: tuple[CueSet, ...] = (
            near_misses=("I have heartburn after pizza and Tums didn't help",)),
     CueSet("stroke", {
         "limb_alone": alt(r"dropp\w* (?:his|her|my) (?:coffee |tea )?(?:cup|mug|fork|spoon|phone|glass)",
+                          r"(?:could not|can not) (?:hold|grip|lift) (?:my|his|her|a|the) (?:coffee |tea )?(?:cup|mug|fork|spoon|"
+                          r"phone|glass|pen)",
                           r"se (?:me|le) cayo (?:el|la) (?:taza|vaso|cuchara|tenedor)", r"(?:can not|cant) (?:really )?feel "
                           r"(?:the|my|his|her) (?:right|left) side", r"(?:foot|pie) (?:is |keeps )?dragg\w*"),
         "limb": near(alt("arm", "leg", "hand", "side", "brazo", "pierna", "mano", "lado", "arms", "legs", "cuerpo", "foot"),
@@ -1392,18 +1470,20 @@ CUE_SETS: tuple[CueSet, ...] = (
                          "clumsy", "paralyz\\w*", "tingl\\w*", "debil\\w*", "no (?:la|lo) (?:puede|puedo) mover",
                          "no (?:puedo|puede) mover", "durmi\\w*", "will not listen", "torpe", "entumi\\w*",
                          r"(?:will not|won t) do what", r"no (?:puedo|puede) agarrar", "dropp\\w*", "se (?:me|le) cayo",
-                         "sin fuerza", "perdi\\w* (?:la )?fuerza"), 6),
+                         "sin fuerza", "perdi\\w* (?:la )?fuerza", r"{NOT_} feel"), 6),
         "face_side": alt(r"one corner of (?:his|her|my) mouth", r"(?:cara|boca) (?:del )?lado (?:izquierdo|derecho)",r"drool\w* (?:from|out of) one side", r"se (?:me|le) sale la comida de la boca",
                          r"food (?:falls|falling|comes) out of (?:his|her|my) mouth",r"(?:one|un|a) (?:side|lado) (?:of )?(?:my|his|her|mi|su|la|de la) (?:mouth|face|smile|boca|cara)",
                          r"half (?:of )?(?:my|his|her) face", r"(?:mouth|face|smile|boca|cara) {gap(3)}(?:one side|un lado)",
+                         r"(?:la )?mitad de (?:la|mi|su) cara",
                          "novocaine"),
         "face": near(alt("face", "smile", "eyelid", "mouth", "cara", "boca", "parpado", "labio", "lip"),
                      alt("droop\\w*", "funny", "numb\\w*", "crooked", "uneven", "weird", "torcid\\w*", "caid\\w*",
-                         "chuec\\w*", "dormid\\w*", "sag\\w*", "off"), 4),
+                         "chuec\\w*", "dormid\\w*", "sag\\w*", "off", "durmi\\w*", "adormec\\w*"), 4),
         "speech": alt("slur\\w*", r"(?:speech|talking|words) (?:is |are )?hard to understand", r"(?:not|wasn t|was not) making sense", r"speech (?:sounds |is )?thick", r"(?:letters|typing|texting) {gap(3)}(?:wrong|wrogn|garbled|"
                       r"jumbled)", r"(?:could not|couldn t|can not|cant) find (?:any|the|his|her|my) words?", r"the thing the thing",
                       r"(?:olvida|forgets) (?:como se llaman|the names? of) (?:las cosas|things)", r"(?:me|le) cuesta tragar",
-                      r"trouble swallowing", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|"
+                      r"trouble swallowing", r"(?:talk\w*|speech|speak\w*|habl\w*) {gap(2)}(?:funny|weird|strange|wrong|raro|off|odd|"
+                      r"different|not right|slow|"
                       r"chistoso|enredad\w*)", r"{NOT_} (?:talk|speak|hablar|understand)", "sin poder hablar",
                       r"words? {gap(2)}(?:wrong|jumbled|mixed|gibberish)", "confused speech"),
         "vision": alt("curtain", r"(?:half|mitad) (?:of )?(?:everything|what i see|my vision|the clock|it)", "shade",
@@ -1412,7 +1492,8 @@ CUE_SETS: tuple[CueSet, ...] = (
                       "blind\\w*", "vista borrosa", "blurry vision", "blurred vision"),
         "balance": alt("leaning", r"se (?:me|le) va (?:para|hacia) un lado", r"sin agarrarme de la pared", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight",
                        "straight line", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
-                       "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering"),
+                       "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering",
+                       r"walking (?:weird|funny|strange|oddly|wrong)"),
         "confusion": alt("confus\\w*", "not making sense", r"{NOT_} remember", "acting (?:strange|weird|odd)",
                          "confundid\\w*", "desorientad\\w*", "disoriented"),
         "sudden": alt("sudden\\w*", "all of a sudden", "out of nowhere", "de repente", "de golpe", "de la nada",
@@ -1422,7 +1503,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"estaba bien (?:en la manana|hace rato|ayer)", "woke up", "amanecio",
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
-                      "an hour ago", "desde hace una hora"),
+                      "an hour ago", "desde hace una hora", r"since (?:breakfast|dinner|supper|i woke up|i got up)"),
         "history": alt("mini stroke", "mini strokes", "stroke", "derrame", "embolia"),
     }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",),
            id="stroke.cues",
@@ -1430,38 +1511,81 @@ CUE_SETS: tuple[CueSet, ...] = (
                      "De repente tiene la mano torpe y se le va para un lado"),
            near_misses=("My arm feels clumsy after my flu shot",)),
     CueSet("suicidal", {
-        "unreachable": alt(r"(?:is not|isn t|not) answering", r"no contesta", r"(?:can not|cant) find (?:him|her)",
+        "unreachable": alt(r"(?:is not|isn t|not|will not|won t) answer\w*", r"no contesta", r"(?:can not|cant) find (?:him|her)",
+                           r"locked in (?:his|her|their|the) (?:room|bedroom|bathroom)",
+                           r"phone (?:is |was )?(?:off|switched off|turned off|going to voicemail|apagado)",
                            r"(?:locked|encerr\w*) (?:himself|herself|themselves|en)"),
         "means": alt("gun", "guns", "rifle", "pistol", "firearm", "shotgun", "rope", "noose", "bridge", "roof", "edge",
                      "balcony", "railing", "rail", r"(?:edificio|building) (?:\w+ )?(?:mas )?(?:alto|tallest)", r"cual edificio", r"toda junta", r"juntando",
-                     "ledge", "train tracks", "tracks", "garage", "exhaust", "razor", "pistola", "arma", "soga",
+                     "ledge", "train tracks", "tracks",
+                     # a garage being cleared out is a chore, not a means
+                     r"(?<!out the )(?<!out my )(?<!clean the )(?<!cleaning the )(?<!cleaned the )(?<!tidy the )(?<!tidying the )garage",
+                     "exhaust", "razor", "pistola", "arma", "soga",
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
                      r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
-                     r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas"),
+                     r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas", r"stockpil\w*",
+                     r"multi ?stor(?:e)?y", r"car park roof",
+                     r"(?:staring|looking|stare|look) at (?:\S+ ){0,5}(?:pills|tablets|rope|gun|bridge|pastillas)", r"top (?:floor )?of the (?:car park|parking garage|parking)",
+                     r"guardad\w* (?:las |mis |sus )?pastillas", r"(?:guardando|ahorrando) (?:las |mis |sus )?pastillas"),
         "love_message": alt(r"tell (?:my )?\w+ (?:that )?i love", r"tell (?:my )?\w+ (?:that )?i am sorry",
+                             r"(?:texted|messaged|wrote) (?:me|us) (?:\S+ ){0,10}i love you",
                              r"diganle a (?:mi )?\w+ que lo siento", r"(?:he|she) loves? (?:us|me|the kids)", r"diganle a (?:mi )?\w+ que (?:la|lo|los|las) quiero"),
         "farewell": alt("goodbye", "good bye", "farewell", r"(?:ya )?no se preocupe(?:n)? por mi", r"(?:do not|don t) worry about (?:my|me)", r"thank you for everything", r"gracias por (?:todo|aguantarme)",
                         r"(?:updated|made|wrote|finished) (?:my|a) (?:will|life insurance)", r"(?:everything|affairs|all) (?:is )?in order",
                         r"(?:my )?organs (?:go|going) to", r"perdon por todo", r"sorry for everything", r"le encargue a mis",
                         r"papeles de la casa", r"(?:will|won t) not need (?:it|them)",
                         "made (?:my|his|her) peace", r"(?:wrote|written|writing) (?:a |my |his |her )?(?:will|letters?|notes?)",
-                        "letters? to (?:my|his|her|everyone|all)", "giving away", "gave away", "despid\\w*", "despedida",
+                        "letters? to (?:my|his|her|everyone|all)", "despid\\w*", "despedida",
                         "carta escrita", "carta de despedida", r"ya no (?:la|lo|los|las) (?:voy|va) a necesitar",
-                        r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
-                        r"regal\w* (?:mis|sus|todas mis|todas sus) cosas", r"(?:le |les )?deje una carta",
+                        r"(?:le |les )?deje una carta", r"grateful for everything", r"thank(?:s| you) for (?:trying|everything you)",
+                        r"(?:said|saying|say) goodbye to (?:my|all|everyone|everybody)", r"(?:me|nos|les) (?:dijo|dije) adios",
+                        r"(?:sorted|sorted out|done|finished|updated) (?:my|his|her) (?:will|funeral)",
+                        r"(?:just )?wanted (?:someone|somebody|you|you all) to know", r"(?:just )?wanted to tell (?:someone|somebody)",
+                        r"(?:look after|take care of|cuiden a|cuide a) (?:\S+ ){1,2}(?:for (?:me|him|her)|por mi)",
+                        r"(?:wrote|written|writing|left) (?:\S+ ){1,3}(?:a )?(?:letter|letters|note|notes) each",
+                        r"(?:thanks|thank you) for putting up with me",
+                        r"escrib\w* (?:una |unas )?cartas?", r"no se molesten en (?:llamar\w*|buscar\w*)",
+                        r"(?:do not|don t) bother (?:calling|looking for|trying to reach) me",
+                        r"(?:do not|don t) think i (?:will|ll) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|"
+                        r"prescriptions?|meds|medications?|appointments?)",
+                        r"(?:will not|won t|do not|don t) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|prescriptions?|meds|"
+                        r"medications?|appointments?)",
+                        r"no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los) (?:receta|recetas|medicina|medicinas|pastillas|cita|citas)",
                         r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
                         r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
-                        r"(?:won t|will not) be (?:messaging|writing|texting) (?:again|anymore)",
+                        r"(?:say|said|saying) (?:bye|goodbye) to (?:everyone|everybody|all|you all)",
 
                         "for the last time", "like it was the last time", "loves? them"),
+        "giving_away": alt("giving away", "gave away", "given away", "regalando", r"regal\w* (?:mis|sus|todas mis|todas sus) cosas",
+                           r"regal\w* (?:mi|su|mis|sus) (?:perro|perrita|gato|gata|cosas|ropa|coche|carro|anillos?|joyas)",
+                           r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
+                           r"(?:giving|gave|given|handing|handed) (?:all )?(?:my|his|her) (?:\S+ ){1,5}(?:to|away)(?!\S)",
+                           r"who (?:gets|will get|should get|is getting) (?:my|his|her|what)",
+                           r"(?:make sure|so that) (?:my |his |her )?\S+ (?:gets|has|takes|keeps) (?:my|the|all)",
+                           r"(?:cat|cats|dog|dogs|pets?|puppy|kitten) (?:\S+ ){0,2}(?:is |are )?(?:going|goes|will go) to (?:my|a|the|live)",
+                           r"(?:cat|cats|dog|dogs|pets?|puppy|kitten) (?:\S+ ){0,6}(?:with|to) (?:my|his|her) (?:sister|brother|mum|mom|"
+                           r"dad|parents|neighbou?r|friend|son|daughter)",
+                           r"(?:will|can|is going to) (?:have|keep|take|look after) (?:him|her|them) (?:from (?:now on|tomorrow|today|"
+                           r"tonight)|for good)", r"(?:dropped|dropping) (?:\S+ ){1,3}off (?:\S+ ){0,3}for good"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
+                      r"(?:nobody|no one) (?:will|would) (?:have|need) to (?:worry|deal|put up) (?:about|with) me",
+                      r"(?:ya )?no (?:van|va|vas) a tener que preocupar\w* por mi",
+                      r"(?:will not|won t) (?:need|have) to see me (?:again|anymore|any more)",
+                      r"(?:won t|will not) be (?:messaging|writing|texting|in touch) (?:again|anymore|any more)",
+                      r"(?:none of (?:it|this|that)|nothing) (?:will|is going to) matter",
+                      r"(?:it|this|that) (?:will not|won t|is not going to) matter (?:anymore|any more|soon|after)",
+                      r"(?:tonight|today) is (?:my|his|her|their) last (?:night|day)",
+                      r"(?:won t|will not) be (?:coming back|seeing (?:you|her|him|anyone)) (?:\S+ ){0,3}(?:again|anymore|any more|to see)",
+                      r"(?:tomorrow|soon|one day|then) (?:they|you|everyone|everybody) (?:will|ll) understand",
+                      r"(?:termino|terminar|acabo|acabar|acabare|terminare) con esto",
+                      r"(?:si|cuando) (?:yo )?ya no (?:estoy|este|estuviera) (?:aqui|aca)",
                       r"(?:won t|will not) be (?:a problem|a burden|around|here) (?:much )?longer", "my last (?:one|day|weekend|week)",
                       r"(?:this|next) (?:weekend|week|friday|saturday|sunday|month) is my last", r"cancel all (?:my )?(?:future )?appointments",
                       r"no need to reschedule", r"ya tome (?:mi|la) decision", r"(?:ya )?no voy a estar(?: aqui)?", r"se acaba todo",
                       r"(?:won t|will not) be needing (?:them|it)", r"ya no me manden",
                       r"be around (?:much )?(?:longer|anymore)", "done with (?:everything|life|it all)",
                       r"(?:tonight|today) is the night", r"2 ?nite is the night", "decided", "disappear",
-                      r"(?:won t|will not|wont) be around (?:by then|for (?:long|the next|your|the follow up))",
+                      r"(?:won t|will not|wont) be around (?:by then|for (?:long|the next|your|the follow up|it|that|them))",
                       r"(?:once|when|after) i am (?:gone|no longer here|not around)",
                       r"if i (?:was|were|am) (?:not|no longer) (?:around|here|alive)",
                       r"(?:never|not) (?:come|coming) back",
@@ -1476,17 +1600,24 @@ CUE_SETS: tuple[CueSet, ...] = (
                        r"estar\w* mejor si", "made (?:my|his|her) peace", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
                        "want (?:it|everything) (?:all )?to stop", "wanted everything to stop", "no queria sentir nada",
-                       "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point"),
+                       "ya no quiero sentir", "sin ganas de vivir", "can not do this", "pointless", "no point",
+                       r"done fighting", r"(?:easiest|easy|only|best|quickest) way out",
+                       r"(?:ir|irme|irse|se va a ir|me voy a ir) con (?:mi|su) \S+ que (?:fallecio|murio)"),
         "cancel": alt(r"cancel (?:all )?(?:my|the) (?:follow ups?|appointments?|appts?|therapy|sessions?|refills?)",
                       r"(?:do not|don t) bother (?:rescheduling|booking|calling)"),
         "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
+                    r"(?:already )?(?:got|have) (?:everything|what|all) i need", r"(?:made|making) (?:the |my |all the )?arrangements",
+                    r"(?:found|made|at) peace with (?:my|the|this) decision", r"(?:got|have) it all (?:figured|worked|planned|sorted) out", r"(?:tengo|tiene) todo (?:planeado|pensado|decidido)",
+                    r"thinking about the (?:edge|drop|jump|bridge|tracks)",
+                    r"(?:research\w*|looking up|looked up|googl\w*|buscando) (?:which|how|the|cual|que) (?:\S+ ){0,3}(?:highest|"
+                    r"tallest|deepest|lethal|painless|mas alto|mas alta)", r"how quiet it would be",
  "figur\\w* out how", "bought a (?:rope|gun)", "tengo un plan",
                     r"thinking (?:about|of) (?:ending|doing it|it|dying|death|how)", "how (?:i would|to) do it",
                     "how to make that happen", "how easy it would be", r"it would be (?:so )?easy", "turning it on and closing the door",
                     r"(?:know|figured out) how many it takes", r"counting (?:how|pills|my pills)", "steer\\w* into",
                     "not (?:going to|gonna) do anything stupid", "keep (?:going|looking) {gap(3)}(?:look at it|at it)"),
-    }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message"),
+    }, anchors=("means", "farewell", "ending", "despair", "plan", "love_message", "giving_away"),
            id="suicidal.cues_means_and_farewell",
            examples=("I bought a rope and wrote letters to my kids",
                      "Ya tengo la soga y les escribí una carta de despedida"),
@@ -1505,7 +1636,8 @@ CUE_SETS: tuple[CueSet, ...] = (
         "someone_elses": alt(r"(?:my |mi )?(?:husband|wife|mom|dad|mother|father|roommate|friend|brother|sister|grandma|"
                              r"grandpa|esposo|esposa|mama|papa|abuela|abuelo)s? (?:\S+ )?(?:pills|meds|medicine|seroquel|"
                              r"oxy\w*|xanax|pastillas|medicina|\w+(?:pam|lam|done|apine|olol|pril))",
-                             r"mixed up (?:the |my |our )?(?:pill )?bottles", r"wrong (?:pills|bottle|medicine|meds)"),
+                             r"mixed up (?:the |my |our |his |her )?(?:pill )?(?:bottles|boxes|organi[sz]ers?|dosette\w*|blister "
+                             r"packs?)", r"wrong (?:pills|bottle|medicine|meds)"),
         "accident": alt("ate some", "drank some", "got into", "got ahold of", r"found (?:my|his|her|grandma s) \w+", r"found (?:him|her|them) (?:with|eating|chewing)", "chewed",
                         "se comio", "se metio", "agarro", "ate (?:a|some|the|my|his|her|grandma s)"),
         "ingest": alt("took", "take", "taken", "taking", "tomando", "tomo", "tome", "gave myself", "me puse", "me inyecte",
@@ -1582,6 +1714,107 @@ CUE_SETS: tuple[CueSet, ...] = (
            near_misses=("I'm diabetic and really thirsty after my run",)),
 )
 
+# An allergic reaction told only by what the body does after a food, a sting or a first dose (issue 17): the trigger
+# and two different systems ("her voice is croaky and she keeps rubbing her throat", "vomiting, itchy bumps, wheezy").
+CUE_SETS += (CueSet("allergic", {
+    "trigger": alt(r"(?:ate|eaten|eating|after eating|comio|comi|bit into) (?:\S+ ){0,4}(?:peanut\w*|cashew\w*|nuts?|"
+                   r"walnut\w*|almond\w*|pistachio\w*|shrimp|prawns?|shellfish|sesame|egg|eggs|fish|kiwi|cacahuate\w*|mani|"
+                   r"nueces|camaron\w*|mariscos|cookie|cake|pesto|satay|something|algo)",
+                   r"(?:first|1st|second|new) (?:dose|pill|tablet|shot|injection)", r"stung|sting|picadura|pico",
+                   r"(?:started|began|empezo|empece) (?:\S+ ){0,2}(?:amoxicillin|penicillin|antibiotic\w*|antibiotico\w*)"),
+    "skin": alt("hives", "welts", "blotch\\w*", r"(?:itchy|raised|red) (?:\S+ )?(?:bumps|lumps|spots|patches)", "ronchas",
+                r"rash (?:\S+ )?(?:spreading|everywhere|all over)", "covered in"),
+    "voice": alt("croaky", "hoarse", "raspy", r"voice {gap(3)}(?:weird|funny|different|strange|changed|ronca)", "ronca"),
+    "throat": alt(r"(?:clearing|rubbing|scratching|grabbing) (?:her|his|my|their) throat", r"(?:keeps|keep|kept|started) coughing",
+                  r"throat (?:\S+ )?(?:scratchy|itchy|funny|weird)"),
+    "chest": alt("wheez\\w*", "short of breath", r"chest (?:\S+ )?tight", "silbido"),
+    "gut": alt("vomit\\w*", "throwing up", "threw up", "vomitando"),
+}, anchors=("trigger",), at_least=3,
+   id="allergic.cues_body_after_trigger",
+   examples=("My son ate a cashew cookie and now his voice is croaky and he keeps rubbing his throat",
+             "She took the first dose of the antibiotic and now she's covered in red blotches and wheezing"),
+   near_misses=("I ate shrimp last night and got a couple of itchy bumps, no breathing trouble",
+                "Started amoxicillin for my ear, I have a bit of a rash and a cough from my cold")),)
+
+# Getting ready to die, said without a word of dying (issue 17, dev15): two of preparing, finality, resolve, a farewell,
+# despair, a time, someone unreachable, with at least one of the first three. Each group is broad on purpose; a routine
+# message ("sold my car and cancelled my gym, thanks for everything") rarely has two of them.
+CUE_SETS += (CueSet("suicidal", {
+    "preparing": alt(r"(?:cleared|emptied|cleaned out|packed up) (?:out )?(?:my|his|her) (?:flat|apartment|house|room|desk)",
+                     r"(?:sold|given away|gave away) (?:my|his|her|all)", r"gave (?:the|my|his|her) (?:cat|cats|dog|dogs|pets?)",
+                     r"(?:changed|changing|rewrote|updated) (?:my|his|her) will",
+                     r"(?:holding onto|saving|saved|hoarding|kept|keeping) (?:the |my |all the |all my )?(?:pills|tablets|meds)",
+                     r"(?:enough|suficientes) (?:pills|tablets|meds|pastillas)", r"dose that would",
+                     r"(?:worked out|figured out|looked up) (?:the |what )?(?:dose|amount|how much|how many)",
+                     r"junt\w* (?:\S+ )?pastillas", r"landlord has the keys",
+                     r"cancel\w* (?:my )?(?:gym|phone|subscriptions?|contract|lease|membership)",
+                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note",
+                     r"(?:bought|buying|got) (?:\S+ ){0,3}(?:from|at) (?:\S+ ){0,2}(?:different|several|two|three|four|many) "
+                     r"(?:shops|stores|pharmacies|chemists)", r"pastillas (?:\S+ ){0,4}guardadas",
+                     r"(?:emailed|gave|sent|left|wrote down) (?:\S+ ){0,3}(?:my |the |all my )?passwords",
+                     r"written down (?:the |my |all the )?instructions", r"regal\w* (?:su|sus|mi|mis) \S+",
+                     r"(?:left|wrote|written) (?:\S+ )?instructions", r"(?:paid|arranged|planned|sorted) (?:\S+ ){0,2}(?:funeral|burial|cremation)",
+                     r"told (?:\S+ ){1,2}where (?:the|my) (?:papers|documents|will|keys|money|passwords) (?:are|is)",
+                     r"left (?:\S+ ){0,7}(?:letter|letters|note) for",
+                     r"(?:saved|saving|hoarded|hoarding|stockpiled|kept|keeping|holding onto) (?:up )?(?:the |my |all the |all my )?"
+                     r"(?:morphine|oxy\w*|insulin|painkillers|sleeping \w+|medication|meds|pills|tablets)",
+                     r"compr\w* (?:\S+ ){0,4}(?:en|de) (?:varias|distintas|diferentes) farmacias", r"dej\w* (?:una |unas )?cartas? (?:para|a) (?:todos|mi|su|sus)",
+                     r"(?:gave|given|giving) (?:me|us|him|her) (?:his|her) (?:watch|ring|rings|jewellery|jewelry|medals?)"),
+    "means": alt(r"(?:rope|noose|hosepipe|hose pipe)", r"(?:on|at) the (?:balcony|roof|ledge|edge)", r"(?:soga|cuerda|azotea)",
+                 r"(?:fast|express|through) (?:line|trains?)"),
+    "finality": alt(r"(?:the )?last time (?:you will|you|anyone will|anyone) (?:hear|see)",
+                    r"(?:will not|won t|wont) (?:hear|see) (?:from )?me (?:again|anymore|any more)", r"before the end",
+                    r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when)",
+                    r"sorry i (?:could not|can not|did not|was not able to) (?:get better|be better|do better|keep going|fight|stay)",
+                    r"(?:be|am|will be) gone by", r"where (?:i am|he is|she is|they are) going",
+                    r"(?:none of you|nobody|no one|you all|you) (?:will|won t) (?:have|need) to (?:deal|worry|put up) (?:with|about) "
+                    r"(?:me|my)", r"(?:signing|checking|logging) off for good",
+                    r"(?:won t|will not) make it (?:to|until|till|through) (?:next (?:month|week|year|\S+day)|the end|christmas|\S+day)",
+                    r"(?:mi )?ultimo mensaje(?! (?:sobre|de|acerca))", r"(?:hoy|esta noche|manana) se acaba", r"se acaba (?:hoy|esta noche)",
+                    r"ya no (?:voy|va) a necesitar nada",
+                    r"(?:will not|won t) be (?:anyone|anybody) (?:here|home|around) (?:to|after|by)",
+                    r"(?:was not|wasn t|is not|isn t) (?:anyone|anybody)(?: s)? fault",
+                    r"(?:it|this|everything|all) ends (?:tonight|today|tomorrow|soon|now|here)",
+                    r"(?:do not|don t|not) (?:plan|planning|intend|intending) (?:on|to) (?:wake|waking) up",
+                    r"ya no (?:me|la|lo|nos) (?:van|va) a (?:encontrar|ver)", r"ya no (?:la|lo|los|las|me|le) (?:voy|va|vas) a necesitar",
+                    r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
+                    r"going to see (?:her|his|my|our|their) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
+                    r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*"),
+    "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",
+                   r"lo hago", r"(?:i|i will|i ll|i am going to) (?:do it|stay there)", r"it is (?:all )?done",
+                   r"all done now", r"que sea (?:esta noche|hoy)", r"(?:ya )?esta decidido", r"(?:i have|i am|have) decided",
+                   r"(?:everything|all) (?:is )?in place", r"(?:work|worked|working) up the (?:courage|nerve)",
+                   r"so (?:nobody|no one) would (?:ask|notice|know)", r"(?:ya )?se cuant[ao]s (?:tomar|necesito|me tomo)",
+                   r"know (?:exactly )?how many to take", r"not for (?:travel\w*|the journey|a trip)",
+                   r"(?:i am|i m) ready(?: now)?(?! (?:for|to))(?!\S)", r"(?:made|make) (?:my|the) (?:choice|decision)(?! (?:between|about|on|to))",
+                   r"(?:taking|take|going to take) (?:it|them) all (?:tonight|today|now)",
+                   r"(?:ya )?se lo que (?:voy|va) a hacer", r"know what i am going to do",
+                   r"had enough(?! (?:of|with))", r"sorted for (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|"
+                   r"tonight|the weekend|tomorrow)"),
+    "farewell": alt(r"you were the only one", r"se despidio", r"tell (?:\S+ ){1,2}i am sorry",
+                    r"(?:thank you|thanks) and goodbye", r"(?:do not|don t) bother (?:chasing|following up|calling|booking|rescheduling|renewing)",
+                    r"no need to (?:renew|refill|reschedule|book|chase|call)", r"(?:make sure|so that) (?:my |his |her )?\S+ (?:gets|has) (?:my|the|all)",
+                    r"sorry (?:for|about) (?:all )?(?:the trouble|everything|being a burden)", r"perdon por todo",
+                    r"thank (?:\S+ ){1,2}from me", r"sorry to put this on you", r"just so you know",
+                    r"look after (?:yourselves|yourself|each other)", r"gracias por (?:cuidarme|todo|aguantarme)",
+                    r"no hace falta (?:que me den )?(?:cita|receta|citas)",
+                    r"(?:messaging|texting|calling|wrote to) everyone to say (?:thanks|thank you|goodbye|sorry|bye)",
+                    r"(?:please )?look after (?:my|his|her) \S+", r"(?:note|letter) (?:\S+ ){0,4}(?:saying )?sorry"),
+    "despair": alt(r"easier for (?:everyone|everybody|them|all)", r"asi es mejor", r"better off without me", r"done fighting",
+                   r"tired of being (?:here|alive)", r"(?:so|very|really) low since", r"(?:me|se) cans\w* de todo",
+                   r"(?:what is|whats) the point", r"(?:ya )?no aguanto", r"(?:calm|at peace) (?:about|with) (?:it|this|my decision)"),
+    "time": alt("tonight", "esta noche", r"by the time", "tomorrow", "this weekend"),
+    "unreachable": alt(r"not (?:picking up|answering|replying)", r"(?:will not|won t) (?:answer|reply|pick up)", r"no contesta",
+                       r"no responde", r"phone (?:is )?(?:off|switched off)",
+                       r"no sale de su cuarto", r"(?:has not|hasn t) left (?:his|her) room"),
+}, anchors=("preparing", "finality", "resolve", "means"),
+   id="suicidal.cues_preparing_and_finality",
+   examples=("Sold my guitar and gave the dog to my brother. Feels like tidying up before the end.",
+             "I've kept the tablets from my last few refills. Don't try to talk me out of it."),
+   near_misses=("I sold my car and cancelled my gym membership, so I'll walk to appointments now",
+                "By the time my results come back I'll be on holiday, please email them")),)
+
 _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
 # ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
@@ -1606,6 +1839,10 @@ CLAUSE_ENDS = frozenset({
 
 # Negation before a red flag (within a few words of it, in the same clause).
 NEGATION_BEFORE = (
+    # "nobody is hurting me", "no one at home hits her", "nadie me pega" (first: a regex alternation takes the first
+    # alternative that fits, and a bare "no" would stop at "no one")
+    r"(?:nobody|no one|noone|nadie)(?: (?:at home|here|in (?:my|the|our) (?:house|home|family|life)|en (?:casa|mi casa)))?"
+    r"(?: (?:is|was|has|has been|ever|me|le|lo|la|nos))?",
     r"no", r"not", r"never", r"without", r"denies", r"deny", r"denied", r"negative for", r"free of", r"absence of",
     r"no longer", r"no more", r"nor", r"neither", r"none", r"zero", r"nothing like", r"no signs? of", r"no sign of",
     r"have not had", r"has not had", r"had not had", r"did not have", r"do not have", r"does not have",
@@ -1663,6 +1900,8 @@ R_EVALUATED = (
     r"todo salio (?:bien|normal)", r"did all the tests", r"(?:said|told me|dijeron que|dijo que) (?:it was|it s|era|fue) "
     r"(?:just |only |solo )?(?:reflux|heartburn|anxiety|panic|muscular|a pulled|gas|nothing|normal|agruras|ansiedad|nada)",
     r"turned out to be", r"ended up being", r"resulto ser",
+    r"(?:said|told (?:me|us|him|her)|dijo|dijeron) (?:that )?(?:it was|it is|all was|everything was|era|estaba|todo estaba) "
+    r"(?:fine|ok|okay|normal|benign|harmless|bien)",
 )
 # Chronic and unchanged: "the same ever since", "igual que siempre" (for every kind, stroke included).
 CHRONIC_AFTER = (
@@ -1708,7 +1947,8 @@ PAST = (
     r"some) (?:years?|months?|weeks?|yrs?) ago", r"years ago", r"last month", r"el mes pasado",
     r"(?:\d+|a|one|two|three|four|five|six|few|several) (?:years?|months?|weeks?) since", r"when (?:he|she|they) (?:was|were)",
     r"cuando (?:era|tenia|estaba)", r"hace (?:anos|tiempo|mucho)", r"when i was \d+", r"at age \d+", r"at \d{2}(?! (?:am|pm|oclock|o clock|minutes|hours|mg|units|percent|weeks|wks|days|months|semanas|dias|meses|"
-    r"degrees|f|c)(?!\S))(?: years old)?", r"(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
+    r"degrees|f|c)(?!\S))(?: years old)?", r"(?<!appointment )(?<!appt )(?<!visit )(?<!surgery )(?<!scan )(?<!review )"
+    r"(?<!due )(?<!booked )(?<!cita )(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
     r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
@@ -1725,7 +1965,8 @@ PAST = (
     r"reaction)", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
     r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
     r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
-    r"survivor", r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
+    r"survivor", r"once (?:at|in|during|while|as a|years|before|on (?:a|holiday|vacation))",
+    r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
     r"nueve|diez) (?:anos|ano|meses|mes|semanas|semana)", r"el ano pasado", r"en el pasado", r"de (?:nino|nina|joven|chiquito|"
     r"chiquita)", r"cuando era", r"antecedentes de", r"historial de", r"historia de", r"despues de (?:mi|su) "
     r"(?:infarto|derrame|sobredosis|embolia)", r"desde (?:mi|su) (?:infarto|derrame|embolia)", r"murio de",
@@ -1734,12 +1975,28 @@ PAST = (
     r"desde (?:chico|chica|nino|nina|joven|chiquito|chiquita)", r"(?:me|le) quedo", r"left (?:me|him|her) with", r"(?:my|mi) (?:dad|father|mom|mother|brother|sister|grandpa|"
     r"grandma|grandfather|grandmother|papa|mama|hermano|hermana|abuelo|abuela|uncle|aunt|tio|tia) (?:had|tuvo|has had)",
 )
+# Seen and treated already, earlier in the sentence ("Saw urgent care Saturday for the reaction, they gave me an
+# epipen, need a referral"): a red flag after it is what was treated, unless its clause says it is happening now.
+SEEN_BEFORE = (
+    r"(?:saw|seen (?:at|in|by)|went to|was at|were at|visited|treated (?:at|in)|discharged from|fui a|estuve en|"
+    r"me (?:vieron|atendieron) en) (?:the |an |a |la |el )?(?:urgent care|er|a and e|a e|emergency room|emergency "
+    r"department|ed|hospital|walk in(?: clinic)?|urgencias|emergencias) (?:\S+ ){0,2}(?:on )?(?:monday|tuesday|"
+    r"wednesday|thursday|friday|saturday|sunday|last (?:week|weekend|night)|yesterday|the other day|over the weekend|"
+    r"el (?:lunes|martes|miercoles|jueves|viernes|sabado|domingo)|ayer|la semana pasada)",
+)
+# A red flag whose own words speak of the future ("going to see her nan soon", "won't be around") is not past, whatever
+# the rest of its clause says ("... and her nan died last year").
+FUTURE_IN_FLAG = (r"soon", r"tonight", r"tomorrow", r"going to", r"will", r"won t", r"pronto", r"manana", r"esta noche", r"voy a")
 # ... unless the same clause also says it is happening now.
 NOW = (
     r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
     r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
     r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
     r"en este momento", r"happening", r"acaba de", r"de repente", r"suddenly", r"all of a sudden",
+    # "fever since lunch": started within the day, whatever else the clause says happened years ago
+    r"since (?:lunch|lunchtime|breakfast|dinner|supper|noon|midday|this|last night|earlier|yesterday)",
+    r"last time (?:you|anyone|anybody) will",  # "the last time you will hear from me" is ahead, not past
+    r"desde (?:la comida|el almuerzo|el desayuno|la cena|anoche|ayer|esta|hace (?:un rato|unas horas|una hora))",
 )
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
@@ -1772,6 +2029,7 @@ HYPOTHETICAL_BEFORE = (
 # ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
 # ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
+    r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
     r"que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
 i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
@@ -1779,15 +2037,20 @@ son daughter baby wife husband mom dad mother father child kid sister brother hi
 """.split())
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
     r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
-    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente)"
+    r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
+    r"something to worry about|a veces|se llama)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
-HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case")
+HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
+                         r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",
+                         r"(?:friend|friends|teacher|classmate|coworker|co worker|colleague|student|students|neighbou?r|amiga?|"
+                         r"companer[oa]|maestr[oa]) (?:\S+ )?(?:asked|asks|wants to know|pregunto|me pregunto) (?:me )?"
+                         r"(?:what|how|which|why|que|como|cual|cuales)")
 # A question that starts with a condition is about a future that has not happened ("If my son has another attack and
 # his inhaler isn't helping, when do we go to the ER?"); the same words as a statement can be a threat ("if he says one
 # more word I'm bringing my gun").
 CONDITIONAL_QUESTION = (r"^(?:if(?! (?:you|u) (?:can|could|would)(?!\S))|in case|si|en caso de que|en caso)",)
 # Someone other than a person in the patient's care: a pet ("my dog had a seizure-looking thing").
-OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
+OTHER_EXPERIENCER = (r"(?:my|our|the|mi|nuestro|nuestra|el|la) (?:new |old |little |young |nuevo |nueva )?(?:dog|cat|puppy|kitten|pet|horse|perro|perrito|perrita|"
                      r"gato|gatito|mascota)",)
 # A medicine named for the red flag it treats: "nitroglycerin 0.4 mg SL for chest pain", "Keppra para las convulsiones".
 PURPOSE_BEFORE = (
@@ -1856,7 +2119,23 @@ IDIOMS = (
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
     r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
+    r"screamed the house down", r"chok\w* the life out of", r"breathless in the cold",
+    # a limb held back by pain, not weakness ("can't lift my arm past my head without wincing")
+    r"(?:can not|could not) (?:lift|raise|move) (?:my|his|her) (?:arm|leg|shoulder) (?:\S+ ){0,4}(?:without (?:wincing|pain|"
+    r"it hurting)|because (?:it|of the pain) hurts?)",
+    r"(?:gave|give|giving|gives|nearly gave|almost gave) (?:my|our|mi) \S+ (?:a )?(?:heart attack|stroke|coronary|infarto)", r"cold sores? (?:on|in) (?:my|his|her) (?:lip|lips|mouth)",
+    # issue 17: chores "knocked out", offices "choking on" paperwork, rooms "suffocatingly hot", drinking "cut down",
+    # a sore throat "like swallowing razor blades", a stubbed toe that "nearly" made one pass out
+    r"knock(?:ed|ing)? out (?:my|the|a|all|our) (?:\S+ ){0,3}(?:list|chores|errands|homework|emails?|tasks?|work|"
+    r"paperwork|shopping|laundry|project)",
+    r"chok\w* on (?:my|the|our|this|that|a) (?:\S+ )?(?:prior auth\w*|authori[sz]ation|paperwork|forms?|claims?|"
+    r"requests?|bills?|orders?|fax\w*|referral)",
+    r"(?:pharmacy|insurance|insurer|system|computer|printer|portal|website|app|office|server) (?:is |was |keeps )?chok\w*",
+    r"suffocating(?:ly)? (?:hot|warm|humid|stuffy|boring|heat)", r"cut(?:ting|s)? (?:down|back)(?: on)?",
+    r"(?:like|como si) (?:i |he |she |i had |i have |i d |me |se )?(?:swallowed|swallowing|trague|hubiera tragado|tragara) "
+    r"(?:\S+ )?(?:razor ?blades?|razors|glass|broken glass|knives|sandpaper|nails|navajas|vidrio|cuchillas)",
+    r"(?:nearly|almost|casi) (?:passed|pass|fainted|faint|blacked|me desmaye|me desmayo) (?:out )?(?:from|with|of|del|de) "
+    r"(?:the |el )?(?:pain|dolor)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(

@@ -280,3 +280,143 @@ def test_intent_and_warning_signs_said_indirectly_are_caught(text, kind):
 ])
 def test_travel_and_moving_are_not_goodbyes(text):
     routine(text)
+
+
+# --- issue 17, after the first blind set: general rules, each with the urgent sentence and its routine near-miss ------
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    # "nobody"/"no one" negates what follows it
+    ("My partner is hurting me and I'm frightened to go home", "violence",
+     "No one at home is hurting me, I just need a housing letter for my landlord"),
+    # a negated list reaches every item; an "and" list does not
+    ("I'm 31 weeks and not sleeping or eating, and now bleeding heavily", "pregnancy",
+     "29 weeks, baby kicking away, no leaking or bleeding, can I still go to my sister's wedding?"),
+    # "not on purpose" is an accident
+    ("I burned my wrist on purpose last night with a lighter", "self_harm",
+     "The burn on my wrist was not on purpose, the oven door caught me. Which cream?"),
+])
+def test_a_negation_said_by_nobody_or_over_a_list_or_of_a_purpose(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    ("I'm on chemo and tonight I'm 38.3 and shivering", "I'm on chemo and my temp is normal, just tired out"),
+    ("My dad is 91, burning up, and today he doesn't know where he is",
+     "My dad had his hip done last week; he isn't confused and his temperature is 36.8"),
+    # "since lunch" is today, whatever else the clause says happened years ago
+    ("No spleen since a bike crash years ago, and I've had fever and chills since lunch",
+     "No spleen since a bike crash years ago, can I get the meningitis booster?"),
+])
+def test_fever_with_a_risk_factor_is_read_from_the_reading_and_the_time(caught, let_through):
+    urgent(caught, "sepsis")
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    ("Went to urgent care Sunday for the reaction, they gave me an epipen, and now my throat is tight again",
+     "Went to urgent care Sunday for the reaction, they gave me an epipen, could I see an allergist?"),
+    ("I fainted at work this morning and I still feel dizzy",
+     "I fainted once at a festival years back, the doctor checked me and said it was fine. Gym form please"),
+])
+def test_a_red_flag_a_clinic_already_saw_is_past_unless_it_is_back(caught, let_through):
+    urgent(caught)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    ("I'm having chest pain, is it anxiety?", "cardiac", "Is chest tightness from stress a real thing?"),
+    ("My wife's face is drooping and she can't lift her arm", "stroke",
+     "My coworker asked me what a stroke looks like, is it only the face drooping?"),
+])
+def test_education_questions_asked_for_someone_else_are_not_urgent(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    ("He got knocked out at rugby and keeps throwing up",
+     "Knocked out my entire errands list before lunch, so now the flu jab"),
+    ("My son is choking on a grape and can't breathe",
+     "The insurer is choking on my prior authorization again, resend it?"),
+    ("I can't breathe, it feels like I'm suffocating", "The waiting room was suffocatingly hot, please open a window"),
+    ("I want to cut myself tonight", "I'd like help to cut down on the wine, who do I talk to?"),
+    ("My 4 year old swallowed a razor blade from the bathroom",
+     "My throat feels like I swallowed broken glass, it's a cold"),
+    ("I passed out in the shower and hit my head",
+     "Banged my shin and nearly passed out from the pain, lol, it's bruised"),
+])
+def test_vivid_minor_idioms_are_masked_but_the_real_thing_is_not(caught, let_through):
+    urgent(caught)
+    routine(let_through)
+
+
+@pytest.mark.parametrize("text", [
+    "The dog's going to my brother for good tomorrow and I've written down who gets what. Just wanted someone to know.",
+    "Thank you for trying with me all these years. This is probably my last message.",
+    "I won't be a bother to anyone after this weekend",
+    "Gave my records and my camera away to friends. Soon nobody will have to worry about me.",
+    "Stockpiled my tablets, it's the easiest way out",
+    "I said goodbye to my friends online tonight, I'm done fighting",
+    "Ya no van a tener que preocuparse por mí, ya tengo todo planeado",
+])
+def test_suicidal_intent_said_by_arrangements_and_goodbyes_is_caught_by_the_lexicon(text):
+    decision = assess(text)
+    assert decision.urgent and decision.kind == "suicidal" and not decision.learned, (text, decision)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm giving away my old furniture before we move, could you send my records to the new surgery?",
+    "My dog is going to my sister's while I'm in hospital for the knee op, can I have the pre-op letter?",
+    "I won't be a problem for reception anymore, I book through the app now",
+    "This is my last message before my holiday, see you in June",
+    "I cleared out the garage and gave my old tools to my neighbour, my back aches a bit",
+])
+def test_giving_things_away_moving_and_last_messages_that_are_not_goodbyes(text):
+    routine(text)
+
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    ("Lost the sight in my right eye for a few minutes, like a curtain came down, it's back now", "stroke",
+     "I lost the vision in my right eye in 2018 from a retinal detachment, need my drops"),
+    ("My hand went weak since breakfast and I couldn't hold my mug", "stroke",
+     "My hand is weak after the carpal tunnel surgery, physio referral please"),
+    ("32 weeks, there's water trickling down my legs whenever I stand", "pregnancy",
+     "32 weeks and I leak a bit of wee when I sneeze, is that normal?"),
+    ("My son bit into a satay stick and now his voice is hoarse and he keeps rubbing his throat", "allergic",
+     "I ate shrimp last night and got a couple of itchy bumps, no other problems"),
+    ("He's rubbing his chest and jaw and he's grey and sweaty", "cardiac",
+     "My jaw aches from grinding my teeth at night"),
+])
+def test_signs_described_by_what_the_body_does(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+def test_the_learned_second_opinion_does_not_count_the_words_of_a_dismissed_red_flag():
+    """The lexicon ruled "hurt myself on purpose" out (negated); the model may not add those same words back up."""
+    routine("I didn't hurt myself on purpose, I slipped on the ice and need a wrist splint for work")
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    # a month after an appointment is ahead, not past
+    ("I won't be needing my appointment in June. I've found peace with my decision.",
+     "I had a bad reaction to the flu jab in June, it settled in a day, can I have this year's?"),
+    # a red flag that speaks of the future is not made past by the rest of its clause
+    ("My sister texted that she's going to see our late mum soon and her mum died in May. She's not replying",
+     "My sister is going to see our mum soon, can she pick up mum's prescription?"),
+])
+def test_what_is_ahead_is_not_read_as_past(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    ("Cleared my room and gave the cat away. It's all done now.",
+     "Cleared my room for the decorators this week, can I move my appointment?"),
+    ("I'll be gone by Sunday, no need to renew anything",
+     "I'll be gone by Sunday on a work trip, can I pick up my refill early?"),
+])
+def test_getting_ready_is_two_kinds_of_sign_not_one(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)

@@ -100,7 +100,7 @@ NEAR_DUPLICATE = 0.6
 
 def test_no_held_out_message_repeats_a_development_message():
     """A held-out row that repeats a development row, verbatim or reworded, measures memory, not the detector (issue
-    17 removed 76 such rows from check4_set.jsonl)."""
+    17 removed 77 such rows from check4_set.jsonl)."""
     dev = [_tokens(r["text"]) for r in load("dev*.jsonl")]
     index: dict[str, list[int]] = {}
     for i, toks in enumerate(dev):
@@ -122,6 +122,19 @@ def test_the_held_out_sets_are_well_formed():
     assert all(r["label"] in ("urgent", "routine") for r in rows)
     assert all((r["kind"] in KINDS) if r["label"] == "urgent" else (r["kind"] == "") for r in rows)
     assert {r["lang"] for r in rows} <= {"en", "es"}
+
+
+def test_a_blind_set_says_when_and_how_it_was_written_and_a_former_one_keeps_its_note():
+    """Between blind sets there is no blind_*.jsonl (BLIND_SET.md): the held-out check set alone must still be there,
+    and a blind set, present or joined to the development set, carries its note on its first line only."""
+    assert (DATA / "check4_set.jsonl").exists()
+    for path in sorted(DATA.glob("*.jsonl")):
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        notes = [i for i, row in enumerate(rows) if "_meta" in row]
+        if path.name.startswith("blind_") or "_blind_" in path.name:
+            assert notes == [0] and {"written", "how"} <= set(rows[0]["_meta"]), path.name
+        else:
+            assert notes == [], path.name
 
 
 def test_every_urgent_decision_explains_itself(scored):
