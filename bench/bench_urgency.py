@@ -18,9 +18,10 @@ alarms, for
     tests/data/urgency/BLIND_SET.md and never the lexicon, its tests or its misses; the file's first row may carry
     {"_meta": {"written": DATE, "how": ...}}, printed with the scores.
 dev4_first_check.jsonl, dev6_second_check.jsonl and dev8_third_check.jsonl were earlier check sets, and
-dev12_blind_2026-12-06.jsonl the first blind set (scored once, recall 98.0 %, false alarms 4.2 %); once their errors
-had been read they joined the development set. The next blind set is being written; until it is added there is no
-blind_*.jsonl and only check4_set.jsonl is held out.
+dev12_blind_2026-12-06.jsonl the first blind set (scored once, recall 98.0 %, false alarms 4.2 %) and
+dev18_blind_2026-12-06b.jsonl the second (scored once, recall 95.4 %, false alarms 6.4 %); once their errors had been
+read they joined the development set. A third blind set is being written; until it is added there is no blind_*.jsonl
+and only check4_set.jsonl is held out.
 """
 
 from __future__ import annotations
