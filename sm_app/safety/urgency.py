@@ -72,6 +72,7 @@ def _language(tokens: list[str]) -> str:
 
 
 _MODEL_MIN_WORDS = 5
+_SAFE_STATEMENT = whole_words("|".join(f"(?:{p})" for p in lex.SAFE_STATEMENT))
 
 
 def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, int]]] | None:
@@ -93,6 +94,8 @@ def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, i
 
     if not passes(found):
         return None
+    if _SAFE_STATEMENT.search(text.joined):
+        return None  # "I'm not going to hurt anyone": the writer says they are safe; only a lexicon rule overrides that
     found = _about_now(text, masked, found)
     if not passes(found):
         return None

@@ -385,6 +385,8 @@ RULES: tuple[Rule, ...] = (
                          r"(?:vomit\w*|cough\w*|spit\w*|phlegm|mucus|sputum|tos\w*|vomit\w*|flema)",
                          r"(?:black|tarry|tar like|maroon|negr\w*) {gap(2)}(?:stools?|poops?|poo|bowel movements?|"
                          r"heces|popo|excremento|evacuaciones)",
+                         r"bloody (?:diarr\w*|stools?|poops?|poo|bowel movements?|runs)", r"diarr\w* {gap(2)}(?:with|full of|of) "
+                         r"(?:\S+ )?blood", r"(?:diarrea|heces|popo|evacuaciones) con sangre",
                          r"(?:stools?|poops?|heces|popo) {gap(2)}(?:black|tarry|like tar|negr\w*|full of blood|"
                          r"pure blood|con mucha sangre)",
                          r"bleed\w* {gap(2)}(?:heav\w*|a lot|badly|profusely|nonstop|non stop|through|everywhere|"
@@ -1100,7 +1102,11 @@ RULES += (
                             r"sudden(?:ly)? (?:\w+ )?(?:stabbing|sharp|severe|terrible) (?:\w+ )?pain", r"no aguanta\w* (?:el|del) dolor",
                             r"vomit\w* (?:verde|green)", r"(?:panza|belly|stomach|abdomen) {gap(3)}(?:inflad\w*|distended|"
                             r"swollen|bloated and hard)", r"(?:popped|dislocat\w*) {gap(6)}(?:can not move|cant move|shorter)",
-                            r"(?:can not|could not) (?:stand up straight|wiggle|move it at all)", r"(?:testicle|testicul\w*|"
+                            r"(?:can not|could not) (?:stand up straight|wiggle|move it at all)",
+                            r"(?:can not|could not) (?:walk|stand|sit) (?:upright|up straight|straight up)",
+                            r"(?:feels?|felt) like (?:something )?(?:is )?(?:tearing|ripping|being torn)",
+                            r"(?:moved|moving|spread|shifted|travel\w*|went) (?:down |over )?(?:to )?(?:the |my |his |her )?"
+                            r"(?:lower right|right lower|bottom right)", r"(?:testicle|testicul\w*|"
                             r"alla abajo|groin|ingle) {gap(4)}(?:hinchad\w*|swollen|rojo|red)"),
          id="severe_pain.tearing_or_no_position",
          examples=("A tearing pain is ripping through my back",
@@ -1267,9 +1273,10 @@ RULES += (
     Rule("self_harm", alt(r"did (?:the thing|it) again with (?:the|a|my) (?:blade|razor|lighter|knife)", r"sh d",
                           r"sh (?:again|relapse)", r"(?:punched|punch\w*|hit\w*|slamm\w*|bang\w*) {gap(5)}(?:on purpose|til|until) ",
                           r"(?:slamm\w*|bang\w*) (?:her|his|my) head", r"i wanted it to hurt", r"feel the sting",
-                          r"(?:marks|cuts|lines) went from", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)"),
+                          r"(?:marks|cuts|lines) went from", r"(?<!hair )(?<!grass )(?<!lawn )(?<!got )(?<!finger )(?:cut|cutting|burn\w*) "
+                          r"(?:myself |me )?again(?! (?:on|with|by|while|chopping|cooking|opening|shaving)(?!\S))", r"(?:bandaid|band aid|curita) (?:won t|will not|no) (?:cover|tapa)"),
          id="self_harm.did_it_again",
-         examples=("I did it again with the razor last night",
+         examples=("I did it again with the razor last night", "relapsed, cut again an hour ago",
                    "I wanted it to hurt"),
          near_misses=("I haven't banged my head on purpose since therapy started",)),
     Rule("violence", alt(r"(?:thinking about|going to|gonna|plan to|planning to) (?:bring\w* (?:my|a) (?:gun|rifle|knife)|"
@@ -1307,7 +1314,9 @@ RULES += (
          examples=("She has purple spots that don't fade when I press a glass on them",
                    "My son went limp in my arms"),
          near_misses=("My baby went limp in 2021 during a fever and the ER said it was a febrile seizure",)),
-    Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)",
+    Rule("diabetic", r"(?:meters?|glucometro\w*|monitor) (?:say|says|said|read|reads|dice|dicen|marca\w*) (?:hi|high|alto)"
+                     r"|(?:sugar|glucose|bg|bs|cgm|azucar|glucosa|meters?|monitor) (?:\S+ ){0,2}(?:reading|reads|showing|shows|"
+                     r"saying|flashing|marca|dice) (?:just )?(?:hi|lo)(?!\S)",
          id="diabetic.meter_says_high",
          examples=("My meter says HIGH and I'm so thirsty",
                    "El glucómetro dice alto"),
@@ -1745,6 +1754,7 @@ CUE_SETS += (CueSet("suicidal", {
                      r"(?:changed|changing|rewrote|updated) (?:my|his|her) will",
                      r"(?:holding onto|saving|saved|hoarding|kept|keeping) (?:the |my |all the |all my )?(?:pills|tablets|meds)",
                      r"(?:enough|suficientes) (?:pills|tablets|meds|pastillas)", r"dose that would",
+                     r"have enough (?:so|to) (?:i|that)", r"(?:bigger|larger|extra|more) supply",
                      r"(?:worked out|figured out|looked up) (?:the |what )?(?:dose|amount|how much|how many)",
                      r"junt\w* (?:\S+ )?pastillas", r"landlord has the keys",
                      r"cancel\w* (?:my )?(?:gym|phone|subscriptions?|contract|lease|membership)",
@@ -1780,7 +1790,12 @@ CUE_SETS += (CueSet("suicidal", {
                     r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
                     r"going to see (?:her|his|my|our|their) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
                     r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
-                    r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*"),
+                    r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*",
+                    r"(?:stop|end|finish) (?:all (?:of )?)?(?:this|it|everything|things)(?: \S+)? for good",
+                    r"(?:will not|won t|wont) (?:need|be needing) (?:the|my|that|this|any more|anymore|any further) (?:\S+ )?"
+                    r"(?:appointments?|appts?|refills?|prescriptions?|meds|follow ?ups?|check ?ups?|cita|receta)"
+                    r"(?! (?:\S+ )?(?:because|since|as|now that|after all|until|till|for (?:a|the|\d+|two|three|six)|while|when)"
+                    r"(?!\S))"),
     "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",
                    r"lo hago", r"(?:i|i will|i ll|i am going to) (?:do it|stay there)", r"it is (?:all )?done",
                    r"all done now", r"que sea (?:esta noche|hoy)", r"(?:ya )?esta decidido", r"(?:i have|i am|have) decided",
@@ -1800,7 +1815,9 @@ CUE_SETS += (CueSet("suicidal", {
                     r"look after (?:yourselves|yourself|each other)", r"gracias por (?:cuidarme|todo|aguantarme)",
                     r"no hace falta (?:que me den )?(?:cita|receta|citas)",
                     r"(?:messaging|texting|calling|wrote to) everyone to say (?:thanks|thank you|goodbye|sorry|bye)",
-                    r"(?:please )?look after (?:my|his|her) \S+", r"(?:note|letter) (?:\S+ ){0,4}(?:saying )?sorry"),
+                    r"(?:please )?look after (?:my|his|her) \S+",
+                    r"(?:thank you|thanks) (?:\S+ ){0,3}for everything", r"(?:you have|you ve) (?:always )?been (?:\S+ )?(?:kind|good to me|"
+                    r"wonderful|so good)", r"(?:note|letter) (?:\S+ ){0,4}(?:saying )?sorry"),
     "despair": alt(r"easier for (?:everyone|everybody|them|all)", r"asi es mejor", r"better off without me", r"done fighting",
                    r"tired of being (?:here|alive)", r"(?:so|very|really) low since", r"(?:me|se) cans\w* de todo",
                    r"(?:what is|whats) the point", r"(?:ya )?no aguanto", r"(?:calm|at peace) (?:about|with) (?:it|this|my decision)"),
@@ -1841,6 +1858,8 @@ CLAUSE_ENDS = frozenset({
 NEGATION_BEFORE = (
     # "nobody is hurting me", "no one at home hits her", "nadie me pega" (first: a regex alternation takes the first
     # alternative that fits, and a bare "no" would stop at "no one")
+    r"(?:never|not|has not|have not|did not|has never) (?:ever )?(?:talked|spoken|spoke|said anything|mentioned|expressed "
+    r"anything) (?:about|of)",
     r"(?:nobody|no one|noone|nadie)(?: (?:at home|here|in (?:my|the|our) (?:house|home|family|life)|en (?:casa|mi casa)))?"
     r"(?: (?:is|was|has|has been|ever|me|le|lo|la|nos))?",
     r"no", r"not", r"never", r"without", r"denies", r"deny", r"denied", r"negative for", r"free of", r"absence of",
@@ -1884,7 +1903,8 @@ PSEUDO_NEGATION = (
 )
 # Resolution after a red flag, later in the same sentence ("... it went away after an hour").
 RESOLVED_AFTER = (
-    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?<!many )(?:is|are) gone", r"gone now", r"all gone", r"resolved",
+    r"went away", r"has gone away", r"(?<!pills )(?<!meds )(?<!tablets )(?<!many )(?:is|are) gone(?! (?:very |really |so |all |a bit )?(?:pale|white|grey|gray|blue|"
+    r"floppy|limp|quiet|cold|clammy|purple|yellow|weak|funny|strange|weird)(?!\S))", r"gone now", r"all gone", r"resolved",
     r"has resolved", r"cleared up", r"subsided", r"has stopped", r"stopped (?:after|by|on its own)",
     r"has passed", r"passed (?:after|on its own)", r"all better", r"(?:fine|better|ok|okay|normal) now",
     r"back to normal", r"not anymore", r"recovered", r"healed", r"is healed",
@@ -1900,6 +1920,7 @@ R_EVALUATED = (
     r"todo salio (?:bien|normal)", r"did all the tests", r"(?:said|told me|dijeron que|dijo que) (?:it was|it s|era|fue) "
     r"(?:just |only |solo )?(?:reflux|heartburn|anxiety|panic|muscular|a pulled|gas|nothing|normal|agruras|ansiedad|nada)",
     r"turned out to be", r"ended up being", r"resulto ser",
+    r"(?:troponins?|ekg|ecg|ct|mri|scan|bloods?|blood work|xray|tests?) (?:\S+ )?(?:negative|normal|clear)(?!\S)",
     r"(?:said|told (?:me|us|him|her)|dijo|dijeron) (?:that )?(?:it was|it is|all was|everything was|era|estaba|todo estaba) "
     r"(?:fine|ok|okay|normal|benign|harmless|bien)",
 )
@@ -1951,7 +1972,9 @@ PAST = (
     r"(?<!due )(?<!booked )(?<!cita )(?:in|en|last|this past|from|de) (?:january|february|march|april|may|june|july|"
     r"august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
     r"noviembre|diciembre)", r"(?:hospital stay|hospitali[sz]ation|admission|discharge\w*|er visit|ed visit|visit to the "
-    r"er) (?:for|after|from)", r"sali del hospital", r"me dieron de alta", r"last time", r"la ultima vez",
+    r"er) (?:for|after|from)", r"sali del hospital",
+    r"(?:er|ed|a and e|hospital|urgent care) visit (?:\S+ ){1,3}(?:for|after|about)",
+    r"follow(?:ing)? up (?:from|after|on) (?:my|the|his|her|our|a) (?:er|ed|a and e|hospital|urgent care)", r"me dieron de alta", r"last time", r"la ultima vez",
     r"(?:went|was|been|go) (?:to|in) the (?:er|emergency room|hospital|urgent care)", r"fui a (?:urgencias|emergencias|el hospital)", r"(?:after|since) (?:my|his|her) discharge",
     r"(?:watched|watching|saw|in) (?:a |an |the )?(?:medical )?(?:drama|movie|show|episode|novel|book|novela|pelicula|"
     r"serie|documentary)",
@@ -1978,6 +2001,8 @@ PAST = (
 # Seen and treated already, earlier in the sentence ("Saw urgent care Saturday for the reaction, they gave me an
 # epipen, need a referral"): a red flag after it is what was treated, unless its clause says it is happening now.
 SEEN_BEFORE = (
+    r"(?:hospital|er|a and e|urgent care|doctor|dr \S+|gp|paramedics|they) (?:saw|checked|examined|assessed) (?:me|him|her|us) "
+    r"(?:\S+ ){0,2}(?:yesterday|last (?:night|week|weekend)|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))",
     r"(?:saw|seen (?:at|in|by)|went to|was at|were at|visited|treated (?:at|in)|discharged from|fui a|estuve en|"
     r"me (?:vieron|atendieron) en) (?:the |an |a |la |el )?(?:urgent care|er|a and e|a e|emergency room|emergency "
     r"department|ed|hospital|walk in(?: clinic)?|urgencias|emergencias) (?:\S+ ){0,2}(?:on )?(?:monday|tuesday|"
@@ -2000,6 +2025,7 @@ NOW = (
 )
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
+    r"so (?:i|we|you|they) (?:will |can )?(?:know|tell|recogni[sz]e|spot) (?:when|if|what|how)", r"know when to",
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
     r"could (?:i|you) (?:have|get)", r"what counts as", r"what is considered", r"cuanto es mucho", r"hereda\w*", r"hereditary",
@@ -2028,7 +2054,8 @@ HYPOTHETICAL_BEFORE = (
 # A question about a condition in general, asked for information: it starts with one of these and names nobody
 # ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
 # ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
-GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
+GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|(?:is|are) (?:\S+ ){1,4}(?:always|usually|normally|" \
+    r"necessarily|ever)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
     r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
     r"que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
@@ -2038,7 +2065,7 @@ son daughter baby wife husband mom dad mother father child kid sister brother hi
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
     r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
     r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
-    r"something to worry about|a veces|se llama)"
+    r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",
@@ -2119,7 +2146,10 @@ IDIOMS = (
     r"(?:my|his|her|the|one|la) (?:nose|nostrils?|nostril|nariz|side of (?:my|his|her) nose)",
     r"(?:nose|nariz) (?:\S+ ){0,6}(?:breathe|breathing|breath|respirar) (?:through|thru|out of|por) (?:it|ella)",
     r"chok\w* on (?:all )?(?:this|the|that)? ?(?:pollen|dust|allergies)", r"(?:screamed|screaming|scream|screams) (?:blue )?murder",
-    r"screamed the house down", r"chok\w* the life out of", r"breathless in the cold",
+    r"screamed the house down",
+    r"(?:grief|loss|stress|depression|anxiety|sadness|loneliness|news|reality|tiredness|fatigue|exhaustion|burnout) (?:\S+ )?"
+    r"(?:is|has been|s|really) hitting (?:me|us|him|her)",
+    r"ahog\w* en (?:papeles|papeleo|trabajo|deudas|cuentas|tareas|correos|facturas|formularios)", r"chok\w* the life out of", r"breathless in the cold",
     # a limb held back by pain, not weakness ("can't lift my arm past my head without wincing")
     r"(?:can not|could not) (?:lift|raise|move) (?:my|his|her) (?:arm|leg|shoulder) (?:\S+ ){0,4}(?:without (?:wincing|pain|"
     r"it hurting)|because (?:it|of the pain) hurts?)",
@@ -2137,6 +2167,14 @@ IDIOMS = (
     r"(?:nearly|almost|casi) (?:passed|pass|fainted|faint|blacked|me desmaye|me desmayo) (?:out )?(?:from|with|of|del|de) "
     r"(?:the |el )?(?:pain|dolor)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
+# A clear statement of safety ("I'm not going to hurt anyone", "no thoughts of harming myself"): the learned second
+# opinion does not flag a message that says one (a lexicon rule still does).
+SAFE_STATEMENT = (
+    r"(?:i am|i m|im) (?:safe|not (?:going to|gonna) (?:hurt|harm|do anything))",
+    r"(?:not|never) (?:going to|gonna|would) (?:hurt|harm) (?:myself|anyone|anybody|them|the kids|him|her)",
+    r"no (?:thoughts|plans?|intention|urges?) (?:of|to) (?:hurt\w*|harm\w*|kill\w*|end\w*)", r"(?:estoy|me siento) a salvo",
+    r"no (?:voy|pienso) a hacer(?:me)? (?:nada|dano)",
+)
 # Stopwords that tell English from Spanish.
 SPANISH_WORDS = frozenset(
     "el la los las de del que y en un una es por para con no mi mis su sus se me le lo muy pero esta estoy tengo "
@@ -2150,7 +2188,7 @@ ENGLISH_WORDS = frozenset(
 SPELLING_TARGETS = frozenset("""
 breathe breathing breath struggling cutting sudden worst stomach chest pressure suicide suicidal overdose overdosed bleeding unconscious unresponsive seizure
 seizures numbness swelling swollen throat tongue vomiting stroke attack heart pills poison poisoning fever pregnant
-contractions slurred slurring drooping dizzy fainted fainting severe excruciating unbearable myself himself herself
+contractions slurred slurring drooping dizzy speech fainted fainting severe excruciating unbearable myself himself herself
 killing shortness anaphylaxis anaphylactic allergic reaction epipen epinephrine emergency ketones glucose diabetic
 insulin dehydrated lethargic concussion collapsed passed bleed blood tightness squeezing crushing breathless gasping
 choking wheezing infant newborn temperature chemotherapy transplant dialysis headache weakness paralyzed confused
