@@ -780,6 +780,16 @@ RULES += (
          id="self_harm.cut_deeper_than_meant",
          examples=("I cut deeper than I meant to and it won't stop bleeding",),
          near_misses=("I cut deeper than I meant to while chopping onions last week, it healed fine",)),
+    # An eye hit by something flying or splashing (hammering, grinding, a chemical): a same-day eye emergency
+    # (issue 17, the second blind set).
+    Rule("severe_pain", alt(r"(?:flew|shot|splashed|went|got|sprayed|salto|cayo|entro) (?:\S+ )?(?:into|in|en) "
+                            r"(?:it|my eye|his eye|her eye|the eye|el ojo|mi ojo|su ojo|los ojos)"),
+         needs=alt("eye", "eyes", "ojo", "ojos"),
+         id="severe_pain.something_in_the_eye",
+         examples=("Grinding metal and something flew into my eye, it's blurry and watering",
+                   "Le saltó cloro en el ojo a mi hijo y no lo puede abrir"),
+         near_misses=("A bit of dust went into my eye at the beach in 2023, it was fine after rinsing",
+                      "How do I know if something went into my eye badly enough to come in?")),
     Rule("severe_pain", alt(r"(?:aros|halos|circulos) alrededor de las luces", r"(?:veo|ve) aros"),
          id="severe_pain.halos_around_lights",
          examples=("Me duele mucho el ojo y veo aros alrededor de las luces",),
@@ -1771,7 +1781,9 @@ CUE_SETS += (CueSet("suicidal", {
                      r"compr\w* (?:\S+ ){0,4}(?:en|de) (?:varias|distintas|diferentes) farmacias", r"dej\w* (?:una |unas )?cartas? (?:para|a) (?:todos|mi|su|sus)",
                      r"(?:gave|given|giving) (?:me|us|him|her) (?:his|her) (?:watch|ring|rings|jewellery|jewelry|medals?)"),
     "means": alt(r"(?:rope|noose|hosepipe|hose pipe)", r"(?:on|at) the (?:balcony|roof|ledge|edge)", r"(?:soga|cuerda|azotea)",
-                 r"(?:fast|express|through) (?:line|trains?)"),
+                 r"(?:fast|express|through) (?:line|trains?)",
+                 r"(?:pistol|gun|rifle|shotgun|firearm|revolver|pistola|arma) (?:\S+ ){0,3}(?:in my hand|to my head|in my mouth|"
+                 r"loaded|en la mano|en mi mano|en la cabeza)", r"loaded (?:the |my |his |her )?(?:gun|pistol|rifle|shotgun)"),
     "finality": alt(r"(?:the )?last time (?:you will|you|anyone will|anyone) (?:hear|see)",
                     r"(?:will not|won t|wont) (?:hear|see) (?:from )?me (?:again|anymore|any more)", r"before the end",
                     r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when)",
@@ -1805,7 +1817,8 @@ CUE_SETS += (CueSet("suicidal", {
                    r"(?:i am|i m) ready(?: now)?(?! (?:for|to))(?!\S)", r"(?:made|make) (?:my|the) (?:choice|decision)(?! (?:between|about|on|to))",
                    r"(?:taking|take|going to take) (?:it|them) all (?:tonight|today|now)",
                    r"(?:ya )?se lo que (?:voy|va) a hacer", r"know what i am going to do",
-                   r"had enough(?! (?:of|with))", r"sorted for (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|"
+                   r"had enough(?! (?:of|with))",
+                   r"(?:not sure|do not know if|no se si) (?:i|i will|i can|i could|(?:voy|pueda) a)? ?(?:\S+ )?(?:next time|la proxima vez)", r"sorted for (?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|"
                    r"tonight|the weekend|tomorrow)"),
     "farewell": alt(r"you were the only one", r"se despidio", r"tell (?:\S+ ){1,2}i am sorry",
                     r"(?:thank you|thanks) and goodbye", r"(?:do not|don t) bother (?:chasing|following up|calling|booking|rescheduling|renewing)",
@@ -1893,7 +1906,8 @@ NEGATION_UNDONE_AFTER = (r"before", r"until (?:now|today|recently|this week|toni
                          r"hasta (?:ahora|hoy)")
 # Words after "no"/"not" that make it not a negation of what follows ("not sure if this is a stroke").
 PSEUDO_NEGATION = (
-    r"sin sentido", r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|se|sabemos|se si|se que|se por que|"
+    r"sin sentido", r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|"
+    r"se(?! (?:pego|golpeo|dio|lastimo|corto|cayo|desmayo|quejo)(?!\S))|sabemos|se si|se que|se por que|"
     r"puedo|puede|podia|pudo|paraba|deja)",
     r"not (?:sure|only|just|certain|better|getting better|improving|helping|working|stopping|going away|normal|"
     r"right|able|been able|responding|waking|breathing|moving|kicking|eating|feeding|making sense|even)",
@@ -2055,7 +2069,7 @@ HYPOTHETICAL_BEFORE = (
 # ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
 # ("can my son's lips swell like this?") or says what is happening ("is it normal that I can't breathe?") is not one.
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|(?:is|are) (?:\S+ ){1,4}(?:always|usually|normally|" \
-    r"necessarily|ever)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
+    r"necessarily|ever)|(?:is|are) (?:\S+ ){1,4}(?:a |an )?(?:known|common|normal|usual|typical)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
     r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
     r"que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
@@ -2065,7 +2079,7 @@ son daughter baby wife husband mom dad mother father child kid sister brother hi
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
     r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
     r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
-    r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like)"
+    r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like|too much|known)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",
@@ -2158,8 +2172,8 @@ IDIOMS = (
     # a sore throat "like swallowing razor blades", a stubbed toe that "nearly" made one pass out
     r"knock(?:ed|ing)? out (?:my|the|a|all|our) (?:\S+ ){0,3}(?:list|chores|errands|homework|emails?|tasks?|work|"
     r"paperwork|shopping|laundry|project)",
-    r"chok\w* on (?:my|the|our|this|that|a) (?:\S+ )?(?:prior auth\w*|authori[sz]ation|paperwork|forms?|claims?|"
-    r"requests?|bills?|orders?|fax\w*|referral)",
+    r"chok\w* on (?:all )?(?:my|the|our|this|that|a) (?:\S+ )?(?:prior auth\w*|authori[sz]ation|paperwork|forms?|claims?|"
+    r"requests?|bills?|orders?|fax\w*|referral|jargon|words|letters?|emails?|information|info|admin)",
     r"(?:pharmacy|insurance|insurer|system|computer|printer|portal|website|app|office|server) (?:is |was |keeps )?chok\w*",
     r"suffocating(?:ly)? (?:hot|warm|humid|stuffy|boring|heat)", r"cut(?:ting|s)? (?:down|back)(?: on)?",
     r"(?:like|como si) (?:i |he |she |i had |i have |i d |me |se )?(?:swallowed|swallowing|trague|hubiera tragado|tragara) "

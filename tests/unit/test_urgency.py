@@ -420,3 +420,75 @@ def test_what_is_ahead_is_not_read_as_past(caught, let_through):
 def test_getting_ready_is_two_kinds_of_sign_not_one(caught, let_through):
     urgent(caught, "suicidal")
     routine(let_through)
+
+
+# --- issue 17, after the second blind set: general rules, each with the urgent sentence and its routine near-miss -----
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    # a glucose meter shows HI or LO past its range
+    ("My son's glucose has been showing LO and he is shaky and sweaty", "diabetic",
+     "What does it mean if the meter shows HI, is that above 600?"),
+    # blood mixed into diarrhoea or stool
+    ("Bloody stools five times since this morning and I feel faint", "bleeding",
+     "No bloody stools, just loose ones after the curry, can I take loperamide?"),
+    # a pain that feels like tearing (dissection); a pain that moved to the lower right (appendicitis)
+    ("Dad has sudden back pain that feels like something is ripping and he has gone grey", "severe_pain",
+     "Pulled a muscle at the gym, it felt like tearing at the time but it healed in 2022"),
+    ("Tummy ache since yesterday that has moved to the lower right and I can not stand upright", "severe_pain",
+     "My daughter's tummy ache never moved to the lower right and she's eating now, just a bug?"),
+    # cutting or burning oneself again
+    ("I was clean 3 months but I cut again tonight", "self_harm",
+     "Got my hair cut again today, can the dermatologist look at my scalp?"),
+    # something flew or splashed into an eye
+    ("Splashed bleach in my eye cleaning the bathroom and it burns, I can't open it", "severe_pain",
+     "A bit of sand went into my eye on the beach last summer, it was fine, now I need new glasses"),
+])
+def test_second_blind_set_families_of_red_flags(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    # thanks for everything + no more need for care
+    ("Thank you for everything over the years, you have been so kind. I won't need my refills any more.",
+     "Thanks for everything! I won't need my refills until June because I'm travelling."),
+    # ending things "for good" + having enough of a medicine
+    ("Can you give me a bigger supply of my sleeping tablets, I want to end it all for good",
+     "Can I get a bigger supply of my inhaler for the holidays? Three months at once would help"),
+    # a gun in the hand + not sure about next time
+    ("Held my rifle loaded last night for an hour. Not sure I'd stop next time.",
+     "I go hunting with my rifle in November, do I need a tetanus booster?"),
+])
+def test_second_blind_set_indirect_suicidal_intent(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("let_through", "caught"), [
+    # questions for information about a condition in general
+    ("Is shortness of breath always a sign of asthma?", "I'm so short of breath I can't finish a sentence"),
+    ("How common are seizures in kids with fevers?", "My son is having a seizure right now and won't stop shaking"),
+    ("Are suicidal thoughts a known side effect of isotretinoin?", "I've had suicidal thoughts all day and I'm scared"),
+    ("What does anaphylaxis look like so I know when to use the epipen?",
+     "My throat is closing after the peanut, I used the epipen"),
+    # a clinic visit for it, and a test named negative
+    ("Following up from my ER visit on Sunday for chest pain, can I book in with you?",
+     "Chest pain since this morning spreading to my arm"),
+    ("The hospital saw me yesterday for the chest pain, troponin negative, need a follow-up",
+     "Crushing chest pain and sweating, ambulance?"),
+    # said never to have talked about harm
+    ("My brother has never talked about harming himself but seems low, how do I get him therapy?",
+     "My brother says he is going to kill himself tonight"),
+    # idioms: grief "hitting me hard", paperwork that "chokes"
+    ("Grief is hitting me really hard this month, could I get a counselling referral?",
+     "My husband has been hitting me and I'm scared to go home"),
+    ("Me estoy ahogando en papeleo del seguro, ¿me mandan la factura?", "Mi hijo se está ahogando, no puede respirar"),
+])
+def test_second_blind_set_routine_framings(let_through, caught):
+    routine(let_through)
+    urgent(caught)
+
+
+def test_a_stated_safety_stops_the_learned_second_opinion_but_not_a_rule():
+    routine("I'm not going to hurt anyone, I've just been snappy and tired and want to feel like myself again")
+    urgent("I'm not going to hurt anyone else, but I have the pills ready and I'm going to kill myself", "suicidal")
