@@ -69,10 +69,11 @@ class ThreadRules:
         return outcome_label(key)
 
     # -- who sees, who is told, who may reply ---------------------------------------------------
-    async def visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
-        thread = (
-            await s.execute(select(Thread).where(Thread.id == thread_id, visible_threads(actor)))
-        ).scalar_one_or_none()
+    async def visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str, *, lock: bool = False) -> Thread:
+        """The thread if the actor may see it. `lock`: hold its row until the transaction ends (PostgreSQL; SQLite's
+        write transactions are serial anyway), so writers of one conversation take turns."""
+        query = select(Thread).where(Thread.id == thread_id, visible_threads(actor))
+        thread = (await s.execute(query.with_for_update() if lock else query)).scalar_one_or_none()
         if thread is None:
             raise NotFound("conversation")
         return thread

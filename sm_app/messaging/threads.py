@@ -13,12 +13,12 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from sm_app.adapters.clock import Clock
+from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Filing, Message, PatientTeam, Preferences, Thread, new_id
@@ -299,11 +299,19 @@ class Messaging:
     async def _append(self, actor: Actor, thread_id: str, body: str, *, urgency: UrgencyDecision,
                       files: list[PendingFile], claim: Claim, fields: tuple[tuple[str, str], ...] = (),
                       outcome: tuple[str, str] | None = None, articles: tuple[str, ...] = ()) -> SentMessage:
-        now = self._clock.now()
         try:
             async with self._uow() as work:
                 s = work.session
-                thread = await self._rules.visible_thread(s, actor, thread_id)
+                # Messages of one conversation are ordered by when they were written, and an open page asks only for
+                # those after the last one it shows (`view_thread(after=…)`). So the time is taken with the
+                # conversation locked, and never before its latest message: two sends at once (patient and nurse, or
+                # two processes whose clocks differ) can no longer commit in one order and be dated in the other,
+                # which left the earlier-dated one off the open page until it was reloaded.
+                thread = await self._rules.visible_thread(s, actor, thread_id, lock=True)
+                now = self._clock.now()
+                latest = as_utc(thread.last_message_at) if thread.last_message_at else None
+                if latest is not None and now <= latest:
+                    now = latest + timedelta(microseconds=1)
                 await claim.take(s)
                 reason, _ = await self._rules.reply_blocked_reason(s, actor, thread)
                 if reason:
