@@ -279,8 +279,15 @@ def test_a_message_sent_through_one_process_reaches_a_client_of_the_other(cluste
     # Every request of each browser, its websocket included, went to its own process.
     assert cluster.upstreams(route_a) == {port_a}
     assert cluster.upstreams(route_b) == {port_b}
-    # nginx writes a websocket's line when it closes: leave the pages, then read the log.
+    # Each open page talks over a websocket, not long polling...
+    for driver, who in ((nurse, "nurse"), (patient, "patient")):
+        transport = driver.execute_script("return window.socket.io.engine.transport.name")
+        assert transport == "websocket", f"the {who}'s page talks over {transport}"
+    # ...and the proxy sent it to the process its cookie names. nginx writes a websocket's line only when it
+    # closes, so close the sockets first (leaving the page is not enough: the browser may keep it in its back/forward
+    # cache, socket open).
     for driver in (nurse, patient):
+        driver.execute_script("window.socket.disconnect()")
         driver.get("about:blank")
 
     def upgraded(route: str, port: int) -> bool:
