@@ -5,6 +5,8 @@ retiring), what patients may see (published only, drafts read as not found), sea
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,46 @@ def test_every_shipped_article_reads_at_grade_8_or_below():
     assert too_hard == {}
 
 
+# Issue 15's named topics, each with the shipped article that covers it.
+ISSUE_TOPICS = {
+    "high blood pressure": "en/high-blood-pressure", "home blood-pressure readings": "en/home-blood-pressure-readings",
+    "type 2 diabetes": "en/type-2-diabetes", "glucose logs": "en/glucose-logs",
+    "asthma inhaler technique": "en/asthma-inhaler-technique", "COPD": "en/copd",
+    "flu and COVID shots": "en/flu-and-covid-shots", "antibiotics": "en/antibiotics-when-they-dont-help",
+    "low back pain": "en/low-back-pain", "sleep": "en/better-sleep",
+    "depression and anxiety": "en/depression-and-anxiety",
+    "healthy weight": "en/healthy-weight", "quitting smoking": "en/quitting-smoking", "cholesterol": "en/cholesterol",
+    "medication renewals vs refills": "en/medication-renewals-vs-refills",
+    "preparing for a visit": "en/preparing-for-a-visit", "test results explained": "en/test-results-explained",
+    "secure messaging": "en/using-secure-messaging", "caregivers": "en/caregivers",
+}
+
+
+def test_the_shipped_library_has_40_articles_10_in_spanish_with_every_field_and_the_issue_topics():
+    articles = {f"{a.language}/{a.slug}": a for a in map(read_article_file, article_files(LIBRARY))}
+    assert len(articles) >= 40
+    spanish = [a for a in articles.values() if a.language == "es"]
+    assert len(spanish) >= 10
+    for key, a in articles.items():
+        assert a.title and a.summary and a.topics and a.author and a.reviewer, key
+        assert a.reviewer != a.author, key
+        assert a.reviewed_on < a.next_review_due, key
+    assert {a.translation_of for a in spanish} <= {a.slug for a in articles.values() if a.language == "en"}
+    assert {topic: key for topic, key in ISSUE_TOPICS.items() if key not in articles} == {}
+    # Where to turn instead of a message: 988 for a mental-health crisis, 911 for an emergency.
+    assert "988" in articles["en/depression-and-anxiety"].body
+    assert "911" in articles["en/using-secure-messaging"].body and "988" in articles["en/using-secure-messaging"].body
+
+
+def test_the_writers_check_script_passes_on_the_shipped_library():
+    """data/library/README.md's rules (no raw HTML or links, a "When to contact us" section, 300-700 words, front
+    matter, grade) hold for every shipped article."""
+    script = LIBRARY.parents[1] / "scripts" / "library_reading_levels.py"
+    done = subprocess.run([sys.executable, str(script), str(LIBRARY)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "all articles pass" in done.stdout
+
+
 def test_spanish_grade_does_not_change_the_english_measure():
     import textstat  # noqa: PLC0415
 
@@ -70,6 +112,7 @@ async def test_search_by_keyword_topic_and_language_with_accents_ignored(lib):
     library = lib.system.library
     assert [a.slug for a in await library.search(lib.pat, "lemon")] == ["kidney-stones-and-water"]  # the body
     assert [a.slug for a in await library.search(lib.pat, "toe sore")] == ["gout-flares"]  # the summary
+    assert [a.slug for a in await library.search(lib.pat, "flares")] == ["gout-flares"]  # the title
     assert [a.slug for a in await library.search(lib.pat, "presion")] == ["calculos-renales-y-agua"]
     assert [a.slug for a in await library.search(lib.pat, "RIÑONES")] == ["calculos-renales-y-agua"]
     assert [a.slug for a in await library.search(lib.pat, "agua", language="es")] == ["calculos-renales-y-agua"]
@@ -206,3 +249,32 @@ async def test_an_article_sent_from_a_conversation(lib):
     assert article.id not in repr(raw)
     assert [a for a, _ in audit] == ["library.send", "library.read", "library.read", "library.read"]
     assert audit[0][1] == f"thread={thread.thread_id} message={sent.message_id}"
+
+
+async def test_every_transition_is_audited_with_ids_only(lib):
+    ed = lib.system.editorial
+    v1 = await ed.create(lib.blue_nurse, language="en", title="Hand washing", summary="Clean hands stop germs.",
+                         body=BODY, topics="germs")
+    await ed.edit(lib.blue_nurse, v1.article_id, title="Washing hands", summary="Clean hands stop germs.", body=BODY,
+                  topics="germs")
+    await ed.submit(lib.blue_nurse, v1.id)
+    await ed.return_to_draft(lib.blue_provider, v1.id)
+    await ed.submit(lib.blue_nurse, v1.id)
+    with pytest.raises(NotAllowed):
+        await ed.publish(lib.blue_nurse, v1.id)
+    await ed.publish(lib.blue_provider, v1.id)
+    v2 = await ed.edit(lib.blue_nurse, v1.article_id, title="Washing hands", summary="Soap and water.", body=BODY,
+                       topics="germs")
+    await ed.retire(lib.admin, v1.article_id)
+    async with lib.system.db.read() as s:
+        rows = (await s.execute(text(
+            "SELECT actor_id, action, outcome, object_id, detail FROM audit_log WHERE object_type = 'library_article' "
+            "AND object_id = :a ORDER BY seq"), {"a": v1.article_id})).all()
+    nurse, provider, admin = lib.blue_nurse.user_id, lib.blue_provider.user_id, lib.admin.user_id
+    first, second = f"version={v1.id}", f"version={v2.id}"
+    assert [(r.actor_id, r.action, r.outcome, r.detail) for r in rows] == [
+        (nurse, "library.create", "ok", first), (nurse, "library.edit", "ok", first),
+        (nurse, "library.submit", "ok", first), (provider, "library.return", "ok", first),
+        (nurse, "library.submit", "ok", first), (nurse, "library.publish", "denied", first),
+        (provider, "library.publish", "ok", first), (nurse, "library.edit", "ok", second),
+        (admin, "library.retire", "ok", first)]

@@ -5,6 +5,7 @@ the reply box and sees it read; the patient's "Sent to you by your care team"; t
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from nicegui import app, ui
@@ -110,8 +111,13 @@ async def test_nurse_attaches_an_article_from_the_reply_box_and_sees_it_read(lib
     await press(user, "Reply")
     user.find("Message").type("Here is something to read.")
     await press(user, "Attach article")
-    user.find("Search the library").type("kidney")
+    user.find("Search the library").type("gout")
     await press(user, "Search")
+    await see(user, "Review past due since Jan 10, 2025")  # flagged before it is sent
+    user.find("Search the library").clear().type("kidney")
+    await press(user, "Search")
+    await see(user, "Kidney stones and water")
+    await user.should_not_see("Gout flares")
     await see(user, "Reading grade")  # the reading level is shown to staff
     user.find(marker="attach-this-article").click()
     await see(user, "Article attached")
@@ -138,6 +144,10 @@ async def test_patient_sees_what_the_care_team_sent(library_env, user: User) -> 
     await follow_header_link(user, "Library")
     await see(user, "Sent to you by your care team")
     await see(user, "Sent by Nina Blue")
+    (when,) = [e.text for e in user.current_layout.descendants()
+               if isinstance(e, ui.label) and e.text.startswith("Sent by ") and any(
+                   "sent-article" in p.classes for p in _parents(e))]
+    assert re.fullmatch(r"Sent by Nina Blue · [A-Z][a-z]{2} \d{2}, \d{4} \d{2}:\d{2} [AP]M", when)
     await see(user, "New")
     user.find(kind=ui.link, content="Kidney stones and water").click()
     await see(user, "Sent to you by Nina Blue")
@@ -177,3 +187,88 @@ async def test_the_review_screens(library_env, user: User) -> None:
     await user.open(f"/library/editor/{v.article_id}")
     await see(user, "version 1: Published")
     await see(user, "Patients read version 1.")
+
+
+async def test_reviewers_publish_and_the_admin_retires_on_the_screens(library_env, user: User, create_user) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    # A nurse writes a new article on the screen and sends it for review.
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Sign out")
+    await user.open("/library/editor/new")
+    await see(user, "New article")
+    user.find("Title").type("Hand washing")
+    user.find("Summary").type("Clean hands stop germs.")
+    user.find("Topics").type("germs, hands")
+    user.find("Text").type("Wash with soap and water. Scrub for 20 seconds.")
+    await press(user, "Save draft")
+    await see(user, "version 1: Draft")
+    await press(user, "Send for review")
+    await see(user, "version 1: In review")
+
+    # The provider reviews it from the list of articles in review and publishes it.
+    provider = create_user()
+    await sign_in(provider, "paul@example.org", STAFF_PW)
+    await see(provider, "Sign out")
+    await provider.open("/library/editor?state=in_review")
+    await see(provider, "In review (1)")
+    provider.find(kind=ui.link, content="Hand washing").click()
+    await see(provider, "version 1: In review")
+    await press(provider, "Publish")
+    await see(provider, "version 1: Published")
+    await see(provider, "Patients read version 1.")
+    (article,) = [v for v in await system.editorial.list_by_state(clinic.blue_provider, "published")
+                  if v.slug == "hand-washing"]
+    # An edit of the published article is a new draft; patients keep reading version 1 until it is published.
+    provider.find("Summary").clear().type("Soap, water and 20 seconds.")
+    await press(provider, "Save draft")
+    await see(provider, "version 2: Draft")
+    await see(provider, "Patients read version 1.")
+    await press(provider, "Send for review")
+    await see(provider, "version 2: In review")
+    assert (await system.library.article(clinic.pat, "hand-washing")).summary == "Clean hands stop germs."
+
+    # The clinic admin sees articles past their review date and retires one; patients no longer find it.
+    admin = create_user()
+    await sign_in(admin, "ada@example.org", STAFF_PW)
+    await see(admin, "Sign out")
+    await admin.open("/library/editor?state=published")
+    await see(admin, "Reviews past due (1)")
+    await see(admin, "Gout flares — Review past due since Jan 10, 2025")
+    await admin.open(f"/library/editor/{article.article_id}")
+    await see(admin, "version 2: In review")
+    # The admin answers for the office, not the health content: no Publish for them.
+    await admin.should_not_see(kind=ui.button, content="Publish")
+    await press(admin, "Retire")
+    await see(admin, "Retired")
+    assert await system.library.search(clinic.pat, "hand washing") == ()
+
+    # The workflow screens do not exist for patients.
+    patient = create_user()
+    await sign_in_patient(patient, "pat@example.org", PATIENT_PW)
+    for path in ("/library/editor", f"/library/editor/{article.article_id}"):
+        await patient.open(path)
+        await see(patient, "not found")
+        await patient.should_not_see("Hand washing")
+
+
+async def test_staff_see_reviews_past_due_on_the_library_and_patients_do_not(library_env, user: User,
+                                                                            create_user) -> None:
+    await seeded(user)
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Sign out")
+    await user.open("/library")
+    await see(user, "1 article past the review date")
+    await see(user, "Gout flares — Review past due since Jan 10, 2025")
+    await see(user, "Reading grade")
+    await user.open("/library/article/gout-flares")
+    await see(user, "Review past due since Jan 10, 2025")
+    patient = create_user()
+    await sign_in_patient(patient, "pat@example.org", PATIENT_PW)
+    await patient.open("/library/article/gout-flares")
+    await see(patient, "Rest the joint and put ice on it.")
+    await patient.should_not_see("Review past due")
+    await patient.should_not_see("Reading grade")
+    await patient.open("/library")
+    await see(patient, "3 articles")
+    await patient.should_not_see("past the review date")

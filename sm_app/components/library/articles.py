@@ -131,6 +131,8 @@ class ArticlePicker:
                     with ui.column().classes("gap-0"):
                         ui.label(a.title).classes("text-bold")
                         ui.label(f"{a.language_name} · {grade_words(a.grade)}").classes("text-caption")
+                        if a.review_overdue:  # staff should know before sending it that it is due for review
+                            ui.label(review_words(a)).classes("text-caption text-red-10 text-bold review-overdue")
                     attach = ui.button("Attach", on_click=lambda a=a: self._choose(a)).props("flat dense").mark(
                         "attach-this-article")
                     attach.props["aria-label"] = f"Attach {a.title}"
