@@ -50,30 +50,25 @@ class RecordTransfer:
                                        whole.sections, self._tz)
         return RecordFile(f"health-record-{whole.made_at:%Y-%m-%d}.fhir.json", data, MEDIA_TYPE)
 
-    def _own(self, actor: Actor, patient_id: str) -> None:
-        if not (actor.is_patient and actor.user_id == patient_id):
+    async def _own(self, actor: Actor, patient_id: str) -> None:
+        """An import is the patient's own act: the one access rule must answer "the patient" (write, under no team).
+        Staff — even with a read & write grant — and everyone else are told the record does not exist."""
+        access = await self._record.access(actor, patient_id)
+        if access is None or not access.can_write or access.team_id is not None:
+            await self._audit.record_alone(actor_id=actor.user_id, action="record.import", object_type="health_record",
+                                           object_id=(patient_id or "")[:64], outcome="denied")
             raise NotFound("health record")
 
     async def review_import(self, actor: Actor, patient_id: str, data: bytes) -> ImportPlan:
         """What a FHIR Bundle the patient brings would add, by section; nothing is saved. A ValidationError says
         what is wrong with a file that cannot be read (too large, not JSON, not a valid Bundle, nothing to add)."""
-        try:
-            self._own(actor, patient_id)
-        except NotFound:
-            await self._audit.record_alone(actor_id=actor.user_id, action="record.import", object_type="health_record",
-                                           object_id=(patient_id or "")[:64], outcome="denied")
-            raise
+        await self._own(actor, patient_id)
         today = self._clock.now().astimezone(ZoneInfo(self._tz)).date()
         return await asyncio.to_thread(read_bundle, data, today, self._tz)
 
     async def confirm_import(self, actor: Actor, patient_id: str, plan: ImportPlan) -> int:
         """Save what the patient reviewed: every entry or none (each passes the same checks as one typed in)."""
-        try:
-            self._own(actor, patient_id)
-        except NotFound:
-            await self._audit.record_alone(actor_id=actor.user_id, action="record.import", object_type="health_record",
-                                           object_id=(patient_id or "")[:64], outcome="denied")
-            raise
+        await self._own(actor, patient_id)
         if not plan.entries:
             raise ValidationError("File", "There is nothing to add.")
         return await self._record.add_many(actor, patient_id,

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from sm_app.adapters.models import OutboxEmail
+from sm_app.health_record.fhir import IMPORT_MAX_BYTES
 
 from .browser_steps import (
     By,
@@ -280,6 +281,10 @@ def test_sign_in_and_patient_pages(clinic, browser, tmp_path):
     _dialog_open(patient)
     found.check(patient, "patient health record, add dialog open")
     click_button(patient, "Cancel")
+    click_button(patient, "History")
+    _dialog_open(patient)
+    found.check(patient, "patient health record, an entry's history open")
+    click_button(patient, "Close")
     # Readings over time: the chart with the values as a table beside it (the demo patient's glucose readings), and
     # on a phone the chart above the table.
     visible(patient, By.XPATH, "//*[@role='tab'][normalize-space()='Readings']")[0].click()
@@ -302,6 +307,12 @@ def test_sign_in_and_patient_pages(clinic, browser, tmp_path):
     wait(patient).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".import-error")[0].startswith("This file is not"),
                         "no error for a file that is not JSON")
     found.check(patient, "patient import page, a bad file")
+    big = tmp_path / "large.json"
+    big.write_bytes(b" " * (IMPORT_MAX_BYTES + 1))  # turned down in the browser, before it is sent
+    patient.find_element(By.CSS_SELECTOR, ".record-import input[type=file]").send_keys(str(big))
+    wait(patient).until(lambda d: visible_texts(d, By.CSS_SELECTOR, ".import-error")[0].startswith(
+        "The file is too large"), "no error for a file over the import limit")
+    found.check(patient, "patient import page, a file too large")
     good = tmp_path / "bundle.json"
     good.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
         {"resource": {"resourceType": "Condition", "subject": {"reference": "Patient/p"}, "code": {"text": "Asthma"}}},
@@ -363,6 +374,11 @@ def test_staff_pages(clinic, browser):
     wait(nurse).until(lambda d: "Type 2 diabetes" in " ".join(visible_texts(d, By.CSS_SELECTOR, "main, body")),
                       "the shared health record never showed")
     found.check(nurse, "nurse conversation with the patient's health record open")
+    nurse.find_element(By.CSS_SELECTOR, ".record-page-link").click()
+    wait_for_heading(nurse, "Health record")
+    wait(nurse).until(lambda d: "Type 2 diabetes" in " ".join(visible_texts(d, By.CSS_SELECTOR, "main, body")),
+                      "the whole-page record never showed")
+    found.check(nurse, "nurse the patient's health record on its own page")
 
     # The team lead: alerts with an urgent alert in them, team messages with a broadcast about to go.
     nurse.get("about:blank")

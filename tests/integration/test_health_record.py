@@ -3,13 +3,18 @@ history of a patient's record), versions, sharing, "Who looked", audit entries w
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from sm_app.adapters.clock import FakeClock, as_utc
 from sm_app.adapters.realtime import ThreadChanged
+from sm_app.bootstrap import build_system
+from sm_app.identity.accounts import Actor
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
+from tests.conftest import STAFF_PW, make_settings, seed_clinic
 
 MEDICATION = {"name": "Metforminzyx", "dose": "500 mg", "how_often": "twice a day", "since": "2019",
               "prescriber": "Dr Okafor"}
@@ -45,14 +50,27 @@ ALL_OK = {"list": "ok", "read": "ok", "add": "ok", "edit": "ok", "history": "ok"
 NOTHING = {k: "not found" for k in ALL_OK}
 
 
+async def _staff(clinic, email: str, role: str, name: str, team: str | None = None) -> Actor:
+    u = await clinic.system.accounts.create_user(email=email, role=role, name=name, password=STAFF_PW)
+    if team:
+        await clinic.system.accounts.add_member(team=team, email=email, role=role)
+    return Actor(u.id, u.role, u.name, u.email)
+
+
 @pytest.mark.parametrize("level", ["none", "read", "write"])
 async def test_the_grant_matrix(clinic, level):
     record, sharing = clinic.system.health_record, clinic.system.record_sharing
     transfer = clinic.system.record_transfer
+    # Pat is with a second team too, which the patient never shares with: a grant is per team.
+    await clinic.system.accounts.create_team("Red Team")
+    await clinic.system.accounts.assign_patient(team="Red Team", email="pat@example.org")
+    red_nurse = await _staff(clinic, "rita@example.org", "nurse", "Rita Red", "Red Team")
+    privacy_officer = await _staff(clinic, "po@example.org", "privacy_officer", "Priya Officer")
     entry = await _entry(clinic)
     await sharing.set_grant(clinic.pat, clinic.blue_id, level)
-    actors = {"granted team": clinic.blue_nurse, "another team": clinic.green_nurse, "patient": clinic.pat,
-              "admin": clinic.admin, "another patient": clinic.gil}
+    actors = {"granted team": clinic.blue_nurse, "another team": clinic.green_nurse,
+              "another of the patient's teams": red_nurse, "patient": clinic.pat, "admin": clinic.admin,
+              "privacy officer": privacy_officer, "another patient": clinic.gil}
     for who, actor in actors.items():
         current = (await record.entry(clinic.pat, entry.id)).version
         answers = {
@@ -69,7 +87,8 @@ async def test_the_grant_matrix(clinic, level):
         expected = EXPECTED.get((level, who)) or (ALL_OK if who == "patient" else NOTHING)
         assert answers == expected, (level, who)
     assert (await record.access(clinic.blue_nurse, clinic.pat.user_id) is not None) == (level != "none")
-    assert await record.access(clinic.admin, clinic.pat.user_id) is None
+    for outsider in (clinic.admin, privacy_officer, red_nurse, clinic.green_nurse):
+        assert await record.access(outsider, clinic.pat.user_id) is None
 
 
 async def test_a_refused_record_reads_exactly_like_one_that_does_not_exist(clinic):
@@ -233,3 +252,60 @@ async def test_a_change_tells_the_patient_and_the_granted_staff_by_id(clinic):
     await _entry(clinic)
     record_pushed = ThreadChanged("", "record", patient_id=clinic.pat.user_id)
     assert told == {clinic.pat.user_id: [record_pushed], clinic.blue_nurse.user_id: [record_pushed]}
+
+
+async def test_a_grant_reaches_only_staff_still_on_a_team_the_patient_is_still_with(clinic):
+    system = clinic.system
+    record, teams = system.health_record, system.team_admin
+    entry = await _entry(clinic)
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    # A nurse who leaves the team leaves the record: her next look is refused like a record that does not exist.
+    await teams.remove_member(clinic.admin, clinic.blue_id, clinic.blue_nurse.user_id)
+    with pytest.raises(NotFound):
+        await record.entry(clinic.blue_nurse, entry.id)
+    assert (await record.entry(clinic.blue_provider, entry.id)).id == entry.id
+    # A patient who leaves the team takes the record with them, though the grant row is kept.
+    await teams.dissociate(clinic.admin, clinic.blue_id, clinic.pat.user_id)
+    for call in (lambda: record.section(clinic.blue_provider, clinic.pat.user_id, "medications"),
+                 lambda: record.history(clinic.blue_provider, entry.id),
+                 lambda: system.record_transfer.fhir(clinic.blue_provider, clinic.pat.user_id)):
+        with pytest.raises(NotFound):
+            await call()
+    assert await record.access(clinic.blue_provider, clinic.pat.user_id) is None
+
+
+NOON = datetime(2026, 11, 2, 17, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def clocked(tmp_path, database_url):
+    clock = FakeClock(NOON)
+    system = build_system(make_settings(tmp_path, database_url), clock=clock)
+    yield await seed_clinic(system), clock
+    await system.close()
+
+
+async def test_every_version_and_every_look_says_when(clocked):
+    clinic, clock = clocked
+    record, sharing = clinic.system.health_record, clinic.system.record_sharing
+    entry = await _entry(clinic)
+    await sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    clock.advance(hours=2)
+    await record.edit(clinic.blue_nurse, entry.id, {**MEDICATION, "dose": "1 g"}, version=1)
+    clock.advance(days=1)
+    await record.set_active(clinic.pat, entry.id, False, version=2)
+    clock.advance(minutes=5)
+    await record.section(clinic.blue_provider, clinic.pat.user_id, "medications")
+    history = await record.history(clinic.pat, entry.id)
+    assert [(v.change, v.by.words, as_utc(v.at)) for v in history] == [
+        ("Added", "Pat Patient", NOON),
+        ("Edited", "Nina Blue, Blue Team", datetime(2026, 11, 2, 19, 0, tzinfo=UTC)),
+        ("Marked inactive", "Pat Patient", datetime(2026, 11, 3, 19, 0, tzinfo=UTC)),
+    ]
+    now = await record.entry(clinic.pat, entry.id)
+    assert (as_utc(now.entered_at), as_utc(now.changed_at)) == (NOON, as_utc(history[-1].at))
+    looks = await sharing.who_looked(clinic.pat)
+    assert [(lk.staff_name, lk.what, as_utc(lk.at)) for lk in looks] == [
+        ("Paul Blue", "Read", datetime(2026, 11, 3, 19, 5, tzinfo=UTC)),
+        ("Nina Blue", "Corrected an entry", datetime(2026, 11, 2, 19, 0, tzinfo=UTC)),
+    ]

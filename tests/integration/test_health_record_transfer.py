@@ -10,6 +10,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from sm_app.health_record.fhir import IMPORT_MAX_BYTES
+from sm_app.health_record.sections import SECTIONS
 from sm_app.shared.errors import NotFound, ValidationError
 from tests.conftest import pdf_text
 
@@ -125,7 +126,9 @@ async def test_bad_imports_are_refused_with_a_clear_error_and_change_nothing(cli
     with pytest.raises(ValidationError) as exc:
         await transfer.review_import(clinic.pat, clinic.pat.user_id, data)
     assert words in exc.value.message
-    assert not (await clinic.system.health_record.section(clinic.pat, clinic.pat.user_id, "readings")).entries
+    for section in SECTIONS:
+        assert not (await clinic.system.health_record.section(clinic.pat, clinic.pat.user_id, section)).entries
+    assert not [e for e in await clinic.system.audit.entries(50) if e["action"] in ("record.import", "record.add")]
 
 
 async def test_an_import_leaves_out_what_the_record_does_not_hold_and_says_so(clinic):
@@ -136,8 +139,11 @@ async def test_an_import_leaves_out_what_the_record_does_not_hold_and_says_so(cl
     assert [(e.section, e.summary) for e in plan.entries] == [("readings", "Pulse 64 beats/min")]
     assert "1 Encounter" in plan.left_out[0]
     assert plan.left_out[1].startswith("Entry 3 (Observation): Value")
-    # Only the patient imports into their own record; anyone else is told nothing exists.
-    for outsider, target in ((clinic.blue_nurse, clinic.pat.user_id), (clinic.gil, clinic.pat.user_id)):
+    # Only the patient imports into their own record; anyone else — staff with a read & write grant included — is
+    # told nothing exists.
+    await clinic.system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    for outsider, target in ((clinic.blue_nurse, clinic.pat.user_id), (clinic.green_nurse, clinic.pat.user_id),
+                             (clinic.gil, clinic.pat.user_id), (clinic.admin, clinic.pat.user_id)):
         with pytest.raises(NotFound):
             await transfer.review_import(outsider, target, data)
         with pytest.raises(NotFound):

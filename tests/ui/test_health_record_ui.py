@@ -107,6 +107,8 @@ async def test_staff_with_read_and_write_see_and_add_from_the_conversation(user:
     await user.open(f"/thread/{thread_id}")
     await see(user, "Shared with Blue Team: Read & write")
     await user.should_not_see("Asthma")  # built only when opened
+    own_page = user.find(kind=ui.link, content="Open on its own page").elements.pop()
+    assert own_page.props["href"] == f"/patients/{clinic.pat.user_id}/health-record"  # ids only
     await press(user, "Health record")
     await see(user, "Asthma")
     user.find(kind=ui.tab, content="Allergies").click()
@@ -129,6 +131,7 @@ async def test_without_a_grant_staff_get_nothing_and_a_withdrawn_grant_leaves_an
     await see(user, "Care-team work")
     await user.should_not_see("Shared with Blue Team")
     assert not [b for b in user.current_layout.descendants() if isinstance(b, ui.button) and b.text == "Health record"]
+    await user.should_not_see("Open on its own page")
     # A link to it answers like a record that does not exist.
     await user.open(f"/patients/{clinic.pat.user_id}/health-record")
     await see(user, "Health record not found")
@@ -169,3 +172,78 @@ async def test_entry_text_with_quotes_is_shown_as_text_not_attributes(user: User
     injected = [(type(e).__name__, key) for e in user.current_layout.descendants() for key in e.props
                 if key.startswith((":title", "onmouseover", "alert"))]
     assert injected == []
+
+
+async def _until(check, what: str) -> None:
+    """Wait for a live change to reach the page (pushed after another person's commit)."""
+    for _ in range(200):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(what)
+
+
+def _labels(user: User) -> list[str]:
+    return [e.text for e in user.current_layout.descendants() if isinstance(e, ui.label)]
+
+
+async def test_a_correction_being_typed_survives_someone_else_changing_the_entry(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    entry = await system.health_record.add(clinic.pat, clinic.pat.user_id, "conditions",
+                                           {"name": "Asthma", "since": "2001"})
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open("/health-record")
+    await see(user, "Since: 2001")
+    await press(user, "Edit")
+    _field(user, "Since").clear().type("1999")
+    # Meanwhile the nurse corrects the same entry: the patient's list redraws that entry from the push.
+    await system.health_record.edit(clinic.blue_nurse, entry.id, {"name": "Asthma", "since": "2002"}, version=1)
+    await _until(lambda: "Since: 2002" in _labels(user), "the nurse's correction never reached the open page")
+    # The form is still open with what the patient typed, and saving it says why it was not saved.
+    assert next(iter(_field(user, "Since").elements)).value == "1999"
+    await press(user, "Save")
+    await see(user, "Someone changed this entry since you opened it.")
+    assert next(iter(_field(user, "Since").elements)).value == "1999"
+    assert (await system.health_record.entry(clinic.pat, entry.id)).value("since") == "2002"
+
+
+async def test_a_grant_changed_while_the_record_is_open_applies_at_once(user: User) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    thread_id = await _thread(clinic)
+    entry = await system.health_record.add(clinic.pat, clinic.pat.user_id, "conditions", {"name": "Asthma"})
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "read")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "About my sugar")
+    await user.open(f"/thread/{thread_id}")
+    await press(user, "Health record")
+    await see(user, "Asthma")
+    await user.should_not_see("Add condition")
+    # Read -> read & write: the open part offers adding and correcting without a reload.
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "write")
+    await see(user, "Shared with Blue Team: Read & write")
+    await see(user, "Add condition")
+    await see(user, "Asthma")
+    # An open history of an entry goes with the record when the grant is withdrawn.
+    await press(user, "History")
+    await see(user, "History of Asthma")
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "none")
+    await _until(lambda: not any(t.startswith(("History of", "Asthma")) for t in _labels(user)),
+                 "the record stayed on the page after the grant was withdrawn")
+    await user.should_not_see("Shared with Blue Team")
+    assert not [t for t in _labels(user) if entry.id in t or "Condition: Asthma" in t]
+
+    # The whole-page view of a shared record: a withdrawn grant empties it at once.
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "read")
+    await user.open(f"/patients/{clinic.pat.user_id}/health-record")
+    await see(user, "Shared with Blue Team: Read")
+    await see(user, "Asthma")
+    await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "none")
+    await _until(lambda: "This health record is no longer shared with your care team." in _labels(user),
+                 "the whole-page record stayed after the grant was withdrawn")
+    assert not [t for t in _labels(user) if "Asthma" in t]
+    assert not [e for e in user.current_layout.descendants() if isinstance(e, ui.link)
+                and e.text.startswith("Download")]
+

@@ -44,6 +44,9 @@ class RecordView:
                 for section in SECTIONS.values():
                     with ui.tab_panel(section.key).classes("q-pa-none") as panel:
                         self._panels[section.key] = _SectionPanel(self, section, panel)
+            # Forms and histories live here, not in the entry's card: a live change redraws the card, and what
+            # someone is typing must outlive that. Inside the record's column, so a withdrawn grant takes them too.
+            self._dialogs = ui.element("div").classes("record-dialogs")
 
     async def start(self) -> None:
         """Open the first section (a read of it)."""
@@ -61,6 +64,10 @@ class RecordView:
                 await panel.show()
             else:
                 panel.read_once = False
+
+    @property
+    def dialogs(self) -> ui.element:
+        return self._dialogs
 
     @property
     def ctx(self) -> PageContext:
@@ -154,7 +161,7 @@ class _SectionPanel:
             return
         tz = ctx.system.settings.timezone
         labels = {f.key: f.label for f in self._section.fields}
-        with ui.dialog() as dialog, ui.card().classes("w-full max-w-2xl entry-history"):
+        with self._view.dialogs, ui.dialog() as dialog, ui.card().classes("w-full max-w-2xl entry-history"):
             ui.label(f"History of {entry.summary}").classes("text-h6").props("role=heading aria-level=2")
             for v in reversed(versions):
                 with ui.column().classes("gap-0 q-mb-sm"):
@@ -174,7 +181,8 @@ class _EntryForm:
     def __init__(self, view: RecordView, section: Section, entry: EntryView | None):
         self._view, self._section, self._entry = view, section, entry
         self._inputs: dict[str, ui.element] = {}
-        with ui.dialog().props("persistent") as self._dialog, ui.card().classes("w-full max-w-xl record-form"):
+        with view.dialogs, ui.dialog().props("persistent") as self._dialog, \
+                ui.card().classes("w-full max-w-xl record-form"):
             title = f"Add {section.singular}" if entry is None else f"Correct {entry.summary}"
             ui.label(title).classes("text-h6").props("role=heading aria-level=2")
             for field in section.fields:

@@ -28,6 +28,9 @@ async def staff_record_part(ctx: PageContext, patient_id: str) -> None:
                     "flat no-caps aria-expanded=false")
                 ui.label(f"Shared with {access.team_name}: {LEVELS[access.level]}").classes(
                     "text-caption record-grant")
+                # The whole-page view has the downloads (PDF, FHIR); its address carries the patient's id only.
+                ui.link("Open on its own page", f"/patients/{patient_id}/health-record").classes(
+                    "text-caption record-page-link")
             body = ui.column().classes("w-full")
             body.set_visibility(False)
         button.props["aria-controls"] = f"c{body.id}"
