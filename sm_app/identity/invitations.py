@@ -111,16 +111,24 @@ class Invitations(LinkService):
         now = self._clock.now()
         async with self._uow() as work:
             s = work.session
-            existing = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none()
-            if existing is not None:
-                if existing.password_hash == NO_PASSWORD_YET:
+            user = (await s.execute(select(User).where(User.email == email))).scalar_one_or_none()
+            if user is not None and user.password_hash != NO_PASSWORD_YET:
+                raise ValidationError("Email", "That address already has an account.")
+            if user is not None:
+                latest = (await self._latest(s, [user.id])).get(user.id)
+                if latest is not None and state_of(latest, now) == "pending":
                     raise ValidationError("Email", "That address has already been invited. Use Resend in the list "
                                                    "of invitations.")
-                raise ValidationError("Email", "That address already has an account.")
-            user = User(email=email, name=name, role=role, password_hash=NO_PASSWORD_YET, active=False,
-                        created_at=now)
-            s.add(user)
-            await s.flush()
+                # A withdrawn or expired invitation: invite again, with this role, name and teams (how a wrong role
+                # is put right). The account was never used; its old links stay dead (their binding names the old
+                # role) and are marked replaced.
+                await end_open_links(s, user.id, PURPOSE, REPLACED, now)
+                user.name, user.role = name, role
+            else:
+                user = User(email=email, name=name, role=role, password_hash=NO_PASSWORD_YET, active=False,
+                            created_at=now)
+                s.add(user)
+                await s.flush()
             row = await self._issue(work, user, role, " ".join(team_ids), actor, now)
             await self._audit.record(s, actor_id=actor.user_id, action="invitation.create", object_type="user",
                                      object_id=user.id, detail=f"role={role} invitation={row.id}")
@@ -220,7 +228,8 @@ class Invitations(LinkService):
             return {}
         rows = (await s.execute(select(AccountToken).where(AccountToken.user_id.in_(user_ids),
                                                            AccountToken.purpose == PURPOSE)
-                                .order_by(AccountToken.created_at))).scalars()
+                                # An open link sorts after the ones it replaced when both were made in one tick.
+                                .order_by(AccountToken.created_at, AccountToken.ended.is_(None)))).scalars()
         return {row.user_id: row for row in rows}  # the last one of each person wins
 
     async def _managed(self, s, actor: Actor, invitation_id: str) -> tuple[AccountToken, User]:

@@ -42,6 +42,7 @@ from .browser_steps import (
     wait_connected,
     wait_for_heading,
     wait_for_path,
+    xpath_literal,
 )
 from .clinic_db import LEAD, NURSE, PATIENT, actor_for, clinic_system
 
@@ -423,6 +424,21 @@ def test_admin_pages(clinic, browser):
     click_button(admin, "Deactivate Casey Clerk")
     _dialog_open(admin)
     found.check(admin, "admin /admin/users, deactivation question open")
+    click_button(admin, "Cancel")
+    # The role-and-teams dialog, then with a role that takes no care team (its teams cleared and locked); cancelled.
+    wait(admin).until(lambda d: not visible(d, By.CSS_SELECTOR, ".q-dialog .q-card"), "the question stayed open")
+    click_button(admin, "Change role or teams of Casey Clerk")
+    _dialog_open(admin)
+    found.check(admin, "admin /admin/users, role and teams dialog open")
+    role = admin.find_element(By.XPATH, "//*[contains(@class,'q-dialog')]//input[@role='combobox' and "
+                                        "@aria-label='Role']")
+    role.find_element(By.XPATH, "./ancestor::label[1]").click()
+    option = (f"//*[@id={xpath_literal(role.get_attribute('aria-controls'))}]//*[@role='option']"
+              "[normalize-space()='Admin']")
+    wait(admin).until(lambda d: visible(d, By.XPATH, option), "no Admin option")[0].click()
+    wait(admin).until(lambda d: not visible(d, By.XPATH, option), "the role menu stayed open")
+    wait(admin).until(lambda d: visible(d, By.CSS_SELECTOR, ".q-dialog .q-field--disabled"), "teams not locked")
+    found.check(admin, "admin /admin/users, role and teams dialog with a role that takes no team")
     click_button(admin, "Cancel")
     # A care team: names, staff, business hours (own hours shown), patients; then the block dialog with its error.
     _open(admin, base, "/admin/teams", "Care teams")

@@ -217,3 +217,102 @@ async def test_a_team_with_its_own_hours_gets_due_times_from_them(clinic):
 
     await system.clinic_settings.set_team_business_hours(admin, clinic.blue_id, workdays=None)
     assert await system.clinic_settings.team_business_hours(clinic.blue_id) is None
+
+
+async def _audited(clinic, *actions: str) -> list[tuple[str, str, str]]:
+    """The admin's audit entries of these actions, oldest first (the seeding's own are left out)."""
+    async with clinic.system.db.read() as s:
+        return [tuple(r) for r in (await s.execute(
+            select(AuditEntry.action, AuditEntry.object_id, AuditEntry.detail)
+            .where(AuditEntry.action.in_(actions), AuditEntry.actor_id == clinic.admin.user_id)
+            .order_by(AuditEntry.seq))).all()]
+
+
+async def test_the_admin_changes_a_role_and_the_person_signs_in_again_with_it(clinic):
+    system, admin, users = clinic.system, clinic.admin, clinic.system.user_admin
+    nina = clinic.blue_nurse
+    tabs = [await system.sessions.sign_in("nina@example.org", STAFF_PW) for _ in range(2)]
+    told: list[str] = []
+    system.bus.subscribe(nina.user_id, lambda event: told.append(event.kind))
+
+    done = await users.change_access(admin, nina.user_id, role="provider", team_ids=[clinic.blue_id])
+    assert (done.role_changed, done.joined, done.left) == (True, (), ())
+    # Her open pages were made for a nurse: every session ends, and they are told at once.
+    assert [await system.sessions.current(t.token) for t in tabs] == [None, None]
+    assert "session" in told
+    signed = await system.sessions.sign_in("nina@example.org", STAFF_PW)
+    assert signed.actor.role == "provider"
+    row = await users.user(admin, nina.user_id)
+    assert (row.role, row.teams, row.team_ids) == ("provider", ("Blue Team",), (clinic.blue_id,))
+
+    # Made an admin: admins are on no care team, so she leaves Blue (and its worklist) in the same change.
+    with pytest.raises(ValidationError, match="on no care team") as with_teams:
+        await users.change_access(admin, nina.user_id, role="admin", team_ids=[clinic.blue_id])
+    assert with_teams.value.field == "Care teams"
+    done = await users.change_access(admin, nina.user_id, role="admin", team_ids=[])
+    assert (done.role_changed, done.left) == (True, ("Blue Team",))
+    assert [m.name for m in (await system.team_admin.team(admin, clinic.blue_id)).members] == ["Paul Blue"]
+    assert await _audited(clinic, "user.role_change", "team.remove_member") == [
+        ("user.role_change", nina.user_id, "from=nurse to=provider"),
+        ("user.role_change", nina.user_id, "from=provider to=admin"),
+        ("team.remove_member", clinic.blue_id, f"user={nina.user_id}")]
+
+
+async def test_what_a_role_change_refuses(clinic):
+    system, admin, users = clinic.system, clinic.admin, clinic.system.user_admin
+    cases = [(admin.user_id, "nurse", "your own role"),                   # never one's own (the last admin stays)
+             (clinic.pat.user_id, "nurse", "patient's account"),          # a patient's record is theirs as a patient
+             (clinic.blue_nurse.user_id, "patient", "patient's account"),
+             (clinic.blue_nurse.user_id, "surgeon", "Choose a role")]
+    for user_id, role, words in cases:
+        with pytest.raises(ValidationError, match=words) as refused:
+            await users.change_access(admin, user_id, role=role, team_ids=[])
+        assert refused.value.field == "Role"
+    with pytest.raises(ValidationError, match="no longer exists"):
+        await users.change_access(admin, clinic.blue_nurse.user_id, role="nurse", team_ids=["no-such-team"])
+    with pytest.raises(NotFound):
+        await users.change_access(admin, "no-such-person", role="nurse", team_ids=[])
+    invited = await system.invitations.invite_staff(admin, email="new@example.org", name="Nia New", role="clerk",
+                                                    team_ids=[clinic.blue_id])
+    with pytest.raises(ValidationError, match="not accepted their invitation"):
+        await users.change_access(admin, invited.user_id, role="nurse", team_ids=[clinic.blue_id])
+    for someone in (clinic.blue_nurse, clinic.pat):
+        with pytest.raises(NotAllowed):
+            await users.change_access(someone, clinic.green_nurse.user_id, role="provider", team_ids=[])
+    # Nothing changed and nobody was signed out by a refusal.
+    assert (await users.user(admin, clinic.blue_nurse.user_id)).role == "nurse"
+    assert await _audited(clinic, "user.role_change") == []
+
+
+async def test_the_admin_moves_staff_and_patients_between_care_teams(clinic):
+    system, admin, users = clinic.system, clinic.admin, clinic.system.user_admin
+    gwen = clinic.green_nurse
+    await system.team_admin.set_marks(admin, clinic.green_id, gwen.user_id, lead=True)
+    tab = await system.sessions.sign_in("gwen@example.org", STAFF_PW)
+
+    done = await users.change_access(admin, gwen.user_id, role="nurse", team_ids=[clinic.green_id, clinic.blue_id])
+    assert (done.role_changed, done.joined, done.left) == (False, ("Blue Team",), ())
+    assert await system.sessions.current(tab.token) is not None  # teams alone: she stays signed in
+    blue = {m.name: m for m in (await system.team_admin.team(admin, clinic.blue_id)).members}
+    green = {m.name: m for m in (await system.team_admin.team(admin, clinic.green_id)).members}
+    assert (blue["Gwen Green"].lead, blue["Gwen Green"].on_call) == (False, False)
+    assert green["Gwen Green"].lead  # a team she stays on keeps her marks
+    done = await users.change_access(admin, gwen.user_id, role="nurse", team_ids=[clinic.blue_id])
+    assert (done.joined, done.left) == ((), ("Green Team",))
+    assert "Gwen Green" not in {m.name for m in (await system.team_admin.team(admin, clinic.green_id)).members}
+
+    # A patient's teams are their associations; a block on a team they stay with is kept.
+    await system.team_admin.block(admin, clinic.blue_id, clinic.pat.user_id, reason="Please call the front desk.")
+    done = await users.change_access(admin, clinic.pat.user_id, role="patient",
+                                     team_ids=[clinic.blue_id, clinic.green_id])
+    assert done.joined == ("Green Team",)
+    offered = await system.contacts.compose_teams(clinic.pat)
+    assert [t.name for t in offered.teams] == ["Green Team"] and [b.name for b in offered.blocked] == ["Blue Team"]
+    await users.change_access(admin, clinic.pat.user_id, role="patient", team_ids=[clinic.green_id])
+    assert [e.name for e in await system.contacts.contact_list(clinic.pat)] == ["Green Team"]
+    assert await _audited(clinic, "team.add_member", "team.remove_member", "team.assign_patient",
+                          "team.dissociate_patient") == [
+        ("team.add_member", clinic.blue_id, f"user={gwen.user_id} lead=False on_call=False"),
+        ("team.remove_member", clinic.green_id, f"user={gwen.user_id}"),
+        ("team.assign_patient", clinic.green_id, f"patient={clinic.pat.user_id}"),
+        ("team.dissociate_patient", clinic.blue_id, f"patient={clinic.pat.user_id}")]

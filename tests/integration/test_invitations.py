@@ -3,7 +3,10 @@ revoke; who may invite whom; the email carries no health information."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
@@ -240,3 +243,47 @@ async def test_wrong_codes_are_throttled_like_sign_in(timed):
     assert (await system.invitations.check_code(token, code, address="203.0.113.9")).email == "guess@example.org"
     failures = [e for e in await system.audit.entries() if e["action"] == "invitation.code"]
     assert len(failures) == 5 and all(code not in (e.get("detail") or "") for e in failures)
+
+
+async def test_a_withdrawn_invitation_is_made_again_with_the_right_role(timed):
+    """The admin invited someone with the wrong role: withdraw it and invite the address again."""
+    clinic, clock = timed
+    system = clinic.system
+    first = await system.invitations.invite_staff(clinic.admin, email="role@example.org", name="Rob",
+                                                  role="pharmacist", team_ids=[])
+    old_token, old_code = link_and_code((await emails_to(system, "role@example.org"))[0])
+    with pytest.raises(ValidationError, match="already been invited"):  # while it is open: Resend, not again
+        await system.invitations.invite_staff(clinic.admin, email="role@example.org", name="Rob", role="nurse",
+                                              team_ids=[clinic.blue_id])
+    await system.invitations.revoke(clinic.admin, first.id)
+    clock.advance(minutes=1)
+    again = await system.invitations.invite_staff(clinic.admin, email="role@example.org", name="Robin",
+                                                  role="nurse", team_ids=[clinic.blue_id])
+    assert (again.user_id, again.role, again.teams, again.state) == (first.user_id, "nurse", ("Blue Team",),
+                                                                      "pending")
+    with pytest.raises(LinkClosed):  # the withdrawn link stays dead
+        await system.invitations.check_code(old_token, old_code)
+    token, code = link_and_code((await emails_to(system, "role@example.org"))[1])
+    await system.invitations.accept(token, code, name="Robin", password=NEW_PW, details_confirmed=True)
+    signed = await system.sessions.sign_in("role@example.org", NEW_PW)
+    assert (signed.actor.role, signed.actor.name) == ("nurse", "Robin")
+    async with system.db.read() as s:
+        assert await s.get(TeamMember, (clinic.blue_id, first.user_id)) is not None
+    with pytest.raises(ValidationError, match="already has an account"):
+        await system.invitations.invite_staff(clinic.admin, email="role@example.org", name="Rob", role="clerk",
+                                              team_ids=[])
+
+
+async def test_the_link_carries_256_random_bits_kept_only_as_their_sha256(timed):
+    clinic, _ = timed
+    system = clinic.system
+    info = await system.invitations.invite_patient(clinic.blue_nurse, email="bits@example.org", name="Bo",
+                                                   team_id=clinic.blue_id)
+    token, code = link_and_code((await emails_to(system, "bits@example.org"))[0])
+    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert len(raw) == 32 and len(code) == 8  # 256 bits; an 8-character code beside it
+    async with system.db.read() as s:
+        row = await s.get(AccountToken, info.id)
+    assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert (row.email, row.role, row.team_ids) == ("bits@example.org", "patient", clinic.blue_id)
+    assert row.expires_at - row.created_at == timedelta(hours=72)

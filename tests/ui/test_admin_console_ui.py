@@ -227,3 +227,57 @@ async def test_an_invited_person_shows_as_invited_in_users_and_the_admin_resends
     assert [e.kind for e in sent] == ["invitation", "invitation"]
     assert [i.state for i in await system.invitations.listing(clinic.admin) if i.email == "rae@example.org"] == [
         "pending"]
+
+
+def _in_dialog(user: User, label: str) -> ui.select:
+    """The dialog's select of that label (the page has a "Role" filter of its own)."""
+    return next(e for dialog in user.current_layout.descendants() if isinstance(dialog, ui.dialog)
+                for e in dialog.descendants() if isinstance(e, ui.select) and e.props.get("label") == label)
+
+
+async def test_admin_changes_a_role_and_care_teams_and_the_persons_open_page_goes_to_sign_in(
+        slow_idle_checks, user: User, create_user) -> None:
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    nurse = create_user()
+    await sign_in(nurse, "nina@example.org", STAFF_PW)
+    await see(nurse, "No conversations for your care teams.")
+    await sign_in(user, "ada@example.org", STAFF_PW)
+    await see(user, "Routing rules")
+    await user.open("/admin/users")
+
+    await press(user, "Change role or teams of Nina Blue")
+    await see(user, "Role and care teams: Nina Blue")
+    role, teams = _in_dialog(user, "Role"), _in_dialog(user, "Care teams")
+    assert (role.value, teams.value) == ("nurse", [clinic.blue_id])
+    assert "patient" not in role.options  # staff choose among the staff roles
+    role.set_value("provider")
+    teams.set_value([clinic.blue_id, clinic.green_id])
+    await click_exactly(user, "Save role and teams")
+    await see(user, "Nina Blue is now a provider and is signed out everywhere, to sign in again with the new role; "
+                    "joined Green Team.")
+    await see(user, "Teams: Blue Team, Green Team")
+    await see(user, "nina@example.org · Provider")
+    # Her open page was made for a nurse: it goes to sign-in at once.
+    await see(nurse, "Your session ended. Please sign in again.")
+
+    # A patient stays a patient; their care teams are the teams they can write to.
+    await press(user, "Change role or teams of Pat Patient")
+    await see(user, "Role and care teams: Pat Patient")
+    assert list(role.options) == ["patient"] and teams.value == [clinic.blue_id]
+    teams.set_value([clinic.green_id])
+    await click_exactly(user, "Save role and teams")
+    await see(user, "joined Green Team; left Blue Team.")
+    assert [e.name for e in await system.contacts.contact_list(clinic.pat)] == ["Green Team"]
+
+    # Made an admin, Nina leaves her teams: the form clears and locks them as soon as the role is chosen.
+    await press(user, "Change role or teams of Nina Blue")
+    await see(user, "Role and care teams: Nina Blue")
+    role.set_value("admin")
+    assert teams.value == [] and not teams.enabled
+    await click_exactly(user, "Save role and teams")
+    await see(user, "Nina Blue is now an admin and is signed out everywhere, to sign in again with the new role; "
+                    "left Blue Team, Green Team.")
+    assert (await system.user_admin.user(clinic.admin, clinic.blue_nurse.user_id)).teams == ()
+    # Nobody changes their own role: the admin's own row offers no such button.
+    await user.should_not_see("Change role or teams of Ada Admin")
