@@ -1,4 +1,6 @@
-"""One measured cost of NiceGUI 3.18 taken away: asking `inspect.signature` again and again the same question.
+"""Measured costs of NiceGUI 3.18 taken away (docs/benchmarks.md says what each was worth).
+
+**Asking `inspect.signature` again and again the same question.**
 
 Every element NiceGUI creates makes three observable collections (its props, classes and style), and each asks
 `helpers.expects_arguments(on_change)` — which runs `inspect.signature` — whether its change handler takes
@@ -8,16 +10,35 @@ of the 5 msg/s window, docs/benchmarks.md). Event handlers passed as bound metho
 
 The answer for a bound method depends only on the function behind it (binding always drops the first parameter),
 so it is remembered per function; every other callable (lambdas, closures, partials) is asked as before, uncached,
-so nothing made per page is kept alive. `nicegui` is pinned in pyproject.toml; tests/unit/test_nicegui_speedups.py
-fails if a new version stops calling this helper or the answers differ.
+so nothing made per page is kept alive.
+
+**Removed elements left for the cycle collector.** Each element's `Props`, `Classes` and `Style` keep a bound method
+of themselves as their change handler: three reference cycles per element, so every element removed from a page
+(a redrawn row, a closed page) was freed only by Python's cyclic garbage collector, whose full collections stop the
+event loop for 100-250 ms under load. Once NiceGUI has removed an element, nothing may reach the browser for it
+anyway, so its handlers are dropped and reference counting frees it at once.
+
+**Parsing the same `.props("...")` string again and again.** `Props.parse` evaluates quoted values with
+`ast.literal_eval`, whose nested, recursive helpers are themselves a reference cycle per call. The strings are the
+app's own constants (user text never goes into `.props()`), so their parsed form is remembered, and a copy is handed
+out because NiceGUI merges it into an element's own props.
+
+`nicegui` is pinned in pyproject.toml; tests/unit/test_nicegui_speedups.py fails if a new version stops calling these
+or the answers differ.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from nicegui import helpers
+from nicegui.client import Client
+from nicegui.element import Element
+from nicegui.props import Props
 
 _original: Callable[[Callable], bool] = helpers.expects_arguments
 _by_function: dict[Callable, bool] = {}
@@ -36,6 +57,33 @@ def expects_arguments(func: Callable) -> bool:
     return known
 
 
+_remove_elements = Client.remove_elements
+_parse = Props.parse
+
+
+def remove_elements(self: Client, elements: Iterable[Element]) -> None:
+    removed = list(elements)
+    _remove_elements(self, removed)
+    for element in removed:
+        for observable in (element._props, element._classes, element._style):  # noqa: SLF001
+            observable._change_handlers.clear()  # noqa: SLF001
+
+
+@functools.lru_cache(maxsize=2048)  # the app's own prop strings: a few hundred
+def _parsed(text: str) -> tuple[tuple[str, Any], ...]:
+    return tuple(_parse(text).items())
+
+
+def parse_props(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    return {key: copy.deepcopy(value) if isinstance(value, (list, dict, set)) else value
+            for key, value in _parsed(text)}
+
+
 def install() -> None:
-    """Idempotent: NiceGUI's modules call `helpers.expects_arguments` through the module, so this reaches them all."""
+    """Idempotent. NiceGUI's modules call `helpers.expects_arguments` through the module, `Props.parse` through the
+    class and `remove_elements` on the client, so this reaches every caller."""
     helpers.expects_arguments = expects_arguments
+    Client.remove_elements = remove_elements  # type: ignore[method-assign]
+    Props.parse = staticmethod(parse_props)  # type: ignore[method-assign]

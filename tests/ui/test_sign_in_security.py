@@ -113,3 +113,17 @@ async def test_after_five_failures_even_the_right_password_waits_and_nothing_tel
     await _five_wrong_passwords(user, "nobody-at-all@example.org", already=5)
     user.find("Sign in").click()
     await see(user, "Too many sign-in attempts. Please wait 1 second and try again.")
+
+
+async def test_every_answer_carries_the_security_headers_and_pages_need_a_session(user: User) -> None:
+    await seeded(user)
+    client = user.http_client
+    refused = await client.get("/alerts", follow_redirects=False)
+    assert refused.status_code in (302, 307) and refused.headers["location"] == "/login?redirect_to=/alerts"
+    for response in (refused, await client.get("/login")):
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        assert response.headers["x-frame-options"] == "DENY"
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "no-referrer"
+    assert "strict-transport-security" not in refused.headers  # plain http here; set only behind https

@@ -6,7 +6,10 @@ from __future__ import annotations
 import gc
 import weakref
 
-from nicegui import helpers, observables
+from nicegui import helpers, observables, ui
+from nicegui.client import Client
+from nicegui.page import page
+from nicegui.props import Props
 
 from sm_app import nicegui_speedups
 
@@ -63,3 +66,31 @@ def test_nicegui_observables_call_the_installed_helper(monkeypatch):
     collection = observables.ObservableDict({}, on_change=handlers.takes_nothing)
     assert asked == [handlers.takes_nothing], "NiceGUI no longer asks through helpers.expects_arguments"
     assert collection._change_handlers == [(handlers.takes_nothing, False)]
+
+
+def test_props_strings_parse_as_nicegui_parses_them_and_a_copy_is_handed_out():
+    nicegui_speedups.install()
+    for text in ('dense flat size=sm', 'role=heading aria-level=1', 'aria-label="Main menu" outline',
+                 "options=['a', 'b'] data={'k': 1}", '', None):
+        assert Props.parse(text) == nicegui_speedups._parse(text), text
+    first = Props.parse("options=['a', 'b']")
+    first["options"].append("c")  # NiceGUI merges the parsed values into an element's own props
+    assert Props.parse("options=['a', 'b']") == {"options": ["a", "b"]}
+
+
+def test_a_removed_element_is_freed_without_the_cycle_collector():
+    nicegui_speedups.install()
+    client = Client(page("/probe"), request=None)
+    with client:
+        with ui.column() as column:
+            label = ui.label("Due Thu, Dec 10").props("dense").classes("text-caption").style("color: red")
+    gone = [weakref.ref(x) for x in (label, label._props, label._classes, label._style)]
+    gc.collect()
+    gc.disable()
+    try:
+        column.clear()
+        del label
+        assert [ref() for ref in gone] == [None] * 4, "a removed element waited for the cycle collector"
+    finally:
+        gc.enable()
+        client.delete()
