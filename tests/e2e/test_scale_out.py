@@ -294,8 +294,13 @@ def test_a_message_sent_through_one_process_reaches_a_client_of_the_other(cluste
         return bool(re.search(rf" {route} 127\.0\.0\.1:{port} 101 \"GET /_nicegui_ws/socket\.io/",
                               cluster.access_log.read_text()))
 
-    _wait_until(lambda: upgraded(route_a, port_a), 10, "the patient's socket was not a websocket on its process")
-    _wait_until(lambda: upgraded(route_b, port_b), 10, "the nurse's socket was not a websocket on its process")
+    def sockets() -> str:  # what the proxy logged of the sockets, to tell a slow close from a wrong route
+        return "\n".join(line for line in cluster.access_log.read_text().splitlines() if "/_nicegui_ws/" in line)
+
+    _wait_until(lambda: upgraded(route_a, port_a), 30,
+                lambda: f"the patient's socket was not a websocket on its process:\n{sockets()}")
+    _wait_until(lambda: upgraded(route_b, port_b), 30,
+                lambda: f"the nurse's socket was not a websocket on its process:\n{sockets()}")
 
 
 def _due_reminder(url: str) -> tuple[str, int]:
@@ -317,14 +322,15 @@ def _alerts_and_emails(url: str, thread_id: str) -> tuple[int, int, int]:
     return alerts, sent, pending
 
 
-def _wait_until(predicate, within: float, what: str):
+def _wait_until(predicate, within: float, what):
+    """`what` says what failed: words, or a callable that tells what was seen by then."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         value = predicate()
         if value:
             return value
         time.sleep(0.2)
-    raise AssertionError(what)
+    raise AssertionError(what() if callable(what) else what)
 
 
 def test_the_sweep_runs_once_with_both_alive_and_once_after_the_leader_is_killed(cluster):
