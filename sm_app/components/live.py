@@ -31,27 +31,43 @@ class PageLive:
 
     def __init__(self, page: PageContext):
         self._page = page
-        self._client = context.client
+        # Weak: the client keeps this object (its delete handler), so a strong reference back would be a cycle.
+        self._client = weakref.ref(context.client)
         self._slot = context.slot
         self._listeners: list[Listener] = []
         # Deliveries to one page run one at a time: a part that redraws awaits the database in between, so two
         # overlapping deliveries could both draw and show something twice.
         self._one_at_a_time = asyncio.Lock()
-        self._unsubscribe = page.system.bus.subscribe(page.actor.user_id, self._deliver)
-        self._client.on_delete(self._unsubscribe)
+        self._unsubscribe: Callable[[], None] | None = page.system.bus.subscribe(page.actor.user_id, self._deliver)
+        context.client.on_delete(self._closed)
+
+    def _stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None  # the subscription holds this object's method: let go of it
+
+    def _closed(self) -> None:
+        """The page is gone: no more pushes, and the page's parts are let go. This object, the page's context, the
+        parts' closures and the subscription refer to each other; left so, every closed page waited, elements and
+        all, for a full run of the cycle collector, which stops the event loop (docs/benchmarks.md)."""
+        self._stop()
+        self._listeners.clear()
+        self._page.live = None
+        self._page.before_leaving.clear()
 
     def add(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     async def _deliver(self, event: ThreadChanged) -> None:
         async with self._one_at_a_time:
-            if self._client.is_deleted:
+            client = self._client()
+            if client is None or client.is_deleted:
                 return
             with self._slot:
                 # After sign-out (in any tab) or an idle timeout an open page must not re-read and push subjects or
                 # names: it unsubscribes and goes to the sign-in page instead.
                 if not await self._page.session_alive(recheck=event.kind == "session"):
-                    self._unsubscribe()
+                    self._stop()
                     await self._page.leave(self._page.end_reason())
                     return
                 if event.kind == "session":
