@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sm_app import nicegui_speedups
+from sm_app import collector, nicegui_speedups
 from sm_app.bootstrap import System
 from sm_app.components import theme
 from sm_app.components.frame import session_token
@@ -273,6 +273,7 @@ def run(system: System) -> None:
         # what pages and requests make. Only here, in the real server: a test process builds many apps.
         gc.collect()
         gc.freeze()
+        collector.freeze_after_full_collections()  # and so on after every full collection (sm_app/collector.py)
 
     app.on_startup(freeze_what_lives_for_good)
     ui.run(

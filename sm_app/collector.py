@@ -1,0 +1,39 @@
+"""When Python's cycle collector walks what the server holds.
+
+A full collection walks every object the collector tracks and stops the event loop meanwhile: with a hundred pages
+open that is about 300,000 objects and 100-190 ms, every 4-5 s at 5 messages a second (docs/benchmarks.md). Most of
+those objects are pages that stay open for minutes and the server's own state, walked again and again to find
+nothing. So after each full collection what survived it is frozen (`gc.freeze`): the next full collections walk only
+what is new, a few tens of milliseconds.
+
+What is frozen is not freed by the collector, only by reference counting. A closed page goes by reference counting
+(nicegui_speedups, components/live), but what else becomes cyclic garbage after it was frozen would be held until the
+next unfreeze, so every `unfreeze_every` seconds the frozen objects go back to the collector, whose next full
+collection walks (and frees) everything once.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+UNFREEZE_EVERY = 60.0
+
+
+def freeze_after_full_collections(unfreeze_every: float = UNFREEZE_EVERY,
+                                  clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
+    """Install the policy; returns its removal (tests install it for a moment; the server for good)."""
+    last_unfreeze = [clock()]
+
+    def after(phase: str, info: dict) -> None:
+        if phase != "stop" or info["generation"] != 2:
+            return
+        if clock() - last_unfreeze[0] >= unfreeze_every:
+            last_unfreeze[0] = clock()
+            gc.unfreeze()  # the next full collection walks what was frozen and frees its garbage
+        else:
+            gc.freeze()
+
+    gc.callbacks.append(after)
+    return lambda: gc.callbacks.remove(after)
