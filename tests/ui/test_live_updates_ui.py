@@ -10,6 +10,7 @@ import weakref
 from nicegui import app, ui
 from nicegui.testing import User
 
+from sm_app.components.care_team.worklist_row import WorklistRowView
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
@@ -20,6 +21,12 @@ def _cards(user: User) -> list[ui.card]:
 
 def _texts(element) -> list[str]:
     return [getattr(e, "text", "") for e in element.descendants()]
+
+
+def _worklist_rows(user: User) -> list[WorklistRowView]:
+    """The worklist's rows: one element each, a link (its text the subject) whose markers and captions are props."""
+    return [e for e in user.current_layout.descendants()
+            if isinstance(e, WorklistRowView) and "worklist-row" in e.classes]
 
 
 async def _until(condition, what: str) -> None:
@@ -71,19 +78,14 @@ async def test_a_message_redraws_only_its_own_worklist_row(user: User) -> None:
     await user.open("/worklist")
     await see(user, "Travel vaccines")
 
-    def rows() -> dict[str, ui.item]:
-        found = {}
-        for item in user.current_layout.descendants():
-            if isinstance(item, ui.item) and "worklist-row" in item.classes:
-                link = next(e for e in item.descendants() if isinstance(e, ui.link))
-                found[link.props["href"].rsplit("/", 1)[1]] = item
-        return found
+    def rows() -> dict[str, WorklistRowView]:
+        return {item.props["href"].rsplit("/", 1)[1]: item for item in _worklist_rows(user)}
 
     before = {thread_id: item.id for thread_id, item in rows().items()}
     assert set(before) == set(threads)
 
     await system.messaging.reply(clinic.pat, threads[1], "The lab called me too.")
-    await _until(lambda: "Unread" in _texts(rows()[threads[1]]), "the row shows the new message")
+    await _until(lambda: "Unread" in rows()[threads[1]].texts(), "the row shows the new message")
     after = {thread_id: item.id for thread_id, item in rows().items()}
     assert after[threads[0]] == before[threads[0]] and after[threads[2]] == before[threads[2]]
     assert after[threads[1]] != before[threads[1]]
@@ -130,6 +132,7 @@ async def test_a_patients_read_does_not_wake_the_worklist(user: User, monkeypatc
     await user.open("/worklist")
     await see(user, "Rash on my arm")
     assert not [e for e in user.current_layout.descendants() if getattr(e, "text", "") == "Unread"]
+    assert not [row for row in _worklist_rows(user) if "Unread" in row.texts()]
 
     reads: list[str] = []
     page = system.worklist.page
@@ -144,8 +147,7 @@ async def test_a_patients_read_does_not_wake_the_worklist(user: User, monkeypatc
     await system.mailbox.open_thread(clinic.pat, sent.thread_id)
     await system.messaging.reply(clinic.pat, sent.thread_id, "Photo attached tomorrow.")
     # Pushes reach a page in the order they were sent: once the message shows, the read's push was handled too.
-    await _until(lambda: any("Unread" in _texts(item) for item in user.current_layout.descendants()
-                             if isinstance(item, ui.item) and "worklist-row" in item.classes),
+    await _until(lambda: any("Unread" in item.texts() for item in _worklist_rows(user)),
                  "the row shows the patient's new message")
     assert reads == [clinic.blue_nurse.user_id]  # once, for the message; not for the read
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from nicegui import app, ui
+from nicegui import app
 from nicegui.testing import User
 
+from sm_app.components.care_team.worklist_row import WorklistRowView
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
 
 def _worklist_subjects(user: User) -> list[str]:
-    rows = [e for e in user.current_layout.descendants() if "worklist-row" in e.classes]
-    return [link.text for row in rows for link in row.descendants() if isinstance(link, ui.link)]
+    return [e.text for e in user.current_layout.descendants()
+            if isinstance(e, WorklistRowView) and "worklist-row" in e.classes]
 
 
 async def test_urgent_draft_shows_the_notice_before_sending_and_arrives_flagged(user: User, create_user) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from nicegui import ui
 
 from sm_app.bootstrap import System
-from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, STATUSES, WORKLIST_SORTS, WorklistRow, where_label
+from sm_app.care_team.worklist import SHOW, STATUS_FILTERS, WORKLIST_SORTS, WorklistRow
+from sm_app.components.care_team.worklist_row import WorklistRowView
 from sm_app.components.formatting import clinic_time
 from sm_app.components.frame import PAGE_BUILD_SECONDS, open_page
 from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import follow, page_gone
-from sm_app.components.messaging.thread_list import row_head
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
 from sm_app.shared.errors import NotFound
@@ -61,23 +61,8 @@ def register(system: System) -> None:
                 return
             ui.notify("You have this one now", type="positive")
 
-        def row(t: WorklistRow) -> ui.item:
-            with ui.item().classes("thread-row worklist-row" + (" bg-blue-1" if t.unread else "")) as item:
-                with ui.item_section():
-                    row_head(t.id, t.subject, urgent=t.urgent, unread=t.unread, overdue=t.overdue,
-                             link_classes="text-body1 row-link")
-                    ui.label(f"{t.patient_name} · {t.team_name} · {t.category}").classes("text-caption text-grey-8")
-                with ui.item_section().props("side").classes("items-start"):
-                    ui.label(STATUSES.get(t.status, t.status)).classes("text-caption worklist-status")
-                    ui.label(f"With: {where_label(t.assignee_name, t.pool_role)}").classes(
-                        "text-caption worklist-with")
-                with ui.item_section().props("side").classes("items-end"):
-                    ui.label(f"Received {clinic_time(t.received_at, tz)}").classes("text-caption")
-                    ui.label(f"Due {clinic_time(t.due_at, tz)}" if t.due_at else "No reply owed").classes(
-                        "text-caption worklist-due" + (" text-negative text-bold" if t.overdue else ""))
-                    if not t.assignee_name and t.status != "completed":
-                        ui.button("Claim", on_click=lambda _e, i=t.id: claim(i)).props("dense flat size=sm")
-            return item
+        def row(t: WorklistRow) -> WorklistRowView:
+            return WorklistRowView(t, tz=tz, claim=claim)
 
         @ui.refreshable
         def footer(result) -> None:
