@@ -270,7 +270,8 @@ def run(system: System) -> None:
     def freeze_what_lives_for_good() -> None:
         # What exists once the server has started (modules, the service objects, FHIR and SQLAlchemy metadata)
         # lives as long as the process; moved out of the collector's generations, every later collection walks only
-        # what pages and requests make. Only here, in the real server: a test process builds many apps.
+        # what pages and requests make. Only in `run` (the server's, and the app the User-fixture tests start), not in
+        # `create_app`, which integration tests call for many apps in one process.
         gc.collect()
         gc.freeze()
         collector.freeze_after_full_collections()  # and so on after every full collection (sm_app/collector.py)

@@ -19,11 +19,14 @@ import time
 from collections.abc import Callable
 
 UNFREEZE_EVERY = 60.0
+_installed: list[Callable[[str, dict], None]] = []
 
 
 def freeze_after_full_collections(unfreeze_every: float = UNFREEZE_EVERY,
-                                  clock: Callable[[], float] = time.monotonic) -> Callable[[], None]:
-    """Install the policy; returns its removal (tests install it for a moment; the server for good)."""
+                                  clock: Callable[[], float] = time.monotonic) -> None:
+    """Install the policy, once per process: starting again (a test process starts the app for every User-fixture
+    test) replaces the one installed before."""
+    stop()
     last_unfreeze = [clock()]
 
     def after(phase: str, info: dict) -> None:
@@ -36,4 +39,12 @@ def freeze_after_full_collections(unfreeze_every: float = UNFREEZE_EVERY,
             gc.freeze()
 
     gc.callbacks.append(after)
-    return lambda: gc.callbacks.remove(after)
+    _installed.append(after)
+
+
+def stop() -> None:
+    """No more freezing; what is frozen stays so until `gc.unfreeze()`."""
+    while _installed:
+        after = _installed.pop()
+        if after in gc.callbacks:
+            gc.callbacks.remove(after)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from sm_app.collector import freeze_after_full_collections
+from sm_app import collector
 
 
 class _Node:
@@ -17,7 +17,7 @@ class _Node:
 def test_survivors_are_frozen_and_garbage_made_meanwhile_goes_after_the_interval():
     now = [0.0]
     gc.unfreeze()
-    remove = freeze_after_full_collections(unfreeze_every=60, clock=lambda: now[0])
+    collector.freeze_after_full_collections(unfreeze_every=60, clock=lambda: now[0])
     try:
         node = _Node()
         gone = weakref.ref(node)
@@ -34,6 +34,17 @@ def test_survivors_are_frozen_and_garbage_made_meanwhile_goes_after_the_interval
         gc.collect()  # ...and the next one frees what became garbage meanwhile
         assert gone() is None
     finally:
-        remove()
+        collector.stop()
         gc.unfreeze()
-    assert all(getattr(cb, "__qualname__", "") != "freeze_after_full_collections.<locals>.after" for cb in gc.callbacks)
+    assert not [cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "sm_app.collector"]
+
+
+def test_starting_again_replaces_the_policy_instead_of_adding_one():
+    # A test process starts the app for every User-fixture test; the server starts it once.
+    try:
+        for _ in range(3):
+            collector.freeze_after_full_collections()
+        assert len([cb for cb in gc.callbacks if getattr(cb, "__module__", "") == "sm_app.collector"]) == 1
+    finally:
+        collector.stop()
+        gc.unfreeze()
