@@ -270,8 +270,8 @@ def run(system: System) -> None:
     def freeze_what_lives_for_good() -> None:
         # What exists once the server has started (modules, the service objects, FHIR and SQLAlchemy metadata)
         # lives as long as the process; moved out of the collector's generations, every later collection walks only
-        # what pages and requests make. Only in `run` (the server's, and the app the User-fixture tests start), not in
-        # `create_app`, which integration tests call for many apps in one process.
+        # what pages and requests make. The User-fixture tests start the app again for every test in one process:
+        # the policy then replaces itself (collector.py).
         gc.collect()
         gc.freeze()
         collector.freeze_after_full_collections()  # and so on after every full collection (sm_app/collector.py)
