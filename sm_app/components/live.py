@@ -114,6 +114,10 @@ def follow(page: PageContext, listener: Listener) -> None:
     The page's session is checked first (see `PageLive`). The subscription ends when the client is deleted (tab
     closed, not on a brief reconnect), so a closed tab never receives, and never leaks, another push.
     """
+    if page_gone():
+        # Closed while it was being built (a slow build, the person already gone): the delete handler that would end
+        # a new subscription has run, so one made now would never end.
+        return
     if page.live is None:
         page.live = PageLive(page)
     page.live.add(listener)

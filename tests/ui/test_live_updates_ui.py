@@ -11,6 +11,8 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from sm_app.components.care_team.worklist_row import WorklistRowView
+from sm_app.components.frame import PageContext
+from sm_app.components.live import follow
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
@@ -225,3 +227,19 @@ async def test_a_closed_page_is_freed_at_once_without_the_cycle_collector(user: 
         assert gone() is None, "the closed Worklist waited for the cycle collector"
     finally:
         gc.enable()
+
+
+async def test_a_part_that_starts_following_after_its_page_closed_subscribes_to_nothing(user: User) -> None:
+    # A page whose build outlives the person's visit (a slow build under load) must not leave a subscription that no
+    # delete handler will ever end.
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "No conversations for your care teams.")
+    page = user.client
+    before = system.bus.subscriber_count(clinic.blue_nurse.user_id)
+    ctx = PageContext(system, "token", clinic.blue_nurse, system.clock.now())
+    page.delete()
+    with page:
+        follow(ctx, lambda event: asyncio.sleep(0))
+    assert system.bus.subscriber_count(clinic.blue_nurse.user_id) == before - 1  # the page's own one ended; none new
