@@ -5,24 +5,27 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 import weakref
 
-from nicegui import app, ui
+from nicegui import app
 from nicegui.testing import User
 
 from sm_app.components.care_team.worklist_row import WorklistRowView
 from sm_app.components.frame import PageContext
 from sm_app.components.live import follow
+from sm_app.components.messaging.message_card import MessageCard
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
 
-def _cards(user: User) -> list[ui.card]:
-    return [e for e in user.current_layout.descendants() if isinstance(e, ui.card) and "message" in e.classes]
+def _cards(user: User) -> list[MessageCard]:
+    """The conversation's messages: one element each, its text the body (caption and receipt inside it)."""
+    return [e for e in user.current_layout.descendants() if isinstance(e, MessageCard) and "message" in e.classes]
 
 
 def _texts(element) -> list[str]:
-    return [getattr(e, "text", "") for e in element.descendants()]
+    return [getattr(e, "text", "") for e in element.descendants(include_self=True)]
 
 
 def _worklist_rows(user: User) -> list[WorklistRowView]:
@@ -66,6 +69,27 @@ async def test_a_new_message_is_appended_to_the_open_conversation(user: User) ->
     else:
         raise AssertionError("the appended message was never marked read")
 
+
+async def test_a_message_on_an_open_conversation_is_one_element_that_shows_who_when_and_what(user: User) -> None:
+    """Every element an open page holds is memory and collector work for as long as it is open: a new message adds
+    one element to the page (it was four: card, caption, body, and the receipt's label), and still shows its sender,
+    time and text."""
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Knee after the fall", body="It is still swollen.")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await user.open(f"/thread/{sent.thread_id}")
+    await see(user, "It is still swollen.")
+    elements = len(user.client.elements)
+
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Keep it raised and iced.")
+    await see(user, "Keep it raised and iced.")
+    assert len(user.client.elements) == elements + 1
+    card = _cards(user)[-1]
+    assert card.text == "Keep it raised and iced."
+    assert re.fullmatch(r"Nina Blue · .+", card.props["caption"])
+    await see(user, card.props["caption"])  # what the browser draws from the prop is findable as text, too
 
 async def test_a_message_redraws_only_its_own_worklist_row(user: User) -> None:
     clinic = await seeded(user)

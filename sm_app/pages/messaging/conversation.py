@@ -13,6 +13,7 @@ from sm_app.components.health_record.staff_record import staff_record_part
 from sm_app.components.library.articles import sent_card as article_card
 from sm_app.components.library.articles import show_read
 from sm_app.components.live import follow, page_gone
+from sm_app.components.messaging.message_card import MessageCard
 from sm_app.components.messaging.reply_box import ReplyBox
 from sm_app.components.messaging.urgent_check import urgent_thread_notice
 from sm_app.messaging.mailbox import ThreadView
@@ -102,32 +103,32 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
         with message_list:
             for m in messages:
                 mine = m.from_side == own_side
-                with ui.card().classes("w-full message " + ("bg-teal-1" if mine else "bg-grey-2")).props(
-                        "flat bordered") as card:
-                    ui.label(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}").classes("text-caption")
-                    if m.fields:
+                # Plain text, never HTML: the body is the card's text, the caption one of its props.
+                card = MessageCard(f"{m.sender_name} · {clinic_time(m.sent_at, tz)}", m.body, mine=mine)
+                if m.fields:
+                    with card.answers:
                         # Template answers as a table; fixed column keys, values shown as text.
                         ui.table(columns=[{"name": "field", "label": "Field", "field": "field", "align": "left"},
                                           {"name": "answer", "label": "Answer", "field": "answer", "align": "left"}],
                                  rows=[{"field": label, "answer": value} for label, value in m.fields],
                                  row_key="field").props("flat dense hide-bottom").classes("w-full template-answers")
-                    # Plain text, never HTML: message text is shown as text.
-                    if m.body:
-                        ui.label(m.body).classes("message-body").style("white-space: pre-wrap")
-                    for a in m.attachments:
-                        with ui.row().classes("items-center gap-1 attachment"):
-                            ui.icon("attach_file")
-                            # A real download link: the server checks access again and sends it as an attachment.
-                            ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
-                    for c in article_cards["by_message"].get(m.id, ()):
-                        label = article_card(c, patient=actor.is_patient, tz=tz)
-                        if label is not None:
-                            article_cards["read"][c.send_id] = label
+                cards = article_cards["by_message"].get(m.id, ())
+                if m.attachments or cards:
+                    with card.extras:
+                        for a in m.attachments:
+                            with ui.row().classes("items-center gap-1 attachment"):
+                                ui.icon("attach_file")
+                                # A real download link: the server checks access again and sends it as an attachment.
+                                ui.link(f"{a.name} ({max(1, a.size // 1024)} KB)", f"/attachment/{a.id}")
+                        for c in cards:
+                            label = article_card(c, patient=actor.is_patient, tz=tz)
+                            if label is not None:
+                                article_cards["read"][c.send_id] = label
                 if mine:
                     # The receipt sits under this side's latest message only.
                     if shown["receipt"] is not None:
                         shown["receipt"].delete()
-                    with card:
+                    with card.extras:
                         shown["receipt"] = ui.label("")
                 shown["last_id"] = m.id
 
