@@ -1,10 +1,11 @@
-"""Train the urgent-message detector's learned second opinion from the development sets.
+"""Train the urgent-message detector's learned model from the development sets.
 
 Usage: .venv/bin/python scripts/train_urgency_model.py [--check]
 
-Reads tests/data/urgency/dev*.jsonl (never the check sets), writes sm_app/safety/urgency_model.json, and prints
-the cross-validated threshold. Deterministic: the same data gives the same file byte for byte, which
-tests/unit/test_urgency_model.py checks. With --check it only compares and exits 1 if the shipped file is stale.
+Reads tests/data/urgency/dev*.jsonl (never the check sets) and the lexicon's own examples and near-misses, writes
+sm_app/safety/urgency_model.json, and prints the cross-validated threshold. Deterministic: the same data gives the
+same file byte for byte, which tests/unit/test_urgency_model.py checks. With --check it only compares and exits 1 if
+the shipped file is stale.
 """
 
 from __future__ import annotations

@@ -251,12 +251,6 @@ def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = Fa
     return not why_not_current(text, first, last, kind, lasting)
 
 
-def is_current(text: Text, first: int, last: int) -> bool:
-    """Are tokens first..last about now, by the same checks as a red flag (not negated, past, resolved, hypothetical,
-    a name or about a pet)? The learned second opinion asks this of the words that push it over its threshold."""
-    return _is_current(text, first, last, "")
-
-
 # --- masking idioms and finding current matches ---
 
 def masked_idioms(text: Text) -> set[int]:

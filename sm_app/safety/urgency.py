@@ -38,9 +38,9 @@ from sm_app.safety import urgency_model
 from sm_app.safety.context import all_matches, current_matches, masked_idioms, whole_words
 from sm_app.safety.normalise import Text, normalise, normalised_tokens
 
-# `normalised_tokens` is part of this module's public API (the training script of the learned second opinion reads the
-# detector's tokens through it); it lives in normalise.py.
-__all__ = ["UrgencyDecision", "assess", "normalised_tokens"]
+# `normalised_tokens` stays part of this module's public API (it lives in normalise.py); `analyse` and `features` are
+# what the training script and bench/cv_urgency.py read messages with.
+__all__ = ["Analysis", "UrgencyDecision", "analyse", "assess", "features", "normalised_tokens"]
 
 
 @dataclass(frozen=True)
