@@ -96,7 +96,8 @@ def _triage_text() -> None:
     if decision.urgent:
         print(f"urgent: {decision.kind} ({decision.label})")
         print(f"evidence: {decision.explanation()}")
-        print(f"source: {'learned second opinion' if decision.learned else 'lexicon'}")
+        source = "learned model (no rule fired)" if decision.learned else "lexicon, confirmed by the learned model"
+        print(f"source: {source}")
         if len(decision.kinds) > 1:
             print(f"also: {', '.join(decision.kinds[1:])}")
     else:

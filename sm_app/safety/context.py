@@ -223,21 +223,32 @@ def _chronic(text: Text, last: int) -> bool:
     return bool(_CHRONIC.search(_rest_of_sentence(text, last)))
 
 
-def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
+def why_not_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> str:
+    """The first context check that says tokens first..last are not about now ("negated", "past", ...), or ""."""
     lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
+    if _negated(text, first, last):
+        return "negated"
+    if _hypothetical(text, first):
+        return "hypothetical"
+    if _past(text, first, last):
+        return "past"
+    if _seen_already(text, first, last):
+        return "seen"
     # A lasting red flag (chest pain, a stroke sign) that passed is still a same-day call, unless a clinician or a test
     # has looked at it since ("turned out to be reflux per the ER workup").
-    resolved = _chronic(text, last) or (_evaluated(text, last) if lasting else _resolved(text, last))
-    return not (_negated(text, first, last) or _hypothetical(text, first) or _past(text, first, last)
-                or _seen_already(text, first, last)
-                or resolved or _general_question(text, first) or _names_a_document(text, last)
-                or _about_a_pet(text, first))
+    if _chronic(text, last) or (_evaluated(text, last) if lasting else _resolved(text, last)):
+        return "resolved"
+    if _general_question(text, first):
+        return "question"
+    if _names_a_document(text, last):
+        return "document"
+    if _about_a_pet(text, first):
+        return "pet"
+    return ""
 
 
-def is_current(text: Text, first: int, last: int) -> bool:
-    """Are tokens first..last about now, by the same checks as a red flag (not negated, past, resolved, hypothetical,
-    a name or about a pet)? The learned second opinion asks this of the words that push it over its threshold."""
-    return _is_current(text, first, last, "")
+def _is_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> bool:
+    return not why_not_current(text, first, last, kind, lasting)
 
 
 # --- masking idioms and finding current matches ---
@@ -265,3 +276,17 @@ def current_matches(text: Text, pattern: re.Pattern[str], masked: set[int], chec
                 yield first, last
         elif _is_current(text, first, last, kind, lasting):
             yield first, last
+
+
+def all_matches(text: Text, pattern: re.Pattern[str], masked: set[int], check: str | None, *, kind: str = "",
+                lasting: bool = False):
+    """Every match with why it is not about now: (first, last, reason), reason "" for a current one, "idiom" for one
+    inside a masked idiom, "reading" for a number below its threshold, else `why_not_current`'s answer."""
+    for m in pattern.finditer(text.joined):
+        first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
+        if masked.intersection(range(first, last + 1)):
+            yield first, last, "idiom"
+        elif check and m.lastindex and m.group(1) is not None and not CHECKS[check](m.group(1)):
+            yield first, last, "reading"
+        else:
+            yield first, last, why_not_current(text, first, last, kind, lasting)

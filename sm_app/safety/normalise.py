@@ -6,7 +6,7 @@ contractions and text-speak expanded ("cant" -> "can not", "rn" -> "right now"),
 a short list of clinical words ("brethe" -> "breathe"), order and reference numbers made one opaque token, and every
 sentence end written as ".". Each token remembers where it came from in the original message (`Text`), so the
 evidence the detector quotes back is the patient's own words. `normalised_tokens` gives the same tokens to the
-training script of the learned second opinion (`urgency_model.py`).
+training script of the learned model (`urgency_model.py`).
 """
 
 from __future__ import annotations
@@ -185,5 +185,5 @@ def normalise(text: str) -> Text:
 
 
 def normalised_tokens(text: str) -> list[str]:
-    """The tokens the detector reasons over (for training the learned second opinion)."""
+    """The tokens the detector reasons over (for training the learned model)."""
     return normalise(text).tokens

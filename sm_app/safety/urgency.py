@@ -17,8 +17,16 @@ How it decides, in the manner of NegEx/ConText (Chapman et al.) but small enough
    the signs of a stroke"), or the name of a test, document, programme or medicine ("stroke risk score", "suicide
    prevention class"). Third-person reports stay red flags: a parent writing about a child is the point.
 
-A message is urgent when any red flag survives. The decision names the kind (the most time-critical one found), the
-words that triggered it and the language. No network, no model files, a few hundred microseconds per message.
+5. Decide with one logistic regression (`urgency_model.py`, shipped as JSON, trained by
+   scripts/train_urgency_model.py) over the lexicon's findings (which kinds and rules fired, which matches step 4
+   dismissed and why, which cue sets were half there) and the message's content words and word pairs, a word that is
+   not about now (in a dismissed red flag's clause, after a negation, in an idiom) counted apart ("~knife"). It can
+   flag what no rule caught (a veiled goodbye) and overrule a weak rule hit (an education question, a vivid minor
+   complaint). A suicidal red flag of the lexicon is never overruled (`HARD_KINDS`).
+
+The decision names the kind (the most time-critical red flag, or the model's naive-Bayes vote when no rule fired), the
+patient's words that triggered it (the red flags, or the words that pushed the model most) and the language. No
+network, no model runtime (plain Python over a dictionary of weights), about a millisecond per message.
 """
 
 from __future__ import annotations
@@ -27,12 +35,12 @@ from dataclasses import dataclass
 
 from sm_app.safety import urgency_lexicon as lex
 from sm_app.safety import urgency_model
-from sm_app.safety.context import current_matches, is_current, masked_idioms, whole_words
+from sm_app.safety.context import all_matches, current_matches, masked_idioms, whole_words
 from sm_app.safety.normalise import Text, normalise, normalised_tokens
 
-# `normalised_tokens` is part of this module's public API (the training script of the learned second opinion reads the
-# detector's tokens through it); it lives in normalise.py.
-__all__ = ["UrgencyDecision", "assess", "normalised_tokens"]
+# `normalised_tokens` stays part of this module's public API (it lives in normalise.py); `analyse` and `features` are
+# what the training script and bench/cv_urgency.py read messages with.
+__all__ = ["Analysis", "UrgencyDecision", "analyse", "assess", "features", "normalised_tokens"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +50,7 @@ class UrgencyDecision:
     evidence: tuple[str, ...] = ()
     language: str = "en"
     kinds: tuple[str, ...] = ()
-    learned: bool = False  # decided by the learned second opinion, not by a lexicon rule
+    learned: bool = False  # flagged by the learned model alone: no lexicon rule fired
     # Which lexicon rules and cue sets fired, by id, in lexicon order: the rule tests prove each rule by its own
     # examples, and a reviewer can trace a flag back to the rule that raised it. Empty when `learned`.
     rule_ids: tuple[str, ...] = ()
@@ -71,70 +79,11 @@ def _language(tokens: list[str]) -> str:
     return "es" if spanish > english else "en"
 
 
+# A lexicon red flag of these kinds is never overruled by the model: a missed suicidal message is the worst error
+# the net can make, and grouped cross-validation showed that letting the model overrule these flags saved few false
+# alarms. Every other red flag is one feature among many.
+HARD_KINDS = frozenset({"suicidal"})
 _MODEL_MIN_WORDS = 5
-_SAFE_STATEMENT = whole_words("|".join(f"(?:{p})" for p in lex.SAFE_STATEMENT))
-
-
-def _model_opinion(text: Text, masked: set[int]) -> tuple[str, list[tuple[int, int]]] | None:
-    """The learned second opinion, for what the lexicon did not catch: the kind and the word pairs that decided it.
-
-    It reads only words that are about now: a word inside an idiom ("screamed blue murder"), negated ("I do not have
-    chest pain"), past or resolved ("it's fine now"), or in a question for information is left out, by the same
-    context checks as the lexicon's red flags. Those checks run only when the model would otherwise flag the message,
-    so the common case costs a few dictionary lookups."""
-    model = urgency_model.shipped()
-    if model is None:
-        return None
-    found = urgency_model.features(text.tokens)
-
-    def passes(kept) -> bool:
-        words = {f.name for f in kept if f.first == f.last}
-        # A few words are the lexicon's job; the model is for the long, veiled message ("blue" + "hurts" is not enough).
-        return len(words) >= _MODEL_MIN_WORDS and model.probability([f.name for f in kept]) >= model.threshold
-
-    if not passes(found):
-        return None
-    if _SAFE_STATEMENT.search(text.joined):
-        return None  # "I'm not going to hurt anyone": the writer says they are safe; only a lexicon rule overrides that
-    found = _about_now(text, masked, found)
-    if not passes(found):
-        return None
-    dismissed = _dismissed(text, masked)
-    found = [f for f in found if not dismissed.intersection(range(f.first, f.last + 1))]
-    if not passes(found):
-        return None
-    names = [f.name for f in found]
-    pushing = sorted((f for f in found if model.weights.get(f.name, 0.0) > 0),
-                     key=lambda f: (-model.weights[f.name] * (1.5 if " " in f.name else 1.0), f.first))
-    return model.kind(names), [(f.first, f.last) for f in pushing[:3]]
-
-
-def _dismissed(text: Text, masked: set[int]) -> set[int]:
-    """Tokens of red flags the lexicon found and its context checks dismissed ("I didn't hurt myself on purpose",
-    "the chest pain I had in 2019"), with the clause's words before them: the model does not get to count again what
-    the lexicon has already ruled out, so it never overrules a negation. Run only when the model would flag."""
-    tokens: set[int] = set()
-    for _, pattern, _ in _RULES:
-        for m in pattern.finditer(text.joined):
-            first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
-            if masked.intersection(range(first, last + 1)) or is_current(text, first, last):
-                continue
-            start = first
-            while start > 0 and first - start < 6 and text.tokens[start - 1] not in (".", ","):
-                start -= 1
-            tokens.update(range(start, last + 1))
-    return tokens
-
-
-def _about_now(text: Text, masked: set[int], found: list[urgency_model.Feature]) -> list[urgency_model.Feature]:
-    current: dict[int, bool] = {}
-
-    def about_now(i: int) -> bool:
-        if i not in current:
-            current[i] = i not in masked and is_current(text, i, i)
-        return current[i]
-
-    return [f for f in found if about_now(f.first) and about_now(f.last)]
 
 
 def _merged(spans) -> list[tuple[int, int]]:
@@ -149,18 +98,33 @@ def _merged(spans) -> list[tuple[int, int]]:
     return merged
 
 
-def assess(*texts: str) -> UrgencyDecision:
-    """Pure function: the same text always gives the same decision, with the words that triggered it."""
-    original = "\n".join(t for t in texts if t)
+@dataclass
+class Analysis:
+    """What the lexicon found in one message: the red flags about now, and the matches its context checks dismissed."""
+    original: str
+    text: Text
+    masked: set[int]
+    found: list[tuple[int, str, tuple[int, int]]]  # (position, kind, token span) of current red flags
+    fired: list[str]  # rule and cue set ids
+    dismissed: list[tuple[str, str, tuple[int, int]]]  # (kind, reason, token span)
+    partial: list[tuple[str, tuple[int, int]]]  # cue sets with some cues present but not enough: (kind, span)
+
+
+def analyse(original: str) -> Analysis:
     text = normalise(original)
-    if not text.tokens:
-        return UrgencyDecision(False)
-    masked = masked_idioms(text)
-    found: list[tuple[int, str, tuple[int, int]]] = []  # (position, kind, token span)
-    fired: list[str] = []  # rule and cue set ids
+    masked = masked_idioms(text) if text.tokens else set()
+    found: list[tuple[int, str, tuple[int, int]]] = []
+    fired: list[str] = []
+    dismissed: list[tuple[str, str, tuple[int, int]]] = []
+    partial: list[tuple[str, tuple[int, int]]] = []
     needs_met: dict[str, bool] = {}
     for rule, pattern, needs in _RULES:
-        hits = list(current_matches(text, pattern, masked, rule.check, kind=rule.kind, lasting=rule.lasting))
+        hits = []
+        for first, last, why in all_matches(text, pattern, masked, rule.check, kind=rule.kind, lasting=rule.lasting):
+            if why:
+                dismissed.append((rule.kind, why, (first, last)))
+            else:
+                hits.append((first, last))
         if not hits:
             continue
         if needs is not None:
@@ -168,6 +132,7 @@ def assess(*texts: str) -> UrgencyDecision:
             if key not in needs_met:
                 needs_met[key] = any(True for _ in current_matches(text, needs, masked, None, setting_only=True))
             if not needs_met[key]:
+                dismissed.extend((rule.kind, "needs", span) for span in hits)
                 continue
         found.extend((first, rule.kind, (first, last)) for first, last in hits)
         fired.append(rule.id)
@@ -181,22 +146,99 @@ def assess(*texts: str) -> UrgencyDecision:
         if len(present) >= cues.at_least and any(a in present for a in cues.anchors):
             found.extend((first, cues.kind, (first, last)) for first, last in present.values())
             fired.append(cues.id)
-    language = _language(text.tokens)
-    if not found:
-        opinion = _model_opinion(text, masked)
-        if opinion is None:
-            return UrgencyDecision(False, language=language)
-        kind, spans = opinion
-        found = [(first, kind, (first, last)) for first, last in spans]
-        learned = True
-    else:
-        learned = False
-    order = list(lex.KINDS)
-    kinds = tuple(sorted({kind for _, kind, _ in found}, key=order.index))
+        elif any(a in present for a in cues.anchors):
+            partial.extend((cues.kind, span) for span in present.values())
+    return Analysis(original, text, masked, found, fired, dismissed, partial)
+
+
+_NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "denies", "deny", "denied", "none", "neither", "sin",
+                        "nunca", "ni", "tampoco", "ningun", "ninguna", "nada"})
+_NEGATION_REACH = 3
+_CLAUSE_END = frozenset({".", ",", "but", "pero", "and", "y", "though", "although", "aunque"})
+
+
+def features(a: Analysis) -> list[urgency_model.Feature]:
+    """What the learned model reads: the lexicon's findings (which kinds and rules fired, which matches were dismissed
+    and why, which cue sets were half there) and the message's content words and word pairs."""
+    out: list[urgency_model.Feature] = []
+    # Words the lexicon's context checks ruled out (a dismissed red flag with the words of its clause
+    # around it: "he has
+    # never threatened me with a knife") and idioms count as other words than the same words about now.
+    not_now = set(a.masked)
+    tokens = a.text.tokens
+    for _, why, (first, last) in a.dismissed:
+        if why in ("needs", "reading"):
+            continue
+        start = first
+        while start > 0 and first - start < 6 and tokens[start - 1] not in (".", ","):
+            start -= 1
+        end = last
+        while end + 1 < len(tokens) and end - last < 4 and tokens[end + 1] not in (".", ",", "but", "pero"):
+            end += 1
+        not_now.update(range(start, end + 1))
+    # and so do the words right after a negation ("he isn't confused"), up to the clause's end
+    for i, token in enumerate(tokens):
+        if token in _NEGATIONS:
+            end = i
+            while end + 1 < len(tokens) and end - i < _NEGATION_REACH and tokens[end + 1] not in _CLAUSE_END:
+                end += 1
+            not_now.update(range(i, end + 1))
+    for _, _, (first, last) in a.found:  # the words of a red flag about now are about now
+        not_now.difference_update(range(first, last + 1))
+    for _, kind, (first, last) in a.found:
+        out.append(urgency_model.Feature(f"K:{kind}", first, last))
+    for rule_id in a.fired:
+        out.append(urgency_model.Feature(f"R:{rule_id}", -1, -1))
+    if a.found:
+        out.append(urgency_model.Feature("LEX", -1, -1))
+    for kind, why, (first, last) in a.dismissed:
+        out.append(urgency_model.Feature(f"D:{kind}:{why}", first, last))
+        out.append(urgency_model.Feature(f"D:{why}", first, last))
+    for kind, (first, last) in a.partial:
+        out.append(urgency_model.Feature(f"C:{kind}", first, last))
+    out.extend(urgency_model.features(a.text.tokens, lambda i: i not in not_now))
+    return out
+
+
+def _quote(text: Text, original: str, spans) -> tuple[str, ...]:
     evidence: list[str] = []
-    for first, last in _merged(span for _, _, span in found):
+    for first, last in _merged(spans):
         start, end = text.span(first, last)
         phrase = " ".join(original[start:end].split())
         if phrase.casefold() not in (e.casefold() for e in evidence):
             evidence.append(phrase)
-    return UrgencyDecision(True, kinds[0], tuple(evidence[:6]), language, kinds, learned, tuple(fired))
+    return tuple(evidence[:6])
+
+
+def assess(*texts: str) -> UrgencyDecision:
+    """Pure function: the same text always gives the same decision, with the words that triggered it."""
+    original = "\n".join(t for t in texts if t)
+    a = analyse(original)
+    if not a.text.tokens:
+        return UrgencyDecision(False)
+    language = _language(a.text.tokens)
+    hard = any(kind in HARD_KINDS for _, kind, _ in a.found)
+    model = urgency_model.shipped()
+    found = features(a)
+    if not hard:
+        if model is None:
+            if not a.found:
+                return UrgencyDecision(False, language=language)
+        elif model.probability(f.name for f in found) < model.threshold:
+            return UrgencyDecision(False, language=language)
+        elif not a.found and len({f.name for f in found if " " not in f.name and ":" not in f.name}) < _MODEL_MIN_WORDS:
+            # A few words are the lexicon's job: alone, the model flags only a message with something to read ("Not
+            # read yet" is not a veiled plan)
+            return UrgencyDecision(False, language=language)
+    order = list(lex.KINDS)
+    if a.found:
+        kinds = tuple(sorted({kind for _, kind, _ in a.found}, key=order.index))
+        evidence = _quote(a.text, original, [span for _, _, span in a.found])
+        return UrgencyDecision(True, kinds[0], evidence, language, kinds, False, tuple(a.fired))
+    # The model alone: the kind from its naive-Bayes vote, the evidence the words that pushed it most.
+    assert model is not None
+    pushing = sorted((f for f in found if f.first >= 0 and model.weights.get(f.name, 0.0) > 0),
+                     key=lambda f: (-model.weights[f.name], f.first, f.last))
+    spans = list(dict.fromkeys((f.first, f.last) for f in pushing))[:3]
+    kind = model.kind(f.name for f in found)
+    return UrgencyDecision(True, kind, _quote(a.text, original, spans), language, (kind,), True)

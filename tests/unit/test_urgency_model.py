@@ -1,4 +1,5 @@
-"""The learned second opinion: reproducible from the development sets, and only a second opinion."""
+"""The learned model: reproducible from the development sets, it flags what no rule caught and overrules a weak rule
+hit, but never a suicidal one, and it reads negated words apart."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from pathlib import Path
 
 from sm_app.safety import urgency_model
-from sm_app.safety.urgency import assess
+from sm_app.safety.urgency import analyse, assess, features
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +40,7 @@ def test_the_lexicon_decides_first_and_the_model_never_overrules_a_negation():
 
 def test_the_model_is_a_plain_deterministic_function():
     model = urgency_model.shipped()
-    assert model is not None and 0.5 <= model.threshold < 1
+    assert model is not None and 0 < model.threshold < 1
     # function words and vague words ("feels", "now") are left out; negations stay; pairs never cross a sentence end
     names = [f.name for f in urgency_model.features(["my", "chest", "feels", "heavy", ".", "no", "fever", "now"])]
     assert names == ["chest", "heavy", "chest heavy", "no", "fever", "no fever"]
@@ -50,3 +51,30 @@ def test_numbers_do_not_sway_the_model():
     text = "Dizzy on the new tablets {}\nSince I started the new blood pressure tablets I feel dizzy in the mornings."
     decisions = {assess(text.format(ref)).urgent for ref in ("", "68a9bf38", "12ab34cd", "ref 4471", "order 90")}
     assert decisions == {False}
+
+
+def test_the_model_overrules_a_weak_rule_hit_in_a_question_or_an_idiom():
+    for text in ("Why do paramedics give aspirin for a heart attack? Just curious after a first aid course",
+                 "I nearly had a stroke when I saw the bill haha, can someone explain the charges?"):
+        assert analyse(text).fired, text  # a lexicon rule fired...
+        assert not assess(text).urgent, text  # ...and the model, reading the whole message, let it through
+
+
+def test_a_suicidal_rule_flag_is_never_overruled(monkeypatch):
+    never = urgency_model.Model(-30.0, {}, 0.99, {}, {})  # a model that would let everything through
+    monkeypatch.setattr(urgency_model, "shipped", lambda: never)
+    decision = assess("I keep thinking about how to kill myself")
+    assert decision.urgent and decision.kind == "suicidal" and "kill myself" in decision.explanation()
+    assert not assess("I have crushing chest pain right now").urgent  # other kinds are the model's to weigh
+
+
+def test_alone_the_model_does_not_flag_a_message_of_a_few_words():
+    for text in ("Not read yet", "the question stayed open", "hello"):
+        assert not assess(text).urgent, text
+
+
+def test_words_that_are_not_about_now_are_read_apart():
+    names = {f.name for f in features(analyse("He has never threatened me with a knife or gun"))}
+    assert {"~knife", "~gun"} <= names and not {"knife", "gun"} & names
+    names = {f.name for f in features(analyse("He threatened me with a knife tonight"))}
+    assert "knife" in names and "~knife" not in names

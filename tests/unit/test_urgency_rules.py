@@ -1,7 +1,7 @@
 """Every rule and cue set of the urgent-words lexicon, proven by its own examples.
 
 Each `Rule` and `CueSet` has a stable id, messages it must catch and near-misses: messages that look like it but are
-not urgent. Every one is run through the full detector (`assess`, learned second opinion included), so a rule that
+not urgent. Every one is run through the full detector (`assess`, learned model included), so a rule that
 stops catching what it was written for, or starts flagging what it was written to let through, fails under its own id.
 A decision names the ids of the rules that fired, which is how an example is tied to its rule and not just to its kind.
 """
@@ -66,6 +66,6 @@ def test_no_near_miss_is_flagged_with_its_rules_kind(item):
     for text in item.near_misses:
         decision = assess(text)
         if item.kind in decision.kinds:
-            source = "learned second opinion" if decision.learned else f"rules {decision.rule_ids}"
+            source = "learned model" if decision.learned else f"rules {decision.rule_ids}"
             alarms.append(f"{text!r} -> {item.kind} by {source}: {decision.explanation()}")
     assert not alarms, f"near-misses of {item.id} flagged:\n  " + "\n  ".join(alarms)
