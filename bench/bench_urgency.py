@@ -23,7 +23,7 @@ dev18_blind_2026-12-06b.jsonl the second (scored once, recall 95.4 %, false alar
 read they joined the development set. blind_2026-12-06c.jsonl, the third, is held out (scored once: recall 94.3 %,
 false alarms 7.8 %; once more at the learned model's merge: 97.2 %, 4.7 %). dev19_blind_w1.jsonl,
 dev20_blind_w2.jsonl and dev21_blind_w3.jsonl were written blind the same day and joined the development set at once,
-to train and cross- validate the learned model; before any tuning the detector of main 9091981 scored them recall
+to train and cross-validate the learned model; before any tuning the detector of main 9091981 scored them recall
 95.9 % / 98.2 % / 97.4 %, suicidal 22/28, 25/26, 25/28, false alarms 4.8 % / 7.0 % / 5.7 % (BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
