@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from html import escape
 from urllib.parse import quote
 
 from nicegui import app, context, ui
 
 from sm_app.adapters.realtime import ThreadChanged
 from sm_app.bootstrap import System
+from sm_app.components.app_header import AppHeader
 from sm_app.components.kept_drafts import kept_drafts_notice
 from sm_app.components.live import PageLive, follow, once_per_push
 from sm_app.components.notices import DID_NOT_GO_THROUGH
@@ -175,40 +174,25 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
         app.storage.user.pop(SESSION_KEY, None)
         ui.navigate.to("/login")
 
-    async def draw_link(text: str, href: str, badge: _CountBadge | None) -> None:
-        # A row only where a badge sits beside the link: every element is memory for as long as the page is open.
-        with ui.row().classes("items-center gap-1 no-wrap") if badge is not None else nullcontext():
-            link = ui.link(text, href).classes("text-white")
-            if href == path:
-                link.props["aria-current"] = "page"
-                link.classes("current-page")
-            if badge is not None:
-                await badge.draw()
-
-    with ui.header().classes("items-center justify-between no-wrap bg-teal-9 text-white q-px-md app-header"):
-        # The first stop of Tab on every framed page: past the header's links, straight to the page itself.
-        main = context.client.content
-        main.props["tabindex"] = "-1"  # so following the link moves focus there, not just the scroll position
-        main.classes("main-content")
-        ui.link("Skip to main content", f"#{main.html_id}").classes("skip-link")
+    # The page's main part, for the skip link: the first stop of Tab on every framed page, past the header's links.
+    main = context.client.content
+    main.props["tabindex"] = "-1"  # so following the link moves focus there, not just the scroll position
+    main.classes("main-content")
+    badges = {"unread": unread, "alerts": alerts}
+    header = AppHeader(clinic=system.settings.clinic_name, person=actor.name, path=path, main_id=main.html_id,
+                       links=[(text, href, next((k for k, b in badges.items() if b is badge), None))
+                              for text, href, badge in links])
+    header.classes("items-center justify-between no-wrap bg-teal-9 text-white q-px-md app-header")
+    with header:
+        for name, badge in badges.items():
+            if any(b is badge for _, _, b in links):
+                with header.slot(name):
+                    await badge.draw()
+        with header.slot("sign_out"):
+            ui.button("Sign out", on_click=sign_out).props("flat color=white")
         # A wide screen: every link in one line. Narrower (a phone, or a zoomed-in window) the links fold into one
         # menu button that names the page one is on, so the fixed header stays one short line.
-        with ui.row().classes("items-center gap-4 no-wrap gt-sm"):
-            ui.label(system.settings.clinic_name).classes("text-h6")
-            with ui.element("nav").props('aria-label="Main"').classes("row items-center gap-4"):
-                plain: list[tuple[str, str]] = []
-                for text, href, badge in links[:-1]:
-                    if badge is None:
-                        plain.append((text, href))
-                        continue
-                    _plain_links(plain, path)
-                    await draw_link(text, href, badge)
-                _plain_links(plain, path)
-        with ui.row().classes("items-center gap-2 no-wrap gt-sm"):
-            ui.label(actor.name).classes("text-caption")
-            await draw_link(*links[-1])
-            ui.button("Sign out", on_click=sign_out).props("flat color=white")
-        with ui.row().classes("items-center gap-2 no-wrap lt-md shrink-0 header-compact"):
+        with header.slot("menu"):
             # Named by the page one is on; announced as a button that opens a dialog (the menu of links). The name is
             # drawn by CSS from `data-page` and the menu's links are made when it opens, so the page holds each link,
             # badge and page name once (the wide header's), whatever the screen size.
@@ -239,7 +223,6 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
 
             menu.on("show", fill_menu)
             menu.on("hide", menu.clear)
-        ui.label(system.settings.clinic_name).classes("lt-md text-subtitle2 ellipsis")
 
     async def on_change(event) -> None:
         if event.kind == "alert":
@@ -255,22 +238,6 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
             ui.notify("New secure message", type="info", position="top-right")
 
     follow(ctx, on_change)
-
-
-def _plain_links(links: list[tuple[str, str]], path: str) -> None:
-    """Header links without a badge, side by side, as one element (and emptied for the next run of them).
-
-    Each link as its own element would be memory for as long as the page is open, on every page; these are the
-    app's own page names and addresses, never user or stored text, so they may be markup.
-    """
-    if not links:
-        return
-    anchors = []
-    for text, href in links:
-        current = ' current-page" aria-current="page' if href == path else ""
-        anchors.append(f'<a class="nicegui-link text-white{current}" href="{escape(href)}">{escape(text)}</a>')
-    ui.html("".join(anchors), tag="span").classes("row items-center gap-4 no-wrap header-links")
-    links.clear()
 
 
 class _CountBadge:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import re
 
 from nicegui import app, ui
 from nicegui.testing import User
 
+from sm_app.components.app_header import AppHeader
 from tests.conftest import Clinic, seed_clinic
 
 
@@ -37,18 +37,14 @@ async def press(user: User, label: str) -> None:
 
 
 async def follow_header_link(user: User, text: str) -> None:
-    """Click the header's link `text`: a link in the header (the app draws badge-less ones as one piece of markup),
-    followed to its address as a browser would."""
-    header = next(e for e in user.current_layout.descendants() if isinstance(e, ui.header))
-    for element in header.descendants():
-        if isinstance(element, ui.link) and element.text == text:
-            await user.open(element.props["href"])
+    """Click the header's link `text`, followed to its address as a browser would. The browser draws the header's
+    links from the header's props (components/app_header.py), so they are looked up there."""
+    header = next(e for e in user.current_layout.descendants() if isinstance(e, AppHeader))
+    links = [item for entry in header.props["nav"] for item in entry.get("links", [entry])]
+    for link in [*links, header.props["settings"]]:
+        if link["text"] == text:
+            await user.open(link["href"])
             return
-        if isinstance(element, ui.html):
-            found = re.search(rf'href="([^"]+)"[^>]*>{re.escape(text)}</a>', element.content)
-            if found:
-                await user.open(found.group(1))
-                return
     raise AssertionError(f"no header link {text!r}")
 
 

@@ -147,3 +147,28 @@ async def test_sign_out_ends_the_session_in_other_tabs(user: User, create_user) 
     await user.open("/inbox")
     await see(user, "Sign in")
     await user.should_not_see("New message")
+
+
+async def test_the_header_is_a_few_elements_and_still_names_every_page_and_the_person(user: User) -> None:
+    """Every open page holds its header for as long as it is open: the header is one element drawn by the browser,
+    plus what acts on the server (the badges, Sign out, the narrow screen's menu), not a dozen and a half; it still
+    shows the clinic, the person, every page's link with the current one marked, and the live unread badge."""
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Question about my diet", body="Can I eat grapefruit?")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await see(user, "Question about my diet")
+    header = next(e for e in user.current_layout.descendants() if isinstance(e, ui.header))
+    # The header, the unread badge, Sign out, the menu button, the page name drawn in it, and the menu.
+    assert len(list(header.descendants(include_self=True))) == 6
+    for text in ("Skip to main content", "Pat Patient", "Inbox", "Sent", "Search", "Drafts", "Trash", "Folders",
+                 "Health record", "Library", "Settings"):
+        await user.should_see(text)
+    current = [link["text"] for entry in header.props["nav"] for link in entry.get("links", [entry])
+               if link["current"]]
+    assert current == ["Inbox"]
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Best to avoid it with your statin.")
+    await see(user, "Your care team replied")
+    badge = next(b for b in header.descendants() if isinstance(b, ui.badge))
+    assert (badge.text, badge.props["aria-label"], badge.visible) == ("1", "1 unread", True)
