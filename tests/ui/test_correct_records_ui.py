@@ -12,6 +12,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from sm_app.care_team.response_clock import BusinessHours
+from sm_app.components.messaging.thread_list import ThreadRowView
 from sm_app.messaging.attachments import check_file
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
@@ -147,7 +148,8 @@ async def test_the_inbox_shows_unanswered_conversations_with_their_status(user: 
     await sign_in_patient(user, "pat@example.org", PATIENT_PW)
     await see(user, "Is my referral sent?")
     await user.should_not_see("No messages yet.")
-    [status] = await _labels(user, "patient-status")
+    # The row is one element (components/messaging/thread_list.ThreadRowView): its status line is a prop it draws.
+    [status] = [e.props["status"] for e in user.current_layout.descendants() if isinstance(e, ThreadRowView)]
     assert re.fullmatch(r"Waiting for your care team · reply due [A-Z][a-z]{2}, [A-Z][a-z]{2} \d{1,2}", status)
 
 

@@ -15,6 +15,7 @@ from sm_app.components.care_team.worklist_row import WorklistRowView
 from sm_app.components.frame import PageContext
 from sm_app.components.live import follow
 from sm_app.components.messaging.message_card import MessageCard
+from sm_app.components.messaging.thread_list import ThreadRowView
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
 
@@ -267,3 +268,31 @@ async def test_a_part_that_starts_following_after_its_page_closed_subscribes_to_
     with page:
         follow(ctx, lambda event: asyncio.sleep(0))
     assert system.bus.subscriber_count(clinic.blue_nurse.user_id) == before - 1  # the page's own one ended; none new
+
+
+async def test_an_inbox_row_is_one_element_that_shows_what_the_patient_needs(user: User) -> None:
+    """A patient may keep the Inbox open all day: each conversation's row is one element (it was about ten), still
+    showing its subject as a link, the team and category, where it stands, when, and Unread once the team replied."""
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Knee after the fall", body="It is still swollen.")
+    await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="Medication",
+                                        subject="Refill of metformin", body="Two weeks left.")
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    await see(user, "Knee after the fall")
+    lists = [e for e in user.current_layout.descendants() if "thread-list" in e.classes]
+    assert len(lists) == 1
+    rows = list(lists[0].descendants())
+    assert len(rows) == 2 and all(isinstance(r, ThreadRowView) for r in rows)
+    for text in ("Blue Team · General", "Blue Team · Medication"):
+        await user.should_see(text)
+    await user.should_not_see("Unread")
+
+    await system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Keep it raised and iced.")
+    await see(user, "Your care team replied")
+    await see(user, "Unread")
+    row = next(r for r in lists[0].descendants() if r.text == "Knee after the fall")
+    assert row.props["href"] == f"/thread/{sent.thread_id}"
+    assert row.props["unread"] and "bg-blue-1" in row.classes
+    assert len(list(lists[0].descendants())) == 2

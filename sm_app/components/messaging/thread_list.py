@@ -36,38 +36,45 @@ class LiveThreadList:
         self._empty.set_visibility(not threads)
 
 
-def row_head(thread_id: str, subject: str, *, urgent: bool, unread: bool, overdue: bool = False,
-             link_classes: str = "text-body1") -> None:
-    """The first line of a conversation's row in any list: its markers, then its subject as a link."""
-    with ui.row().classes("items-center gap-2"):
-        if urgent:
-            ui.badge("Urgent", color="red-9").classes("urgent-marker")
-        if overdue:
-            ui.badge("Overdue", color="deep-orange-10").classes("overdue-marker")
-        if unread:
-            ui.badge("Unread", color="blue-9").classes("unread-marker")
-        # A real link: keyboard reachable, opens in a new tab, reads well to screen readers.
-        link = ui.link(subject, f"/thread/{thread_id}").classes(link_classes)
-        if unread:
-            link.classes("text-bold")
+class ThreadRowView(ui.link, component="thread_row.js"):
+    """A conversation's row as one element: a link to the conversation (its text the subject) whose markers and
+    captions are props the browser draws (thread_row.js); a row built from an item, sections, a row, badges, the
+    link and labels was about ten elements for as long as the list is open."""
+
+    def __init__(self, t: ThreadSummary, *, staff_view: bool, tz: str,
+                 extra: Callable[[ThreadSummary], None] | None = None) -> None:
+        super().__init__(t.subject, f"/thread/{t.id}")
+        # `replace` also drops ui.link's own "nicegui-link" class, which belongs on the <a>, not on the row.
+        self.classes(replace="thread-row" + (" bg-blue-1" if t.unread else ""))
+        who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
+        self._props.update(
+            urgent=t.urgent,
+            unread=t.unread,
+            about=f"{who} · {t.category}",
+            # A folder's row says where the conversation stands for the patient (search hits carry no clock).
+            status=_patient_status(t, tz) if not staff_view and isinstance(t, ThreadSummary) else "",
+            when=clinic_time(t.last_message_at, tz),
+            staff_status=t.status.replace("_", " ").capitalize() if staff_view else "",
+        )
+        if extra is not None:
+            with self.add_slot("extra"):
+                extra(t)
+
+    def texts(self) -> list[str]:
+        """What the row shows as text, in reading order (what search adds under it is elements of their own)."""
+        p = self._props
+        markers = [word for word, shown in (("Urgent", p["urgent"]), ("Unread", p["unread"])) if shown]
+        return [*markers, self.text, p["about"], p["status"], p["when"], p["staff_status"]]
+
+    def _displayed_contents(self, *, only_visible: bool) -> list:
+        # The captions and markers live in props the browser draws, so ElementFilter (user.should_see, user.find)
+        # is told them here; the subject is the link's text.
+        return [*super()._displayed_contents(only_visible=only_visible), *(t for t in self.texts() if t)]
 
 
 def _row(t: ThreadSummary, *, staff_view: bool, tz: str,
-         extra: Callable[[ThreadSummary], None] | None = None) -> ui.item:
-    with ui.item().classes("thread-row" + (" bg-blue-1" if t.unread else "")) as item:
-        with ui.item_section():
-            row_head(t.id, t.subject, urgent=t.urgent, unread=t.unread)
-            who = f"{t.patient_name} · {t.team_name}" if staff_view else t.team_name
-            ui.label(f"{who} · {t.category}").classes("text-caption text-grey-8")
-            if not staff_view and isinstance(t, ThreadSummary):  # a folder's row (search hits carry no clock)
-                ui.label(_patient_status(t, tz)).classes("text-caption text-bold text-grey-9 patient-status")
-            if extra is not None:
-                extra(t)
-        with ui.item_section().props("side"):
-            ui.label(clinic_time(t.last_message_at, tz)).classes("text-caption")
-            if staff_view:
-                ui.label(t.status.replace("_", " ").capitalize()).classes("text-caption")
-    return item
+         extra: Callable[[ThreadSummary], None] | None = None) -> ThreadRowView:
+    return ThreadRowView(t, staff_view=staff_view, tz=tz, extra=extra)
 
 
 def _patient_status(t: ThreadSummary, tz: str) -> str:
