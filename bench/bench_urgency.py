@@ -25,6 +25,9 @@ false alarms 7.8 %; once more at the learned model's merge: 97.2 %, 4.7 %). dev1
 dev20_blind_w2.jsonl and dev21_blind_w3.jsonl were written blind the same day and joined the development set at once,
 to train and cross-validate the learned model; before any tuning the detector of main 9091981 scored them recall
 95.9 % / 98.2 % / 97.4 %, suicidal 22/28, 25/26, 25/28, false alarms 4.8 % / 7.0 % / 5.7 % (BLIND_SET.md).
+dev22_blind_w4.jsonl, dev23_blind_w5.jsonl and dev24_blind_w6.jsonl were written blind later that day and joined
+the same way; before any tuning the learned model of main 0f9ffb1 scored them recall 97.8 % / 99.1 % / 97.3 %,
+suicidal 25/27, 27/28, 28/30, false alarms 3.0 % / 4.2 % / 3.6 % (pooled 98.1 %, 80/85, 3.6 %; BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
