@@ -183,46 +183,45 @@ async def _header(ctx: PageContext, path: str, title: str) -> None:
                        links=[(text, href, next((k for k, b in badges.items() if b is badge), None))
                               for text, href, badge in links])
     header.classes("items-center justify-between no-wrap bg-teal-9 text-white q-px-md app-header")
-    with header:
-        for name, badge in badges.items():
-            if any(b is badge for _, _, b in links):
-                with header.slot(name):
-                    await badge.draw()
-        with header.slot("sign_out"):
-            ui.button("Sign out", on_click=sign_out).props("flat color=white")
-        # A wide screen: every link in one line. Narrower (a phone, or a zoomed-in window) the links fold into one
-        # menu button that names the page one is on, so the fixed header stays one short line.
-        with header.slot("menu"):
-            # Named by the page one is on; announced as a button that opens a dialog (the menu of links). The name is
-            # drawn by CSS from `data-page` and the menu's links are made when it opens, so the page holds each link,
-            # badge and page name once (the wide header's), whatever the screen size.
-            with ui.button(icon="menu").props('flat no-caps no-wrap color=white aria-haspopup="dialog"').classes(
-                    "header-menu") as menu_button:
-                menu_button.props["aria-label"] = here  # a CSS-drawn name counts for people, not for every reader
-                page_name = ui.element("span").classes("q-ml-sm text-subtitle1 current-page page-name")
-                page_name.props["data-page"] = here
-                # Quasar gives a menu role=menu, which promises menu items; this one holds links and a button.
-                menu = ui.menu().props('auto-close role=dialog aria-label="Menu"')
+    for name, badge in badges.items():
+        if any(b is badge for _, _, b in links):
+            with header.slot(name):
+                await badge.draw()
+    with header.slot("sign_out"):
+        ui.button("Sign out", on_click=sign_out).props("flat color=white")
+    # A wide screen: every link in one line. Narrower (a phone, or a zoomed-in window) the links fold into one
+    # menu button that names the page one is on, so the fixed header stays one short line.
+    with header.slot("menu"):
+        # Named by the page one is on; announced as a button that opens a dialog (the menu of links). The name is
+        # drawn by CSS from `data-page` and the menu's links are made when it opens, so the page holds each link,
+        # badge and page name once (the wide header's), whatever the screen size.
+        with ui.button(icon="menu").props('flat no-caps no-wrap color=white aria-haspopup="dialog"').classes(
+                "header-menu") as menu_button:
+            menu_button.props["aria-label"] = here  # a CSS-drawn name counts for people, not for every reader
+            page_name = ui.element("span").classes("q-ml-sm text-subtitle1 current-page page-name")
+            page_name.props["data-page"] = here
+            # Quasar gives a menu role=menu, which promises menu items; this one holds links and a button.
+            menu = ui.menu().props('auto-close role=dialog aria-label="Menu"')
 
-            async def fill_menu() -> None:
-                menu.clear()
-                with menu, ui.element("nav").props('aria-label="Main"').classes("column q-pa-md gap-3 text-body1"):
-                    for text, href, badge in links:
-                        with ui.row().classes("items-center gap-1 no-wrap"):
-                            link = ui.link(text, href)
-                            if href == path:
-                                link.props["aria-current"] = "page"
-                                link.classes("text-bold")
-                            if badge is not None:
-                                count = await badge.count()
-                                if count:
-                                    ui.badge(str(count), color=badge.color).props["aria-label"] = badge.label(count)
-                    ui.separator()
-                    ui.label(f"Signed in as {actor.name}").classes("text-caption")
-                    ui.button("Sign out", on_click=sign_out).props("outline")
+        async def fill_menu() -> None:
+            menu.clear()
+            with menu, ui.element("nav").props('aria-label="Main"').classes("column q-pa-md gap-3 text-body1"):
+                for text, href, badge in links:
+                    with ui.row().classes("items-center gap-1 no-wrap"):
+                        link = ui.link(text, href)
+                        if href == path:
+                            link.props["aria-current"] = "page"
+                            link.classes("text-bold")
+                        if badge is not None:
+                            count = await badge.count()
+                            if count:
+                                ui.badge(str(count), color=badge.color).props["aria-label"] = badge.label(count)
+                ui.separator()
+                ui.label(f"Signed in as {actor.name}").classes("text-caption")
+                ui.button("Sign out", on_click=sign_out).props("outline")
 
-            menu.on("show", fill_menu)
-            menu.on("hide", menu.clear)
+        menu.on("show", fill_menu)
+        menu.on("hide", menu.clear)
 
     async def on_change(event) -> None:
         if event.kind == "alert":

@@ -161,9 +161,8 @@ def features(a: Analysis) -> list[urgency_model.Feature]:
     """What the learned model reads: the lexicon's findings (which kinds and rules fired, which matches were dismissed
     and why, which cue sets were half there) and the message's content words and word pairs."""
     out: list[urgency_model.Feature] = []
-    # Words the lexicon's context checks ruled out (a dismissed red flag with the words of its clause
-    # around it: "he has
-    # never threatened me with a knife") and idioms count as other words than the same words about now.
+    # Words the lexicon's context checks ruled out (a dismissed red flag with the words of its clause around it: "he
+    # has never threatened me with a knife") and idioms count as other words than the same words about now.
     not_now = set(a.masked)
     tokens = a.text.tokens
     for _, why, (first, last) in a.dismissed:
@@ -219,7 +218,7 @@ def assess(*texts: str) -> UrgencyDecision:
     language = _language(a.text.tokens)
     hard = any(kind in HARD_KINDS for _, kind, _ in a.found)
     model = urgency_model.shipped()
-    found = features(a)
+    found = [] if hard else features(a)  # a hard red flag is decided by the lexicon alone
     if not hard:
         if model is None:
             if not a.found:

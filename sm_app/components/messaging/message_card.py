@@ -19,22 +19,16 @@ class MessageCard(TextElement, component="message_card.js"):
         super().__init__(text=body)  # no tag: the element is the component, as ui.link's is
         self.classes("nicegui-card w-full message " + ("bg-teal-1" if mine else "bg-grey-2"))
         self._props.update(caption=caption, has_body=bool(body))
-        self._answers: Slot | None = None
-        self._extras: Slot | None = None
 
     @property
     def answers(self) -> Slot:
         """Above the body: a template's answers."""
-        if self._answers is None:
-            self._answers = self.add_slot("answers")
-        return self._answers
+        return self.slots.get("answers") or self.add_slot("answers")
 
     @property
     def extras(self) -> Slot:
         """Below the body: attachments, library cards and the read receipt."""
-        if self._extras is None:
-            self._extras = self.add_slot("extras")
-        return self._extras
+        return self.slots.get("extras") or self.add_slot("extras")
 
     def _displayed_contents(self, *, only_visible: bool) -> list:
         # The caption lives in a prop the browser draws, so ElementFilter (user.should_see, user.find) is told it
