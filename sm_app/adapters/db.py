@@ -19,6 +19,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from sm_app.adapters import sqlite_driver
+
 
 class Unavailable(Exception):  # noqa: N818 - what a person is told, not a bug
     """The database or the disk could not do the work now (a lock held too long, an I/O error, no connection).
@@ -51,7 +53,8 @@ def async_url(url: str) -> str:
     if u.get_backend_name() == "postgresql":
         return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
     if u.get_backend_name() == "sqlite":
-        return u.set(drivername="sqlite+aiosqlite").render_as_string(hide_password=False)
+        # Statements on the event loop's thread, locks and fsyncs in a worker (adapters/sqlite_driver.py).
+        return u.set(drivername=f"sqlite+{sqlite_driver.DRIVER}").render_as_string(hide_password=False)
     raise ValueError(f"unsupported database: {u.get_backend_name()} (use sqlite or postgresql)")
 
 
