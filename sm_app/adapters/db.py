@@ -98,17 +98,13 @@ def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
             max_overflow=0 if immediate else 5,
             pool_timeout=POOL_WAIT_SECONDS,
             hide_parameters=True,  # error texts reach logs; parameters can be names or sealed text
+            # The driver begins each transaction itself (no statement through SQLAlchemy per BEGIN).
+            connect_args={"begin": "IMMEDIATE" if immediate else "DEFERRED"},
         )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection, _record):
-            # Take transaction control from the driver so BEGIN can be chosen below.
-            dbapi_connection.isolation_level = None
             sqlite_pragmas(dbapi_connection)
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True,

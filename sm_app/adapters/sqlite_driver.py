@@ -35,8 +35,6 @@ DRIVER = "smsqlite"  # the URL's driver name: sqlite+smsqlite:///path
 # Waits on locks and fsyncs; one write engine per database holds one connection, so two threads are plenty.
 _waits = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sqlite-wait")
 
-_WAITS_FOR_A_LOCK = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
-
 
 def _in_thread(function, *args):
     """Run a blocking SQLite call in the worker thread; the calling task (inside SQLAlchemy's greenlet) waits for
@@ -76,11 +74,7 @@ class Cursor:
         self._cursor.arraysize = value
 
     def execute(self, operation, parameters=()):
-        if operation.lstrip().upper().startswith(_WAITS_FOR_A_LOCK):
-            _in_thread(self._cursor.execute, operation, parameters)
-            self._connection.writing = True
-        else:
-            self._cursor.execute(operation, parameters)
+        self._cursor.execute(operation, parameters)
         self._rows = deque(self._cursor.fetchall()) if self._cursor.description is not None else deque()
 
     def executemany(self, operation, seq_of_parameters):
@@ -118,12 +112,16 @@ class Cursor:
 
 
 class Connection(AdaptedConnection):
-    """A `sqlite3.Connection` for SQLAlchemy's asyncio engine."""
+    """A `sqlite3.Connection` for SQLAlchemy's asyncio engine; this class, not the sqlite3 module, begins
+    transactions (`begin`: "DEFERRED", the default, or "IMMEDIATE" for a write engine, as `connect_args`)."""
 
-    __slots__ = ("writing", "_changes_at_begin")
+    __slots__ = ("_begin", "writing", "_changes_at_begin")
 
-    def __init__(self, connection: sqlite3.Connection):
+    def __init__(self, connection: sqlite3.Connection, begin: str = "DEFERRED"):
+        if begin not in ("DEFERRED", "IMMEDIATE"):
+            raise ValueError(f"begin must be DEFERRED or IMMEDIATE, not {begin!r}")
         self._connection = connection
+        self._begin = begin
         self.writing = False  # began with BEGIN IMMEDIATE: its COMMIT goes to the worker thread
         self._changes_at_begin = connection.total_changes
 
@@ -144,6 +142,14 @@ class Connection(AdaptedConnection):
 
     def create_function(self, *args, **kwargs) -> None:
         self._connection.create_function(*args, **kwargs)
+
+    def begin(self) -> None:
+        if self._begin == "IMMEDIATE":
+            # Takes the write lock now, waiting up to the busy timeout for another process's: off the loop.
+            _in_thread(self._connection.execute, "BEGIN IMMEDIATE")
+            self.writing = True
+        else:
+            self._connection.execute("BEGIN")
 
     def commit(self) -> None:
         # A transaction that changed rows fsyncs its log on COMMIT: off the loop. One that only read releases its
@@ -179,9 +185,10 @@ class _DBAPI:
             if not name.startswith("_") and name != "connect":
                 setattr(self, name, getattr(sqlite3, name))
 
-    def connect(self, *args, **kwargs) -> Connection:
+    def connect(self, *args, begin: str = "DEFERRED", **kwargs) -> Connection:
         kwargs["check_same_thread"] = False  # the worker thread commits; never at the same time as the loop uses it
-        return Connection(sqlite3.connect(*args, **kwargs))
+        kwargs["isolation_level"] = None  # no implicit BEGIN by the sqlite3 module: Connection.begin says which
+        return Connection(sqlite3.connect(*args, **kwargs), begin)
 
 
 class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's naming for dialects
@@ -198,6 +205,9 @@ class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's
     @classmethod
     def get_pool_class(cls, url):
         return pool.AsyncAdaptedQueuePool
+
+    def do_begin(self, dbapi_connection) -> None:
+        dbapi_connection.begin()
 
     def get_driver_connection(self, connection):
         return connection.sqlite
