@@ -28,6 +28,9 @@ development set at once, to train and cross-validate the learned model; before a
 (BLIND_SET.md). dev22_blind_w4.jsonl, dev23_blind_w5.jsonl and dev24_blind_w6.jsonl were written blind later that day
 and joined the same way; before any tuning the learned model of main 0f9ffb1 scored them recall 97.8 % / 99.1 % /
 97.3 %, suicidal 25/27, 27/28, 28/30, false alarms 3.0 % / 4.2 % / 3.6 % (pooled 98.1 %, 80/85, 3.6 %; BLIND_SET.md).
+blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9, 2026-12-07) are held out as well, never tuned on: scored first by
+the detector of 41fbaba (at main af46257), after intake, recall 98.5 % / 98.0 % / 98.4 %, suicidal 25/27, 24/25, 25/25,
+false alarms 2.5 % / 2.4 % / 1.4 % (pooled 585/595 = 98.3 %, 74/77, 18/850 = 2.1 %; BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
