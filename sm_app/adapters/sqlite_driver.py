@@ -172,7 +172,10 @@ class Connection(AdaptedConnection):
         self._connection.close()
 
     def terminate(self) -> None:
-        self._connection.close()
+        # SQLAlchemy terminates a connection whose task was cancelled mid-call (a page closed while its send waited
+        # for another process's write lock): the worker thread may still be in that call, holding the connection,
+        # so closing here would make the loop wait it out. It is closed in the worker pool instead, after the call.
+        _waits.submit(self._connection.close)
 
 
 class _DBAPI:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import sqlite3
 import threading
+import time
 from email.message import EmailMessage
 
 import pytest
@@ -140,6 +141,48 @@ async def test_a_send_waiting_for_another_process_write_lock_leaves_everyone_els
         assert not reply.done()
         other_process.execute("COMMIT")
         await asyncio.wait_for(reply, 10)
+        after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
+        assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
+    finally:
+        event.remove(Engine, "connect", on_connect)
+        other_process.close()
+        await system.close()
+
+
+async def test_a_send_given_up_while_it_waits_for_the_write_lock_does_not_stop_the_loop(tmp_path, sqlite_url):
+    # The person closed the page (their send's task is cancelled) while the send waited for another process's write
+    # lock: the connection it held is let go off the loop, so the loop does not wait out the lock for it.
+    system = build_system(make_settings(tmp_path, sqlite_url))
+    other_process = sqlite3.connect(tmp_path / "sm.db", isolation_level=None)
+    loop = asyncio.get_running_loop()
+    send_waits = asyncio.Event()
+
+    def on_connect(dbapi_connection, _record) -> None:
+        def traced(statement: str) -> None:
+            if statement.upper().startswith("BEGIN IMMEDIATE"):
+                loop.call_soon_threadsafe(send_waits.set)
+        dbapi_connection.sqlite.set_trace_callback(traced)
+
+    try:
+        clinic = await seed_clinic(system)
+        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                                   subject="Question", body="Is the clinic open on Friday?")
+        await system.db.dispose()
+        event.listen(Engine, "connect", on_connect)
+        other_process.execute("BEGIN IMMEDIATE")
+        reply = asyncio.create_task(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."))
+        await asyncio.wait_for(send_waits.wait(), 10)
+        reply.cancel()
+        given_up_at = time.monotonic()
+        with pytest.raises(asyncio.CancelledError):
+            await reply
+        # Everyone else is still served at once, though the lock is still held (the busy timeout is 10 s).
+        seen = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
+        assert time.monotonic() - given_up_at < 2
+        assert [m.body for m in seen.messages] == ["Is the clinic open on Friday?"]
+        other_process.execute("COMMIT")
+        # And the store takes the next send.
+        await asyncio.wait_for(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."), 10)
         after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
         assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
     finally:
