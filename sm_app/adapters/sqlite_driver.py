@@ -1,7 +1,7 @@
 """SQLite under SQLAlchemy's asyncio API, without a thread hop per call.
 
-aiosqlite runs every call (cursor, execute, fetch, close, begin, commit) on a thread of its own and wakes the event
-loop when it is done. Measured on this project's machines that costs about 0.5 ms of CPU per statement and 0.8 ms
+aiosqlite, used before, ran every call (cursor, execute, fetch, close, begin, commit) on a thread of its own and woke
+the event loop after each. Measured on this project's machines that cost about 0.5 ms of CPU per statement and 0.8 ms
 per transaction, five times what the statement itself costs: at 60–70 statements per message it was the largest
 single cost of a message (docs/benchmarks.md, "SQLite without a thread per call").
 
@@ -11,7 +11,8 @@ can wait runs in a worker thread, so the event loop still never waits on a lock 
   migration) for up to the busy timeout;
 - the COMMIT of a transaction that wrote, which fsyncs the write-ahead log (synchronous=FULL) and may checkpoint.
 A read transaction's BEGIN and COMMIT and any ROLLBACK only take or drop a snapshot, and run inline. In WAL mode a
-reader never waits for a writer.
+reader never waits for a writer. A connection given up while the worker thread still uses it (its task cancelled)
+is closed by the worker pool too, after that call.
 
 The DB-API connection is the standard library's `sqlite3`; SQLAlchemy's pysqlite dialect does the SQL. Only one
 task uses a connection at a time (the pool hands it out), so the worker thread never shares it with the loop.
