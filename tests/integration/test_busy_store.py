@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 import time
+from contextlib import asynccontextmanager
 from email.message import EmailMessage
 
 import pytest
@@ -112,9 +113,10 @@ async def test_sqlite_statements_run_on_the_loop_and_only_lock_waits_and_fsyncs_
     assert all(thread == loop_thread for _, thread in read)
 
 
-async def test_a_send_waiting_for_another_process_write_lock_leaves_everyone_else_served(tmp_path, sqlite_url):
-    # Another process (a CLI command, a migration) holds SQLite's write lock: the send waits for it (up to the
-    # busy timeout) in a worker thread, and meanwhile the event loop goes on serving reads for everyone else.
+@asynccontextmanager
+async def _a_send_waiting_for_another_process(tmp_path, sqlite_url):
+    """Another process (a CLI command, a migration) holds SQLite's write lock; a nurse's reply has started and
+    waits for it. Yields the system, the clinic, the conversation, that process's connection and the reply's task."""
     system = build_system(make_settings(tmp_path, sqlite_url))
     other_process = sqlite3.connect(tmp_path / "sm.db", isolation_level=None)
     loop = asyncio.get_running_loop()
@@ -130,62 +132,46 @@ async def test_a_send_waiting_for_another_process_write_lock_leaves_everyone_els
         clinic = await seed_clinic(system)
         sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
                                                    subject="Question", body="Is the clinic open on Friday?")
-        await system.db.dispose()
+        await system.db.dispose()  # the pools' next connections are made with the trace above
         event.listen(Engine, "connect", on_connect)
         other_process.execute("BEGIN IMMEDIATE")
         reply = asyncio.create_task(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."))
         await asyncio.wait_for(send_waits.wait(), 10)
-        # The send is waiting for the lock; the patient's page still reads, at once.
-        seen = await asyncio.wait_for(system.mailbox.view_thread(clinic.pat, sent.thread_id), 2)
-        assert [m.body for m in seen.messages] == ["Is the clinic open on Friday?"]
-        assert not reply.done()
-        other_process.execute("COMMIT")
-        await asyncio.wait_for(reply, 10)
-        after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
-        assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
+        yield system, clinic, sent, other_process, reply
     finally:
         event.remove(Engine, "connect", on_connect)
         other_process.close()
         await system.close()
 
 
+async def test_a_send_waiting_for_another_process_write_lock_leaves_everyone_else_served(tmp_path, sqlite_url):
+    # The send waits for the lock (up to the busy timeout) in a worker thread; meanwhile the event loop goes on
+    # serving reads for everyone else.
+    async with _a_send_waiting_for_another_process(tmp_path, sqlite_url) as (system, clinic, sent, other, reply):
+        waiting_since = time.monotonic()
+        seen = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
+        assert time.monotonic() - waiting_since < 2  # the busy timeout is 10 s
+        assert [m.body for m in seen.messages] == ["Is the clinic open on Friday?"]
+        assert not reply.done()
+        other.execute("COMMIT")
+        await asyncio.wait_for(reply, 10)
+        after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
+        assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
+
+
 async def test_a_send_given_up_while_it_waits_for_the_write_lock_does_not_stop_the_loop(tmp_path, sqlite_url):
-    # The person closed the page (their send's task is cancelled) while the send waited for another process's write
-    # lock: the connection it held is let go off the loop, so the loop does not wait out the lock for it.
-    system = build_system(make_settings(tmp_path, sqlite_url))
-    other_process = sqlite3.connect(tmp_path / "sm.db", isolation_level=None)
-    loop = asyncio.get_running_loop()
-    send_waits = asyncio.Event()
-
-    def on_connect(dbapi_connection, _record) -> None:
-        def traced(statement: str) -> None:
-            if statement.upper().startswith("BEGIN IMMEDIATE"):
-                loop.call_soon_threadsafe(send_waits.set)
-        dbapi_connection.sqlite.set_trace_callback(traced)
-
-    try:
-        clinic = await seed_clinic(system)
-        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
-                                                   subject="Question", body="Is the clinic open on Friday?")
-        await system.db.dispose()
-        event.listen(Engine, "connect", on_connect)
-        other_process.execute("BEGIN IMMEDIATE")
-        reply = asyncio.create_task(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."))
-        await asyncio.wait_for(send_waits.wait(), 10)
+    # The person closed the page (their send's task is cancelled) while the send waited for the lock: the connection
+    # it held is let go off the loop, so the loop does not wait out the lock for it.
+    async with _a_send_waiting_for_another_process(tmp_path, sqlite_url) as (system, clinic, sent, other, reply):
         reply.cancel()
         given_up_at = time.monotonic()
         with pytest.raises(asyncio.CancelledError):
             await reply
-        # Everyone else is still served at once, though the lock is still held (the busy timeout is 10 s).
         seen = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
-        assert time.monotonic() - given_up_at < 2
+        assert time.monotonic() - given_up_at < 2  # the lock is still held; the busy timeout is 10 s
         assert [m.body for m in seen.messages] == ["Is the clinic open on Friday?"]
-        other_process.execute("COMMIT")
+        other.execute("COMMIT")
         # And the store takes the next send.
         await asyncio.wait_for(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."), 10)
         after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
         assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
-    finally:
-        event.remove(Engine, "connect", on_connect)
-        other_process.close()
-        await system.close()
