@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import faulthandler
 import logging
 import os
 import signal
@@ -160,6 +161,9 @@ def _serve(settings: Settings) -> None:
     from sm_app.bootstrap import build_system  # noqa: PLC0415
 
     _log_to_stderr()
+    # A crash in native code (the SQLite driver, a C extension) then leaves the Python stacks of every thread in the
+    # log instead of a process that is simply gone. Code locations only, never data.
+    faulthandler.enable()
 
     system = build_system(settings)
     if not settings.smtp_host:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
@@ -35,12 +35,6 @@ DRIVER = "smsqlite"  # the URL's driver name: sqlite+smsqlite:///path
 
 # Waits on locks and fsyncs; one write engine per database holds one connection, so two threads are plenty.
 _waits = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sqlite-wait")
-
-
-def _in_thread(function, *args):
-    """Run a blocking SQLite call in the worker thread; the calling task (inside SQLAlchemy's greenlet) waits for
-    it without blocking the event loop."""
-    return await_(asyncio.get_running_loop().run_in_executor(_waits, function, *args))
 
 
 class Cursor:
@@ -116,7 +110,7 @@ class Connection(AdaptedConnection):
     """A `sqlite3.Connection` for SQLAlchemy's asyncio engine; this class, not the sqlite3 module, begins
     transactions (`begin`: "DEFERRED", the default, or "IMMEDIATE" for a write engine, as `connect_args`)."""
 
-    __slots__ = ("_begin", "writing", "_changes_at_begin")
+    __slots__ = ("_begin", "writing", "_changes_at_begin", "_in_worker")
 
     def __init__(self, connection: sqlite3.Connection, begin: str = "DEFERRED"):
         if begin not in ("DEFERRED", "IMMEDIATE"):
@@ -125,6 +119,15 @@ class Connection(AdaptedConnection):
         self._begin = begin
         self.writing = False  # began with BEGIN IMMEDIATE: its COMMIT goes to the worker thread
         self._changes_at_begin = connection.total_changes
+        # The call the worker pool is making with this connection, if any. The sqlite3 module must never be used
+        # from two threads at once: closing it while the worker commits crashes the process.
+        self._in_worker: Future | None = None
+
+    def _in_thread(self, function, *args):
+        """Run a blocking SQLite call in the worker pool; the calling task (inside SQLAlchemy's greenlet) waits for
+        it without blocking the event loop."""
+        self._in_worker = _waits.submit(function, *args)
+        return await_(asyncio.wrap_future(self._in_worker))
 
     @property
     def sqlite(self) -> sqlite3.Connection:
@@ -147,7 +150,7 @@ class Connection(AdaptedConnection):
     def begin(self) -> None:
         if self._begin == "IMMEDIATE":
             # Takes the write lock now, waiting up to the busy timeout for another process's: off the loop.
-            _in_thread(self._connection.execute, "BEGIN IMMEDIATE")
+            self._in_thread(self._connection.execute, "BEGIN IMMEDIATE")
             self.writing = True
         else:
             self._connection.execute("BEGIN")
@@ -156,7 +159,7 @@ class Connection(AdaptedConnection):
         # A transaction that changed rows fsyncs its log on COMMIT: off the loop. One that only read releases its
         # snapshot: inline.
         if self.writing or self._connection.total_changes != self._changes_at_begin:
-            _in_thread(self._connection.commit)
+            self._in_thread(self._connection.commit)
         else:
             self._connection.commit()
         self._ended()
@@ -170,13 +173,18 @@ class Connection(AdaptedConnection):
         self._changes_at_begin = self._connection.total_changes
 
     def close(self) -> None:
-        self._connection.close()
+        self.terminate()
 
     def terminate(self) -> None:
         # SQLAlchemy terminates a connection whose task was cancelled mid-call (a page closed while its send waited
-        # for another process's write lock): the worker thread may still be in that call, holding the connection,
-        # so closing here would make the loop wait it out. It is closed in the worker pool instead, after the call.
-        _waits.submit(self._connection.close)
+        # for another process's write lock, or while its COMMIT was being fsynced): the worker may still be in that
+        # call. Closing now, from this thread, would race it (and crash); waiting for it would stall the loop up to
+        # the busy timeout. So the worker closes it, right after that call.
+        in_worker = self._in_worker
+        if in_worker is not None and not in_worker.done():
+            in_worker.add_done_callback(lambda _call: self._connection.close())
+        else:
+            self._connection.close()
 
 
 class _DBAPI:

@@ -175,3 +175,42 @@ async def test_a_send_given_up_while_it_waits_for_the_write_lock_does_not_stop_t
         await asyncio.wait_for(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."), 10)
         after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
         assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5."]
+
+
+async def test_a_send_given_up_during_its_commit_is_kept_and_the_server_goes_on(tmp_path, sqlite_url):
+    # The page closed while its send's COMMIT was being written to disk in the worker thread: the connection is let
+    # go only after that COMMIT (closing it meanwhile, from the loop, crashed the server), the message is kept, and
+    # the next send goes through.
+    system = build_system(make_settings(tmp_path, sqlite_url))
+    loop = asyncio.get_running_loop()
+    commit_started, finish_commit = asyncio.Event(), threading.Event()
+
+    def on_connect(dbapi_connection, _record) -> None:
+        def traced(statement: str) -> None:
+            if statement == "COMMIT" and not finish_commit.is_set():
+                loop.call_soon_threadsafe(commit_started.set)
+                finish_commit.wait(10)  # the disk is slow: the worker is in the COMMIT until the test lets it go
+        dbapi_connection.sqlite.set_trace_callback(traced)
+
+    try:
+        clinic = await seed_clinic(system)
+        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                                   subject="Question", body="Is the clinic open on Friday?")
+        await system.db.dispose()
+        event.listen(Engine, "connect", on_connect)
+        reply = asyncio.create_task(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Yes, 8 to 5."))
+        await asyncio.wait_for(commit_started.wait(), 10)
+        reply.cancel()
+        given_up_at = time.monotonic()
+        with pytest.raises(asyncio.CancelledError):
+            await reply
+        assert time.monotonic() - given_up_at < 2  # the loop did not wait for the disk
+        finish_commit.set()
+        await asyncio.wait_for(system.messaging.reply(clinic.blue_nurse, sent.thread_id, "Call us to book."), 10)
+        after = await system.mailbox.view_thread(clinic.pat, sent.thread_id)
+        assert [m.body for m in after.messages] == ["Is the clinic open on Friday?", "Yes, 8 to 5.",
+                                                    "Call us to book."]
+    finally:
+        finish_commit.set()
+        event.remove(Engine, "connect", on_connect)
+        await system.close()
