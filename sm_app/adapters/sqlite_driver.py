@@ -110,14 +110,13 @@ class Connection(AdaptedConnection):
     """A `sqlite3.Connection` for SQLAlchemy's asyncio engine; this class, not the sqlite3 module, begins
     transactions (`begin`: "DEFERRED", the default, or "IMMEDIATE" for a write engine, as `connect_args`)."""
 
-    __slots__ = ("_begin", "writing", "_changes_at_begin", "_in_worker")
+    __slots__ = ("_begin", "_changes_at_begin", "_in_worker")
 
     def __init__(self, connection: sqlite3.Connection, begin: str = "DEFERRED"):
         if begin not in ("DEFERRED", "IMMEDIATE"):
             raise ValueError(f"begin must be DEFERRED or IMMEDIATE, not {begin!r}")
         self._connection = connection
-        self._begin = begin
-        self.writing = False  # began with BEGIN IMMEDIATE: its COMMIT goes to the worker thread
+        self._begin = begin  # IMMEDIATE: a write engine's connection; every COMMIT of it goes to the worker
         self._changes_at_begin = connection.total_changes
         # The call the worker pool is making with this connection, if any. The sqlite3 module must never be used
         # from two threads at once: closing it while the worker commits crashes the process.
@@ -151,14 +150,13 @@ class Connection(AdaptedConnection):
         if self._begin == "IMMEDIATE":
             # Takes the write lock now, waiting up to the busy timeout for another process's: off the loop.
             self._in_thread(self._connection.execute, "BEGIN IMMEDIATE")
-            self.writing = True
         else:
             self._connection.execute("BEGIN")
 
     def commit(self) -> None:
         # A transaction that changed rows fsyncs its log on COMMIT: off the loop. One that only read releases its
         # snapshot: inline.
-        if self.writing or self._connection.total_changes != self._changes_at_begin:
+        if self._begin == "IMMEDIATE" or self._connection.total_changes != self._changes_at_begin:
             self._in_thread(self._connection.commit)
         else:
             self._connection.commit()
@@ -169,7 +167,6 @@ class Connection(AdaptedConnection):
         self._ended()
 
     def _ended(self) -> None:
-        self.writing = False
         self._changes_at_begin = self._connection.total_changes
 
     def close(self) -> None:
