@@ -901,6 +901,8 @@ RULES += (
                          r"(?: (?:for|to)(?: \S+){1,2}?)? after (?:tonight|today|tomorrow|this week(?:end)?|\S+day)",
                          r"(?:soon|tomorrow|tonight|after today) (?:i|he|she) (?:will not|won t|am not going to|is not going to) be "
                          r"(?:a problem|a burden|a bother|around|here)",
+                         r"(?:be the one|will be|ll be) (?:dealing|deal) with everything after (?:this week|tonight|today|tomorrow|\S+day)"
+                         r"(?! (?:\S+ )?(?:while|because|as|since|when)(?!\S))",
                          r"(?:manana|pronto|esta noche|despues de hoy) (?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia)",
                          r"(?:ya )?no (?:voy|va) a ser (?:un problema|una carga|una molestia) (?:\S+ ){0,3}(?:mucho tiempo|por mucho|"
                          r"despues de (?:hoy|esta noche|manana|esta semana))",
@@ -1768,7 +1770,7 @@ CUE_SETS += (CueSet("suicidal", {
                      r"(?:worked out|figured out|looked up) (?:the |what )?(?:dose|amount|how much|how many)",
                      r"junt\w* (?:\S+ )?pastillas", r"landlord has the keys",
                      r"cancel\w* (?:my )?(?:gym|phone|subscriptions?|contract|lease|membership)",
-                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note",
+                     r"(?:put|left) (?:\S+ ){0,6}(?:by|at) the door for", r"(?:left|wrote) (?:a |her |his |my )?note", r"writing (?:the|my|a goodbye) note", r"(?:stockpiling|stockpiled|hoarding|hoarded) (?:up )?(?:my|his|her|all)",
                      r"(?:bought|buying|got) (?:\S+ ){0,3}(?:from|at) (?:\S+ ){0,2}(?:different|several|two|three|four|many) "
                      r"(?:shops|stores|pharmacies|chemists)", r"pastillas (?:\S+ ){0,4}guardadas",
                      r"(?:emailed|gave|sent|left|wrote down) (?:\S+ ){0,3}(?:my |the |all my )?passwords",
@@ -1776,7 +1778,7 @@ CUE_SETS += (CueSet("suicidal", {
                      r"(?:left|wrote|written) (?:\S+ )?instructions", r"(?:paid|arranged|planned|sorted) (?:\S+ ){0,2}(?:funeral|burial|cremation)",
                      r"told (?:\S+ ){1,2}where (?:the|my) (?:papers|documents|will|keys|money|passwords) (?:are|is)",
                      r"left (?:\S+ ){0,7}(?:letter|letters|note) for",
-                     r"(?:saved|saving|hoarded|hoarding|stockpiled|kept|keeping|holding onto) (?:up )?(?:the |my |all the |all my )?"
+                     r"(?:saved|saving|hoarded|hoarding|stockpiled|stockpiling|kept|keeping|holding onto) (?:up )?(?:the |my |all the |all my )?"
                      r"(?:morphine|oxy\w*|insulin|painkillers|sleeping \w+|medication|meds|pills|tablets)",
                      r"compr\w* (?:\S+ ){0,4}(?:en|de) (?:varias|distintas|diferentes) farmacias", r"dej\w* (?:una |unas )?cartas? (?:para|a) (?:todos|mi|su|sus)",
                      r"(?:gave|given|giving) (?:me|us|him|her) (?:his|her) (?:watch|ring|rings|jewellery|jewelry|medals?)"),
@@ -1786,7 +1788,9 @@ CUE_SETS += (CueSet("suicidal", {
                  r"loaded|en la mano|en mi mano|en la cabeza)", r"loaded (?:the |my |his |her )?(?:gun|pistol|rifle|shotgun)"),
     "finality": alt(r"(?:the )?last time (?:you will|you|anyone will|anyone) (?:hear|see)",
                     r"(?:will not|won t|wont) (?:hear|see) (?:from )?me (?:again|anymore|any more)", r"before the end",
-                    r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when)",
+                    r"tidying up", r"(?:will not|won t|wont|am not going to) be (?:here|around) (?:to|for|when|by)",
+                    r"(?:will|ll) be my last (?:one|birthday|christmas)", r"(?:do not|don t) want to see tomorrow",
+                    r"(?:deal|dealing) with everything after (?:this week|tonight|today|tomorrow|\S+day)",
                     r"sorry i (?:could not|can not|did not|was not able to) (?:get better|be better|do better|keep going|fight|stay)",
                     r"(?:be|am|will be) gone by", r"where (?:i am|he is|she is|they are) going",
                     r"(?:none of you|nobody|no one|you all|you) (?:will|won t) (?:have|need) to (?:deal|worry|put up) (?:with|about) "
@@ -1811,7 +1815,7 @@ CUE_SETS += (CueSet("suicidal", {
     "resolve": alt(r"(?:do not|don t) try (?:to )?(?:talk me out|stop me)", r"i know what i am doing", r"(?:made|make) up my mind",
                    r"lo hago", r"(?:i|i will|i ll|i am going to) (?:do it|stay there)", r"it is (?:all )?done",
                    r"all done now", r"que sea (?:esta noche|hoy)", r"(?:ya )?esta decidido", r"(?:i have|i am|have) decided",
-                   r"(?:everything|all) (?:is )?in place", r"(?:work|worked|working) up the (?:courage|nerve)",
+                   r"(?:everything|all) (?:is )?in place", r"(?:i have|have got|i ve got) what i need", r"(?:work|worked|working) up the (?:courage|nerve)",
                    r"so (?:nobody|no one) would (?:ask|notice|know)", r"(?:ya )?se cuant[ao]s (?:tomar|necesito|me tomo)",
                    r"know (?:exactly )?how many to take", r"not for (?:travel\w*|the journey|a trip)",
                    r"(?:i am|i m) ready(?: now)?(?! (?:for|to))(?!\S)", r"(?:made|make) (?:my|the) (?:choice|decision)(?! (?:between|about|on|to))",
@@ -1843,7 +1847,10 @@ CUE_SETS += (CueSet("suicidal", {
    examples=("Sold my guitar and gave the dog to my brother. Feels like tidying up before the end.",
              "I've kept the tablets from my last few refills. Don't try to talk me out of it."),
    near_misses=("I sold my car and cancelled my gym membership, so I'll walk to appointments now",
-                "By the time my results come back I'll be on holiday, please email them")),)
+                "By the time my results come back I'll be on holiday, please email them",
+                # "going to see mum soon" is a farewell only when mum has died; a visit is not
+                "My brother is going to see our mum soon and will bring her the new inhaler",
+                "We're going to see my dad soon, could I collect his repeat prescription for him?")),)
 
 _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
