@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import Select, and_, bindparam, case, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -22,7 +23,7 @@ from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, InternalNote, Message, TeamMember, Thread, ThreadEvent, User
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.access import visible_threads
+from sm_app.messaging.access import visible_threads, visible_to
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.outcomes import OUTCOMES, outcomes_for
 from sm_app.messaging.threads import CATEGORIES
@@ -36,6 +37,49 @@ POOL_NAMES = {"clerk": "Clerk pool", "nurse": "Nurse pool", "pharmacist": "Pharm
 SHOW = {"all": "All", "mine": "Assigned to me", "unassigned": "Unassigned", "overdue": "Overdue"}
 STATUS_FILTERS = {"open": "Open (not completed)", **STATUSES, "any": "Any status"}
 WORKLIST_SORTS = {"due": "Due soonest", "newest": "Newest first", "oldest": "Oldest first"}
+
+
+# Every open Worklist asks for its page on every change to its team's threads, so the statements are built once per
+# combination of filters, with the reader, the time, the filter values and the page as bound parameters: building them
+# and computing their cache key cost more CPU than SQLite spends running them.
+@lru_cache(maxsize=64)
+def _worklist_statements(show: str, by_category: bool, status: str, sort: str) -> tuple[Select, Select]:
+    """The count and the page's rows for one combination of filters; `status` is "open", "any" or "=" (one status,
+    bound as "status")."""
+    user_id = bindparam("user_id")
+    conditions = [visible_to(patient=False, user_id=user_id)]
+    if show == "mine":
+        conditions.append(Thread.assignee_id == user_id)
+    elif show == "unassigned":
+        conditions.append(Thread.assignee_id.is_(None))
+    elif show == "overdue":
+        conditions.append(Thread.due_at <= bindparam("now"))
+    if by_category:
+        conditions.append(Thread.category == bindparam("category"))
+    if status == "open":
+        conditions.append(Thread.status != "completed")
+    elif status == "=":
+        conditions.append(Thread.status == bindparam("status"))
+    unread = exists().where(Message.thread_id == Thread.id, Message.from_side == "patient",
+                            Message.read_at.is_(None)).label("unread")
+    # Names as correlated subqueries rather than joins of aliased Users: an aliased query costs more to build.
+    patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
+    assignee_name = select(User.name).where(User.id == Thread.assignee_id).correlate(Thread).scalar_subquery()
+    no_clock_last = case((Thread.due_at.is_(None), 1), else_=0)
+    order = {
+        "due": (Thread.urgent.desc(), no_clock_last, Thread.due_at.asc(), Thread.last_message_at.desc(), Thread.id),
+        "newest": (Thread.urgent.desc(), Thread.last_message_at.desc(), Thread.id),
+        "oldest": (Thread.urgent.desc(), Thread.last_message_at.asc(), Thread.id),
+    }[sort]
+    count = select(func.count()).select_from(Thread).where(and_(*conditions))
+    # Sort and page the threads alone, then join names and the unread flag for that page only: sorting the joined
+    # rows made SQLite build every matching row (and its unread subquery) first (bench_sweep).
+    page_ids = (select(Thread.id).where(and_(*conditions)).order_by(*order)
+                .offset(bindparam("offset")).limit(bindparam("limit")).correlate(None))
+    rows = (select(Thread, CareTeam.name, patient_name, assignee_name, unread)
+            .join(CareTeam, CareTeam.id == Thread.team_id)
+            .where(Thread.id.in_(page_ids)).order_by(*order))
+    return count, rows
 
 
 @dataclass(frozen=True)
@@ -146,43 +190,13 @@ class Worklist:
             raise ValidationError("Per page", f"Per page must be one of {', '.join(map(str, PAGE_SIZES))}.")
         page = max(1, int(page))
         now = self._clock.now()
-        conditions = [visible_threads(actor)]
-        if show == "mine":
-            conditions.append(Thread.assignee_id == actor.user_id)
-        elif show == "unassigned":
-            conditions.append(Thread.assignee_id.is_(None))
-        elif show == "overdue":
-            conditions.append(Thread.due_at <= now)
-        if category:
-            conditions.append(Thread.category == category)
-        if status == "open":
-            conditions.append(Thread.status != "completed")
-        elif status != "any":
-            conditions.append(Thread.status == status)
-        unread = exists().where(Message.thread_id == Thread.id, Message.from_side == "patient",
-                                Message.read_at.is_(None)).label("unread")
-        # Names as correlated subqueries rather than joins of aliased Users: building an aliased query costs more
-        # CPU than running it, and every open worklist runs this on every change to its team's threads.
-        patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
-        assignee_name = select(User.name).where(User.id == Thread.assignee_id).correlate(Thread).scalar_subquery()
-        base = (
-            select(Thread, CareTeam.name, patient_name, assignee_name, unread)
-            .join(CareTeam, CareTeam.id == Thread.team_id)
-        )
-        no_clock_last = case((Thread.due_at.is_(None), 1), else_=0)
-        order = {
-            "due": (Thread.urgent.desc(), no_clock_last, Thread.due_at.asc(), Thread.last_message_at.desc(),
-                    Thread.id),
-            "newest": (Thread.urgent.desc(), Thread.last_message_at.desc(), Thread.id),
-            "oldest": (Thread.urgent.desc(), Thread.last_message_at.asc(), Thread.id),
-        }[sort]
+        count, rows_query = _worklist_statements(show, bool(category), status if status in ("open", "any") else "=",
+                                                 sort)
+        params = {"user_id": actor.user_id, "now": now, "category": category, "status": status,
+                  "offset": (page - 1) * page_size, "limit": page_size}
         async with self._db.read() as s:
-            total = (await s.execute(select(func.count()).select_from(Thread).where(and_(*conditions)))).scalar_one()
-            # Sort and page the threads alone, then join names and the unread flag for that page only: sorting the
-            # joined rows made SQLite build every matching row (and its unread subquery) first (bench_sweep).
-            page_ids = (select(Thread.id).where(and_(*conditions)).order_by(*order)
-                        .offset((page - 1) * page_size).limit(page_size).correlate(None))
-            rows = (await s.execute(base.where(Thread.id.in_(page_ids)).order_by(*order))).all()
+            total = (await s.execute(count, params)).scalar_one()
+            rows = (await s.execute(rows_query, params)).all()
         items = []
         for t, team, patient_name, assignee_name, is_unread in rows:
             due = as_utc(t.due_at) if t.due_at else None

@@ -75,7 +75,12 @@ class TeamRota:
 def team_name_for(actor: Actor) -> ColumnElement[str]:
     """A care team's name as this actor sees it: patients the plain-language name the admin gave the team (its own
     name until it has one), everyone else the team's own name ("REN PAC 03 WH" means something to staff)."""
-    if actor.is_patient:
+    return team_name_column(patient=actor.is_patient)
+
+
+def team_name_column(*, patient: bool) -> ColumnElement[str]:
+    """`team_name_for` for every reader of a kind."""
+    if patient:
         return func.coalesce(CareTeam.display_name, CareTeam.name).label("name")
     return CareTeam.name.label("name")
 

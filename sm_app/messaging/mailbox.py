@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import Select, and_, exists, func, or_, select, true, update
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select, true, update
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, Filing, Folder, Message, PatientTeam, Thread, User
-from sm_app.identity.accounts import Actor, team_name_for
-from sm_app.messaging.access import visible_threads
+from sm_app.identity.accounts import Actor, team_name_column, team_name_for
+from sm_app.messaging.access import visible_threads, visible_to
 from sm_app.messaging.attachment_files import AttachmentStore
 from sm_app.messaging.attachments import AttachmentInfo
 from sm_app.messaging.thread_rules import ThreadRules, other_side, side
@@ -133,6 +134,53 @@ def unread_threads_query(actor: Actor) -> Select:
     return select(func.count()).select_from(Thread).where(visible_threads(actor), _unread(actor))
 
 
+# An open page asks for its conversation on every change to it, so these two statements are built once per kind of
+# reader, with the thread and the reader as bound parameters: building them (several correlated subqueries) and
+# computing their cache key cost more CPU than SQLite spends running them.
+@lru_cache(maxsize=2)
+def _thread_head(for_patient: bool) -> Select:
+    """The thread and everything shown around its messages (names, the reader's filing, may the patient still write,
+    unseen, the receipt) in one query, for a patient (their own threads) or staff (their teams' threads)."""
+    own, other = ("patient", "team") if for_patient else ("team", "patient")
+    user_id = bindparam("user_id")
+    unseen = exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
+    patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
+    # The receipt: when the other side read this side's latest message, and who (a name for staff to read).
+    own_latest_read = (select(Message.read_at)
+                       .where(Message.thread_id == Thread.id, Message.from_side == own)
+                       .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
+                       .correlate(Thread).scalar_subquery())
+    own_latest_reader = (select(User.name).join(Message, Message.read_by_id == User.id)
+                         .where(Message.thread_id == Thread.id, Message.from_side == own)
+                         .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
+                         .correlate(Thread).scalar_subquery())
+    return (
+        # The patient's name as a subquery, not a join of an aliased User: an aliased query costs more to build.
+        select(Thread, team_name_column(patient=for_patient), patient_name, Filing.folder_id, Filing.trashed_at,
+               PatientTeam.blocked, unseen.label("unseen"), own_latest_read.label("own_latest_read"),
+               own_latest_reader.label("own_latest_reader"))
+        .join(CareTeam, CareTeam.id == Thread.team_id)
+        .outerjoin(Filing, and_(Filing.thread_id == Thread.id, Filing.user_id == user_id))
+        .outerjoin(PatientTeam, and_(PatientTeam.patient_id == Thread.patient_id,
+                                     PatientTeam.team_id == Thread.team_id))
+        .where(Thread.id == bindparam("thread_id"), visible_to(patient=for_patient, user_id=user_id))
+    )
+
+
+@lru_cache(maxsize=2)
+def _thread_messages(*, after: bool) -> Select:
+    """A thread's messages in order with their senders' names; with `after`, only those after that message id."""
+    thread_id = bindparam("thread_id")
+    query = (select(Message, User.name).join(User, User.id == Message.sender_id)
+             .where(Message.thread_id == thread_id).order_by(Message.created_at, Message.id))
+    if after:
+        shown = (select(Message.created_at).where(Message.id == bindparam("after"), Message.thread_id == thread_id)
+                 .scalar_subquery())
+        query = query.where(or_(Message.created_at > shown,
+                                and_(Message.created_at == shown, Message.id > bindparam("after"))))
+    return query
+
+
 class Mailbox:
     def __init__(self, db: Database, uow: UnitOfWork, keys: KeyRing, audit: AuditLog, clock: Clock, *,
                  reply_window_days: int, attachments: AttachmentStore):
@@ -180,47 +228,19 @@ class Mailbox:
         already shows), only the messages that came after it: an open page appends those instead of redrawing.
         `ThreadView.unseen` says whether the other side wrote something this person has not been marked as reading
         yet (in the whole conversation)."""
-        own, other = side(actor), other_side(actor)
-        # One query for the thread and everything shown around its messages (names, the person's filing, may the
-        # patient still write, unseen, the receipt), one for the messages: an open page asks this on every change.
-        unseen = exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
-        patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
-        # The receipt: when the other side read this side's latest message, and who (a name for staff to read).
-        own_latest_read = (select(Message.read_at)
-                           .where(Message.thread_id == Thread.id, Message.from_side == own)
-                           .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
-                           .correlate(Thread).scalar_subquery())
-        own_latest_reader = (select(User.name).join(Message, Message.read_by_id == User.id)
-                             .where(Message.thread_id == Thread.id, Message.from_side == own)
-                             .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
-                             .correlate(Thread).scalar_subquery())
-        head = (
-            # The patient's name as a subquery, not a join of an aliased User: building an aliased query costs more
-            # CPU than running it, and this runs on every change to an open conversation.
-            select(Thread, team_name_for(actor), patient_name, Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
-                   unseen.label("unseen"), own_latest_read.label("own_latest_read"),
-                   own_latest_reader.label("own_latest_reader"))
-            .join(CareTeam, CareTeam.id == Thread.team_id)
-            .outerjoin(Filing, and_(Filing.thread_id == Thread.id, Filing.user_id == actor.user_id))
-            .outerjoin(PatientTeam, and_(PatientTeam.patient_id == Thread.patient_id,
-                                         PatientTeam.team_id == Thread.team_id))
-            .where(Thread.id == thread_id, visible_threads(actor))
-        )
+        if not (actor.is_patient or actor.is_staff):
+            await self._rules.record_denial(actor, "thread.read", thread_id)
+            raise NotFound("conversation")
         try:
             async with self._db.read() as s:
-                found = (await s.execute(head)).one_or_none()
+                found = (await s.execute(_thread_head(actor.is_patient),
+                                         {"thread_id": thread_id, "user_id": actor.user_id})).one_or_none()
                 if found is None:
                     raise NotFound("conversation")
                 (thread, team_name, patient_name, folder_id, trashed_at, blocked, unseen, own_latest_read,
                  own_latest_reader) = found
-                query = (select(Message, User.name).join(User, User.id == Message.sender_id)
-                         .where(Message.thread_id == thread.id).order_by(Message.created_at, Message.id))
-                if after:
-                    shown = (select(Message.created_at).where(Message.id == after, Message.thread_id == thread.id)
-                             .scalar_subquery())
-                    query = query.where(or_(Message.created_at > shown,
-                                            and_(Message.created_at == shown, Message.id > after)))
-                rows = (await s.execute(query)).all()
+                rows = (await s.execute(_thread_messages(after=bool(after)),
+                                        {"thread_id": thread.id, "after": after})).all()
                 files = await self._attachments.for_messages(s, [m.id for m, _ in rows]) if rows else {}
         except NotFound:
             await self._rules.record_denial(actor, "thread.read", thread_id)

@@ -178,6 +178,29 @@ async def test_worklist_filters_and_sort(clinic):
         await worklist.page(nurse, show="everything")
 
 
+async def test_worklist_pages_and_filters_answer_each_reader_and_page_on_their_own(clinic):
+    """The Worklist's statements are built once and reused with other readers, filter values and pages: each answer
+    must still be that reader's, that filter's and that page's."""
+    system = clinic.system
+    started = []
+    for n in range(12):
+        started.append(await _start(clinic, "Medication" if n % 3 == 0 else "General", f"Question {n}"))
+        system.clock.advance(minutes=5)
+    nurse = clinic.blue_nurse
+    first = await system.worklist.page(nurse, sort="oldest", page_size=10)
+    second = await system.worklist.page(nurse, sort="oldest", page=2, page_size=10)
+    assert (first.total, second.total) == (12, 12)
+    assert [t.id for t in first.items] + [t.id for t in second.items] == started
+    assert await _worklist_ids(clinic, nurse, category="Medication", sort="oldest") == started[::3]
+    assert await _worklist_ids(clinic, nurse, category="General", sort="oldest") == [
+        t for n, t in enumerate(started) if n % 3]
+    await system.triage.claim(nurse, started[4])
+    assert await _worklist_ids(clinic, nurse, status="in_progress") == [started[4]]
+    assert await _worklist_ids(clinic, nurse, status="new", category="Medication", sort="oldest") == started[::3]
+    # Another team's nurse, asking the same statement, sees none of the blue team's threads.
+    assert (await system.worklist.page(clinic.green_nurse)).total == 0
+
+
 async def test_internal_notes_never_reach_the_patient(clinic):
     system = clinic.system
     thread = await _start(clinic, subject="Knee", body="My knee hurts when I walk.")
