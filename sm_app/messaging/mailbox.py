@@ -124,14 +124,28 @@ class ThreadPage:
 
 
 def _unread(actor: Actor):
-    return exists().where(Message.thread_id == Thread.id, Message.from_side == other_side(actor),
-                          Message.read_at.is_(None))
+    return _unread_from(other_side(actor))
+
+
+def _unread_from(other: str):
+    return exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
 
 
 def unread_threads_query(actor: Actor) -> Select:
     """How many threads the actor can see have a message from the other side nobody on the actor's side has opened
     (the unread badge, and the daily digest's count)."""
-    return select(func.count()).select_from(Thread).where(visible_threads(actor), _unread(actor))
+    if not (actor.is_patient or actor.is_staff):
+        return select(func.count()).select_from(Thread).where(visible_threads(actor))
+    return _unread_count(actor.is_patient).params(user_id=actor.user_id)
+
+
+@lru_cache(maxsize=2)
+def _unread_count(for_patient: bool) -> Select:
+    """`unread_threads_query` built once per kind of reader, the reader bound as "user_id": every open page's header
+    badge asks it when something changes for its person."""
+    return (select(func.count()).select_from(Thread)
+            .where(visible_to(patient=for_patient, user_id=bindparam("user_id")),
+                   _unread_from("team" if for_patient else "patient")))
 
 
 # An open page asks for its conversation on every change to it, so these two statements are built once per kind of
@@ -143,7 +157,7 @@ def _thread_head(for_patient: bool) -> Select:
     unseen, the receipt) in one query, for a patient (their own threads) or staff (their teams' threads)."""
     own, other = ("patient", "team") if for_patient else ("team", "patient")
     user_id = bindparam("user_id")
-    unseen = exists().where(Message.thread_id == Thread.id, Message.from_side == other, Message.read_at.is_(None))
+    unseen = _unread_from(other)
     patient_name = select(User.name).where(User.id == Thread.patient_id).correlate(Thread).scalar_subquery()
     # The receipt: when the other side read this side's latest message, and who (a name for staff to read).
     own_latest_read = (select(Message.read_at)
@@ -338,4 +352,6 @@ class Mailbox:
     async def unread_count(self, actor: Actor) -> int:
         """Threads with a message from the other side that nobody on this side has opened yet."""
         async with self._db.read() as s:
-            return (await s.execute(unread_threads_query(actor))).scalar_one()
+            if not (actor.is_patient or actor.is_staff):
+                return 0
+            return (await s.execute(_unread_count(actor.is_patient), {"user_id": actor.user_id})).scalar_one()
