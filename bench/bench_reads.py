@@ -1,0 +1,115 @@
+"""CPU per call of the reads an open page repeats on every push, in process, through the real services.
+
+Usage: .venv/bin/python -m bench.bench_reads [--calls 1000] [--messages 16]
+
+bench_live measures a whole message end to end, but its run-to-run spread on a 2-core machine (about ±8 ms of CPU per
+message) hides a change of a millisecond or two. This one measures the pieces a push is made of, each in isolation and
+with `time.process_time` (CPU, not wall time), so such a change can be seen and checked:
+
+- `Mailbox.view_thread` as a patient's and a nurse's open conversation ask it on a push (`after` = the message the page
+  already shows) and as a page load asks it (the whole conversation);
+- `Worklist.page` (an open Worklist), `Mailbox.unread_count` (every page's badge), `Worklist.details` (the triage
+  panel of a nurse's open conversation);
+- building the statements that `view_thread`, `Worklist.page` and `unread_count` reuse (`mailbox._thread_head`,
+  `worklist._worklist_statements`, `mailbox._unread_count`) with their SQLAlchemy cache key, once per call as before
+  they were kept and from the kept ones.
+
+A fresh SQLite clinic in a temporary directory: one care team with a nurse and a patient, one conversation of
+--messages messages from both sides. Each read is warmed up with 50 calls first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import tempfile
+import time
+from pathlib import Path
+
+from sm_app.adapters.migrate import upgrade
+from sm_app.bootstrap import build_system
+from sm_app.care_team.worklist import _worklist_statements
+from sm_app.config import Settings
+from sm_app.identity.accounts import Actor
+from sm_app.messaging.mailbox import _thread_head, _unread_count
+
+
+def cpu_ms(calls: int, run) -> float:
+    start = time.process_time()
+    for _ in range(calls):
+        run()
+    return (time.process_time() - start) / calls * 1000
+
+
+async def cpu_ms_async(calls: int, run) -> float:
+    for _ in range(50):
+        await run()
+    start = time.process_time()
+    for _ in range(calls):
+        await run()
+    return (time.process_time() - start) / calls * 1000
+
+
+async def main(calls: int, messages: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="sm-bench-reads-"))
+    url = f"sqlite:///{tmp / 'sm.db'}"
+    upgrade(url)
+    base = Settings.from_env()
+    system = build_system(Settings(data_dir=tmp, database_url=url, key_file=tmp / "keys.json",
+                                   base_url=base.base_url, host="127.0.0.1", port=8080, clinic_name="Bench",
+                                   timezone="UTC", storage_secret_file=tmp / "secret"))
+    acc = system.accounts
+    team = await acc.create_team("Bench Team")
+    p = await acc.create_user(email="p@bench.org", role="patient", name="P", password="patient-password")
+    n = await acc.create_user(email="n@bench.org", role="nurse", name="N", password="nurse-password-long")
+    await acc.assign_patient(team="Bench Team", email=p.email)
+    await acc.add_member(team="Bench Team", email=n.email, role="nurse")
+    pat, nurse = Actor(p.id, p.role, p.name, p.email), Actor(n.id, n.role, n.name, n.email)
+    thread = (await system.messaging.start_thread(pat, team_id=team.id, category="Test results", subject="A question",
+                                                  body="Routine question about my visit.")).thread_id
+    for i in range(messages // 2):
+        await system.messaging.reply(nurse, thread, body=f"Answer number {i}: your results are normal.")
+        await system.messaging.reply(pat, thread, body=f"Thank you, question number {i} about the next visit.")
+    shown = (await system.mailbox.view_thread(pat, thread)).messages[-2].id  # a push brings one new message
+
+    print(f"python {platform.python_version()}, {calls} calls each after 50 to warm up; CPU per call "
+          f"(time.process_time); a conversation of {messages + 1} messages")
+    mailbox, worklist = system.mailbox, system.worklist
+    reads = {
+        "view_thread, patient, push": lambda: mailbox.view_thread(pat, thread, after=shown),
+        "view_thread, nurse, push": lambda: mailbox.view_thread(nurse, thread, after=shown),
+        "view_thread, patient, whole": lambda: mailbox.view_thread(pat, thread),
+        "Worklist.page": lambda: worklist.page(nurse),
+        "unread_count": lambda: mailbox.unread_count(pat),
+        "Worklist.details": lambda: worklist.details(nurse, thread),
+    }
+    for name, read in reads.items():
+        print(f"  {name:<30} {await cpu_ms_async(calls, read):7.3f} ms")
+
+    def built(make) -> None:  # a new statement object each call computes its cache key anew
+        make()._generate_cache_key()
+
+    def worklist_both(make) -> None:
+        for statement in make("all", False, "open", "due"):
+            statement._generate_cache_key()
+
+    print("statement and its cache key: built on every call / kept")
+    for name, fresh, kept in (
+        ("conversation head", lambda: built(lambda: _thread_head.__wrapped__(False)),
+         lambda: built(lambda: _thread_head(False))),
+        ("Worklist count + page", lambda: worklist_both(_worklist_statements.__wrapped__),
+         lambda: worklist_both(_worklist_statements)),
+        ("unread badge", lambda: built(lambda: _unread_count.__wrapped__(True)),
+         lambda: built(lambda: _unread_count(True))),
+    ):
+        print(f"  {name:<30} {cpu_ms(calls, fresh):7.3f} ms / {cpu_ms(calls, kept):.4f} ms")
+    await system.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=16)
+    args = parser.parse_args()
+    asyncio.run(main(args.calls, args.messages))
