@@ -23,15 +23,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import tempfile
 import time
-from pathlib import Path
 
-from sm_app.adapters.migrate import upgrade
-from sm_app.bootstrap import build_system
+from bench.bench_send import one_team_clinic
 from sm_app.care_team.worklist import _worklist_statements
-from sm_app.config import Settings
-from sm_app.identity.accounts import Actor
 from sm_app.messaging.mailbox import _thread_head, _unread_count
 
 
@@ -52,20 +47,7 @@ async def cpu_ms_async(calls: int, run) -> float:
 
 
 async def main(calls: int, messages: int) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="sm-bench-reads-"))
-    url = f"sqlite:///{tmp / 'sm.db'}"
-    upgrade(url)
-    base = Settings.from_env()
-    system = build_system(Settings(data_dir=tmp, database_url=url, key_file=tmp / "keys.json",
-                                   base_url=base.base_url, host="127.0.0.1", port=8080, clinic_name="Bench",
-                                   timezone="UTC", storage_secret_file=tmp / "secret"))
-    acc = system.accounts
-    team = await acc.create_team("Bench Team")
-    p = await acc.create_user(email="p@bench.org", role="patient", name="P", password="patient-password")
-    n = await acc.create_user(email="n@bench.org", role="nurse", name="N", password="nurse-password-long")
-    await acc.assign_patient(team="Bench Team", email=p.email)
-    await acc.add_member(team="Bench Team", email=n.email, role="nurse")
-    pat, nurse = Actor(p.id, p.role, p.name, p.email), Actor(n.id, n.role, n.name, n.email)
+    system, team, pat, nurse = await one_team_clinic("sm-bench-reads-")
     thread = (await system.messaging.start_thread(pat, team_id=team.id, category="Test results", subject="A question",
                                                   body="Routine question about my visit.")).thread_id
     for i in range(messages // 2):

@@ -26,8 +26,10 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
 
 
-async def main(messages: int, threads: int) -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="sm-bench-"))
+async def one_team_clinic(prefix: str = "sm-bench-"):
+    """A fresh SQLite clinic in a temporary directory with one care team, its nurse and one patient (also used by
+    bench_reads): (system, team, patient, nurse)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
     url = f"sqlite:///{tmp / 'sm.db'}"
     upgrade(url)
     base = Settings.from_env()
@@ -41,7 +43,11 @@ async def main(messages: int, threads: int) -> None:
     n = await acc.create_user(email="n@bench.org", role="nurse", name="N", password="nurse-password-long")
     await acc.assign_patient(team="Bench Team", email=p.email)
     await acc.add_member(team="Bench Team", email=n.email, role="nurse")
-    pat, nurse = Actor(p.id, p.role, p.name, p.email), Actor(n.id, n.role, n.name, n.email)
+    return system, team, Actor(p.id, p.role, p.name, p.email), Actor(n.id, n.role, n.name, n.email)
+
+
+async def main(messages: int, threads: int) -> None:
+    system, team, pat, nurse = await one_team_clinic()
     pushes = 0
 
     def on_push(_event):
