@@ -18,6 +18,8 @@ import base64
 import logging
 import os
 import re
+import time
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -48,6 +50,7 @@ log = logging.getLogger(__name__)
 EMAIL_MODES = {"each": "An email for each new message", "digest": "One daily digest", "none": "No emails"}
 BACKOFF_CAP = timedelta(hours=1)
 CLAIM_BATCH = 50
+OUTCOME_SECONDS = 1.0  # how long sent emails may wait for their outcome to be written
 # The body of an email that carries a link into someone's account is stored sealed, marked by this prefix.
 SEALED = "sealed:"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
@@ -358,7 +361,7 @@ class Notifications:
 
     async def dispatch(self) -> DispatchResult:
         """Send every email that is due. Safe to run concurrently (claims are leased) and after a crash."""
-        sent = retried = failed = 0
+        tally: Counter[str] = Counter()  # sent, retried, failed
         while True:
             now = self._clock.now()
             async with self._db.write() as s:
@@ -370,26 +373,42 @@ class Notifications:
                     row.attempts += 1
                     row.next_attempt_at = now + self._lease()
                 claimed = [(r.id, r.attempts, self._safe_build(r)) for r in rows]
+            # Outcomes are recorded together, not one transaction per email (a commit is an fsync): after the batch,
+            # or sooner once sending has taken OUTCOME_SECONDS, so a crash re-sends at most that much (at least once).
+            outcomes: list[tuple[str, int, tuple[bool, str] | None]] = []
+            since = time.monotonic()
             for row_id, attempts, built in claimed:
-                outcome = await self._send_one(built)
-                async with self._db.write() as s:
-                    row = await s.get(OutboxEmail, row_id)
-                    if outcome is None:
-                        row.status, row.sent_at, row.last_error = "sent", self._clock.now(), ""
-                        sent += 1
-                        continue
-                    permanent, error = outcome
-                    row.last_error = error[:300]
-                    if permanent or attempts >= self._settings.mail_max_attempts:
-                        row.status = "failed"
-                        failed += 1
-                        await self._audit.record(s, actor_id=None, action="email.failed", object_type="email",
-                                                 object_id=row.id, detail=f"attempts={attempts}")
-                    else:
-                        row.next_attempt_at = self._clock.now() + self._backoff(attempts)
-                        retried += 1
+                outcomes.append((row_id, attempts, await self._send_one(built)))
+                if time.monotonic() - since >= OUTCOME_SECONDS:
+                    await self._record(outcomes, tally)
+                    outcomes, since = [], time.monotonic()
+            await self._record(outcomes, tally)
             if len(claimed) < CLAIM_BATCH:
-                return DispatchResult(sent, retried, failed)
+                return DispatchResult(tally["sent"], tally["retried"], tally["failed"])
+
+    async def _record(self, outcomes: list[tuple[str, int, tuple[bool, str] | None]], tally: Counter[str]) -> None:
+        """Write what happened to each email, in one transaction, and count it in `tally`."""
+        if not outcomes:
+            return
+        async with self._db.write() as s:
+            rows = {r.id: r for r in (await s.scalars(
+                select(OutboxEmail).where(OutboxEmail.id.in_([row_id for row_id, _, _ in outcomes])))).all()}
+            for row_id, attempts, outcome in outcomes:
+                row = rows[row_id]
+                if outcome is None:
+                    row.status, row.sent_at, row.last_error = "sent", self._clock.now(), ""
+                    tally["sent"] += 1
+                    continue
+                permanent, error = outcome
+                row.last_error = error[:300]
+                if permanent or attempts >= self._settings.mail_max_attempts:
+                    row.status = "failed"
+                    tally["failed"] += 1
+                    await self._audit.record(s, actor_id=None, action="email.failed", object_type="email",
+                                             object_id=row.id, detail=f"attempts={attempts}")
+                else:
+                    row.next_attempt_at = self._clock.now() + self._backoff(attempts)
+                    tally["retried"] += 1
 
     def _safe_build(self, row: OutboxEmail) -> EmailMessage | PermanentFailure:
         try:

@@ -35,6 +35,7 @@ from sm_app.adapters.models import OutboxEmail, User
 from sm_app.bootstrap import build_system
 from sm_app.config import Settings
 from sm_app.identity.accounts import Actor
+from sm_app.notifications import outbox
 from sm_app.notifications.outbox import DispatchResult
 from sm_app.shared.errors import NotAllowed, ValidationError
 from tests.conftest import PATIENT_PW, STAFF_PW, make_settings, seed_clinic
@@ -390,6 +391,36 @@ async def test_too_many_attempts_is_failed(make_clinic, smtp):
     assert await n.dispatch() == DispatchResult()
     assert smtp.messages == []
     assert await n.counts(clinic.admin) == {"pending": 0, "sent": 0, "failed": 1}
+
+
+@pytest.mark.parametrize("record_after_each", [False, True])
+async def test_one_dispatch_records_sent_retried_and_failed_emails_side_by_side(make_clinic, smtp, monkeypatch,
+                                                                                   record_after_each):
+    """Outcomes are written together after the batch (or after each email once sending takes a while): each email
+    still ends with its own status, error, next attempt and audit entry."""
+    if record_after_each:
+        monkeypatch.setattr(outbox, "OUTCOME_SECONDS", 0.0)
+    clinic = await make_clinic()
+    n = clinic.system.notifications
+    await n.set_email_mode(clinic.blue_nurse, "each")
+    smtp.handler.data_replies.extend(["451 Try again later", "550 No such user"])
+    for i in range(3):
+        await _write(clinic, subject=f"Question {i}")
+
+    assert await n.dispatch() == DispatchResult(sent=1, retried=1, failed=1)
+    rows = {r.status: r for r in await n.outbox(clinic.admin)}
+    assert sorted(rows) == ["failed", "pending", "sent"]
+    assert (rows["sent"].attempts, rows["sent"].last_error) == (1, "")
+    assert "451" in rows["pending"].last_error
+    assert rows["pending"].next_attempt_at == MONDAY_9AM + timedelta(seconds=BACKOFF)
+    assert "550" in rows["failed"].last_error and rows["failed"].attempts == 1
+    assert len(smtp.messages) == 1
+    failed = [e for e in await clinic.system.audit.entries(50) if e["action"] == "email.failed"]
+    assert [e["object_id"] for e in failed] == [rows["failed"].id]
+    assert (await clinic.system.audit.verify()).ok
+    clinic.system.clock.advance(seconds=BACKOFF)
+    assert await n.dispatch() == DispatchResult(sent=1)
+    assert await n.counts(clinic.admin) == {"pending": 0, "sent": 2, "failed": 1}
 
 
 # -- no leaks -----------------------------------------------------------------------------------------------
