@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, create_engine, event, insert
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from sm_app.adapters import sqlite_driver
 
@@ -111,6 +112,60 @@ def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
                                pool_timeout=POOL_WAIT_SECONDS, hide_parameters=True)
 
 
+def _make_read_engine(url: str):
+    """SQLite reads on a plain engine over the same driver (sqlite_driver.SQLiteDialect_read): query-only
+    connections, and a pool that never waits (a read never holds its connection across a wait of its own, but a
+    task may await something else inside `Database.read`, and a waiting pool would stall the whole loop)."""
+    engine = create_engine(make_url(async_url(url)).set(drivername=f"sqlite+{sqlite_driver.READ_DRIVER}"),
+                           pool_size=5, max_overflow=-1, hide_parameters=True)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        sqlite_pragmas(dbapi_connection)
+        dbapi_connection.sqlite.execute("PRAGMA query_only=ON")
+
+    return engine
+
+
+# What AsyncSession.execute passes too: ORM results are read in full while the session is open.
+_PREBUFFER = {"prebuffer_rows": True}
+
+
+class InlineReadSession:
+    """The part of AsyncSession a read uses (execute, scalars, scalar, get), over a sync Session on the loop's thread.
+
+    On SQLite a read never waits (sqlite_driver.py), so nothing here needs the asyncio layer; the methods stay
+    coroutines so that services read the same way on SQLite and PostgreSQL. Anything that writes (add, flush,
+    delete) is missing on purpose.
+    """
+
+    __slots__ = ("sync_session",)
+
+    def __init__(self, session: Session):
+        self.sync_session = session
+
+    @property
+    def bind(self):
+        return self.sync_session.bind
+
+    def in_transaction(self) -> bool:
+        return self.sync_session.in_transaction()
+
+    async def execute(self, statement, params=None, *, execution_options=None, **kw):
+        return self.sync_session.execute(statement, params, execution_options={**(execution_options or {}),
+                                                                                **_PREBUFFER}, **kw)
+
+    async def scalars(self, statement, params=None, **kw):
+        return (await self.execute(statement, params, **kw)).scalars()
+
+    async def scalar(self, statement, params=None, *, execution_options=None, **kw):
+        return self.sync_session.scalar(statement, params, execution_options={**(execution_options or {}),
+                                                                              **_PREBUFFER}, **kw)
+
+    async def get(self, entity, ident, **kw):
+        return self.sync_session.get(entity, ident, **kw)
+
+
 class Database:
     """Owns the engines; services open units of work through it."""
 
@@ -120,6 +175,10 @@ class Database:
         self._read_engine = _make_engine(url, immediate=False)
         self._write_engine = _make_engine(url, immediate=True) if self.sqlite else self._read_engine
         self._read = async_sessionmaker(self._read_engine, expire_on_commit=False)
+        # SQLite: reads through the plain engine (InlineReadSession); PostgreSQL reads wait on the network.
+        self._read_inline_engine = _make_read_engine(url) if self.sqlite else None
+        self._read_inline = (sessionmaker(self._read_inline_engine, expire_on_commit=False)
+                             if self._read_inline_engine is not None else None)
         self._write = async_sessionmaker(self._write_engine, expire_on_commit=False)
 
     @asynccontextmanager
@@ -138,12 +197,18 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         try:
-            async with self._read() as session, session.begin():
-                yield session
+            if self._read_inline is not None:
+                with self._read_inline() as session, session.begin():
+                    yield InlineReadSession(session)
+            else:
+                async with self._read() as session, session.begin():
+                    yield session
         except _UNAVAILABLE as exc:
             raise Unavailable() from exc
 
     async def dispose(self) -> None:
         await self._read_engine.dispose()
+        if self._read_inline_engine is not None:
+            self._read_inline_engine.dispose()
         if self._write_engine is not self._read_engine:
             await self._write_engine.dispose()

@@ -32,6 +32,7 @@ from sqlalchemy.engine.interfaces import AdaptedConnection
 from sqlalchemy.util.concurrency import await_
 
 DRIVER = "smsqlite"  # the URL's driver name: sqlite+smsqlite:///path
+READ_DRIVER = "smsqliteread"  # the same connection under SQLAlchemy's plain (sync) engine, for reads (below)
 
 # Waits on locks and fsyncs; one write engine per database holds one connection, so two threads are plenty.
 _waits = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sqlite-wait")
@@ -225,7 +226,26 @@ class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's
         dbapi_connection.terminate()
 
 
+class SQLiteDialect_read(SQLiteDialect_inline):  # noqa: N801
+    """The same connection for a plain (sync) engine, used for read transactions only (`Database.read` on SQLite).
+
+    A read runs on the event loop's thread anyway (BEGIN, statements and COMMIT of a snapshot), so SQLAlchemy's
+    asyncio layer around it (a greenlet switch per call) only adds cost: about as much as the statement itself.
+    Nothing here may wait: the connection is query-only (a write in a read fails at once, rather than fsyncing on the
+    loop), and its pool never makes a caller wait for a connection.
+    """
+
+    driver = READ_DRIVER
+    is_async = False
+    supports_statement_cache = True
+
+    @classmethod
+    def get_pool_class(cls, url):
+        return pool.QueuePool
+
+
 dialect = SQLiteDialect_inline
 # The registry's loader for a name, set directly rather than by module path (`registry.register`): that path is
 # imported again on each engine, and NiceGUI's test harness drops `sm_app` from sys.modules between tests.
 registry.impls[f"sqlite.{DRIVER}"] = lambda: SQLiteDialect_inline
+registry.impls[f"sqlite.{READ_DRIVER}"] = lambda: SQLiteDialect_read

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -259,10 +260,16 @@ class Escalation:
 
     async def unread_count(self, actor: Actor) -> int:
         async with self._db.read() as s:
-            return (await s.execute(select(func.count()).select_from(StaffAlert).where(
-                StaffAlert.user_id == actor.user_id, StaffAlert.read_at.is_(None)))).scalar_one()
+            return (await s.execute(_unread_alerts(), {"user_id": actor.user_id})).scalar_one()
 
     async def mark_all_read(self, actor: Actor) -> None:
         async with self._db.write() as s:
             await s.execute(update(StaffAlert).where(StaffAlert.user_id == actor.user_id,
                                                      StaffAlert.read_at.is_(None)).values(read_at=self._clock.now()))
+
+
+@lru_cache(maxsize=1)
+def _unread_alerts() -> Select:
+    """The header's alerts badge, built once: every staff page load and alert change asks it."""
+    return (select(func.count()).select_from(StaffAlert)
+            .where(StaffAlert.user_id == bindparam("user_id"), StaffAlert.read_at.is_(None)))

@@ -1,9 +1,9 @@
 """What staff read about the care team's work: the worklist (filters, sort by due, paging) and, next to a
 conversation, who has it, its clock, its hand-off history in words and the internal notes (`TriageView`).
 
-Staff only. Every read runs the one access rule (`access.visible_threads`): staff of another team get "not found",
-exactly as for a thread that does not exist, and the denial is audited. Internal notes are read here and nowhere
-else: nothing patient-facing (thread view, print, search index, unread counts) ever reads them.
+Staff only. Every read runs the one access rule (`access.visible_to`, the reader bound): staff of another team get
+"not found", exactly as for a thread that does not exist, and the denial is audited. Internal notes are read here and
+nowhere else: nothing patient-facing (thread view, print, search index, unread counts) ever reads them.
 
 Reading lives apart from changing (`triage`) and from the response clock's bookkeeping (`response_cycle`): this
 module only reads, so the worklist's query and the history's wording can change without touching a write.
@@ -23,7 +23,7 @@ from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.db import Database
 from sm_app.adapters.models import CareTeam, InternalNote, Message, TeamMember, Thread, ThreadEvent, User
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.access import visible_threads, visible_to
+from sm_app.messaging.access import visible_to
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.outcomes import OUTCOMES, outcomes_for
 from sm_app.messaging.threads import CATEGORIES
@@ -211,15 +211,14 @@ class Worklist:
     async def _thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
         if not actor.is_staff:
             raise NotFound("conversation")
-        thread = (await s.execute(select(Thread).where(Thread.id == thread_id, visible_threads(actor)))
+        thread = (await s.execute(_details_statements()[0], {"thread_id": thread_id, "user_id": actor.user_id})
                   ).scalar_one_or_none()
         if thread is None:
             raise NotFound("conversation")
         return thread
 
     async def _team_staff(self, s: AsyncSession, team_id: str) -> list[StaffChoice]:
-        rows = await s.execute(select(User.id, User.name, User.role).join(TeamMember, TeamMember.user_id == User.id)
-                               .where(TeamMember.team_id == team_id, User.active.is_(True)).order_by(User.name))
+        rows = await s.execute(_details_statements()[1], {"team_id": team_id})
         return [StaffChoice(r.id, r.name, r.role) for r in rows]
 
     async def details(self, actor: Actor, thread_id: str) -> TriageView:
@@ -248,8 +247,7 @@ class Worklist:
         return thread.outcome  # recorded before outcomes were sealed
 
     async def _history(self, s: AsyncSession, thread: Thread, names: dict[str, str]) -> list[HistoryEntry]:
-        events = (await s.scalars(select(ThreadEvent).where(ThreadEvent.thread_id == thread.id)
-                                  .order_by(ThreadEvent.id))).all()
+        events = (await s.scalars(_details_statements()[2], {"thread_id": thread.id})).all()
         missing = {i for e in events for i in (e.actor_id, e.assignee_id) if i and i not in names}
         if missing:
             names = {**names, **dict((await s.execute(select(User.id, User.name).where(User.id.in_(missing)))).all())}
@@ -300,12 +298,24 @@ class Worklist:
         return e.kind
 
     async def _notes(self, s: AsyncSession, thread: Thread) -> list[NoteView]:
-        rows = (await s.execute(select(InternalNote, User.name).join(User, User.id == InternalNote.author_id)
-                                .where(InternalNote.thread_id == thread.id)
-                                .order_by(InternalNote.created_at, InternalNote.id))).all()
+        rows = (await s.execute(_details_statements()[3], {"thread_id": thread.id})).all()
         return [NoteView(n.id, name, self._keys.open(n.body_enc, table="internal_notes", row_id=n.id, column="body"),
                          as_utc(n.created_at)) for n, name in rows]
 
     async def _record_denial(self, actor: Actor, action: str, thread_id: str) -> None:
         await self._audit.record_alone(actor_id=actor.user_id, action=action, object_type="thread",
                                        object_id=(thread_id or "")[:64], outcome="denied")
+
+
+@lru_cache(maxsize=1)
+def _details_statements() -> tuple[Select, Select, Select, Select]:
+    """`Worklist.details`' four reads (the thread under the access rule, the team's staff, the history, the notes),
+    built once with bound parameters: the triage panel asks them on every change to its conversation."""
+    thread_id = bindparam("thread_id")
+    thread = select(Thread).where(Thread.id == thread_id, visible_to(patient=False, user_id=bindparam("user_id")))
+    staff = (select(User.id, User.name, User.role).join(TeamMember, TeamMember.user_id == User.id)
+             .where(TeamMember.team_id == bindparam("team_id"), User.active.is_(True)).order_by(User.name))
+    history = select(ThreadEvent).where(ThreadEvent.thread_id == thread_id).order_by(ThreadEvent.id)
+    notes = (select(InternalNote, User.name).join(User, User.id == InternalNote.author_id)
+             .where(InternalNote.thread_id == thread_id).order_by(InternalNote.created_at, InternalNote.id))
+    return thread, staff, history, notes

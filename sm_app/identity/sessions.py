@@ -12,8 +12,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
@@ -150,8 +151,7 @@ class Sessions:
             return None
         now = self._clock.now()
         async with self._db.read() as s:  # one statement: this runs for every page load and every action
-            found = (await s.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
-                                     .where(UserSession.token_hash == _digest(token)))).first()
+            found = (await s.execute(_session_and_user(), {"token_hash": _digest(token)})).first()
         if found is None:
             return None
         row, user = found
@@ -215,3 +215,10 @@ async def end_sessions_in(work: Work, user_id: str, *, keep_token: str | None = 
         query = query.where(UserSession.token_hash != _digest(keep_token))
     await work.session.execute(query)
     work.record(SessionsEnded(user_id))
+
+
+@lru_cache(maxsize=1)
+def _session_and_user() -> Select:
+    """`Sessions.current`'s one statement, built once (every page load and every action asks it)."""
+    return (select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .where(UserSession.token_hash == bindparam("token_hash")))

@@ -11,8 +11,9 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from sm_app.adapters.clock import Clock
 from sm_app.adapters.crypto import KeyRing
@@ -20,7 +21,7 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import LibraryArticle, LibrarySend, LibraryVersion, TeamMember, Thread, User
 from sm_app.identity.accounts import Actor
 from sm_app.library.articles import ArticleView, Library, view_of
-from sm_app.messaging.access import visible_threads
+from sm_app.messaging.access import visible_to
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound, ValidationError
 from sm_app.shared.events import ArticlesAttached, EventHandlers, LibraryArticleRead, Work
@@ -106,12 +107,11 @@ class LibrarySends:
 
     async def in_thread(self, actor: Actor, thread_id: str) -> dict[str, tuple[SentArticle, ...]]:
         """The articles sent in one conversation the actor may see, by the message that carried them."""
+        if not (actor.is_patient or actor.is_staff):  # the access rule reaches no conversation for anyone else
+            return {}
         async with self._db.read() as s:
-            rows = (await s.execute(
-                select(LibrarySend, User.name).join(User, User.id == LibrarySend.sent_by_id)
-                .join(Thread, Thread.id == LibrarySend.thread_id)
-                .where(LibrarySend.thread_id == (thread_id or ""), visible_threads(actor))
-                .order_by(LibrarySend.sent_at))).all()
+            rows = (await s.execute(_sent_in_thread(actor.is_patient),
+                                    {"thread_id": thread_id or "", "user_id": actor.user_id})).all()
             cards = await self._cards(s, rows)
         out: dict[str, tuple[SentArticle, ...]] = {}
         for c in cards:
@@ -150,3 +150,14 @@ class LibrarySends:
         if missing:  # after the denial's audit entry has committed
             raise NotFound("article")
         return card, view
+
+
+@lru_cache(maxsize=2)
+def _sent_in_thread(for_patient: bool) -> Select:
+    """`LibrarySends.in_thread`'s read for a patient or staff reader, built once: a conversation page asks it on every
+    load and whenever the care team writes in it."""
+    return (select(LibrarySend, User.name).join(User, User.id == LibrarySend.sent_by_id)
+            .join(Thread, Thread.id == LibrarySend.thread_id)
+            .where(LibrarySend.thread_id == bindparam("thread_id"),
+                   visible_to(patient=for_patient, user_id=bindparam("user_id")))
+            .order_by(LibrarySend.sent_at))

@@ -12,7 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock
@@ -92,13 +92,20 @@ class AttachmentStore:
             await asyncio.to_thread(p.unlink, True)
 
     async def for_messages(self, session: AsyncSession, message_ids: list[str]) -> dict[str, list[AttachmentInfo]]:
-        rows = (await session.scalars(select(Attachment).where(Attachment.message_id.in_(message_ids))
-                                      .order_by(Attachment.created_at, Attachment.id))).all()
         result: dict[str, list[AttachmentInfo]] = {}
-        for r in rows:
-            name = self._keys.open(r.name_enc, table="attachments", row_id=r.id, column="name")
-            result.setdefault(r.message_id, []).append(AttachmentInfo(r.id, name, r.kind, r.size))
+        if not message_ids:
+            return result
+        for row_id, message_id, name_enc, kind, size in (await session.execute(_FOR_MESSAGES, {"ids": message_ids})):
+            name = self._keys.open(name_enc, table="attachments", row_id=row_id, column="name")
+            result.setdefault(message_id, []).append(AttachmentInfo(row_id, name, kind, size))
         return result
+
+
+# Built once (a conversation's every push asks it): the ids are one expanding parameter, and columns, not entities,
+# are loaded.
+_FOR_MESSAGES = (select(Attachment.id, Attachment.message_id, Attachment.name_enc, Attachment.kind, Attachment.size)
+                 .where(Attachment.message_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(Attachment.created_at, Attachment.id))
 
 
 class Attachments:
