@@ -1,14 +1,17 @@
 """Database engines and the unit of work.
 
 SQLite is the default (one host, one process); PostgreSQL is used when SM_DATABASE_URL says so.
-Reads and writes go through two engines so that SQLite write transactions can start with
-BEGIN IMMEDIATE: a deferred transaction that reads and then writes can otherwise fail with
-SQLITE_BUSY_SNAPSHOT when another writer commits in between (the audit chain reads its head and
-then appends).
+
+On SQLite, reads and writes go through two plain engines on the event loop's thread (sqlite_driver.py says why and
+what still runs in a worker), behind the part of AsyncSession's API the services use (`InlineReadSession`,
+`InlineWriteSession`), so a service reads and writes the same way on both databases. Write transactions start with
+BEGIN IMMEDIATE: a deferred transaction that reads and then writes can otherwise fail with SQLITE_BUSY_SNAPSHOT when
+another writer commits in between (the audit chain reads its head and then appends).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -50,13 +53,19 @@ def sync_url(url: str) -> str:
 
 
 def async_url(url: str) -> str:
+    """PostgreSQL's URL for the asyncio engine (SQLite runs on plain engines: `Database`)."""
     u = make_url(url)
     if u.get_backend_name() == "postgresql":
         return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    if u.get_backend_name() == "sqlite":
-        # Statements on the event loop's thread, locks and fsyncs in a worker (adapters/sqlite_driver.py).
-        return u.set(drivername=f"sqlite+{sqlite_driver.DRIVER}").render_as_string(hide_password=False)
-    raise ValueError(f"unsupported database: {u.get_backend_name()} (use sqlite or postgresql)")
+    raise ValueError(f"unsupported database for the asyncio engine: {u.get_backend_name()} (use postgresql)")
+
+
+def _sqlite_url(url: str, driver: str):
+    """The database's URL with one of sqlite_driver's drivers (reads or writes, on the event loop's thread)."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        raise ValueError(f"not a SQLite URL: {u.get_backend_name()}")
+    return u.set(drivername=f"sqlite+{driver}")
 
 
 def is_sqlite(url: str) -> bool:
@@ -91,38 +100,36 @@ def sqlite_pragmas(dbapi_connection) -> None:
 POOL_WAIT_SECONDS = 2
 
 
-def _make_engine(url: str, *, immediate: bool) -> AsyncEngine:
-    if is_sqlite(url):
-        engine = create_async_engine(
-            async_url(url),
-            pool_size=1 if immediate else 5,
-            max_overflow=0 if immediate else 5,
-            pool_timeout=POOL_WAIT_SECONDS,
-            hide_parameters=True,  # error texts reach logs; parameters can be names or sealed text
-            # The driver begins each transaction itself (no statement through SQLAlchemy per BEGIN).
-            connect_args={"begin": "IMMEDIATE" if immediate else "DEFERRED"},
-        )
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _on_connect(dbapi_connection, _record):
-            sqlite_pragmas(dbapi_connection)
-
-        return engine
+def _make_async_engine(url: str) -> AsyncEngine:
+    """PostgreSQL: reads and writes wait on the network, so they go through SQLAlchemy's asyncio engine."""
     return create_async_engine(async_url(url), pool_size=10, max_overflow=10, pool_pre_ping=True,
                                pool_timeout=POOL_WAIT_SECONDS, hide_parameters=True)
 
 
 def _make_read_engine(url: str):
-    """SQLite reads on a plain engine over the same driver (sqlite_driver.SQLiteDialect_read): query-only
+    """SQLite reads on a plain engine (sqlite_driver.SQLiteDialect_read): query-only
     connections, and a pool that never waits (a read never holds its connection across a wait of its own, but a
     task may await something else inside `Database.read`, and a waiting pool would stall the whole loop)."""
-    engine = create_engine(make_url(async_url(url)).set(drivername=f"sqlite+{sqlite_driver.READ_DRIVER}"),
-                           pool_size=5, max_overflow=-1, hide_parameters=True)
+    engine = create_engine(_sqlite_url(url, sqlite_driver.READ_DRIVER), pool_size=5, max_overflow=-1,
+                           hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         sqlite_pragmas(dbapi_connection)
         dbapi_connection.sqlite.execute("PRAGMA query_only=ON")
+
+    return engine
+
+
+def _make_write_engine(url: str):
+    """SQLite writes on a plain engine (sqlite_driver.SQLiteDialect_write), its one connection begun and committed by
+    `Database.write`."""
+    engine = create_engine(_sqlite_url(url, sqlite_driver.WRITE_DRIVER), pool_size=1, max_overflow=0,
+                           hide_parameters=True, connect_args={"begin": "CALLER"})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        sqlite_pragmas(dbapi_connection)
 
     return engine
 
@@ -166,20 +173,43 @@ class InlineReadSession:
         return self.sync_session.get(entity, ident, **kw)
 
 
+class InlineWriteSession(InlineReadSession):
+    """The part of AsyncSession a write transaction uses, over a sync Session on the loop's thread (SQLite): what
+    can wait (BEGIN IMMEDIATE, COMMIT) is done by `Database.write` in the worker, around it."""
+
+    __slots__ = ()
+
+    def add(self, instance) -> None:
+        self.sync_session.add(instance)
+
+    async def delete(self, instance) -> None:
+        self.sync_session.delete(instance)
+
+    async def flush(self, objects=None) -> None:
+        self.sync_session.flush(objects)
+
+    async def refresh(self, instance, attribute_names=None, with_for_update=None) -> None:
+        self.sync_session.refresh(instance, attribute_names, with_for_update)
+
+
 class Database:
     """Owns the engines; services open units of work through it."""
 
     def __init__(self, url: str):
         self.url = url
         self.sqlite = is_sqlite(url)
-        self._read_engine = _make_engine(url, immediate=False)
-        self._write_engine = _make_engine(url, immediate=True) if self.sqlite else self._read_engine
-        self._read = async_sessionmaker(self._read_engine, expire_on_commit=False)
-        # SQLite: reads through the plain engine (InlineReadSession); PostgreSQL reads wait on the network.
-        self._read_inline_engine = _make_read_engine(url) if self.sqlite else None
-        self._read_inline = (sessionmaker(self._read_inline_engine, expire_on_commit=False)
-                             if self._read_inline_engine is not None else None)
-        self._write = async_sessionmaker(self._write_engine, expire_on_commit=False)
+        if self.sqlite:
+            # Plain engines on the event loop's thread (sqlite_driver.py): reads through InlineReadSession, writes
+            # through InlineWriteSession, one at a time in this process (the lock is the writer; waiting for it is
+            # bounded by POOL_WAIT_SECONDS, as a pool's wait would be).
+            self._read_inline_engine = _make_read_engine(url)
+            self._read_inline = sessionmaker(self._read_inline_engine, expire_on_commit=False)
+            self._write_inline_engine = _make_write_engine(url)
+            self._writer = asyncio.Lock()
+            self._engine = None
+        else:
+            self._engine = _make_async_engine(url)
+            self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -188,27 +218,66 @@ class Database:
         OSError counts too: files (sealed attachments) are written inside the transaction, so a full or failing
         disk rolls the message back like a database error does.
         """
+        if self.sqlite:
+            async with self._inline_write() as session:
+                yield session
+            return
         try:
-            async with self._write() as session, session.begin():
+            async with self._sessions() as session, session.begin():
                 yield session
         except (*_UNAVAILABLE, OSError) as exc:
             raise Unavailable() from exc
 
     @asynccontextmanager
+    async def _inline_write(self) -> AsyncIterator[InlineWriteSession]:
+        """SQLite: wait (bounded) for this process's one writer, BEGIN IMMEDIATE in the worker, run the body's
+        statements and flush inline, COMMIT (the fsync) in the worker. On an error or a cancellation nothing is
+        committed; a connection left inside a worker call is closed after it (sqlite_driver.Connection.terminate)."""
+        try:
+            await asyncio.wait_for(self._writer.acquire(), POOL_WAIT_SECONDS)
+        except TimeoutError as exc:
+            raise Unavailable() from exc
+        try:
+            connection = self._write_inline_engine.connect()
+            raw = connection.connection.dbapi_connection
+            try:
+                await raw.begin_writing()
+            except BaseException:
+                connection.invalidate()  # it may still be waiting for the lock in the worker: closed after that
+                raise
+            try:
+                with Session(bind=connection, expire_on_commit=False) as session:
+                    yield InlineWriteSession(session)
+                    session.commit()  # the flush, inline; the connection's own commit is the next line's
+                await raw.commit_writing()
+            except BaseException:
+                # A failed body rolled back as the session closed; a failed or abandoned COMMIT leaves the
+                # connection to be closed (after the worker's call, if it is still in it), which rolls back too.
+                if raw.in_transaction_or_worker():
+                    connection.invalidate()
+                raise
+            finally:
+                connection.close()
+        except (*_UNAVAILABLE, OSError) as exc:
+            raise Unavailable() from exc
+        finally:
+            self._writer.release()
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         try:
-            if self._read_inline is not None:
+            if self.sqlite:
                 with self._read_inline() as session, session.begin():
                     yield InlineReadSession(session)
             else:
-                async with self._read() as session, session.begin():
+                async with self._sessions() as session, session.begin():
                     yield session
         except _UNAVAILABLE as exc:
             raise Unavailable() from exc
 
     async def dispose(self) -> None:
-        await self._read_engine.dispose()
-        if self._read_inline_engine is not None:
+        if self.sqlite:
             self._read_inline_engine.dispose()
-        if self._write_engine is not self._read_engine:
-            await self._write_engine.dispose()
+            self._write_inline_engine.dispose()
+        else:
+            await self._engine.dispose()

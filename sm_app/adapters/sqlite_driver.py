@@ -1,18 +1,20 @@
-"""SQLite under SQLAlchemy's asyncio API, without a thread hop per call.
+"""SQLite under SQLAlchemy's plain (sync) engine on the event loop's thread, with what can wait in a worker thread.
 
 aiosqlite, used before, ran every call (cursor, execute, fetch, close, begin, commit) on a thread of its own and woke
-the event loop after each. Measured on this project's machines that cost about 0.5 ms of CPU per statement and 0.8 ms
-per transaction, five times what the statement itself costs: at 60–70 statements per message it was the largest
-single cost of a message (docs/benchmarks.md, "SQLite without a thread per call").
+the event loop after each: about 0.5 ms of CPU per statement and 0.8 ms per transaction on this project's machines
+(docs/benchmarks.md, "SQLite without a thread per call"). SQLAlchemy's asyncio layer over a driver that runs inline
+still cost a greenlet switch per call, about as much as the statement itself ("SQLite without the asyncio layer").
 
-SQLite answers from its page cache in microseconds, so here statements run on the event loop's own thread. Only what
-can wait runs in a worker thread, so the event loop still never waits on a lock or a disk:
-- `BEGIN IMMEDIATE` (the write engine's begin), which waits for another process's write lock (a CLI command, a
-  migration) for up to the busy timeout;
-- the COMMIT of a transaction that wrote, which fsyncs the write-ahead log (synchronous=FULL) and may checkpoint.
-A read transaction's BEGIN and COMMIT and any ROLLBACK only take or drop a snapshot, and run inline. In WAL mode a
+SQLite answers from its page cache in microseconds, so statements run on the event loop's own thread, through plain
+SQLAlchemy sessions (`db.InlineReadSession`, `db.InlineWriteSession`). Only what can wait runs in a worker thread, so
+the event loop never waits on a lock or a disk:
+- `BEGIN IMMEDIATE` of a write transaction, which waits for another process's write lock (a CLI command, a migration)
+  for up to the busy timeout;
+- its COMMIT, which fsyncs the write-ahead log (synchronous=FULL) and may checkpoint.
+`Database.write` does both itself (`begin_writing`, `commit_writing`), around the transaction's statements and flush.
+A read transaction's BEGIN and COMMIT and any ROLLBACK only take or drop a snapshot, and run inline; in WAL mode a
 reader never waits for a writer. A connection given up while the worker thread still uses it (its task cancelled)
-is closed by the worker pool too, after that call.
+is closed by the worker pool, after that call.
 
 The DB-API connection is the standard library's `sqlite3`; SQLAlchemy's pysqlite dialect does the SQL. Only one
 task uses a connection at a time (the pool hands it out), so the worker thread never shares it with the loop.
@@ -28,18 +30,16 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from sqlalchemy import pool
 from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.engine.interfaces import AdaptedConnection
-from sqlalchemy.util.concurrency import await_
 
-DRIVER = "smsqlite"  # the URL's driver name: sqlite+smsqlite:///path
-READ_DRIVER = "smsqliteread"  # the same connection under SQLAlchemy's plain (sync) engine, for reads (below)
+READ_DRIVER = "smsqliteread"  # the URL's driver name for reads: sqlite+smsqliteread:///path
+WRITE_DRIVER = "smsqlitewrite"  # for write transactions, begun and committed by their caller
 
 # Waits on locks and fsyncs; one write engine per database holds one connection, so two threads are plenty.
 _waits = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sqlite-wait")
 
 
 class Cursor:
-    """A DB-API cursor whose rows are read in full at execute, as SQLAlchemy's asyncio adapters do."""
+    """A DB-API cursor whose rows are read in full at execute: a statement is done with SQLite when it returns."""
 
     __slots__ = ("_connection", "_cursor", "_rows")
     server_side = False
@@ -97,9 +97,6 @@ class Cursor:
         self._rows.clear()
         self._cursor.close()
 
-    async def _async_soft_close(self) -> None:
-        """SQLAlchemy's asyncio results call this once the rows are buffered; they already are."""
-
     def setinputsizes(self, *sizes) -> None:
         pass
 
@@ -107,27 +104,21 @@ class Cursor:
         pass
 
 
-class Connection(AdaptedConnection):
-    """A `sqlite3.Connection` for SQLAlchemy's asyncio engine; this class, not the sqlite3 module, begins
-    transactions (`begin`: "DEFERRED", the default, or "IMMEDIATE" for a write engine, as `connect_args`)."""
+class Connection:
+    """A `sqlite3.Connection` that begins its transactions itself. `begin="DEFERRED"` (reads): BEGIN and COMMIT
+    inline. `begin="CALLER"` (writes): SQLAlchemy's begin and commit do nothing; the caller begins and commits with
+    `begin_writing` and `commit_writing`, in the worker."""
 
-    __slots__ = ("_begin", "_changes_at_begin", "_in_worker")
+    __slots__ = ("_begin", "_connection", "_in_worker")
 
     def __init__(self, connection: sqlite3.Connection, begin: str = "DEFERRED"):
-        if begin not in ("DEFERRED", "IMMEDIATE"):
-            raise ValueError(f"begin must be DEFERRED or IMMEDIATE, not {begin!r}")
+        if begin not in ("DEFERRED", "CALLER"):
+            raise ValueError(f"begin must be DEFERRED or CALLER, not {begin!r}")
         self._connection = connection
-        self._begin = begin  # IMMEDIATE: a write engine's connection; every COMMIT of it goes to the worker
-        self._changes_at_begin = connection.total_changes
+        self._begin = begin
         # The call the worker pool is making with this connection, if any. The sqlite3 module must never be used
         # from two threads at once: closing it while the worker commits crashes the process.
         self._in_worker: Future | None = None
-
-    def _in_thread(self, function, *args):
-        """Run a blocking SQLite call in the worker pool; the calling task (inside SQLAlchemy's greenlet) waits for
-        it without blocking the event loop."""
-        self._in_worker = _waits.submit(function, *args)
-        return await_(asyncio.wrap_future(self._in_worker))
 
     @property
     def sqlite(self) -> sqlite3.Connection:
@@ -147,28 +138,33 @@ class Connection(AdaptedConnection):
     def create_function(self, *args, **kwargs) -> None:
         self._connection.create_function(*args, **kwargs)
 
+    async def begin_writing(self) -> None:
+        """BEGIN IMMEDIATE: takes the write lock now, waiting up to the busy timeout for another process's."""
+        await self._in_worker_async(self._connection.execute, "BEGIN IMMEDIATE")
+
+    async def commit_writing(self) -> None:
+        """COMMIT, which fsyncs the log."""
+        await self._in_worker_async(self._connection.commit)
+
+    def in_transaction_or_worker(self) -> bool:
+        """Still inside a transaction (a COMMIT that failed) or a worker call (one whose caller gave up)."""
+        return self._connection.in_transaction or (self._in_worker is not None and not self._in_worker.done())
+
+    async def _in_worker_async(self, function, *args):
+        self._in_worker = _waits.submit(function, *args)
+        # Shielded: a cancelled caller leaves the call running; `terminate` then closes the connection after it.
+        return await asyncio.shield(asyncio.wrap_future(self._in_worker))
+
     def begin(self) -> None:
-        if self._begin == "IMMEDIATE":
-            # Takes the write lock now, waiting up to the busy timeout for another process's: off the loop.
-            self._in_thread(self._connection.execute, "BEGIN IMMEDIATE")
-        else:
+        if self._begin == "DEFERRED":  # a read's snapshot, from its first statement
             self._connection.execute("BEGIN")
 
     def commit(self) -> None:
-        # A transaction that changed rows fsyncs its log on COMMIT: off the loop. One that only read releases its
-        # snapshot: inline.
-        if self._begin == "IMMEDIATE" or self._connection.total_changes != self._changes_at_begin:
-            self._in_thread(self._connection.commit)
-        else:
+        if self._begin == "DEFERRED":  # a read only gives its snapshot up; a writer's COMMIT is `commit_writing`
             self._connection.commit()
-        self._ended()
 
     def rollback(self) -> None:
         self._connection.rollback()
-        self._ended()
-
-    def _ended(self) -> None:
-        self._changes_at_begin = self._connection.total_changes
 
     def close(self) -> None:
         self.terminate()
@@ -201,12 +197,16 @@ class _DBAPI:
         return Connection(sqlite3.connect(*args, **kwargs), begin)
 
 
-class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's naming for dialects
-    driver = DRIVER
-    is_async = True
-    has_terminate = True
+class SQLiteDialect_read(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's naming for dialects
+    """Read transactions (`Database.read`): a plain engine, because a read runs on the event loop's thread anyway
+    (BEGIN, statements and COMMIT of a snapshot) and SQLAlchemy's asyncio layer around it only added cost. Nothing
+    here may wait: `Database` makes these connections query-only (a write in a read fails at once, rather than
+    fsyncing on the loop), and their pool never makes a caller wait for a connection."""
+
+    driver = READ_DRIVER
     supports_statement_cache = True
     supports_server_side_cursors = False
+    has_terminate = True
 
     @classmethod
     def import_dbapi(cls):
@@ -214,38 +214,25 @@ class SQLiteDialect_inline(SQLiteDialect_pysqlite):  # noqa: N801 - SQLAlchemy's
 
     @classmethod
     def get_pool_class(cls, url):
-        return pool.AsyncAdaptedQueuePool
+        return pool.QueuePool
 
     def do_begin(self, dbapi_connection) -> None:
         dbapi_connection.begin()
-
-    def get_driver_connection(self, connection):
-        return connection.sqlite
 
     def do_terminate(self, dbapi_connection) -> None:
         dbapi_connection.terminate()
 
 
-class SQLiteDialect_read(SQLiteDialect_inline):  # noqa: N801
-    """The same connection for a plain (sync) engine, used for read transactions only (`Database.read` on SQLite).
+class SQLiteDialect_write(SQLiteDialect_read):  # noqa: N801
+    """Write transactions (`Database.write`), on connections made with begin="CALLER": statements and flushes run
+    inline, BEGIN IMMEDIATE and COMMIT in the worker. One connection, used by one writer at a time (`Database` holds
+    a lock for it)."""
 
-    A read runs on the event loop's thread anyway (BEGIN, statements and COMMIT of a snapshot), so SQLAlchemy's
-    asyncio layer around it (a greenlet switch per call) only adds cost: about as much as the statement itself.
-    Nothing here may wait: the connection is query-only (a write in a read fails at once, rather than fsyncing on the
-    loop), and its pool never makes a caller wait for a connection.
-    """
-
-    driver = READ_DRIVER
-    is_async = False
-    supports_statement_cache = True
-
-    @classmethod
-    def get_pool_class(cls, url):
-        return pool.QueuePool
+    driver = WRITE_DRIVER
+    supports_statement_cache = True  # SQLAlchemy asks each dialect class itself
 
 
-dialect = SQLiteDialect_inline
 # The registry's loader for a name, set directly rather than by module path (`registry.register`): that path is
 # imported again on each engine, and NiceGUI's test harness drops `sm_app` from sys.modules between tests.
-registry.impls[f"sqlite.{DRIVER}"] = lambda: SQLiteDialect_inline
 registry.impls[f"sqlite.{READ_DRIVER}"] = lambda: SQLiteDialect_read
+registry.impls[f"sqlite.{WRITE_DRIVER}"] = lambda: SQLiteDialect_write
