@@ -1,4 +1,5 @@
-"""CPU per call of the reads an open page repeats on every push, in process, through the real services.
+"""CPU per call of the reads an open page repeats on every push, and of a reply and an email, in process, through
+the real services.
 
 Usage: .venv/bin/python -m bench.bench_reads [--calls 1000] [--messages 16]
 
@@ -10,6 +11,11 @@ with `time.process_time` (CPU, not wall time), so such a change can be seen and 
   already shows) and as a page load asks it (the whole conversation);
 - `Worklist.page` (an open Worklist), `Mailbox.unread_count` (every page's badge), `Worklist.details` (the triage
   panel of a nurse's open conversation);
+- `Database.read` with nothing in it (what a read transaction itself costs);
+- `Messaging.reply` from the nurse and from the patient in turn (the send's write transaction with its in-transaction
+  handlers: search index, response clock, outbox email; the patient's urgent-words check in its worker thread
+  counts, `process_time` being the whole process's CPU);
+- `Notifications.dispatch` to the demo's file mailer, per email (what the replies above queued: one per nurse reply);
 - building the statements that `view_thread`, `Worklist.page` and `unread_count` reuse (`mailbox._thread_head`,
   `worklist._worklist_statements`, `mailbox._unread_count`) with their SQLAlchemy cache key, once per call as before
   they were kept and from the kept ones.
@@ -66,8 +72,30 @@ async def main(calls: int, messages: int) -> None:
         "unread_count": lambda: mailbox.unread_count(pat),
         "Worklist.details": lambda: worklist.details(nurse, thread),
     }
+    async def empty_read() -> None:
+        async with system.db.read():
+            pass
+
+    reads["Database.read, empty"] = empty_read
     for name, read in reads.items():
         print(f"  {name:<30} {await cpu_ms_async(calls, read):7.3f} ms")
+
+    turn = iter(range(10 ** 9))
+
+    async def reply() -> None:
+        i = next(turn)
+        who = nurse if i % 2 == 0 else pat
+        await system.messaging.reply(who, thread, body=f"Reply number {i} about the results and the next visit.")
+
+    replies = max(100, calls // 5)
+    print(f"  {'Messaging.reply, in turn':<30} {await cpu_ms_async(replies, reply):7.3f} ms   ({replies} replies)")
+    await system.notifications.dispatch()  # the warm-up's emails
+    for _ in range(replies):
+        await reply()
+    start = time.process_time()
+    result = await system.notifications.dispatch()
+    per_email = (time.process_time() - start) / max(1, result.sent) * 1000
+    print(f"  {'dispatch, per email':<30} {per_email:7.3f} ms   ({result.sent} emails to the file mailer)")
 
     def built(make) -> None:  # a new statement object each call computes its cache key anew
         make()._generate_cache_key()

@@ -12,6 +12,7 @@ another writer commits in between (the audit chain reads its head and then appen
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -258,7 +259,9 @@ class Database:
                 raise
             finally:
                 connection.close()
-        except (*_UNAVAILABLE, OSError) as exc:
+        except (*_UNAVAILABLE, OSError, sqlite3.OperationalError) as exc:
+            # sqlite3's own error: BEGIN IMMEDIATE past the busy timeout ("database is locked") or a failed COMMIT
+            # ("disk I/O error"), which this class runs on the DB-API connection itself, outside SQLAlchemy.
             raise Unavailable() from exc
         finally:
             self._writer.release()
