@@ -108,11 +108,11 @@ def _make_async_engine(url: str) -> AsyncEngine:
 
 
 def _make_read_engine(url: str):
-    """SQLite reads on a plain engine (sqlite_driver.SQLiteDialect_read): query-only
-    connections, and a pool that never waits (a read never holds its connection across a wait of its own, but a
-    task may await something else inside `Database.read`, and a waiting pool would stall the whole loop)."""
+    """SQLite reads on a plain engine (sqlite_driver.SQLiteDialect_read): query-only connections, and a pool that
+    never waits (a read never holds its connection across a wait of its own, but a task may await something else
+    inside `Database.read`, and a pool that waited would stall the whole loop)."""
     engine = create_engine(_sqlite_url(url, sqlite_driver.READ_DRIVER), pool_size=5, max_overflow=-1,
-                           hide_parameters=True)
+                           hide_parameters=True)  # error texts reach logs; parameters can be names or sealed text
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -126,7 +126,7 @@ def _make_write_engine(url: str):
     """SQLite writes on a plain engine (sqlite_driver.SQLiteDialect_write), its one connection begun and committed by
     `Database.write`."""
     engine = create_engine(_sqlite_url(url, sqlite_driver.WRITE_DRIVER), pool_size=1, max_overflow=0,
-                           hide_parameters=True, connect_args={"begin": "CALLER"})
+                           hide_parameters=True, connect_args={"begin": "CALLER"})  # (hide_parameters: as above)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -160,15 +160,15 @@ class InlineReadSession:
         return self.sync_session.in_transaction()
 
     async def execute(self, statement, params=None, *, execution_options=None, **kw):
-        return self.sync_session.execute(statement, params, execution_options={**(execution_options or {}),
-                                                                                **_PREBUFFER}, **kw)
+        options = {**execution_options, **_PREBUFFER} if execution_options else _PREBUFFER
+        return self.sync_session.execute(statement, params, execution_options=options, **kw)
 
     async def scalars(self, statement, params=None, **kw):
         return (await self.execute(statement, params, **kw)).scalars()
 
     async def scalar(self, statement, params=None, *, execution_options=None, **kw):
-        return self.sync_session.scalar(statement, params, execution_options={**(execution_options or {}),
-                                                                              **_PREBUFFER}, **kw)
+        options = {**execution_options, **_PREBUFFER} if execution_options else _PREBUFFER
+        return self.sync_session.scalar(statement, params, execution_options=options, **kw)
 
     async def get(self, entity, ident, **kw):
         return self.sync_session.get(entity, ident, **kw)
@@ -207,7 +207,6 @@ class Database:
             self._read_inline = sessionmaker(self._read_inline_engine, expire_on_commit=False)
             self._write_inline_engine = _make_write_engine(url)
             self._writer = asyncio.Lock()
-            self._engine = None
         else:
             self._engine = _make_async_engine(url)
             self._sessions = async_sessionmaker(self._engine, expire_on_commit=False)
