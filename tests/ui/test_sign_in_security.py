@@ -90,12 +90,25 @@ async def test_a_sign_in_ticket_works_once_and_only_in_its_own_browser(user: Use
     await other.should_not_see("Worklist")
 
 
+async def _sign_in_ready(user: User) -> None:
+    """The button is off while a sign-in is checked, and on again just after its failure is recorded: a person
+    clicks once it is back, and so must the test (a click on the button while it is off does nothing)."""
+    for _ in range(200):
+        button = next(e for e in user.current_layout.descendants()
+                      if isinstance(e, ui.button) and e.text == "Sign in")
+        if button.enabled:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the Sign in button stayed off")
+
+
 async def _five_wrong_passwords(user: User, email: str, already: int) -> None:
     for n in range(already + 1, already + 6):
         _fill(user, "Email", email)
         _fill(user, "Password", f"wrong password number {n}")
         user.find("Sign in").click()
         await _wait_for_failures(n)
+        await _sign_in_ready(user)
 
 
 async def test_after_five_failures_even_the_right_password_waits_and_nothing_tells_the_account_exists(
