@@ -741,6 +741,24 @@ class Bench:
             twice += count > 1
         return missing, twice
 
+    def lost_notes(self) -> list[str]:
+        """For each lost send: its times and those of the other sends to its conversation around it (ms from its
+        click), to tell a row that never changed from a push that never came."""
+        def times(s: Sent, origin: float) -> str:
+            at = {k: getattr(s, k) for k in ("clicked", "confirmed", "delivered")}
+            return ", ".join(f"{k} {(v - origin) * 1000:+.0f}" for k, v in at.items() if v is not None)
+
+        notes = []
+        for sent in self.all_sent:
+            if not sent.confirmed or sent.delivered:
+                continue
+            around = [f"{s.side} {s.token} ({times(s, sent.clicked)})" for s in self.all_sent
+                      if s is not sent and s.conversation is sent.conversation and s.clicked is not None
+                      and abs(s.clicked - sent.clicked) < 3.0]
+            notes.append(f"lost {sent.side} {sent.token} in {sent.conversation.id[:8]} ({times(sent, sent.clicked)} "
+                         f"ms); other sends to it within 3 s: {'; '.join(around) or 'none'}")
+        return notes
+
     def stored_mismatches(self, url: str) -> list[str]:
         """Each conversation must hold the seeded message + its confirmed sends, no more, no fewer."""
         expected = Counter(s.conversation.id for s in self.all_sent if s.confirmed is not None)
@@ -914,7 +932,7 @@ async def run(args: argparse.Namespace) -> int:
         print(f"  exactly once: lost {sum(1 for s in bench.all_sent if s.confirmed and not s.delivered)}, "
               f"shown twice {sum(1 for s in bench.all_sent if s.shown_max > 1)}; at the end missing from the "
               f"patient's page {missing}, shown twice {twice}; stored counts that differ {len(mismatches)}")
-        for line in (c.notes + mismatches[:5] + problems[:10])[:30]:
+        for line in (c.notes + bench.lost_notes() + mismatches[:5] + problems[:10])[:30]:
             print(f"  note: {line}")
         clean = not (missing or twice or mismatches or main_result.lost or main_result.shown_twice
                      or main_result.send_errors or bench.other_errors())

@@ -11,6 +11,7 @@ with `time.process_time` (CPU, not wall time), so such a change can be seen and 
   already shows) and as a page load asks it (the whole conversation);
 - `Worklist.page` (an open Worklist), `Mailbox.unread_count` (every page's badge), `Worklist.details` (the triage
   panel of a nurse's open conversation);
+- `Sessions.current` (every page load and every action checks the session);
 - `Database.read` with nothing in it (what a read transaction itself costs);
 - `Messaging.reply` from the nurse and from the patient in turn (the send's write transaction with its in-transaction
   handlers: search index, response clock, outbox email; the patient's urgent-words check in its worker thread
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import platform
 import time
 
@@ -64,6 +66,12 @@ async def main(calls: int, messages: int) -> None:
     print(f"python {platform.python_version()}, {calls} calls each after 50 to warm up; CPU per call "
           f"(time.process_time); a conversation of {messages + 1} messages")
     mailbox, worklist = system.mailbox, system.worklist
+    token = (await system.sessions.open_for(nurse.user_id, how="bench")).token
+
+    async def empty_read() -> None:
+        async with system.db.read():
+            pass
+
     reads = {
         "view_thread, patient, push": lambda: mailbox.view_thread(pat, thread, after=shown),
         "view_thread, nurse, push": lambda: mailbox.view_thread(nurse, thread, after=shown),
@@ -71,16 +79,13 @@ async def main(calls: int, messages: int) -> None:
         "Worklist.page": lambda: worklist.page(nurse),
         "unread_count": lambda: mailbox.unread_count(pat),
         "Worklist.details": lambda: worklist.details(nurse, thread),
+        "Sessions.current": lambda: system.sessions.current(token),
+        "Database.read, empty": empty_read,
     }
-    async def empty_read() -> None:
-        async with system.db.read():
-            pass
-
-    reads["Database.read, empty"] = empty_read
     for name, read in reads.items():
         print(f"  {name:<30} {await cpu_ms_async(calls, read):7.3f} ms")
 
-    turn = iter(range(10 ** 9))
+    turn = itertools.count()
 
     async def reply() -> None:
         i = next(turn)

@@ -23,6 +23,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql import Select
+from sqlalchemy.sql.selectable import FromClause
 
 from sm_app.adapters import sqlite_driver
 
@@ -139,6 +141,17 @@ def _make_write_engine(url: str):
 _PREBUFFER = {"prebuffer_rows": True}
 
 
+def _needs_no_orm(statement) -> bool:
+    """A Core statement (on tables, not mapped classes), or a SELECT of mapped columns and expressions only: no entity
+    to build, no loader option to apply, no object in a session to keep in step. Its SQL is the same whichever way it
+    runs (the ORM's compile plugin writes it either way), and so is its result."""
+    if not statement._propagate_attrs:  # noqa: SLF001 - no mapped class anywhere in it
+        return True
+    return (type(statement) is Select and not statement._with_options  # noqa: SLF001
+            and not any(isinstance(c, FromClause) and "parententity" in c._annotations  # noqa: SLF001
+                        for c in statement._raw_columns))  # noqa: SLF001
+
+
 class InlineReadSession:
     """The part of AsyncSession a read uses (execute, scalars, scalar, get), over a sync Session on the loop's thread.
 
@@ -159,7 +172,15 @@ class InlineReadSession:
     def in_transaction(self) -> bool:
         return self.sync_session.in_transaction()
 
+    def _core(self, statement, kw) -> bool:
+        """Whether `statement` runs on the session's connection (Core) rather than through the ORM: one that needs
+        nothing from the ORM. Its result is the same, without the ORM's per-execution set-up and result processing
+        (about half of a small read's CPU, docs/benchmarks.md); the driver's cursor has read every row already."""
+        return not kw and _needs_no_orm(statement)
+
     async def execute(self, statement, params=None, *, execution_options=None, **kw):
+        if self._core(statement, kw):
+            return self.sync_session.connection().execute(statement, params, execution_options=execution_options)
         options = {**execution_options, **_PREBUFFER} if execution_options else _PREBUFFER
         return self.sync_session.execute(statement, params, execution_options=options, **kw)
 
@@ -167,6 +188,8 @@ class InlineReadSession:
         return (await self.execute(statement, params, **kw)).scalars()
 
     async def scalar(self, statement, params=None, *, execution_options=None, **kw):
+        if self._core(statement, kw):
+            return self.sync_session.connection().scalar(statement, params, execution_options=execution_options)
         options = {**execution_options, **_PREBUFFER} if execution_options else _PREBUFFER
         return self.sync_session.scalar(statement, params, execution_options=options, **kw)
 
@@ -179,6 +202,11 @@ class InlineWriteSession(InlineReadSession):
     can wait (BEGIN IMMEDIATE, COMMIT) is done by `Database.write` in the worker, around it."""
 
     __slots__ = ()
+
+    def _core(self, statement, kw) -> bool:
+        # Through the ORM a query first flushes what is pending; on the connection it would not, so only a session
+        # with nothing pending (no object added, deleted or changed) takes the Core path.
+        return not kw and self.sync_session._is_clean() and _needs_no_orm(statement)  # noqa: SLF001
 
     def add(self, instance) -> None:
         self.sync_session.add(instance)

@@ -76,7 +76,9 @@ def _worklist_statements(show: str, by_category: bool, status: str, sort: str) -
     # rows made SQLite build every matching row (and its unread subquery) first (bench_sweep).
     page_ids = (select(Thread.id).where(and_(*conditions)).order_by(*order)
                 .offset(bindparam("offset")).limit(bindparam("limit")).correlate(None))
-    rows = (select(Thread, CareTeam.name, patient_name, assignee_name, unread)
+    # The thread's columns, not the mapped Thread: a read of columns skips the ORM (db.InlineReadSession).
+    rows = (select(*Thread.__table__.c, CareTeam.name.label("team_name"), patient_name.label("patient_name"),
+                   assignee_name.label("assignee_name"), unread)
             .join(CareTeam, CareTeam.id == Thread.team_id)
             .where(Thread.id.in_(page_ids)).order_by(*order))
     return count, rows
@@ -198,13 +200,13 @@ class Worklist:
             total = (await s.execute(count, params)).scalar_one()
             rows = (await s.execute(rows_query, params)).all()
         items = []
-        for t, team, patient_name, assignee_name, is_unread in rows:
+        for t in rows:
             due = as_utc(t.due_at) if t.due_at else None
             items.append(WorklistRow(
-                t.id, self._keys.open(t.subject_enc, table="threads", row_id=t.id, column="subject"), patient_name,
-                team, t.category, t.status, assignee_name or "", t.pool_role,
+                t.id, self._keys.open(t.subject_enc, table="threads", row_id=t.id, column="subject"), t.patient_name,
+                t.team_name, t.category, t.status, t.assignee_name or "", t.pool_role,
                 as_utc(t.awaiting_since or t.created_at), due, bool(t.urgent), due is not None and due <= now,
-                bool(is_unread), as_utc(t.last_message_at)))
+                bool(t.unread), as_utc(t.last_message_at)))
         return WorklistPage(items, total, page, page_size)
 
     # -- one thread -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, Update, bindparam, delete, select, update
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.db import Database
@@ -154,22 +154,19 @@ class Sessions:
             found = (await s.execute(_session_and_user(), {"token_hash": _digest(token)})).first()
         if found is None:
             return None
-        row, user = found
-        limit = self.idle_limit(user.role)
-        last = as_utc(row.last_activity_at)
-        absolute_end = as_utc(row.created_at) + timedelta(hours=self._settings.absolute_session_hours)
-        expired = not user.active or now - last >= limit or now >= absolute_end
+        limit = self.idle_limit(found.role)
+        last = as_utc(found.last_activity_at)
+        absolute_end = as_utc(found.created_at) + timedelta(hours=self._settings.absolute_session_hours)
+        expired = not found.active or now - last >= limit or now >= absolute_end
         if expired:
             await self._end(token, reason="timeout")
             return None
         # Activity writes are throttled: one per 20 s is plenty for minute-scale limits.
         if touch and now - last >= timedelta(seconds=20):
             async with self._db.write() as s:
-                row = await s.get(UserSession, _digest(token))
-                if row is not None:
-                    row.last_activity_at = now
+                await s.execute(_touch(), {"hash": _digest(token), "at": now})
             last = now
-        actor = Actor(user.id, user.role, user.name, user.email)
+        actor = Actor(found.id, found.role, found.name, found.email)
         return SessionState(actor, limit, limit - (now - last), min(last + limit, absolute_end))
 
     async def _end(self, token: str, reason: str) -> None:
@@ -218,7 +215,17 @@ async def end_sessions_in(work: Work, user_id: str, *, keep_token: str | None = 
 
 
 @lru_cache(maxsize=1)
+def _touch() -> Update:
+    """The activity write: a statement on the table, which needs no object loaded first (db.InlineWriteSession)."""
+    table = UserSession.__table__
+    return update(table).where(table.c.token_hash == bindparam("hash")).values(last_activity_at=bindparam("at"))
+
+
+@lru_cache(maxsize=1)
 def _session_and_user() -> Select:
     """`Sessions.current`'s one statement, built once (every page load and every action asks it)."""
-    return (select(UserSession, User).join(User, User.id == UserSession.user_id)
+    # Columns, not entities: a read of columns skips the ORM (db.InlineReadSession), about half of this read's CPU.
+    return (select(UserSession.last_activity_at, UserSession.created_at, User.id, User.role, User.name, User.email,
+                   User.active)
+            .join(User, User.id == UserSession.user_id)
             .where(UserSession.token_hash == bindparam("token_hash")))

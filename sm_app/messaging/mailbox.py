@@ -30,6 +30,7 @@ PAGE_SIZES = (10, 20, 50)
 SORTS = ("newest", "oldest", "team", "subject")
 # Made once: an alias built per call is a new set of columns each time, left for the cycle collector.
 _FILED = Filing.__table__.alias("filed")
+_MESSAGES = Message.__table__
 
 
 @dataclass(frozen=True)
@@ -169,9 +170,12 @@ def _thread_head(for_patient: bool) -> Select:
                          .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
                          .correlate(Thread).scalar_subquery())
     return (
-        # The patient's name as a subquery, not a join of an aliased User: an aliased query costs more to build.
-        select(Thread, team_name_column(patient=for_patient), patient_name, Filing.folder_id, Filing.trashed_at,
-               PatientTeam.blocked, unseen.label("unseen"), own_latest_read.label("own_latest_read"),
+        # The patient's name as a subquery, not a join of an aliased User: an aliased query costs more to build. The
+        # thread's columns, not the mapped Thread: a read of columns skips the ORM (db.InlineReadSession); the row
+        # stands in for the thread where ThreadRules reads it.
+        select(*Thread.__table__.c, team_name_column(patient=for_patient).label("team_name"),
+               patient_name.label("patient_name"), Filing.folder_id, Filing.trashed_at, PatientTeam.blocked,
+               unseen.label("unseen"), own_latest_read.label("own_latest_read"),
                own_latest_reader.label("own_latest_reader"))
         .join(CareTeam, CareTeam.id == Thread.team_id)
         .outerjoin(Filing, and_(Filing.thread_id == Thread.id, Filing.user_id == user_id))
@@ -185,7 +189,7 @@ def _thread_head(for_patient: bool) -> Select:
 def _thread_messages(*, after: bool) -> Select:
     """A thread's messages in order with their senders' names; with `after`, only those after that message id."""
     thread_id = bindparam("thread_id")
-    query = (select(Message, User.name).join(User, User.id == Message.sender_id)
+    query = (select(*Message.__table__.c, User.name.label("sender_name")).join(User, User.id == Message.sender_id)
              .where(Message.thread_id == thread_id).order_by(Message.created_at, Message.id))
     if after:
         shown = (select(Message.created_at).where(Message.id == bindparam("after"), Message.thread_id == thread_id)
@@ -220,11 +224,12 @@ class Mailbox:
         try:
             async with self._uow() as work:
                 s = work.session
-                thread = await self._rules.visible_thread(s, actor, thread_id)
+                thread = await self._rules.visible_thread_keys(s, actor, thread_id)
+                # On the table: no message is loaded in this transaction to keep in step (db.InlineWriteSession).
                 result = await s.execute(
-                    update(Message)
-                    .where(Message.thread_id == thread.id, Message.from_side == other_side(actor),
-                           Message.read_at.is_(None))
+                    update(_MESSAGES)
+                    .where(_MESSAGES.c.thread_id == thread.id, _MESSAGES.c.from_side == other_side(actor),
+                           _MESSAGES.c.read_at.is_(None))
                     .values(read_at=self._clock.now(), read_by_id=actor.user_id)
                 )
                 if result.rowcount > 0 or always_record:
@@ -247,35 +252,34 @@ class Mailbox:
             raise NotFound("conversation")
         try:
             async with self._db.read() as s:
-                found = (await s.execute(_thread_head(actor.is_patient),
-                                         {"thread_id": thread_id, "user_id": actor.user_id})).one_or_none()
-                if found is None:
+                thread = (await s.execute(_thread_head(actor.is_patient),
+                                          {"thread_id": thread_id, "user_id": actor.user_id})).one_or_none()
+                if thread is None:
                     raise NotFound("conversation")
-                (thread, team_name, patient_name, folder_id, trashed_at, blocked, unseen, own_latest_read,
-                 own_latest_reader) = found
                 rows = (await s.execute(_thread_messages(after=bool(after)),
                                         {"thread_id": thread.id, "after": after})).all()
-                files = await self._attachments.for_messages(s, [m.id for m, _ in rows]) if rows else {}
+                files = await self._attachments.for_messages(s, [m.id for m in rows]) if rows else {}
         except NotFound:
             await self._rules.record_denial(actor, "thread.read", thread_id)
             raise
-        reason, offer_new = self._rules.blocked_reason(actor, thread, patient_may_write=blocked is False)
+        reason, offer_new = self._rules.blocked_reason(actor, thread, patient_may_write=thread.blocked is False)
         messages = [
-            MessageView(m.id, m.from_side, name, self._rules.body(m), as_utc(m.created_at),
+            MessageView(m.id, m.from_side, m.sender_name, self._rules.body(m), as_utc(m.created_at),
                         as_utc(m.read_at) if m.read_at else None, fields=self._rules.fields(m),
                         attachments=tuple(files.get(m.id, ())))
-            for m, name in rows
+            for m in rows
         ]
-        return ThreadView(thread.id, self._rules.subject(thread), team_name, patient_name, thread.category,
-                          thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
+        own_latest_read = thread.own_latest_read
+        return ThreadView(thread.id, self._rules.subject(thread), thread.team_name, thread.patient_name,
+                          thread.category, thread.status, messages, can_reply=not reason, reply_blocked_reason=reason,
                           offer_new_message=offer_new, closed=thread.closed_at is not None,
-                          in_trash=trashed_at is not None, folder_id=folder_id,
+                          in_trash=thread.trashed_at is not None, folder_id=thread.folder_id,
                           urgent=thread.urgent,
                           urgent_evidence=self._rules.urgent_evidence(thread) if actor.is_staff else "",
                           safety_notice_language=(thread.urgent_language or "") if actor.is_patient else "",
-                          unseen=bool(unseen), own_latest_read=own_latest_read is not None,
+                          unseen=bool(thread.unseen), own_latest_read=own_latest_read is not None,
                           own_latest_read_at=as_utc(own_latest_read) if own_latest_read is not None else None,
-                          own_latest_read_by=(own_latest_reader or "") if own_latest_read is not None else "",
+                          own_latest_read_by=(thread.own_latest_reader or "") if own_latest_read is not None else "",
                           outcome=self._rules.outcome(thread), patient_id=thread.patient_id)
 
     async def list_threads(self, actor: Actor, folder: str, *, page: int = 1, page_size: int = 10,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import bindparam, create_engine, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -23,6 +23,10 @@ from sm_app.adapters.db import Database, sync_url
 from sm_app.adapters.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+_ENTRIES = AuditEntry.__table__
+_HEAD = AuditHead.__table__
+_HEAD_FOR_UPDATE = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 PROGRESS_EVERY = 2000
 _CHAIN_ROWS = select(AuditEntry.seq, AuditEntry.at, AuditEntry.actor_id, AuditEntry.action, AuditEntry.object_type,
                      AuditEntry.object_id, AuditEntry.outcome, AuditEntry.detail, AuditEntry.prev_hash,
@@ -65,34 +69,34 @@ class AuditLog:
         detail: str = "",
     ) -> None:
         """Append an entry inside the caller's transaction, so it commits or rolls back with the event."""
-        # FOR UPDATE serialises appends across processes on PostgreSQL; on SQLite the write
-        # transaction (BEGIN IMMEDIATE) already holds the database write lock.
-        head = (await session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())).scalar_one()
-        self._append(session, head, actor_id=actor_id, action=action, object_type=object_type, object_id=object_id,
-                     outcome=outcome, detail=detail)
+        await self.record_many(session, [{"actor_id": actor_id, "action": action, "object_type": object_type,
+                                          "object_id": object_id, "outcome": outcome, "detail": detail}])
 
     async def record_many(self, session: AsyncSession, entries: list[dict]) -> None:
         """Append several entries (keyword dicts as for `record`) under one lock of the chain head, in order."""
         if not entries:
             return
-        head = (await session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update())).scalar_one()
+        # FOR UPDATE serialises appends across processes on PostgreSQL; on SQLite the write
+        # transaction (BEGIN IMMEDIATE) already holds the database write lock. Statements on the tables, not
+        # mapped objects: every write of the app appends here, and the ORM's bookkeeping for two rows cost more than
+        # the rows (docs/benchmarks.md).
+        seq, prev = (await session.execute(_HEAD_FOR_UPDATE)).one()
+        rows = []
         for entry in entries:
-            self._append(session, head, **entry)
+            seq += 1
+            row = self._entry(seq, prev, **entry)
+            rows.append(row)
+            prev = row["hash"]
+        await session.execute(insert(_ENTRIES), rows)
+        await session.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": prev})
 
-    def _append(self, session: AsyncSession, head: AuditHead, *, actor_id: str | None, action: str,
-                object_type: str | None = None, object_id: str | None = None, outcome: str = "ok",
-                detail: str = "") -> None:
-        seq = head.seq + 1
+    def _entry(self, seq: int, prev_hash: str, *, actor_id: str | None, action: str, object_type: str | None = None,
+               object_id: str | None = None, outcome: str = "ok", detail: str = "") -> dict:
         at = self._clock.now()  # microsecond precision survives both SQLite and PostgreSQL round trips
-        digest = self._link(head.hash, _canonical(seq, at, actor_id, action, object_type, object_id, outcome, detail))
-        session.add(
-            AuditEntry(
-                seq=seq, at=at, actor_id=actor_id, action=action, object_type=object_type, object_id=object_id,
-                outcome=outcome, detail=detail[:400], prev_hash=head.hash, hash=digest,
-            )
-        )
-        head.seq = seq
-        head.hash = digest
+        digest = self._link(prev_hash, _canonical(seq, at, actor_id, action, object_type, object_id, outcome, detail))
+        return {"seq": seq, "at": at, "actor_id": actor_id, "action": action, "object_type": object_type,
+                "object_id": object_id, "outcome": outcome, "detail": detail[:400], "prev_hash": prev_hash,
+                "hash": digest}
 
     async def record_alone(self, **entry) -> None:
         """Append an entry in its own transaction (e.g. a failed sign-in, where nothing else is written)."""
