@@ -353,7 +353,8 @@ RULES: tuple[Rule, ...] = (
                       "does the doctor need to sign it?",
                       "Attempted suicide in 2015 and I've been stable on my meds ever since, please send my records",
                       # a question for information about someone else
-                      "Does sertraline increase suicidal thoughts in teenagers? My son's doctor suggested it")),
+                      "Does sertraline increase suicidal thoughts in teenagers? My son's doctor suggested it",
+                      "Is it true that suicide rates are higher among farmers? We talked about it in class")),
     # --- overdose / poisoning --------------------------------------------------------------------------------------
     Rule("overdose", alt("overdos\\w*", "over dos\\w*", "overdoes", "od d", "o d d", "sobredosis", "sobre dosis",
                          "envenen\\w*", "poison\\w*", "veneno", "intoxica\\w*",
@@ -1819,8 +1820,12 @@ CUE_SETS += (CueSet("suicidal", {
                     r"(?:do not|don t|not) (?:plan|planning|intend|intending) (?:on|to) (?:wake|waking) up",
                     r"ya no (?:me|la|lo|nos) (?:van|va) a (?:encontrar|ver)", r"ya no (?:la|lo|los|las|me|le) (?:voy|va|vas) a necesitar",
                     r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
-                    r"going to see (?:her|his|my|our|their) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    # a visit to a living mum is not a farewell (near-misses below): only a late or dead one counts, or
+                    # one the same sentence says died ("going to see her nan soon and her nan died last year")
+                    r"going to see (?:her|his|my|our|their) (?:late|dead) (?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
                     r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
+                    r"going to see (?:her|his|my|our|their) (?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    r"husband|wife|son|daughter|brother|sister) (?:soon|tonight) (?:\S+ ){0,8}(?:died|passed away|passed|dead)",
                     r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*",
                     r"(?:stop|end|finish) (?:all (?:of )?)?(?:this|it|everything|things)(?: \S+)? for good",
                     r"(?:will not|won t|wont) (?:need|be needing) (?:the|my|that|this|any more|anymore|any further) (?:\S+ )?"
@@ -2161,7 +2166,7 @@ HYPOTHETICAL_BEFORE = (
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|(?:is|are) (?:\S+ ){1,4}(?:always|usually|normally|" \
     r"necessarily|ever)|(?:is|are) (?:\S+ ){1,4}(?:a |an )?(?:known|common|normal|usual|typical)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
     r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
-    r"que|cual|cuales|como|por que|puede)(?!\S)"
+    r"is it true|es verdad|es cierto|que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
 i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
 son daughter baby wife husband mom dad mother father child kid sister brother hijo hija bebe esposo esposa mama papa
@@ -2171,7 +2176,7 @@ GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cau
     r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
     r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like|too much|known|" \
     r"increase|increases|raise|raises|adults|young adults|young people|teens|teenagers|adolescents|adolescentes|" \
-    r"jovenes)"
+    r"jovenes|verdad|cierto|rates?|percent|tasas?)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",

@@ -531,3 +531,24 @@ def test_a_question_about_suicidal_thoughts_is_flagged_when_the_writer_says_they
                  "Can antidepressants cause suicidal thoughts? I started them 2 weeks ago and feel really dark"):
         decision = assess(text)
         assert decision.urgent and decision.kind == "suicidal" and not decision.learned, (text, decision)
+
+
+@pytest.mark.parametrize(("let_through", "caught"), [
+    # "is it true ..." asks for information, unless the writer says they have them
+    ("Is it true that suicide rates are higher in winter? We discussed it at book club",
+     "Is it true that antidepressants cause suicidal thoughts? I've been having them since I started"),
+    ("¿Es cierto que las tasas de suicidio suben en primavera? Lo vi en las noticias",
+     "¿Es cierto que los antidepresivos dan ideas suicidas? Desde que empecé tengo esos pensamientos"),
+])
+def test_is_it_true_questions_about_suicide_are_for_information_unless_the_writer_has_the_thoughts(let_through, caught):
+    routine(let_through)
+    urgent(caught, "suicidal")
+
+
+def test_going_to_see_a_living_relative_soon_is_no_suicidal_cue():
+    """"Going to see mum soon" is a farewell only when mum has died: a visit must not even count as half a suicidal cue
+    set, or the learned model adds it to a few small word weights and flags an errand."""
+    from sm_app.safety.urgency import analyse
+    assert not analyse("My sister is going to see our mum soon, can she pick up mum's prescription?").partial
+    urgent("She said she's going to see her dad soon and her dad died in March. Now her phone is off", "suicidal")
+    urgent("He keeps saying he's going to see his late wife tonight and he gave his dog to the neighbour", "suicidal")
