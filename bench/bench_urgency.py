@@ -31,9 +31,10 @@ and joined the same way; before any tuning the learned model of main 0f9ffb1 sco
 blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9, 2026-12-07) are held out as well, never tuned on: scored first by
 the detector of 41fbaba (at main af46257), after intake, recall 98.5 % / 98.0 % / 98.4 %, suicidal 25/27, 24/25, 25/25,
 false alarms 2.5 % / 2.4 % / 1.4 % (pooled 585/595 = 98.3 %, 74/77, 18/850 = 2.1 %; BLIND_SET.md).
-pending_blind_wf1/2/3.jsonl (2026-12-07) were written blind from a prompt focused on suicide risk and its look-alikes;
-some of their errors were read, so they are not held out, and they are not development data yet (BLIND_SET.md). As
-written, the detector of 47a6042 caught 281/362 (77.6 %) of their suicidal messages, with 31/453 (6.8 %) false alarms.
+dev25_blind_wf1.jsonl, dev26_blind_wf2.jsonl and dev27_blind_wf3.jsonl (2026-12-07) were written blind from a prompt
+focused on suicide risk and its look-alikes; as written, the detector of 47a6042 caught 281/362 (77.6 %) of their
+suicidal messages, with 31/453 (6.8 %) false alarms. Some of their errors were read, they waited beside the
+development set as pending_blind_wf1/2/3.jsonl, and joined it on branch issue17 (BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
@@ -113,7 +114,7 @@ def main() -> None:
     timing(rows, args.rounds)
     scores("development set (dev*.jsonl)", load("dev*.jsonl"))
     scores("held-out check set (check4_set.jsonl, deduplicated; never tuned on)", load("check4_set.jsonl"))
-    # Written blind, errors partly read, not yet development data (BLIND_SET.md): what the next change is measured on.
+    # Written blind, errors partly read, not yet development data (BLIND_SET.md), when there are any.
     for path in sorted(DATA.glob("pending_blind_*.jsonl")):
         scores(f"read, not yet development ({path.name}, written {meta(path).get('written', '?')})", load(path.name))
     for path in sorted(DATA.glob("blind_*.jsonl")):

@@ -39,6 +39,7 @@ _PSEUDO_NEGATION = re.compile("|".join(f"(?:{lex.expand(p)})(?!\\S)" for p in le
 _RESOLVED = _any_of(lex.RESOLVED_AFTER)
 _EVALUATED = _any_of(lex.R_EVALUATED)
 _CHRONIC = _any_of(lex.CHRONIC_AFTER)
+_CHRONIC_NOT_NOW = _any_of(lex.CHRONIC_NOT_NOW)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
 _NOW = _any_of(lex.NOW)
@@ -53,6 +54,12 @@ _PURPOSE = re.compile("(?:^|(?<= ))(?:" + "|".join(lex.PURPOSE_BEFORE) + ")$")
 _GENERAL_QUESTION_START = re.compile(lex.GENERAL_QUESTION_START)
 _GENERAL_WORDS = whole_words(lex.GENERAL_WORDS)
 _DOCUMENT = re.compile("|".join(f"(?:{p})" for p in lex.DOCUMENT_AFTER))
+_HISTORY_NOW = _any_of(lex.HISTORY_NOW)
+_HISTORY_SETTLED = _any_of(lex.HISTORY_SETTLED)
+_HISTORY_DENIED_NOW = _any_of(lex.HISTORY_DENIED_NOW)
+_HISTORY_RESOLVED = _any_of(lex.HISTORY_RESOLVED)
+_ABOUT_THE_WRITER = _any_of(lex.ABOUT_THE_WRITER)
+_HISTORY_MARK = _any_of(lex.PAST)
 
 
 # --- context ---
@@ -223,8 +230,49 @@ def _chronic(text: Text, last: int) -> bool:
     return bool(_CHRONIC.search(_rest_of_sentence(text, last)))
 
 
+def _present_again(text: Text) -> bool:
+    """Does the message say a suicidal or self-harm history is back or never ended ("I tried to kill myself in 2019
+    and I'm thinking about it again", "suicidal since 2019")? What is settled ("fine since 2019", "never again",
+    "thanks again") is taken out first, and a plain "none now" or "I'm safe" answers it."""
+    return (bool(_HISTORY_NOW.search(_HISTORY_SETTLED.sub(" ", text.joined)))
+            and not _HISTORY_DENIED_NOW.search(text.joined))
+
+
+def _sentence(text: Text, first: int, last: int) -> str:
+    return _sentence_before(text, first) + " " + " ".join(text.tokens[first:last + 1]) + " " + _rest_of_sentence(text,
+                                                                                                                last)
+
+
+def _history(text: Text, first: int, last: int) -> bool:
+    """A past-time word in the red flag's sentence and, anywhere in the message, a plain statement that it is settled
+    ("'history of psychiatric hospitalization' - yes, 2019, for suicidal thoughts. all resolved."), and nothing that
+    says it is back."""
+    return (bool(_HISTORY_MARK.search(_sentence(text, first, last))) and bool(_HISTORY_RESOLVED.search(text.joined))
+            and not _present_again(text))
+
+
+def _history_kind_check(text: Text, first: int, last: int, why: str) -> str:
+    """For the kinds of `lex.HISTORY_KINDS`, the general checks' answer read against the whole message: a history
+    stays one only when nothing says it is present again; a question or hypothetical only when the writer does not
+    say it is theirs; a chronic "same as always" is still now."""
+    if why in ("past", "seen", "resolved") and _present_again(text):
+        return ""
+    if why == "resolved" and _chronic(text, last) and not _CHRONIC_NOT_NOW.search(_rest_of_sentence(text, last)):
+        return ""  # "suicidal thoughts for years, same as always": lasting is not over
+    if why in ("question", "hypothetical") and _ABOUT_THE_WRITER.search(text.joined):
+        return ""
+    if not why and _history(text, first, last):
+        return "history"
+    return why
+
+
 def why_not_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> str:
     """The first context check that says tokens first..last are not about now ("negated", "past", ...), or ""."""
+    why = _why_not_current(text, first, last, kind, lasting)
+    return _history_kind_check(text, first, last, why) if kind in lex.HISTORY_KINDS else why
+
+
+def _why_not_current(text: Text, first: int, last: int, kind: str, lasting: bool = False) -> str:
     lasting = lasting or kind in lex.RESOLVED_STILL_URGENT
     if _negated(text, first, last):
         return "negated"

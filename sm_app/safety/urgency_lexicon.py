@@ -338,9 +338,23 @@ RULES: tuple[Rule, ...] = (
                          "aventarme", "colgarme", "ahorcarme", "pegarme un tiro", "dispararme"),
          id="suicidal.stated",
          examples=("I don't want to live anymore and I keep thinking about ending my life",
-                   "Me quiero morir, ya no aguanto más"),
+                   "Me quiero morir, ya no aguanto más",
+                   # a history that is back or never ended (HISTORY_NOW)
+                   "I tried to kill myself in 2019 and lately I've been thinking about it again",
+                   "I've had suicidal thoughts since 2019, same as always, can you renew my sertraline",
+                   "Hace años intenté quitarme la vida y últimamente lo estoy pensando otra vez",
+                   # a question about them from someone who has them (ABOUT_THE_WRITER)
+                   "Can sertraline cause suicidal thoughts? I started it two weeks ago and I've been having them"),
          near_misses=("Where can I find the suicide hotline number to give to my students?",
-                      "I'm not suicidal, just really stressed about work")),
+                      "I'm not suicidal, just really stressed about work",
+                      # a history said to be settled (HISTORY_RESOLVED, HISTORY_SETTLED)
+                      "I was suicidal in 2019, all resolved now, asking about my refill",
+                      "Life insurance form: any psychiatric admission? Yes, 2017, for suicidal thoughts. Fully resolved, "
+                      "does the doctor need to sign it?",
+                      "Attempted suicide in 2015 and I've been stable on my meds ever since, please send my records",
+                      # a question for information about someone else
+                      "Does sertraline increase suicidal thoughts in teenagers? My son's doctor suggested it",
+                      "Is it true that suicide rates are higher among farmers? We talked about it in class")),
     # --- overdose / poisoning --------------------------------------------------------------------------------------
     Rule("overdose", alt("overdos\\w*", "over dos\\w*", "overdoes", "od d", "o d d", "sobredosis", "sobre dosis",
                          "envenen\\w*", "poison\\w*", "veneno", "intoxica\\w*",
@@ -474,8 +488,10 @@ RULES: tuple[Rule, ...] = (
                           "relaps\\w* (?:on|with) (?:cutting|self harm)"),
          id="self_harm.stated",
          examples=("I've been hurting myself to cope and I'm scared I'll go too far",
-                   "Me estoy cortando los brazos otra vez"),
+                   "Me estoy cortando los brazos otra vez",
+                   "I used to cut myself in high school and I've started doing it again"),
          near_misses=("I haven't self harmed in two years and I'm proud of it",
+                      "I cut myself in college, 2012, but I've been clean for 10 years. Can the scars be lasered?",
                       "I cut myself shaving this morning, it bled a lot for a minute but it's fine",
                       "Me corté afeitándome esta mañana")),
     # --- violence / abuse ------------------------------------------------------------------------------------------
@@ -1804,8 +1820,12 @@ CUE_SETS += (CueSet("suicidal", {
                     r"(?:do not|don t|not) (?:plan|planning|intend|intending) (?:on|to) (?:wake|waking) up",
                     r"ya no (?:me|la|lo|nos) (?:van|va) a (?:encontrar|ver)", r"ya no (?:la|lo|los|las|me|le) (?:voy|va|vas) a necesitar",
                     r"(?:will not|won t) (?:need|be needing) (?:it|them|meds|anything) where",
-                    r"going to see (?:her|his|my|our|their) (?:late |dead )?(?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    # a visit to a living mum is not a farewell (near-misses below): only a late or dead one counts, or
+                    # one the same sentence says died ("going to see her nan soon and her nan died last year")
+                    r"going to see (?:her|his|my|our|their) (?:late|dead) (?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
                     r"husband|wife|son|daughter|brother|sister) (?:soon|tonight)",
+                    r"going to see (?:her|his|my|our|their) (?:nan|nana|gran|granny|grandma|grandad|grandpa|mum|mom|dad|"
+                    r"husband|wife|son|daughter|brother|sister) (?:soon|tonight) (?:\S+ ){0,8}(?:died|passed away|passed|dead)",
                     r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*",
                     r"(?:stop|end|finish) (?:all (?:of )?)?(?:this|it|everything|things)(?: \S+)? for good",
                     r"(?:will not|won t|wont) (?:need|be needing) (?:the|my|that|this|any more|anymore|any further) (?:\S+ )?"
@@ -1945,10 +1965,14 @@ R_EVALUATED = (
     r"(?:said|told (?:me|us|him|her)|dijo|dijeron) (?:that )?(?:it was|it is|all was|everything was|era|estaba|todo estaba) "
     r"(?:fine|ok|okay|normal|benign|harmless|bien)",
 )
-# Chronic and unchanged: "the same ever since", "igual que siempre" (for every kind, stroke included).
-CHRONIC_AFTER = (
+# Not meant, or about exercise: "not literally", "during spin" (for every kind; the only part of CHRONIC_AFTER that
+# dismisses a red flag of HISTORY_KINDS, whose thoughts "the same as always" are still there).
+CHRONIC_NOT_NOW = (
     r"(?:during|while|after) (?:spin|exercise|exercising|a workout|working out|running|a run|the gym|class|cardio)",
     r"i mean (?:i )?(?:fell asleep|figuratively|not literally)", r"figuratively", r"not literally", r"just kidding",
+)
+# Chronic and unchanged: "the same ever since", "igual que siempre" (for every kind, stroke included).
+CHRONIC_AFTER = CHRONIC_NOT_NOW + (
     r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"(?:igual )?(?:que|como) siempre",
     r"nothing new", r"(?:my )?baseline", r"(?:been )?the same (?:ever )?since", r"unchanged", r"(?:has not|hasn t) changed",
 )
@@ -1967,6 +1991,70 @@ RESOLVED_AFTER += R_EVALUATED + (
 # that went away in the last day is a same-day call (issue 17); past ("last month", "in 2019") or already evaluated
 # ("turned out to be reflux") is still routine.
 RESOLVED_STILL_URGENT = frozenset({"stroke", "cardiac"})
+
+# --- a suicidal or self-harm history (issue 17, the sets written on suicide risk) ---------------------------------------
+# A past mention of these kinds is read against the whole message, not only its clause: a history is dismissed only
+# when nothing in the message says it is present again ("I tried to kill myself in 2019 and I'm thinking about it"
+# is urgent; "hospitalised in 2019 for suicidal thoughts. All resolved." is not), and a question or hypothetical about
+# them only when the writer does not say they are going through it.
+HISTORY_KINDS = frozenset({"suicidal", "self_harm"})
+# Anywhere in the message, these say the history is present again or never ended. Looked for after HISTORY_SETTLED's
+# phrases are taken out ("fine since 2019", "never again", "thanks again" are not it coming back).
+HISTORY_NOW = (
+    r"(?:feel|feeling|felt|think\w*|thoughts?|urges?|happening|happened|started|starting|it is|they are|having|had|"
+    r"want|wanting|doing|did|cut|cutting|suicidal|hurt\w*|harm\w*|low|down|dark|bad|struggling|there|back) "
+    r"(?:\S+ ){0,3}again", r"again (?:today|tonight|this|now|lately|recently)", r"(?:is|are|came|come|comes|coming|creeping|crept|sneaking|snuck|it is|they are|thoughts|feelings|urges?) "
+    r"(?:\S+ )?back", r"back again", r"lately", r"recently", r"these days", r"right now", r"tonight", r"last night",
+    r"this (?:week|weekend|morning|evening|afternoon)", r"(?:thinking|thought|think|thinks) (?:\S+ )?(?:about|of) "
+    r"(?:it|that|doing it|them|those)", r"same (?:way|thoughts|feelings|urges|place)", r"worse", r"every (?:day|night)",
+    r"since (?:(?:19|20)\d\d|then|that|high school|college|my teens|i was)", r"ever since", r"all (?:day|night)",
+    r"(?:starting|started|beginning|begun|begin) to (?:feel|think|have|want|plan)", r"(?:cannot|can not|can t) stop",
+    r"otra vez", r"de nuevo", r"(?:han|ha|he) vuelto", r"volvi\w* a (?:pensar|sentir|tener|hacer|cortar)",
+    r"ultimamente", r"estos dias", r"esta (?:semana|noche|manana)", r"anoche", r"desde (?:(?:19|20)\d\d|entonces)",
+)
+HISTORY_SETTLED = (
+    r"(?:fine|well|good|ok|okay|stable|better|great|safe|clean|free|nothing|none|normal|bien|estable) (?:\S+ ){0,5}"
+    r"(?:ever )?since(?: (?:19|20)\d\d| then| that)?",
+    r"(?:not|never|no|none|nothing|nunca|ningun\w*|ya no) (?:\S+ ){0,5}(?:again|since(?: (?:19|20)\d\d| then| that)?|"
+    r"back|volvi\w*|desde(?: (?:19|20)\d\d| entonces)?|otra vez|de nuevo)",
+    r"(?:thanks|thank you|gracias) (?:\S+ ){0,2}again", r"once again", r"(?:see|seeing|call|calling|write|writing|email|"
+    r"try|trying|book|booking|ask|asking|remind|fill|send|check|do|refill) (?:\S+ ){0,3}again",
+    r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)", r"call (?:\S+ )?back",
+    r"(?:get|got|getting|be|are|am|is) back (?:to|on|in|from|at)", r"worse (?:than|when|at the time|back then)",
+    r"(?:ever )?since (?:then|that|(?:19|20)\d\d) (?:\S+ ){0,4}(?:fine|well|good|ok|okay|stable|better|great|safe|clean|normal)",
+)
+# ... and nothing of HISTORY_NOW counts when the writer says plainly that it is not there now ("suicidal thoughts years
+# ago but none now. Lately I've been a bit down").
+HISTORY_DENIED_NOW = (
+    r"(?:none|not|no|nothing) (?:like that |of that )?(?:now|currently|anymore|any more|these days)",
+    r"no (?:current |active )?(?:thoughts|urges|plans?|intent\w*) (?:of|to|about) (?:hurt\w*|harm\w*|kill\w*|end\w*|"
+    r"suicide|acting)", r"(?:i am|i m|im) (?:safe|not suicidal|not in danger|not at risk)",
+    r"(?:not|never) (?:going to|gonna|would) (?:hurt|harm|kill) (?:myself|me)", r"(?:estoy|me siento) a salvo",
+    r"no (?:voy|pienso) a hacer(?:me)? (?:nada|dano)", r"ya no (?:tengo|pienso|siento) (?:eso|esos|esas|asi)",
+)
+# Said anywhere in the message, these say a past suicidal or self-harm mention is settled: with a past-time word in its
+# own sentence ("yes, 2019, for suicidal thoughts. all resolved.") it is a history, not something happening now.
+HISTORY_RESOLVED = (
+    r"(?:all|fully|completely|it was|it is|that is|long|since) resolved", r"(?:in|into) (?:a )?(?:good|better|great) place",
+    r"(?:doing|been|am|feel|feeling) (?:really |very |much )?(?:well|great|fine|good|better|ok|okay|stable)"
+    r"(?: (?:now|since|for years|ever since))?", r"(?:fine|well|stable|safe|good|ok|okay) (?:now|for years|since)",
+    r"recovered", r"in recovery", r"(?:\d+|many|several|a few|two|three|four|five|ten) (?:years?|months?) "
+    r"(?:free|clean|without)", r"(?:free|clean) (?:from|of) (?:it|that|them|self ?harm\w*|cutting)",
+    r"no (?:thoughts|issues|problems|episodes|symptoms|urges) (?:like that |of that )?(?:since|for years|in years)",
+    r"(?:have not|has not|never) (?:had|felt|been|done) (?:\S+ ){0,3}(?:since|in years|again)",
+    r"nunca volvio", r"(?:ya )?(?:esta|estoy|quedo) (?:resuelto|superado|bien)", r"(?:ya )?lo supere",
+    r"(?:me )?recupere", r"sin (?:problemas|pensamientos) desde",
+)
+# With these, a question or hypothetical about suicidal thoughts is about the writer: a false alarm is the safer error
+# ("Can antidepressants cause suicidal thoughts? I've been having them since I started").
+ABOUT_THE_WRITER = (
+    r"i (?:have been|am|keep|started|have|had|have had|get|got) (?:\S+ ){0,2}(?:having|getting|feeling|thinking|"
+    r"had|them|those|these|thoughts)",
+    r"(?:feel|feels|feeling|felt) (?:\S+ ){0,2}(?:dark|hopeless|empty|numb|worse|like (?:that|this|dying|disappearing|it))",
+    r"(?:my|these|those|the) (?:own )?(?:dark )?(?:thoughts|urges|feelings) (?:are|have been|keep|got|get)",
+    r"(?:tengo|he tenido|estoy teniendo|me (?:siento|he sentido)) (?:\S+ ){0,2}(?:pensamientos|ideas|asi|mal|"
+    r"oscur\w*|sin esperanza)",
+)
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -2078,7 +2166,7 @@ HYPOTHETICAL_BEFORE = (
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|(?:is|are) (?:\S+ ){1,4}(?:always|usually|normally|" \
     r"necessarily|ever)|(?:is|are) (?:\S+ ){1,4}(?:a |an )?(?:known|common|normal|usual|typical)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
     r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
-    r"que|cual|cuales|como|por que|puede)(?!\S)"
+    r"is it true|es verdad|es cierto|que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
 i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
 son daughter baby wife husband mom dad mother father child kid sister brother hijo hija bebe esposo esposa mama papa
@@ -2086,7 +2174,9 @@ son daughter baby wife husband mom dad mother father child kid sister brother hi
 GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cause|causes|explain|difference|siempre|" \
     r"normalmente|causa\w*|diferencia|side effect|efecto secundario|signs?|symptoms?|senales|sintomas|people|persons?|" \
     r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
-    r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like|too much|known)"
+    r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like|too much|known|" \
+    r"increase|increases|raise|raises|adults|young adults|young people|teens|teenagers|adolescents|adolescentes|" \
+    r"jovenes|verdad|cierto|rates?|percent|tasas?)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",

@@ -492,3 +492,63 @@ def test_second_blind_set_routine_framings(let_through, caught):
 def test_a_stated_safety_stops_the_learned_second_opinion_but_not_a_rule():
     routine("I'm not going to hurt anyone, I've just been snappy and tired and want to feel like myself again")
     urgent("I'm not going to hurt anyone else, but I have the pills ready and I'm going to kill myself", "suicidal")
+
+
+# --- a suicidal or self-harm history, and questions about suicidal thoughts (issue 17, the focused sets) -------------
+
+@pytest.mark.parametrize("text", [
+    "I was suicidal in 2019, all resolved now, asking about my refill",
+    "sports physical form: 'history of psychiatric hospitalization' - yes, 2019, for suicidal thoughts. all resolved. "
+    "does the doc need to sign something?",
+    "I attempted suicide in 2018 and have been fine since 2019, need my sertraline refill",
+    "I had suicidal thoughts years ago but none now. Lately I've been a bit down and would like a therapy referral",
+    "Hace años intenté quitarme la vida, ya lo superé. Necesito mi receta",
+])
+def test_a_settled_suicidal_history_is_not_flagged(text):
+    decision = assess(text)
+    assert not decision.urgent, (text, decision)
+
+
+@pytest.mark.parametrize("text", [
+    "I've been suicidal since 2019",
+    "I was suicidal in 2019. I feel the same way now",
+    "I tried to kill myself in 2019 and I am thinking about it",
+    "Back in 2019 I wanted to die. Now I'm thinking about it every day",
+    "years ago I wanted to end my life and the feeling is creeping back",
+    "I tried to end my life in 2016. I feel that way again",
+    "suicidal thoughts for years, same as always, need refill",
+])
+def test_a_suicidal_history_that_is_back_or_never_ended_is_a_hard_flag_with_its_words(text):
+    decision = assess(text)
+    # decided by the lexicon (a suicidal red flag is never overruled), naming the rule and quoting the words
+    assert decision.urgent and decision.kind == "suicidal" and not decision.learned, (text, decision)
+    assert decision.rule_ids and all(e in text for e in decision.evidence)
+
+
+def test_a_question_about_suicidal_thoughts_is_flagged_when_the_writer_says_they_have_them():
+    routine("Does sertraline increase suicidal thoughts in young adults? My daughter is 20 and about to start it.")
+    for text in ("Does sertraline increase suicidal thoughts? I've had them since I started it",
+                 "Can antidepressants cause suicidal thoughts? I started them 2 weeks ago and feel really dark"):
+        decision = assess(text)
+        assert decision.urgent and decision.kind == "suicidal" and not decision.learned, (text, decision)
+
+
+@pytest.mark.parametrize(("let_through", "caught"), [
+    # "is it true ..." asks for information, unless the writer says they have them
+    ("Is it true that suicide rates are higher in winter? We discussed it at book club",
+     "Is it true that antidepressants cause suicidal thoughts? I've been having them since I started"),
+    ("¿Es cierto que las tasas de suicidio suben en primavera? Lo vi en las noticias",
+     "¿Es cierto que los antidepresivos dan ideas suicidas? Desde que empecé tengo esos pensamientos"),
+])
+def test_is_it_true_questions_about_suicide_are_for_information_unless_the_writer_has_the_thoughts(let_through, caught):
+    routine(let_through)
+    urgent(caught, "suicidal")
+
+
+def test_going_to_see_a_living_relative_soon_is_no_suicidal_cue():
+    """"Going to see mum soon" is a farewell only when mum has died: a visit must not even count as half a suicidal cue
+    set, or the learned model adds it to a few small word weights and flags an errand."""
+    from sm_app.safety.urgency import analyse
+    assert not analyse("My sister is going to see our mum soon, can she pick up mum's prescription?").partial
+    urgent("She said she's going to see her dad soon and her dad died in March. Now her phone is off", "suicidal")
+    urgent("He keeps saying he's going to see his late wife tonight and he gave his dog to the neighbour", "suicidal")
