@@ -65,8 +65,9 @@ One command does everything:
    - nurse → patient: the first `update` on the patient's conversation page carrying an element whose text
      contains the token;
    - patient → nurse: the first `update` on that nurse's Worklist page, received after the sender's page got its
-     "Reply sent" confirmation (the server pushes to recipients only after the commit that precedes that
-     confirmation, so an update received earlier can only come from an older change) — or after the click when no
+     "Reply sent" confirmation (an update received earlier may come from an older change: the server publishes to
+     recipients after the send's commit, but the recipient's socket may be written before the sender's is) — or
+     after the click when no
      other send to that conversation was unconfirmed within 1 s before it (with several processes the nurse's
      process may show the message before the sender's process has confirmed it) — that creates or changes an
      element inside that conversation's row. The row is found structurally on the mirrored tree, whatever the page
@@ -74,6 +75,10 @@ One command does everything:
      list rebuild counts (each new row's elements lie in their own row), and so would a one-row update or a
      changed label in the row; a container whose subtree links to several conversations, an update that only
      deletes, or one elsewhere on the page (the header's unread badge) does not count.
+   - a confirmed send not seen within 10 s is lost, and a note says when (ms from its click) it was confirmed, when
+     the other sends to its conversation within 3 s were clicked, confirmed and delivered, and when that
+     conversation's Worklist row changed: a change between the click and the confirmation, while another send to it
+     was settled less than 1 s before the click, is not counted by the rule above (it could be that send's).
    - exactly once: after every update that carries a token, the tokens are counted over the elements rendered
      (reachable from the layout) on that conversation page; a token seen more than once at one time is "shown
      twice". After the run, each patient page must show each confirmed token of its conversation exactly once, and
@@ -205,6 +210,8 @@ class Person:
     reply_tab: Tab = field(default_factory=lambda: Tab("reply"))  # nurses: the conversation they answer from
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     awaiting: list[Sent] = field(default_factory=list)  # nurses: patient messages their Worklist must show
+    # nurses: (arrival, conversation id) of each update that touched a row of their Worklist, for the lost-send notes
+    row_updates: list[tuple[float, str]] = field(default_factory=list)
     landing: str = ""  # where /login/finish sent this person's browser
 
 
@@ -603,11 +610,12 @@ class Bench:
         # After "Reply sent" an update of the row can only come from this send or a later one. Before it, it
         # counts too when nothing else was under way in that conversation: with several processes the nurse's
         # process may show the message before the sender's process has told the sender.
+        touched = rows_touched(page, msg)
+        nurse.row_updates.extend((now, c) for c in touched)
         armed = [s for s in nurse.awaiting if s.delivered is None and s.clicked is not None
                  and (s.confirmed is not None or self._alone_in_flight(s))]
         if not armed:
             return
-        touched = rows_touched(page, msg)
         for sent in armed:
             if sent.conversation.id in touched:
                 sent.delivered = now
@@ -755,8 +763,11 @@ class Bench:
             around = [f"{s.side} {s.token} ({times(s, sent.clicked)})" for s in self.all_sent
                       if s is not sent and s.conversation is sent.conversation and s.clicked is not None
                       and abs(s.clicked - sent.clicked) < 3.0]
+            rows = [f"{(at - sent.clicked) * 1000:+.0f}" for at, c in self.nurses[sent.conversation.nurse].row_updates
+                    if c == sent.conversation.id and -3.0 < at - sent.clicked < LOSS_SECONDS]
             notes.append(f"lost {sent.side} {sent.token} in {sent.conversation.id[:8]} ({times(sent, sent.clicked)} "
-                         f"ms); other sends to it within 3 s: {'; '.join(around) or 'none'}")
+                         f"ms); other sends to it within 3 s: {'; '.join(around) or 'none'}; its Worklist row "
+                         f"changed at {', '.join(rows) or 'no time'} ms")
         return notes
 
     def stored_mismatches(self, url: str) -> list[str]:
