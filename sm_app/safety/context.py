@@ -239,8 +239,8 @@ def _present_again(text: Text) -> bool:
 
 
 def _sentence(text: Text, first: int, last: int) -> str:
-    return _sentence_before(text, first) + " " + " ".join(text.tokens[first:last + 1]) + " " + _rest_of_sentence(text,
-                                                                                                                last)
+    """The sentence of tokens first..last, as text."""
+    return " ".join((_sentence_before(text, first), *text.tokens[first:last + 1], _rest_of_sentence(text, last)))
 
 
 def _history(text: Text, first: int, last: int) -> bool:

@@ -505,8 +505,7 @@ def test_a_stated_safety_stops_the_learned_second_opinion_but_not_a_rule():
     "Hace años intenté quitarme la vida, ya lo superé. Necesito mi receta",
 ])
 def test_a_settled_suicidal_history_is_not_flagged(text):
-    decision = assess(text)
-    assert not decision.urgent, (text, decision)
+    routine(text)
 
 
 @pytest.mark.parametrize("text", [
