@@ -16,6 +16,8 @@ with `time.process_time` (CPU, not wall time), so such a change can be seen and 
 - `Messaging.reply` from the nurse and from the patient in turn (the send's write transaction with its in-transaction
   handlers: search index, response clock, outbox email; the patient's urgent-words check in its worker thread
   counts, `process_time` being the whole process's CPU);
+- `Messaging.reply` in a conversation of 301 messages of 40 random words each (a search index of thousands of
+  tokens, which a send must not read whole);
 - `Notifications.dispatch` to the demo's file mailer, per email (what the replies above queued: one per nurse reply);
 - building the statements that `view_thread`, `Worklist.page` and `unread_count` reuse (`mailbox._thread_head`,
   `worklist._worklist_statements`, `mailbox._unread_count`) with their SQLAlchemy cache key, once per call as before
@@ -31,11 +33,15 @@ import argparse
 import asyncio
 import itertools
 import platform
+import random
+import string
 import time
 
 from bench.bench_send import one_team_clinic
 from sm_app.care_team.worklist import _worklist_statements
 from sm_app.messaging.mailbox import _thread_head, _unread_count
+
+LONG_MESSAGES = 300
 
 
 def cpu_ms(calls: int, run) -> float:
@@ -94,6 +100,24 @@ async def main(calls: int, messages: int) -> None:
 
     replies = max(100, calls // 5)
     print(f"  {'Messaging.reply, in turn':<30} {await cpu_ms_async(replies, reply):7.3f} ms   ({replies} replies)")
+    # A long conversation of varied words: its search index holds thousands of tokens, and a send must not read
+    # them all (it looks up only its own).
+    rng = random.Random(1)
+    vocab = ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(4, 10))) for _ in range(20_000)]
+    long_thread = (await system.messaging.start_thread(pat, team_id=team.id, category="Test results",
+                                                       subject="A long one", body="Routine question.")).thread_id
+
+    def varied() -> str:
+        return " ".join(rng.choice(vocab) for _ in range(40))
+
+    for i in range(LONG_MESSAGES):
+        await system.messaging.reply(nurse if i % 2 else pat, long_thread, body=varied())
+    bodies = [varied() for _ in range(100)]
+    start = time.process_time()
+    for i, body in enumerate(bodies):
+        await system.messaging.reply(nurse if i % 2 else pat, long_thread, body=body)
+    print(f"  {f'Messaging.reply, {LONG_MESSAGES + 1}-msg varied':<30} "
+          f"{(time.process_time() - start) / len(bodies) * 1000:7.3f} ms   (100 replies of 40 random words)")
     await system.notifications.dispatch()  # the warm-up's emails
     for _ in range(replies):
         await reply()

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -48,6 +48,10 @@ _MONTHS = {"3m": 3, "6m": 6, "12m": 12}
 # A word: letters and digits (so "a1c" and "150" are words), with any combining accents that follow.
 _WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f])*")
 _REINDEX_BATCH = 200
+_LOOKUP_BATCH = 2000  # tokens per lookup, far below SQLite's and PostgreSQL's limits on bound parameters
+_TERMS = SearchTerm.__table__
+_KNOWN = select(_TERMS.c.token).where(_TERMS.c.thread_id == bindparam("thread_id"),
+                                      _TERMS.c.token.in_(bindparam("tokens", expanding=True)))
 
 
 # -- terms and tokens -------------------------------------------------------------------------------
@@ -114,7 +118,13 @@ async def _index_thread(session: AsyncSession, keys: KeyRing, thread_id: str, te
     wanted = set().union(*(tokens_for(t, keys.search_key) for t in texts)) if texts else set()
     if not wanted:
         return
-    have = set((await session.scalars(select(SearchTerm.token).where(SearchTerm.thread_id == thread_id))).all())
+    # Only the wanted tokens are looked up (through the key on token and thread), not the thread's whole index: a
+    # send costs the same in a long conversation as in a new one.
+    ordered = sorted(wanted)
+    have = set()
+    for start in range(0, len(ordered), _LOOKUP_BATCH):
+        have.update((await session.scalars(_KNOWN, {"thread_id": thread_id,
+                                                    "tokens": ordered[start:start + _LOOKUP_BATCH]})).all())
     missing = wanted - have
     if not missing:
         return
