@@ -210,7 +210,7 @@ class Worklist:
         return WorklistPage(items, total, page, page_size)
 
     # -- one thread -----------------------------------------------------------------------------------
-    async def _thread(self, s: AsyncSession, actor: Actor, thread_id: str) -> Thread:
+    async def _thread(self, s: AsyncSession, actor: Actor, thread_id: str):  # a row of the thread's columns
         if not actor.is_staff:
             raise NotFound("conversation")
         thread = (await s.execute(_details_statements()[0], {"thread_id": thread_id, "user_id": actor.user_id})
@@ -248,14 +248,14 @@ class Worklist:
             return self._keys.open(thread.outcome_enc, table="threads", row_id=thread.id, column="outcome")
         return thread.outcome  # recorded before outcomes were sealed
 
-    async def _history(self, s: AsyncSession, thread: Thread, names: dict[str, str]) -> list[HistoryEntry]:
+    async def _history(self, s: AsyncSession, thread, names: dict[str, str]) -> list[HistoryEntry]:
         events = (await s.execute(_details_statements()[2], {"thread_id": thread.id})).all()
         missing = {i for e in events for i in (e.actor_id, e.assignee_id) if i and i not in names}
         if missing:
             names = {**names, **dict((await s.execute(select(User.id, User.name).where(User.id.in_(missing)))).all())}
         return [HistoryEntry(as_utc(e.at), self._describe(e, names)) for e in events]
 
-    def _describe(self, e: ThreadEvent, names: dict[str, str]) -> str:
+    def _describe(self, e, names: dict[str, str]) -> str:  # e: a row of thread_events
         who = names.get(e.actor_id, "Someone") if e.actor_id else "The clinic's rules"
         reason = ""
         if e.reason_enc is not None:
@@ -299,7 +299,7 @@ class Worklist:
                 return "Urgent and unopened: escalated to the whole team and the clinic admin"
         return e.kind
 
-    async def _notes(self, s: AsyncSession, thread: Thread) -> list[NoteView]:
+    async def _notes(self, s: AsyncSession, thread) -> list[NoteView]:
         rows = (await s.execute(_details_statements()[3], {"thread_id": thread.id})).all()
         return [NoteView(n.id, n.author_name,
                          self._keys.open(n.body_enc, table="internal_notes", row_id=n.id, column="body"),

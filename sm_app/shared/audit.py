@@ -78,8 +78,8 @@ class AuditLog:
             return
         # FOR UPDATE serialises appends across processes on PostgreSQL; on SQLite the write
         # transaction (BEGIN IMMEDIATE) already holds the database write lock. Statements on the tables, not
-        # mapped objects: every write of the app appends here, and the ORM's bookkeeping for two rows cost more than
-        # the rows (docs/benchmarks.md).
+        # mapped objects: every write of the app appends here, and such statements skip the ORM's unit of work
+        # (db.InlineWriteSession runs them on the connection once nothing is pending).
         seq, prev = (await session.execute(_HEAD_FOR_UPDATE)).one()
         rows = []
         for entry in entries:
