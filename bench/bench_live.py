@@ -67,18 +67,20 @@ One command does everything:
    - patient → nurse: the first `update` on that nurse's Worklist page, received after the sender's page got its
      "Reply sent" confirmation (an update received earlier may come from an older change: the server publishes to
      recipients after the send's commit, but the recipient's socket may be written before the sender's is) — or
-     after the click when no
-     other send to that conversation was unconfirmed within 1 s before it (with several processes the nurse's
-     process may show the message before the sender's process has confirmed it) — that creates or changes an
-     element inside that conversation's row. The row is found structurally on the mirrored tree, whatever the page
-     does: the nearest ancestor of the updated element whose subtree links to exactly one `/thread/<id>`. A full
-     list rebuild counts (each new row's elements lie in their own row), and so would a one-row update or a
-     changed label in the row; a container whose subtree links to several conversations, an update that only
-     deletes, or one elsewhere on the page (the header's unread badge) does not count.
+     after the click when no other send to that conversation was unconfirmed within 1 s before it, or when the only
+     such sends were patients' messages whose row update had already come, the nurse's conversation tab shows
+     another conversation and no send of the nurse's to this one has started (then nothing else changes the row;
+     with several processes the nurse's process may also show the message before the sender's has confirmed it) —
+     that creates or changes an element inside that conversation's row. The row is found structurally on the
+     mirrored tree, whatever the page does: the nearest ancestor of the updated element whose subtree links to
+     exactly one `/thread/<id>`. A full list rebuild counts (each new row's elements lie in their own row), and so
+     would a one-row update or a changed label in the row; a container whose subtree links to several
+     conversations, an update that only deletes, or one elsewhere on the page (the header's unread badge) does not
+     count.
    - a confirmed send not seen within 10 s is lost, and a note says when (ms from its click) it was confirmed, when
      the other sends to its conversation within 3 s were clicked, confirmed and delivered, and when that
-     conversation's Worklist row changed: a change between the click and the confirmation, while another send to it
-     was settled less than 1 s before the click, is not counted by the rule above (it could be that send's).
+     conversation's Worklist row changed: a change between the click and the confirmation that the rule above cannot
+     tell from another send's is not counted.
    - exactly once: after every update that carries a token, the tokens are counted over the elements rendered
      (reachable from the layout) on that conversation page; a token seen more than once at one time is "shown
      twice". After the run, each patient page must show each confirmed token of its conversation exactly once, and
@@ -597,13 +599,27 @@ class Bench:
 
     def _alone_in_flight(self, sent: Sent) -> bool:
         """No other change to this conversation can still be on its way to the Worklist: every other send to it
-        was confirmed (or failed) at least OVERLAP_SECONDS before this click."""
+        was confirmed (or failed) at least OVERLAP_SECONDS before this click, or was a patient's message whose own
+        update of the row came before this click while the nurse's conversation tab shows another conversation and
+        no send of the nurse's to this one has started (opening it there, or reading a message on it there, marks
+        messages read, which changes the row again)."""
+        c = sent.conversation
+        tab = self.nurses[c.nurse].reply_tab.page
+        reading = tab is not None and tab.path == f"/thread/{c.id}"
         for other in self.all_sent:
-            if other is sent or other.conversation is not sent.conversation or other.clicked is None:
+            if other is sent or other.conversation is not c:
+                continue
+            if other.clicked is None:
+                if other.side == "staff" and other.error is None:
+                    return False  # the nurse may be opening this conversation to answer it
                 continue
             settled = other.confirmed if other.confirmed is not None else (None if other.error is None else 0.0)
-            if settled is None or settled > sent.clicked - OVERLAP_SECONDS:
-                return False
+            if settled is not None and settled <= sent.clicked - OVERLAP_SECONDS:
+                continue
+            if (other.side == "patient" and other.delivered is not None and other.delivered < sent.clicked
+                    and not reading):
+                continue
+            return False
         return True
 
     def on_worklist_update(self, nurse: Person, page: Page, msg: dict, now: float) -> None:
