@@ -38,11 +38,13 @@ async def test_a_read_of_columns_gives_the_orms_rows_without_the_orm(tmp_path, s
         async with system.db.read() as s:
             by_orm = s.sync_session.execute(columns).all()  # what the ORM gives, for comparison
             event.listen(Session, "do_orm_execute", listener)
-            rows = (await s.execute(columns)).all()
-            count = await s.scalar(select(func.count()).select_from(Thread))
-            entity = (await s.execute(select(Thread).where(Thread.id == sent.thread_id))).scalar_one()
+            try:
+                rows = (await s.execute(columns)).all()
+                count = await s.scalar(select(func.count()).select_from(Thread))
+                entity = (await s.execute(select(Thread).where(Thread.id == sent.thread_id))).scalar_one()
+            finally:
+                event.remove(Session, "do_orm_execute", listener)
     finally:
-        event.remove(Session, "do_orm_execute", listener)
         await system.close()
     assert rows == by_orm == [(sent.thread_id, "General", "Pat Patient", 1)]
     assert rows[0]._fields == by_orm[0]._fields == ("id", "category", "patient", "messages")
