@@ -188,7 +188,7 @@ class Broadcasts:
                                                                  category=category, subject=subject, body=body,
                                                                  fields=fields, replies_allowed=replies_allowed,
                                                                  also_tell=tuple(staff))
-                claim.made(thread_id=thread_id)
+                await claim.made(thread_id=thread_id)
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread_id, detail="team_started")
             return thread_id
@@ -287,7 +287,7 @@ class Broadcasts:
                                                         column="subject")
                 s.add(broadcast)
                 await s.flush()
-                claim.made(broadcast_id=broadcast.id)
+                await claim.made(broadcast_id=broadcast.id)
                 # Each patient is told about their own thread (live and by email); the team gets one push below.
                 for patient_id in patient_ids:
                     await self._messaging.team_thread_in(work, actor, team_id=team_id, patient_id=patient_id,

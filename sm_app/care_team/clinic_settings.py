@@ -14,6 +14,7 @@ import dataclasses
 import json
 from datetime import time
 
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock
@@ -30,6 +31,9 @@ ROUTING_KEY = "routing_rules"
 HOURS_KEY = "business_hours"
 # A care team's own opening days and hours (the rest of the calendar is the clinic's): "business_hours:team:<id>".
 TEAM_HOURS_PREFIX = "business_hours:team:"
+_TWO_SETTINGS = select(ClinicSetting.key, ClinicSetting.value_json).where(
+    ClinicSetting.key.in_([bindparam("first"), bindparam("second")]))
+
 EMERGENCY_KEY = "emergency_notice"
 # The wording shown before composing and again when a message sounds urgent (PRODUCT.md §2). A clinic may reword it,
 # but it must keep sending people to 911 and to the crisis line.
@@ -140,12 +144,14 @@ class ClinicSettings:
         return {category: rules.get(category) or None for category in self._categories}
 
     async def _hours(self, s: AsyncSession, team_id: str | None = None) -> BusinessHours:
-        row = await s.get(ClinicSetting, HOURS_KEY)
-        clinic = _hours_from_json(row.value_json) if row else self._default_hours
+        # One read of both settings, as columns: every patient's message asks (its response clock), and a setting
+        # left at its default has no row, which the session's identity map cannot remember.
+        team_key = TEAM_HOURS_PREFIX + team_id if team_id is not None else HOURS_KEY
+        rows = dict((await s.execute(_TWO_SETTINGS, {"first": HOURS_KEY, "second": team_key})).all())
+        clinic = _hours_from_json(rows[HOURS_KEY]) if HOURS_KEY in rows else self._default_hours
         if team_id is None:
             return clinic
-        own = await s.get(ClinicSetting, TEAM_HOURS_PREFIX + team_id)
-        return _team_hours(clinic, own.value_json) if own else clinic
+        return _team_hours(clinic, rows[team_key]) if team_key in rows else clinic
 
     def _clock_for(self, hours: BusinessHours) -> ResponseClock:
         clock = self._clocks.get(hours)

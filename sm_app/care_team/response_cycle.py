@@ -47,8 +47,9 @@ async def end_cycle(work: Work, thread: Thread, now: datetime, *, answered_by: s
         cycle.next_alert_at = None
         if answered_by is not None:
             cycle.answered_at, cycle.answered_by_id = now, answered_by
-    thread.awaiting_since = None
-    thread.due_at = None
+    if thread.awaiting_since is not None or thread.due_at is not None:  # else the thread stays as it was read
+        thread.awaiting_since = None
+        thread.due_at = None
 
 
 async def record_event(work: Work, thread: Thread, at: datetime, kind: str, *, actor_id: str | None = None,

@@ -12,13 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock
 from sm_app.adapters.db import Database
-from sm_app.adapters.models import SendKey
+from sm_app.adapters.models import SendKey, new_id
 from sm_app.shared.errors import ValidationError
 
 SEND_KEY_MAX = 64
@@ -45,25 +45,39 @@ class Claim:
         self._sender_id = sender_id
         self._key = key
         self._clock = clock
-        self._row: SendKey | None = None
+        self._session: AsyncSession | None = None
 
     async def take(self, s: AsyncSession) -> None:
         """Record the key before anything is written. If a send with this key committed already, stop (its result is
         the answer); if one is in flight, the unique constraint makes this wait for it and then fail the same way."""
         if self._key is None:
             return
-        found = (await s.execute(select(SendKey.id).where(SendKey.sender_id == self._sender_id,
-                                                          SendKey.send_key == self._key))).first()
+        found = (await s.execute(_FIND, {"sender_id": self._sender_id, "send_key": self._key})).first()
         if found is not None:
             raise _SentBefore()
-        self._row = SendKey(sender_id=self._sender_id, send_key=self._key, created_at=self._clock.now())
-        s.add(self._row)
-        await s.flush()
+        # Statements on the table, not a mapped object: a send's session stays clean (db.InlineWriteSession).
+        await s.execute(_CLAIM, {"id": new_id(), "sender_id": self._sender_id, "send_key": self._key,
+                                 "created_at": self._clock.now()})
+        self._session = s
 
-    def made(self, *, thread_id: str | None = None, message_id: str | None = None,
-             broadcast_id: str | None = None) -> None:
-        if self._row is not None:
-            self._row.thread_id, self._row.message_id, self._row.broadcast_id = thread_id, message_id, broadcast_id
+    async def made(self, *, thread_id: str | None = None, message_id: str | None = None,
+                   broadcast_id: str | None = None) -> None:
+        if self._session is not None:
+            await self._session.execute(_MADE, {"b_sender": self._sender_id, "b_key": self._key,
+                                                "b_thread": thread_id, "b_message": message_id,
+                                                "b_broadcast": broadcast_id})
+
+
+_KEYS = SendKey.__table__
+_FIND = select(_KEYS.c.id).where(_KEYS.c.sender_id == bindparam("sender_id"),
+                                 _KEYS.c.send_key == bindparam("send_key"))
+_CLAIM = insert(_KEYS)
+# (update's bound names may not be its columns' names)
+_MADE = (update(_KEYS).where(_KEYS.c.sender_id == bindparam("b_sender"), _KEYS.c.send_key == bindparam("b_key"))
+         .values(thread_id=bindparam("b_thread"), message_id=bindparam("b_message"),
+                 broadcast_id=bindparam("b_broadcast")))
+_EARLIER = select(_KEYS.c.thread_id, _KEYS.c.message_id, _KEYS.c.broadcast_id).where(
+    _KEYS.c.sender_id == bindparam("sender_id"), _KEYS.c.send_key == bindparam("send_key"))
 
 
 def check_send_key(key: str | None) -> str | None:
@@ -81,8 +95,7 @@ class SendKeys:
 
     async def earlier(self, sender_id: str, key: str) -> EarlierSend | None:
         async with self._db.read() as s:
-            row = (await s.execute(select(SendKey).where(SendKey.sender_id == sender_id, SendKey.send_key == key))
-                   ).scalar_one_or_none()
+            row = (await s.execute(_EARLIER, {"sender_id": sender_id, "send_key": key})).one_or_none()
             return None if row is None else EarlierSend(row.thread_id, row.message_id, row.broadcast_id)
 
     async def once(self, sender_id: str, key: str | None, send: Callable[[Claim], Awaitable[T]],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -21,6 +21,10 @@ from sm_app.messaging.access import visible_threads
 from sm_app.messaging.outcomes import outcome_label
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound
+
+# Whether a patient may still write to a team (None: not their team), as a column: every patient's send asks.
+_LINK_BLOCKED = select(PatientTeam.blocked).where(PatientTeam.patient_id == bindparam("patient_id"),
+                                                  PatientTeam.team_id == bindparam("team_id"))
 
 
 def side(actor: Actor) -> str:
@@ -98,8 +102,8 @@ class ThreadRules:
         return [thread.patient_id, *staff]
 
     async def patient_may_write(self, s: AsyncSession, patient_id: str, team_id: str) -> bool:
-        link = await s.get(PatientTeam, (patient_id, team_id))
-        return link is not None and not link.blocked
+        blocked = (await s.execute(_LINK_BLOCKED, {"patient_id": patient_id, "team_id": team_id})).scalar_one_or_none()
+        return blocked is not None and not blocked
 
     async def reply_blocked_reason(self, s: AsyncSession, actor: Actor, thread: Thread) -> tuple[str, bool]:
         """Why this actor cannot reply now ("" if they can), and whether a new message to the team is possible."""

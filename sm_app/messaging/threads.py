@@ -15,8 +15,9 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
@@ -48,6 +49,24 @@ CATEGORIES = ("General", "Appointment", "Medication", "Test results", "Education
 SUBJECT_MAX = 100
 BODY_MAX = 10_000
 CLOSE_REASON_MAX = 200
+
+# A reply's writes, built once (their compiled form is cached by the statement): the message row, the thread's time,
+# and the conversation back out of the other side's Trash.
+_MESSAGES = Message.__table__
+_WRITE_MESSAGE = insert(_MESSAGES)
+_TOUCH_THREAD = (update(Thread.__table__).where(Thread.__table__.c.id == bindparam("b_thread"))
+                 .values(last_message_at=bindparam("b_at")))
+_UNTRASH = (update(Filing.__table__)
+            .where(Filing.__table__.c.thread_id == bindparam("b_thread"),
+                   Filing.__table__.c.user_id != bindparam("b_sender"))
+            .values(trashed_at=None))
+
+_SIGNATURE = select(Preferences.signature_on, Preferences.signature_name, Preferences.signature_title).where(
+    Preferences.user_id == bindparam("user_id"))
+
+
+def _message_row(message: Message) -> dict:
+    return {c.key: getattr(message, c.key) for c in _MESSAGES.c}
 
 
 class UrgentCheck(Exception):  # noqa: N818 - a question for the sender, not a failure
@@ -210,7 +229,7 @@ class Messaging:
                                                      column="fields")
             s.add(message)
             await self._store_files(s, message, files)
-            claim.made(thread_id=thread.id, message_id=message.id)
+            await claim.made(thread_id=thread.id, message_id=message.id)
             await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                      object_id=thread.id, detail=f"message={message.id}")
             recipients = tuple(await self._rules.recipients(s, thread))
@@ -320,14 +339,17 @@ class Messaging:
                 if fields:
                     message.fields_enc = self._keys.seal(json.dumps(fields), table="messages", row_id=message.id,
                                                          column="fields")
-                s.add(message)
+                # The message row and the thread's time as statements on their tables, the loaded thread told of
+                # the new time as if it had been read so: the session stays clean, so what follows runs on its
+                # connection without the ORM (db.InlineWriteSession), about a third of a send's CPU before.
+                await s.execute(_WRITE_MESSAGE, _message_row(message))
+                await s.execute(_TOUCH_THREAD, {"b_thread": thread.id, "b_at": now})
+                set_committed_value(thread, "last_message_at", now)
                 await self._store_files(s, message, files)
-                claim.made(thread_id=thread.id, message_id=message.id)
-                thread.last_message_at = now
+                await claim.made(thread_id=thread.id, message_id=message.id)
                 self._flag_urgent(thread, urgency)
                 # A new message from the other side brings a trashed conversation back, so it is not missed.
-                await s.execute(update(Filing).where(Filing.thread_id == thread.id, Filing.user_id != actor.user_id)
-                                .values(trashed_at=None))
+                await s.execute(_UNTRASH, {"b_thread": thread.id, "b_sender": actor.user_id})
                 await self._audit.record(s, actor_id=actor.user_id, action="message.send", object_type="thread",
                                          object_id=thread.id, detail=f"message={message.id}")
                 recipients = tuple(await self._rules.recipients(s, thread))
@@ -351,7 +373,7 @@ class Messaging:
 
     async def _store_files(self, s: AsyncSession, message: Message, files: list[PendingFile]) -> None:
         if files:
-            await s.flush()  # the message row must exist before attachments point at it
+            await s.flush()  # a new thread's message is added to the session: its row must exist before attachments
             await self._attachments.store(s, files, message_id=message.id)
 
     def _flag_urgent(self, thread: Thread, urgency: UrgencyDecision) -> None:
@@ -363,7 +385,7 @@ class Messaging:
                                                          row_id=thread.id, column="urgent_evidence")
 
     async def _signed(self, s: AsyncSession, actor: Actor, body: str) -> str:
-        prefs = await s.get(Preferences, actor.user_id)
+        prefs = (await s.execute(_SIGNATURE, {"user_id": actor.user_id})).one_or_none()
         if prefs is None or not prefs.signature_on or not (prefs.signature_name or prefs.signature_title):
             return body
         lines = [x for x in (prefs.signature_name, prefs.signature_title) if x]

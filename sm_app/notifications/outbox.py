@@ -31,7 +31,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import aiosmtplib
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
@@ -54,6 +54,13 @@ OUTCOME_SECONDS = 1.0  # how long sent emails may wait for their outcome to be w
 # The body of an email that carries a link into someone's account is stored sealed, marked by this prefix.
 SEALED = "sealed:"
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
+# Who gets an email and how (active users among `ids`; a confirmed notification address wins over the sign-in one),
+# and an email queued: built once, asked on every message.
+_MODES = (select(User.id, func.coalesce(User.notification_email, User.email).label("email"), User.role,
+                 Preferences.email_mode)
+          .outerjoin(Preferences, Preferences.user_id == User.id)
+          .where(User.id.in_(bindparam("ids", expanding=True)), User.active.is_(True)))
+_QUEUE = insert(OutboxEmail.__table__)
 
 
 def default_mode(role: str) -> str:
@@ -200,19 +207,20 @@ class Notifications:
         if not ids:
             return []
         # A confirmed notification address (Settings) wins over the sign-in address.
-        rows = await s.execute(select(User.id, func.coalesce(User.notification_email, User.email).label("email"),
-                                      User.role, Preferences.email_mode)
-                               .outerjoin(Preferences, Preferences.user_id == User.id)
-                               .where(User.id.in_(ids), User.active.is_(True)))
+        rows = await s.execute(_MODES, {"ids": ids})
         return [(r.id, r.email, r.email_mode or default_mode(r.role)) for r in rows]
 
-    def _queue(self, s: AsyncSession, *, event_key: str, user_id: str, email: str, kind: str, count: int = 0) -> None:
+    async def _queue(self, s: AsyncSession, *, event_key: str, user_id: str, email: str, kind: str,
+                     count: int = 0) -> None:
         subject, body = self._text(kind, count)
         now = self._clock.now()
         domain = self._settings.smtp_from.rpartition("@")[2] or "localhost"
-        s.add(OutboxEmail(id=new_id(), event_key=event_key[:120], user_id=user_id, kind=kind, to_address=email,
-                          subject=subject, body=body, message_id=make_msgid(domain=domain), status="pending",
-                          attempts=0, next_attempt_at=now, last_error="", created_at=now))
+        # A statement on the table, not a mapped object: the sending transaction's session stays clean
+        # (db.InlineWriteSession), and nothing in it reads the email back.
+        await s.execute(_QUEUE, {"id": new_id(), "event_key": event_key[:120], "user_id": user_id, "kind": kind,
+                                 "to_address": email, "subject": subject, "body": body,
+                                 "message_id": make_msgid(domain=domain), "status": "pending", "attempts": 0,
+                                 "next_attempt_at": now, "last_error": "", "created_at": now})
 
     def register_handlers(self, handlers: EventHandlers) -> None:
         """In the sending transaction: the email exists exactly when the message does."""
@@ -275,7 +283,7 @@ class Notifications:
         """A new message: one email to each recipient (not the sender) who wants an email for each message."""
         for user_id, email, mode in await self._modes(s, (r for r in recipient_ids if r != sender_id)):
             if mode == "each":
-                self._queue(s, event_key=f"message:{message_id}:{user_id}", user_id=user_id, email=email,
+                await self._queue(s, event_key=f"message:{message_id}:{user_id}", user_id=user_id, email=email,
                             kind="new_message")
 
     async def _queue_for_alerts(self, s: AsyncSession, alerts: list[tuple[str, str, str]]) -> None:
@@ -285,7 +293,7 @@ class Notifications:
         for alert_id, user_id, kind in alerts:
             email, mode = modes.get(user_id, ("", "none"))
             if mode != "none":
-                self._queue(s, event_key=f"alert:{alert_id}", user_id=user_id, email=email, kind=kind)
+                await self._queue(s, event_key=f"alert:{alert_id}", user_id=user_id, email=email, kind=kind)
 
     # -- preferences ----------------------------------------------------------------------------------------
     async def email_mode(self, actor: Actor) -> str:
@@ -332,7 +340,7 @@ class Notifications:
                     s.add(prefs)
                 prefs.last_digest_on = today
                 if count:
-                    self._queue(s, event_key=f"digest:{user.id}:{today.isoformat()}", user_id=user.id,
+                    await self._queue(s, event_key=f"digest:{user.id}:{today.isoformat()}", user_id=user.id,
                                 email=user.notification_email or user.email, kind="digest", count=count)
                     queued += 1
         return queued
