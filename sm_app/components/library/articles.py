@@ -103,22 +103,31 @@ class ArticlePicker:
         with ui.row().classes("items-center gap-2 article-picker") as self._row:
             ui.button("Attach article", icon="menu_book", on_click=self._open).props("flat")
             self._chips = ui.row().classes("gap-1")
-        with ui.dialog() as self._dialog, ui.card().classes("w-full max-w-xl"):
+        # The search dialog is made when first opened: most replies attach no article, and a nurse's reply box is
+        # made on every conversation they answer.
+        self._dialog: ui.dialog | None = None
+
+    def _make_dialog(self) -> ui.dialog:
+        with self._row, ui.dialog() as dialog, ui.card().classes("w-full max-w-xl"):
             ui.label("Attach an article").classes("text-h6").props("role=heading aria-level=2")
             with ui.row().classes("w-full items-end no-wrap"):
                 self._query = ui.input("Search the library").classes("grow").on(
                     "keydown.enter", self._run)
                 ui.button("Search", on_click=self._run)
             self._results = ui.column().classes("w-full gap-1 attach-results")
-            ui.button("Close", on_click=self._dialog.close).props("flat")
+            ui.button("Close", on_click=dialog.close).props("flat")
+        return dialog
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(self.chosen)
 
-    async def _open(self) -> None:
+    def _open(self) -> Awaitable[None]:
+        # Made and opened in the click itself, the search awaited after (NiceGUI awaits what a handler returns).
+        if self._dialog is None:
+            self._dialog = self._make_dialog()
         self._dialog.open()
-        await self._run()
+        return self._run()
 
     async def _run(self) -> None:
         found = await self._search(self._query.value or "")

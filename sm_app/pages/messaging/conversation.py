@@ -148,9 +148,10 @@ async def _conversation(ctx: PageContext, first: ThreadView, *, just_sent: bool 
                               on_click=lambda: ui.navigate.to(f"/compose?from_thread={thread_id}"))
 
     def state_of(thread: ThreadView) -> tuple:
-        # What the heading and actions show besides the messages.
-        return (thread.subject, thread.status, thread.closed, thread.in_trash, thread.folder_id, thread.urgent,
-                thread.urgent_evidence, thread.safety_notice_language)
+        # What the heading and actions show besides the messages. Of the status only whether it is completed (staff
+        # then get the documentation note): the first reply moves a new conversation on, which changes nothing here.
+        return (thread.subject, actor.is_staff and thread.status == "completed", thread.closed, thread.in_trash,
+                thread.folder_id, thread.urgent, thread.urgent_evidence, thread.safety_notice_language)
 
     async def show(thread: ThreadView) -> None:
         """Bring the page up to `thread`, changing only what differs from what is shown."""
