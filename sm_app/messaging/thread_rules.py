@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from sm_app.adapters.clock import Clock, as_utc
 from sm_app.adapters.crypto import KeyRing
 from sm_app.adapters.models import Message, PatientTeam, TeamMember, Thread
 from sm_app.identity.accounts import Actor
-from sm_app.messaging.access import visible_threads
+from sm_app.messaging.access import visible_to
 from sm_app.messaging.outcomes import outcome_label
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotFound
@@ -25,6 +26,23 @@ from sm_app.shared.errors import NotFound
 # Whether a patient may still write to a team (None: not their team), as a column: every patient's send asks.
 _LINK_BLOCKED = select(PatientTeam.blocked).where(PatientTeam.patient_id == bindparam("patient_id"),
                                                   PatientTeam.team_id == bindparam("team_id"))
+
+
+def _visible(actor: Actor, thread_id: str, what: str) -> tuple:
+    """(statement, parameters) for one thread under the access rule: built once per kind of reader and `what`, with
+    the thread and the reader as bound parameters (every send, page load and read mark asks; a statement built anew
+    each time is built and its cache key computed each time)."""
+    if not (actor.is_patient or actor.is_staff):
+        return _visible_statement(None, what), {"thread_id": thread_id}
+    return _visible_statement(actor.is_patient, what), {"thread_id": thread_id, "user_id": actor.user_id}
+
+
+@cache
+def _visible_statement(patient: bool | None, what: str):
+    rule = false() if patient is None else visible_to(patient=patient, user_id=bindparam("user_id"))
+    columns = (Thread.id, Thread.team_id, Thread.patient_id) if what == "keys" else (Thread,)
+    query = select(*columns).where(Thread.id == bindparam("thread_id"), rule)
+    return query.with_for_update() if what == "thread_locked" else query
 
 
 def side(actor: Actor) -> str:
@@ -76,8 +94,8 @@ class ThreadRules:
     async def visible_thread(self, s: AsyncSession, actor: Actor, thread_id: str, *, lock: bool = False) -> Thread:
         """The thread if the actor may see it. `lock`: hold its row until the transaction ends (PostgreSQL; SQLite's
         write transactions are serial anyway), so writers of one conversation take turns."""
-        query = select(Thread).where(Thread.id == thread_id, visible_threads(actor))
-        thread = (await s.execute(query.with_for_update() if lock else query)).scalar_one_or_none()
+        thread = (await s.execute(*_visible(actor, thread_id, "thread_locked" if lock else "thread"))
+                  ).scalar_one_or_none()
         if thread is None:
             raise NotFound("conversation")
         return thread
@@ -85,8 +103,7 @@ class ThreadRules:
     async def visible_thread_keys(self, s: AsyncSession, actor: Actor, thread_id: str):
         """The thread's id, team_id and patient_id if the actor may see it: for a change that needs no more of the
         thread (marking read). Columns, not the mapped Thread: such a read skips the ORM (db.InlineReadSession)."""
-        found = (await s.execute(select(Thread.id, Thread.team_id, Thread.patient_id)
-                                 .where(Thread.id == thread_id, visible_threads(actor)))).one_or_none()
+        found = (await s.execute(*_visible(actor, thread_id, "keys"))).one_or_none()
         if found is None:
             raise NotFound("conversation")
         return found
