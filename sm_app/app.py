@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sm_app import collector, nicegui_speedups
 from sm_app.bootstrap import System
-from sm_app.components import theme
+from sm_app.components import theme, uploader
 from sm_app.components.frame import session_token
 from sm_app.jobs import start_scheduler
 from sm_app.pages.care_team import clinic_settings, dashboard, team_messages, worklist
@@ -213,6 +213,7 @@ def create_app(system: System) -> None:
     invitation_pages.register(system, handoff)
     recovery_pages.register(system)
     _download_route(system)
+    uploader.register_route()
     mailbox.register(system)
     compose.register(system)
     conversation.register(system)

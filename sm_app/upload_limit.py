@@ -1,11 +1,11 @@
 """A size limit on NiceGUI's upload route that holds before the request body is read.
 
-Each `ui.upload` registers `/_nicegui/client/{client_id}/upload/{element_id}` with no limit of its own: the
-route hands the request to Starlette's form parser, which takes the whole body (spooling it to disk) before the
-page's handler can look at the file's size, and the handler then reads the file into memory. Anyone holding a
-compose page can post to that route by hand, past the uploader's limits in the browser. So the limit is held
-here, in front of the route: by the declared Content-Length at once, and by counting what a body without one
-actually sends.
+Uploads go to `/_nicegui/client/{client_id}/upload/{element_id}` (NiceGUI's own route for each `ui.upload`, or the
+one route of components/uploader.py that serves the attachment pickers), with no limit of its own: the route hands
+the request to Starlette's form parser, which takes the whole body (spooling it to disk) before the page's handler
+can look at the file's size, and the handler then reads the file into memory. Anyone holding a compose page can post
+to that route by hand, past the uploader's limits in the browser. So the limit is held here, in front of the route:
+by the declared Content-Length at once, and by counting what a body without one actually sends.
 """
 
 from __future__ import annotations
