@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import ui
+from nicegui import app, ui
 from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
@@ -57,3 +57,28 @@ async def test_patient_attaches_files_and_the_team_downloads_them_safely(user: U
     await see(outsider, "No conversations for your care teams.")
     denied = await outsider.http_client.get(link.props["href"])
     assert denied.status_code == 404 and PDF not in denied.content
+
+
+async def test_the_attachment_picker_uploads_through_one_shared_route(user: User) -> None:
+    """The picker's uploader adds no route of its own (making one cost more than half a millisecond per reply box);
+    the one route serves what the page posts and refuses anything that is not an open, usable uploader."""
+    await seeded(user)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    routes = len(app.routes)
+    user.find("New message").click()
+    await see(user, "Save draft")
+    upload = user.find(ui.upload).elements.pop()
+    assert len(app.routes) == routes
+
+    url = upload.props["url"]
+    posted = await user.http_client.post(url, files={"file": ("results.pdf", PDF, "application/pdf")})
+    assert posted.status_code == 200
+    await see(user, "results.pdf (1 KB)")
+
+    elsewhere = url.rsplit("/", 1)[0] + f"/{upload.id + 100000}"
+    unknown = await user.http_client.post(elsewhere, files={"file": ("a.pdf", PDF, "application/pdf")})
+    assert unknown.status_code == 404
+    upload.disable()
+    refused = await user.http_client.post(url, files={"file": ("again.pdf", PDF, "application/pdf")})
+    assert refused.status_code == 403
+    await user.should_not_see("again.pdf")
