@@ -13,9 +13,9 @@ with `time.process_time` (CPU, not wall time), so such a change can be seen and 
   panel of a nurse's open conversation);
 - `Sessions.current` (every page load and every action checks the session);
 - `Database.read` with nothing in it (what a read transaction itself costs);
-- `Messaging.reply` from the nurse and from the patient in turn (the send's write transaction with its in-transaction
-  handlers: search index, response clock, outbox email; the patient's urgent-words check in its worker thread
-  counts, `process_time` being the whole process's CPU);
+- `Messaging.reply` from the nurse and from the patient in turn, with a send key as the reply box sends (the send's
+  write transaction with its in-transaction handlers: search index, response clock, outbox email; the patient's
+  urgent-words check in its worker thread counts, `process_time` being the whole process's CPU);
 - `Messaging.reply` in a conversation of 301 messages of 40 random words each (a search index of thousands of
   tokens, which a send must not read whole);
 - `Notifications.dispatch` to the demo's file mailer, per email (what the replies above queued: one per nurse reply);
@@ -96,7 +96,9 @@ async def main(calls: int, messages: int) -> None:
     async def reply() -> None:
         i = next(turn)
         who = nurse if i % 2 == 0 else pat
-        await system.messaging.reply(who, thread, body=f"Reply number {i} about the results and the next visit.")
+        # With a send key, as the reply box sends (its claim is part of the send's transaction).
+        await system.messaging.reply(who, thread, body=f"Reply number {i} about the results and the next visit.",
+                                     send_key=f"bench-{i}")
 
     replies = max(100, calls // 5)
     print(f"  {'Messaging.reply, in turn':<30} {await cpu_ms_async(replies, reply):7.3f} ms   ({replies} replies)")
