@@ -17,18 +17,18 @@ from fastapi import HTTPException, Request
 from nicegui import Client, app, ui
 from nicegui.elements.upload import Upload
 from nicegui.elements.upload_files import create_file_upload
-from nicegui.events import Handler, UploadEventArguments
+from nicegui.events import Handler, UiEventArguments, UploadEventArguments, handle_event
 from starlette.datastructures import UploadFile
 
 ROUTE = "/_nicegui/client/{client_id}/upload/{element_id}"
 
 
 class Uploader(ui.upload):
-    def __init__(self, *, label: str, max_file_size: int, max_total_size: int,
-                 on_upload: Handler[UploadEventArguments]) -> None:
-        # `Upload.__init__` (nicegui 3.18, pinned) for a multiple, auto-uploading uploader, less its route.
+    def __init__(self, *, label: str, max_file_size: int, on_upload: Handler[UploadEventArguments],
+                 multiple: bool = False, max_total_size: int | None = None) -> None:
+        # `Upload.__init__` (nicegui 3.18, pinned) for an auto-uploading uploader, less its route.
         super(Upload, self).__init__(label=label)
-        self._props.set_bool("multiple", True)
+        self._props.set_bool("multiple", multiple)
         self._props.set_bool("auto-upload", True)
         self._registered_url = ROUTE.format(client_id=self.client.id, element_id=self.id)
         self._props["url"] = self._registered_url
@@ -43,7 +43,8 @@ class Uploader(ui.upload):
 
 
 def register_route() -> None:
-    """The one upload route (once: a test process wires the app again for every test)."""
+    """The one upload route (once: a test process wires the app again for every test). It comes before the routes a
+    plain `ui.upload` adds for itself, so it serves those uploaders too, as their own route would."""
     if any(getattr(route, "path", None) == ROUTE for route in app.routes):
         return
 
@@ -51,10 +52,12 @@ def register_route() -> None:
     async def upload(client_id: str, element_id: int, request: Request) -> dict[str, str]:
         client = Client.instances.get(client_id)
         uploader = client.elements.get(element_id) if client is not None else None
-        if not isinstance(uploader, Uploader):
+        if not isinstance(uploader, Upload):
             raise HTTPException(status_code=404)
         if uploader.is_ignoring_events:
             raise HTTPException(status_code=403, detail="Upload is disabled or hidden")
+        for begin_upload_handler in uploader._begin_upload_handlers:  # noqa: SLF001 - as NiceGUI's own route does
+            handle_event(begin_upload_handler, UiEventArguments(sender=uploader, client=client))
         async with request.form() as form:
             files = [await create_file_upload(cast(UploadFile, data)) for data in form.values()]
         await uploader.handle_uploads(files)

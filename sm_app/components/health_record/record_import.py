@@ -7,6 +7,7 @@ from __future__ import annotations
 from nicegui import events, ui
 
 from sm_app.components.frame import PageContext
+from sm_app.components.uploader import Uploader
 from sm_app.health_record.fhir import IMPORT_MAX_BYTES, ImportPlan
 from sm_app.health_record.sections import SECTIONS
 from sm_app.shared.errors import NotAllowed, NotFound, ValidationError
@@ -25,8 +26,8 @@ class RecordImport:
             ui.label("Bring in a FHIR file (a Bundle in JSON, FHIR R4) that another clinic or app gave you. You will "
                      f"see what it adds before anything is saved. A file can be at most "
                      f"{IMPORT_MAX_BYTES // (1024 * 1024)} MB.").classes("text-grey-8")
-            self._upload = ui.upload(auto_upload=True, max_file_size=IMPORT_MAX_BYTES, on_upload=self._received,
-                                     label="Choose a FHIR file (.json)").props('accept=".json,application/json"')
+            self._upload = Uploader(max_file_size=IMPORT_MAX_BYTES, on_upload=self._received,
+                                    label="Choose a FHIR file (.json)").props('accept=".json,application/json"')
             self._upload.classes("w-full max-w-md")
             self._upload.on("rejected", self._rejected, js_handler=REJECTED_JS)
             with self._upload.add_slot("header"), ui.row().classes("items-center no-wrap q-pa-xs w-full"):

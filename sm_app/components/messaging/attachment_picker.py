@@ -35,9 +35,9 @@ class AttachmentPicker:
         with ui.column().classes("w-full gap-1 attachment-picker"):
             # The size limits here spare the patient a pointless upload; the server holds its own limit on the
             # upload route (sm_app/upload_limit.py), since a request can be sent without this page.
-            self._upload = Uploader(label=self._label(), max_file_size=MAX_FILE_BYTES, max_total_size=MAX_TOTAL_BYTES,
-                                    on_upload=self._received).props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,'
-                                                                    '.doc,.docx,.xls,.xlsx"').classes("w-full")
+            self._upload = Uploader(label=self._label(), multiple=True, max_file_size=MAX_FILE_BYTES,
+                                    max_total_size=MAX_TOTAL_BYTES, on_upload=self._received)
+            self._upload.props('accept=".pdf,.png,.jpg,.jpeg,.gif,.txt,.rtf,.doc,.docx,.xls,.xlsx"').classes("w-full")
             self._upload.on("rejected", self._rejected, js_handler=REJECTED_JS)
             with self._upload.add_slot("header"):
                 self._header()
