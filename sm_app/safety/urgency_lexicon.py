@@ -2071,7 +2071,8 @@ CHRONIC_AFTER = CHRONIC_NOT_NOW + (
     # "my voice has been hoarse 3 weeks" (issue 17, fourth round); never a pregnancy's weeks
     r"(?:^|for |over |desde hace )(?:the (?:last|past) )?(?:about |like |almost |over )?(?:\d+|two|three|four|five|six|several|"
     r"a few|a couple of|many|dos|tres|cuatro|varias|varios) (?:weeks|months|years|semanas|meses|anos)"
-    r"(?! (?:pregnant|along|ago|old|de embarazo|embarazada)(?!\S))",
+    r"(?! (?:pregnant|along|ago|old|de embarazo|embarazada|after|post|postpartum|post op|into|since|from|out|despues|"
+    r"de (?:la|mi|su) (?:cirugia|operacion))(?!\S))",
 )
 RESOLVED_AFTER += R_EVALUATED + (
     r"(?:it )?passed in \d+", r"it passed", r"se (?:me|le) paso",
