@@ -612,6 +612,10 @@ def test_fourth_round_signs_and_their_look_alikes(caught, kind, let_through):
     # weeks of a symptom are not an emergency of today; weeks of a pregnancy are no duration
     ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
      "I'm 34 weeks pregnant and my waters just broke"),
+    ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
+     "Chest pain and short of breath 2 weeks after my knee surgery"),
+    ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
+     "My throat feels tight 3 weeks into the new blood pressure pill and my lips are puffy"),
     # "how do you use an EpiPen?" asks for information
     ("How do you use an EpiPen on a toddler? Asking before daycare starts next month",
      "I just used her EpiPen, her lips are still swelling"),
