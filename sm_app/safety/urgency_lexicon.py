@@ -2202,7 +2202,8 @@ PAST = (
     r"en la (?:secundaria|prepa|preparatoria|universidad)", r"(?:have not|haven t|has not|hasn t) (?:\S+ )?in \d+ (?:years|months)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previously", r"used to",
     r"(?:previous|prior|old|past) (?:heart attack|stroke|overdose|seizures?|episodes?|attempts?|injury|concussion|"
     r"reaction)", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
-    r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
+    # ... but "2 weeks after my bypass" dates something happening now by a recent operation
+    r"(?<!days )(?<!day )(?<!weeks )(?<!week )(?<!wks )after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
     r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
     r"survivor", r"once (?:at|in|during|while|as a|years|before|on (?:a|holiday|vacation))",
     r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"

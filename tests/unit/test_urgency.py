@@ -641,3 +641,9 @@ def test_fourth_round_figures_of_speech(text):
 
 def test_a_threat_said_as_a_joke_is_no_idiom_when_it_is_not_one():
     urgent("My brother says he is going to kill his boss, he has a gun in the car", "violence")
+
+
+def test_a_red_flag_dated_by_a_recent_operation_is_not_past():
+    """"2 weeks after my bypass" dates something happening now; "since my bypass in 2019" is a history."""
+    urgent("I have chest pain 2 weeks after my bypass surgery", "cardiac")
+    routine("I've had no chest pain since my bypass in 2019, just need my statin refilled")
