@@ -20,21 +20,22 @@ alarms, for
 dev4_first_check.jsonl, dev6_second_check.jsonl and dev8_third_check.jsonl were earlier check sets, and
 dev12_blind_2026-12-06.jsonl the first blind set (scored once, recall 98.0 %, false alarms 4.2 %) and
 dev18_blind_2026-12-06b.jsonl the second (scored once, recall 95.4 %, false alarms 6.4 %); once their errors had been
-read they joined the development set. blind_2026-12-06c.jsonl, the third, is held out (scored once: recall 94.3 %,
-false alarms 7.8 %; at the learned model's merge: 97.2 %, 4.7 %; retrained with dev22-24: 97.6 %, 2.8 %).
-dev19_blind_w1.jsonl, dev20_blind_w2.jsonl and dev21_blind_w3.jsonl were written blind the same day and joined the
-development set at once, to train and cross-validate the learned model; before any tuning the detector of main
-9091981 scored them recall 95.9 % / 98.2 % / 97.4 %, suicidal 22/28, 25/26, 25/28, false alarms 4.8 % / 7.0 % / 5.7 %
-(BLIND_SET.md). dev22_blind_w4.jsonl, dev23_blind_w5.jsonl and dev24_blind_w6.jsonl were written blind later that day
-and joined the same way; before any tuning the learned model of main 0f9ffb1 scored them recall 97.8 % / 99.1 % /
-97.3 %, suicidal 25/27, 27/28, 28/30, false alarms 3.0 % / 4.2 % / 3.6 % (pooled 98.1 %, 80/85, 3.6 %; BLIND_SET.md).
-blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9, 2026-12-07) are held out as well, never tuned on: scored first by
-the detector of 41fbaba (at main af46257), after intake, recall 98.5 % / 98.0 % / 98.4 %, suicidal 25/27, 24/25, 25/25,
-false alarms 2.5 % / 2.4 % / 1.4 % (pooled 585/595 = 98.3 %, 74/77, 18/850 = 2.1 %; BLIND_SET.md).
-dev25_blind_wf1.jsonl, dev26_blind_wf2.jsonl and dev27_blind_wf3.jsonl (2026-12-07) were written blind from a prompt
-focused on suicide risk and its look-alikes; as written, the detector of 47a6042 caught 281/362 (77.6 %) of their
-suicidal messages, with 31/453 (6.8 %) false alarms. Some of their errors were read, they waited beside the
-development set as pending_blind_wf1/2/3.jsonl, and joined it on branch issue17 (BLIND_SET.md).
+read they joined the development set. dev19_blind_w1.jsonl, dev20_blind_w2.jsonl and dev21_blind_w3.jsonl were written
+blind the same day and joined the development set at once, to train and cross-validate the learned model; before any
+tuning the detector of main 9091981 scored them recall 95.9 % / 98.2 % / 97.4 %, suicidal 22/28, 25/26, 25/28, false
+alarms 4.8 % / 7.0 % / 5.7 % (BLIND_SET.md). dev22_blind_w4.jsonl, dev23_blind_w5.jsonl and dev24_blind_w6.jsonl were
+written blind later that day and joined the same way; before any tuning the learned model of main 0f9ffb1 scored them
+recall 97.8 % / 99.1 % / 97.3 %, suicidal 25/27, 27/28, 28/30, false alarms 3.0 % / 4.2 % / 3.6 % (pooled 98.1 %,
+80/85, 3.6 %; BLIND_SET.md). dev25_blind_wf1.jsonl, dev26_blind_wf2.jsonl and dev27_blind_wf3.jsonl (2026-12-07) were
+written blind from a prompt focused on suicide risk and its look-alikes; as written, the detector of 47a6042 caught
+281/362 (77.6 %) of their suicidal messages, with 31/453 (6.8 %) false alarms. Some of their errors were read, they
+waited beside the development set as pending_blind_wf1/2/3.jsonl, and joined it on branch issue17 (BLIND_SET.md).
+dev28_blind_2026-12-06c.jsonl (the third blind set) and dev29/30/31_blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9)
+were held out until branch issue17b (2026-12-07): scored last by the detector of main 6afe6ee, recall 208/212,
+203/205, 195/198, 189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled
+21/1172 = 1.8 %); then, with three new blind sets being written elsewhere, their errors were read and they joined the
+development set (BLIND_SET.md). Between rounds there is no blind_*.jsonl here: the new sets are put here and scored by
+the engineer who takes them in.
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
