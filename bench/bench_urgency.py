@@ -34,8 +34,9 @@ dev28_blind_2026-12-06c.jsonl (the third blind set) and dev29/30/31_blind_2026-1
 were held out until branch issue17b (2026-12-07): scored last by the detector of main 6afe6ee, recall 208/212,
 203/205, 195/198, 189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled
 21/1172 = 1.8 %); then, with three new blind sets being written elsewhere, their errors were read and they joined the
-development set (BLIND_SET.md). Between rounds there is no blind_*.jsonl here: the new sets are put here and scored by
-the engineer who takes them in.
+development set (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
+scored once at their intake (main fef121b), recall 98.6 % / 97.8 % / 98.4 %, suicidal 29/30, 27/28, 29/30, false
+alarms 3.3 % / 2.5 % / 2.5 % (pooled 570/580 = 98.3 %, 85/88, 23/829 = 2.8 %; BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
