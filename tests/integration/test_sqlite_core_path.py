@@ -23,14 +23,20 @@ def _orm_executions(sessions: list[str]):
     return on_execute
 
 
+async def _a_conversation(system):
+    """The test clinic and a patient's conversation in it."""
+    clinic = await seed_clinic(system)
+    sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
+                                               subject="Question", body="Is the clinic open on Friday?")
+    return clinic, sent
+
+
 async def test_a_read_of_columns_gives_the_orms_rows_without_the_orm(tmp_path, sqlite_url):
     system = build_system(make_settings(tmp_path, sqlite_url))
     through_orm: list[str] = []
     listener = _orm_executions(through_orm)
     try:
-        clinic = await seed_clinic(system)
-        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
-                                                   subject="Question", body="Is the clinic open on Friday?")
+        _, sent = await _a_conversation(system)
         columns = (select(Thread.id, Thread.category, User.name.label("patient"),
                           select(func.count(Message.id)).where(Message.thread_id == Thread.id)
                           .correlate(Thread).scalar_subquery().label("messages"))
@@ -96,9 +102,7 @@ async def test_a_reply_writes_its_rows_as_statements_and_loads_only_the_thread_t
     through_orm: list[str] = []
     listener = _orm_executions(through_orm)
     try:
-        clinic = await seed_clinic(system)
-        sent = await system.messaging.start_thread(clinic.pat, team_id=clinic.blue_id, category="General",
-                                                   subject="Question", body="Is the clinic open on Friday?")
+        clinic, sent = await _a_conversation(system)
         await system.messaging.reply(clinic.blue_nurse, sent.thread_id, body="Yes, from 8.", send_key="first")
         event.listen(Session, "do_orm_execute", listener)
         try:
