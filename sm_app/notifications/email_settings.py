@@ -14,7 +14,7 @@ import re
 import ssl
 from dataclasses import dataclass, replace
 from datetime import datetime
-from email.message import EmailMessage
+from email.message import EmailMessage, Message
 from email.policy import SMTP
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
@@ -244,7 +244,7 @@ class ConfiguredMailer:
     def __init__(self, email_settings: EmailSettings):
         self._settings = email_settings
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         mailer, sender = await self._settings.mailer()
         if message["From"]:
             name, _ = parseaddr(message["From"])

@@ -23,8 +23,10 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
-from email.policy import SMTP
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from typing import Protocol
@@ -73,12 +75,25 @@ def _one_line(text: str, limit: int = 200) -> str:
     return _UNSAFE.sub(" ", text or "").strip()[:limit]
 
 
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP  # readable in the raw email, as the modern API chose for short lines
+
+
+def _text_part(body: str) -> MIMEText:
+    body = body if body.endswith("\n") else body + "\n"  # the text ends its last line, as set_content made it
+    return MIMEText(body, "plain", "us-ascii" if body.isascii() else _UTF8_QP)
+
+
+def _header(text: str) -> str | Header:
+    return text if text.isascii() else Header(text, "utf-8")
+
+
 class PermanentFailure(Exception):
     """The server refused for good (5xx) or the email cannot be built: do not retry."""
 
 
 class Mailer(Protocol):
-    async def send(self, message: EmailMessage) -> None: ...
+    async def send(self, message: Message) -> None: ...
 
 
 class SmtpMailer:
@@ -87,7 +102,7 @@ class SmtpMailer:
     def __init__(self, settings: Settings):
         self._s = settings
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         s = self._s
         try:
             await aiosmtplib.send(
@@ -112,7 +127,7 @@ class FileMailer:
     def __init__(self, directory: Path):
         self.directory = directory
 
-    async def send(self, message: EmailMessage) -> None:
+    async def send(self, message: Message) -> None:
         name = re.sub(r"[^A-Za-z0-9._-]", "_", message["Message-ID"].strip("<>")) + ".eml"
         # In a worker thread: an fsync takes milliseconds, which every open page would otherwise wait for.
         await asyncio.to_thread(self._write, name, message.as_bytes())
@@ -346,18 +361,20 @@ class Notifications:
         return queued
 
     # -- dispatch -------------------------------------------------------------------------------------------
-    def _build(self, row: OutboxEmail) -> EmailMessage:
+    def _build(self, row: OutboxEmail) -> Message:
         to = row.to_address or ""
         if _UNSAFE.search(to) or len(to) > 254 or "@" not in to:
             raise PermanentFailure("the recipient address is not usable")
-        message = EmailMessage(policy=SMTP)
+        # The classic (compat32) message: every header here is the app's own, already checked text, and the modern
+        # EmailMessage parses each one back through its header registry, which made building an email cost more
+        # CPU than writing and sending it (docs/benchmarks.md). Non-ASCII text is RFC 2047-encoded as before.
+        message = _text_part(self.body_of(row))
         message["From"] = formataddr((self._clinic, self._settings.smtp_from))
         message["To"] = to
-        message["Subject"] = _one_line(row.subject)
+        message["Subject"] = _header(_one_line(row.subject))
         message["Message-ID"] = row.message_id
         message["Date"] = format_datetime(as_utc(row.created_at))
         message["Auto-Submitted"] = "auto-generated"
-        message.set_content(self.body_of(row))
         return message
 
     def _lease(self) -> timedelta:
@@ -418,13 +435,13 @@ class Notifications:
                     row.next_attempt_at = self._clock.now() + self._backoff(attempts)
                     tally["retried"] += 1
 
-    def _safe_build(self, row: OutboxEmail) -> EmailMessage | PermanentFailure:
+    def _safe_build(self, row: OutboxEmail) -> Message | PermanentFailure:
         try:
             return self._build(row)
         except (PermanentFailure, ValueError) as exc:
             return exc if isinstance(exc, PermanentFailure) else PermanentFailure(str(exc))
 
-    async def _send_one(self, built: EmailMessage | PermanentFailure) -> tuple[bool, str] | None:
+    async def _send_one(self, built: Message | PermanentFailure) -> tuple[bool, str] | None:
         """None when sent; else (permanent?, error text). Error texts are the server's, never the email's content."""
         if isinstance(built, PermanentFailure):
             return True, str(built)

@@ -260,6 +260,34 @@ def _tls_files(directory: Path) -> tuple[Path, Path, Path]:
     return paths
 
 
+async def test_a_clinic_name_beyond_ascii_arrives_intact(make_clinic, smtp):
+    clinic = await make_clinic(clinic_name="Clínica San José")
+    await clinic.system.notifications.set_email_mode(clinic.blue_nurse, "each")  # staff default to the digest
+    await _write(clinic)
+    assert await clinic.system.notifications.dispatch() == DispatchResult(sent=1)
+    [received] = smtp.messages
+    assert received.raw.isascii()  # encoded words and quoted-printable: any mail server takes it
+    subject, body = _text(clinic, "new_message")
+    msg = received.message
+    assert (received.rcpt_tos, msg["To"], msg["Subject"], received.text) == ([clinic.blue_nurse.email],
+                                                                             clinic.blue_nurse.email, subject, body)
+    [sender] = msg["From"].addresses
+    assert (sender.display_name, sender.addr_spec) == ("Clínica San José", FROM)
+
+
+async def test_the_demo_mail_folder_holds_emails_a_mail_program_opens(make_clinic):
+    clinic = await make_clinic(clinic_name="Clínica San José", smtp_host="")  # no SMTP server: the demo's folder
+    await clinic.system.notifications.set_email_mode(clinic.blue_nurse, "each")
+    await _write(clinic)
+    assert await clinic.system.notifications.dispatch() == DispatchResult(sent=1)
+    [eml] = (clinic.system.settings.data_dir / "mail").glob("*.eml")
+    stored = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    subject, body = _text(clinic, "new_message")
+    assert (stored["To"], stored["Subject"], stored["Auto-Submitted"]) == (clinic.blue_nurse.email, subject, "auto-generated")
+    assert stored["From"].addresses[0].display_name == "Clínica San José"
+    assert stored.get_content().replace("\r\n", "\n") == body
+
+
 async def test_starttls_to_a_server_with_a_private_ca(make_clinic, mail_server, tmp_path):
     ca, cert, key = _tls_files(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
