@@ -23,12 +23,19 @@ anyway, so its handlers are dropped and reference counting frees it at once.
 app's own constants (user text never goes into `.props()`), so their parsed form is remembered, and a copy is handed
 out because NiceGUI merges it into an element's own props.
 
+**Every open page waking the server once a second.** Each page's outbox loop waits for something to send with
+`asyncio.wait_for(event.wait(), timeout=1.0)`, so an idle page costs a task, a timer, a cancellation and an exception
+every second: with a clinic's pages open, a large part of the server's idle CPU. Its only reason, noticing
+`Outbox.stop()`, needs no timeout, since `stop` sets the event too. The outbox module is given an `asyncio` whose
+`wait_for` waits without one (everything else is asyncio itself).
+
 `nicegui` is pinned in pyproject.toml; tests/unit/test_nicegui_speedups.py fails if a new version stops calling these
 or the answers differ.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import functools
 import types
@@ -36,6 +43,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from nicegui import helpers
+from nicegui import outbox as nicegui_outbox
 from nicegui.client import Client
 from nicegui.element import Element
 from nicegui.props import Props
@@ -81,9 +89,24 @@ def parse_props(text: str | None) -> dict[str, Any]:
             for key, value in _parsed(text)}
 
 
+class _AsyncioForTheOutbox(types.ModuleType):
+    """`asyncio` as nicegui/outbox.py sees it: the same, but `wait_for` waits as long as it takes."""
+
+    def __init__(self) -> None:
+        super().__init__("asyncio")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(asyncio, name)
+
+    @staticmethod
+    def wait_for(awaitable, timeout=None):  # noqa: ARG004 - the 1 s poll is what is dropped
+        return awaitable  # the outbox awaits the event's wait itself
+
+
 def install() -> None:
     """Idempotent. NiceGUI's modules call `helpers.expects_arguments` through the module, `Props.parse` through the
     class and `remove_elements` on the client, so this reaches every caller."""
     helpers.expects_arguments = expects_arguments
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
     Props.parse = staticmethod(parse_props)  # type: ignore[method-assign]
+    nicegui_outbox.asyncio = _AsyncioForTheOutbox()

@@ -3,10 +3,11 @@ NiceGUI (the pinned version) still asks it through the helper that sm_app/nicegu
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 
-from nicegui import helpers, observables, ui
+from nicegui import core, helpers, observables, ui
 from nicegui.client import Client
 from nicegui.page import page
 from nicegui.props import Props
@@ -93,4 +94,50 @@ def test_a_removed_element_is_freed_without_the_cycle_collector():
         assert [ref() for ref in gone] == [None] * 4, "a removed element waited for the cycle collector"
     finally:
         gc.enable()
+        client.delete()
+
+
+def _awaiting(task: asyncio.Task) -> list[str]:
+    """The coroutines `task` is suspended in, outermost first."""
+    names, coro = [], task.get_coro()
+    while coro is not None and hasattr(coro, "cr_code"):
+        names.append(coro.cr_code.co_name)
+        coro = coro.cr_await
+    return names
+
+
+async def test_an_idle_pages_outbox_waits_for_work_without_waking_every_second(monkeypatch):
+    nicegui_speedups.install()
+    emitted: list[tuple[str, dict]] = []
+
+    async def emit(message_type, data, room=None):
+        emitted.append((message_type, data))
+
+    monkeypatch.setattr(core.sio, "emit", emit)
+    monkeypatch.setattr(core.app.config, "reconnect_timeout", 3.0, raising=False)  # set by ui.run in the app
+    client = Client(page("/probe"), request=None)  # its own loop is deferred: NiceGUI is not running here
+    client.tab_id = "a tab"  # connected, as far as the outbox can tell
+    with client:
+        label = ui.label("Nothing new")
+    loop_task = asyncio.create_task(client.outbox.loop())
+    try:
+        for _ in range(20):  # until the outbox has sent the page's first state and waits for more
+            await asyncio.sleep(0)
+        sent_first = len(emitted)
+        assert sent_first >= 1
+        # It waits on the event itself; NiceGUI's own loop sits in asyncio.wait_for(..., timeout=1.0), which a
+        # timer wakes every second.
+        assert _awaiting(loop_task) == ["loop", "wait"], _awaiting(loop_task)
+
+        label.set_text("A new message")  # work arrives: it is sent at once
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert len(emitted) == sent_first + 1
+        message_type, data = emitted[-1]
+        assert message_type == "update" and data[label.id]["text"] == "A new message"
+
+        client.outbox.stop()  # and stopping still ends the loop without a timeout
+        await asyncio.wait_for(loop_task, 1.0)
+    finally:
+        loop_task.cancel()
         client.delete()
