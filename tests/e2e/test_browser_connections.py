@@ -229,3 +229,15 @@ async def test_browser_log_records_cannot_forge_server_log_lines(shared_server):
     assert all(len(line) <= len(BROWSER_LOG_PREFIX) + BROWSER_LOG_MAX_CHARS + 1 for line in lines)
     assert len([line for line in lines if "page failed" in line]) == 1
     assert len(lines) == BROWSER_LOG_LIMIT
+
+
+async def test_open_pages_are_pinged_every_ten_seconds(shared_server):
+    """What the server tells every browser when its socket opens (engine.io's open packet): a ping every 10 s, and a
+    connection that has not answered within 5 s more counts as gone. NiceGUI's own 4 s and 2 s made the pings of a
+    clinic's open pages a large part of the server's idle work."""
+    async with httpx.AsyncClient(base_url=shared_server.base_url, timeout=WAIT) as http:
+        response = await http.get(f"{SOCKET_PATH}/", params={"EIO": "4", "transport": "polling"})
+    assert response.status_code == 200, response.text
+    assert response.text.startswith("0"), response.text  # engine.io's "open" packet
+    opened = json.loads(response.text[1:])
+    assert (opened["pingInterval"], opened["pingTimeout"]) == (10_000, 5_000)
