@@ -33,10 +33,11 @@ waited beside the development set as pending_blind_wf1/2/3.jsonl, and joined it 
 dev28_blind_2026-12-06c.jsonl (the third blind set) and dev29/30/31_blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9)
 were held out until branch issue17b (2026-12-07): scored last by the detector of main 6afe6ee, recall 208/212,
 203/205, 195/198, 189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled
-21/1172 = 1.8 %); then, with three new blind sets being written elsewhere, their errors were read and they joined the
-development set (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
-scored once at their intake (main fef121b), recall 98.6 % / 97.8 % / 98.4 %, suicidal 29/30, 27/28, 29/30, false
-alarms 3.3 % / 2.5 % / 2.5 % (pooled 570/580 = 98.3 %, 85/88, 23/829 = 2.8 %; BLIND_SET.md).
+21/1172 = 1.8 %); then their errors were read and they joined the development set on that branch, which was merged
+(fef121b) and reverted (e099cab): they waited as pending_blind_*.jsonl until branch issue17c brought them back as
+development data (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
+scored once at their intake by fef121b (pooled 570/580 = 98.3 %, suicidal 85/88, false alarms 23/829 = 2.8 %), once by
+main after the revert (567/580, 83/88, 19/829), and once by branch issue17c (BLIND_SET.md has every score).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """

@@ -769,11 +769,13 @@ RULES += (
                    "Mi ex compró una pistola y me sigue a mi casa"),
          near_misses=("He has never followed me home, I just feel anxious",)),
     Rule("suicidal", alt(r"if i (?:just )?(?:did not|didn t|never|would not|don t|do not) wake up", r"(?:not|won t|will not) chicken out",
-                         r"(?:drove|went|walked) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
+                         r"(?:drove|went|walk|walks|walked|walking) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
                          r"how many {gap(6)}(?:it )?would (?:it )?(?:take|kill)", r"pensando (?:como|en como) hacerlo",
                          r"(?:seria )?mejor no despertar", r"saving (?:them|my \w+|up) {gap(3)}(?:in case|decide|go through)"),
          id="suicidal.plan_means",
+         # "walking to the edge" is read here, as a plan: the model leaves activity words out (urgency_model._ACTIVITY)
          examples=("I've counted out my pills and I'm going to go through with it this weekend",
+                   "I'm on the roof of the car park and I keep walking to the edge",
                    "Estoy pensando cómo hacerlo"),
          near_misses=("What should I do if my husband says he is going to go through with it?",)),
     Rule("cardiac", near(CHEST, alt("arde", "ardor", "quema\\w*"), 3), needs=alt("sudando", "sudor\\w*", "palid\\w*", "sweat\\w*",
@@ -2145,6 +2147,18 @@ HISTORY_RESOLVED = (
     r"nunca volvio", r"(?:ya )?(?:esta|estoy|quedo) (?:resuelto|superado|bien)", r"(?:ya )?lo supere",
     r"(?:me )?recupere", r"sin (?:problemas|pensamientos) desde",
 )
+# A reason for asking that is not the writer's own: study or work ("asking because I am a nursing student", "for my
+# psychology essay"). A question about suicide asked for such a reason is weighed by the model at its usual bar, not
+# the lower one for suicidal cues (urgency.SUICIDAL_CUE_FACTOR). Rule red flags are untouched, and ABOUT_THE_WRITER
+# still wins ("I'm a nursing student and I've been having those thoughts myself" stays a red flag).
+ASKED_FOR_STUDY_OR_WORK = (
+    r"(?:asking|ask|i ask|pregunto) (?:because|as|since|cause|porque|ya que|como) (?:i am|soy) (?:a |an |un |una )?"
+    r"(?:\S+ ){0,2}(?:student|nurse|teacher|carer|caregiver|counsellor|counselor|social worker|pharmacist|paramedic|"
+    r"volunteer|first aider|estudiante|enfermer[oa]|maestr[oa]|profesor[a]?|cuidador[a]?)",
+    r"(?:for|para) (?:my|a|our|mi|un|una|nuestro|nuestra) (?:\S+ )?(?:class|course|coursework|essay|assignment|"
+    r"project|exam|dissertation|thesis|training|lecture|curso|tarea|proyecto|examen|tesis)",
+)
+
 # With these, a question or hypothetical about suicidal thoughts is about the writer: a false alarm is the safer error
 # ("Can antidepressants cause suicidal thoughts? I've been having them since I started").
 ABOUT_THE_WRITER = (
@@ -2363,7 +2377,10 @@ IDIOMS = (
     r"(?:had|have|having|got) a blast", r"out of breath (?:after|from|when|climbing|running|walking|with exercise)(?! (?:my |the |a |his |her )?(?:surgery|"
     r"operation|op|procedure|delivery|c section|birth|replacement|knee|hip)(?!\S))",
     r"take (?:a|my) (?:deep )?breath", r"breathless (?:running|climbing|after|when|with)", r"(?:pass\w*|died|dying) out "
-    r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
+    r"laughing", r"(?:passed|pass) out laughing",
+    # breathless from laughter: "I literally can't breathe, I'm laughing so hard"
+    r"(?:can not|could not) breathe (?:\S+ ){0,4}(?:laughing|laughed|laugh) (?:so|too) (?:hard|much)",
+    r"(?:laughing|laughed|laugh) so (?:hard|much) (?:\S+ ){0,3}(?:can not|could not) breathe", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
     r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:crush|nail) it",

@@ -647,3 +647,41 @@ def test_a_red_flag_dated_by_a_recent_operation_is_not_past():
     """"2 weeks after my bypass" dates something happening now; "since my bypass in 2019" is a history."""
     urgent("I have chest pain 2 weeks after my bypass surgery", "cardiac")
     routine("I've had no chest pain since my bypass in 2019, just need my statin refilled")
+
+
+@pytest.mark.parametrize("text", [
+    "Knee pain\nMy knee hurts when I climb stairs.",
+    "Knee pain\nIt hurts when I climb stairs.",
+    "Hip pain\nMy hip aches when I walk up the stairs, worse in the mornings.",
+    "Back pain\nMy lower back hurts after climbing stairs and walking the dog.",
+    "My ankle hurts when I run, can I get a physio referral?",
+    "sore calves after my first week back at the gym, is it ok to keep exercising?",
+    "my feet hurt when I walk more than a mile, could it be plantar fasciitis",
+    "Me duele la rodilla cuando subo las escaleras, ¿me pueden dar cita?",
+])
+def test_a_sore_joint_or_muscle_on_exertion_is_routine(text):
+    """Exertion is not a heart sign by itself: musculoskeletal pain on stairs, walks, runs or at the gym is routine
+    (issue17b's retrained model had flagged the knee as a possible heart attack)."""
+    routine(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("I get chest pressure when I climb stairs and it happened again this morning", "cardiac"),
+    ("Chest tightness and sweating when I walk uphill since this afternoon", "cardiac"),
+    ("heavy feeling in my chest every time I climb the stairs since yesterday", "cardiac"),
+    ("my dad passed out while jogging this morning, he came round after a minute", "other"),
+    ("Siento presión en el pecho al subir las escaleras desde esta mañana, con sudor frío", "cardiac"),
+])
+def test_a_heart_sign_on_exertion_is_urgent(text, kind):
+    """The symptom makes exertion urgent, and the lexicon reads the two together."""
+    urgent(text, kind)
+
+
+def test_breathless_from_laughing_is_a_figure_of_speech():
+    routine("I literally can't breathe, I'm laughing so hard at the cartoon you put up in the waiting room. "
+            "Anyway, are my blood results back?")
+    urgent("I can't breathe and I'm scared, my lips are going blue", "breathing")
+
+
+def test_walking_to_the_edge_is_a_plan():
+    urgent("Top floor of the car park. I keep walking to the edge and back, cannot stop", "suicidal")

@@ -108,3 +108,24 @@ def test_half_a_suicidal_cue_set_lowers_the_models_bar_and_nothing_else_does(mon
     monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.7))
     assert not assess("Thank you for everything you have all done for me over the years, I will remember your "
                       "kindness").urgent
+
+
+def test_activity_words_are_not_read_by_the_model():
+    """"Climb", "stairs", "walking", "gym" say when a symptom comes, not what it is: after a retrain "climb" alone had
+    taken a cardiac weight from the heart attacks it appears in, and flagged a sore knee (issue 17, the revert of
+    issue17b). The symptom's words stay."""
+    names = [f.name for f in urgency_model.features(["knee", "hurts", "when", "climb", "stairs", ".", "chest",
+                                                     "tight", "walking", "uphill", ".", "subir", "escaleras"])]
+    assert names == ["knee", "hurts", "knee hurts", "chest", "tight", "chest tight"]
+
+
+def test_a_question_about_suicide_asked_for_study_or_work_gets_no_lower_bar(monkeypatch):
+    """A dismissed suicidal question lowers the model's bar, unless the writer says they ask for study or work; a
+    writer who says the thoughts are theirs makes a red flag whatever else they say."""
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.9))
+    question = "What happens if someone tells their doctor they're going to kill themselves?"
+    assert assess(f"{question} Just wondering.").urgent
+    assert not assess(f"{question} Asking because I am a nursing student.").urgent
+    assert not assess(f"{question} It's for my psychology essay.").urgent
+    mine = assess(f"{question} Asking because I am a nursing student and I have been having those thoughts myself.")
+    assert mine.urgent and not mine.learned
