@@ -37,7 +37,8 @@ were held out until branch issue17b (2026-12-07): scored last by the detector of
 (fef121b) and reverted (e099cab): they waited as pending_blind_*.jsonl until branch issue17c brought them back as
 development data (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
 scored once at their intake by fef121b (pooled 570/580 = 98.3 %, suicidal 85/88, false alarms 23/829 = 2.8 %), once by
-main after the revert (567/580, 83/88, 19/829), and once by branch issue17c (BLIND_SET.md has every score).
+main after the revert (567/580, 83/88, 19/829), and once by branch issue17c (571/580 = 98.4 %, 85/88, 22/829 =
+2.7 %; BLIND_SET.md has every score).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
