@@ -30,14 +30,15 @@ recall 97.8 % / 99.1 % / 97.3 %, suicidal 25/27, 27/28, 28/30, false alarms 3.0 
 written blind from a prompt focused on suicide risk and its look-alikes; as written, the detector of 47a6042 caught
 281/362 (77.6 %) of their suicidal messages, with 31/453 (6.8 %) false alarms. Some of their errors were read, they
 waited beside the development set as pending_blind_wf1/2/3.jsonl, and joined it on branch issue17 (BLIND_SET.md).
-pending_blind_2026-12-06c.jsonl (the third blind set) and pending_blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9)
-were held out until 2026-12-07: scored last by the detector of main 6afe6ee, recall 208/212, 203/205, 195/198,
-189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled 21/1172 = 1.8 %);
-their errors were then read on branch issue17b, which was merged and reverted, so they wait as read, not yet
+dev28_blind_2026-12-06c.jsonl (the third blind set) and dev29/30/31_blind_2026-12-07a/b/c.jsonl (writers w7, w8, w9)
+were held out until branch issue17b (2026-12-07): scored last by the detector of main 6afe6ee, recall 208/212,
+203/205, 195/198, 189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled
+21/1172 = 1.8 %); then their errors were read and they joined the development set on that branch, which was merged
+(fef121b) and reverted (e099cab): they waited as pending_blind_*.jsonl until branch issue17c brought them back as
 development data (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
-scored once by the branch's detector (fef121b), pooled 570/580 = 98.3 %, suicidal 85/88, false alarms 23/829 = 2.8 %;
-once by main's after the revert (6afe6ee's detector), recall 98.6 % / 96.7 % / 97.9 %, suicidal 29/30, 25/28, 29/30,
-false alarms 3.3 % / 1.8 % / 1.8 % (pooled 567/580 = 97.8 %, 83/88, 19/829 = 2.3 %; BLIND_SET.md).
+scored once at their intake by fef121b (pooled 570/580 = 98.3 %, suicidal 85/88, false alarms 23/829 = 2.8 %), once by
+main after the revert (567/580, 83/88, 19/829), and once by branch issue17c (571/580 = 98.4 %, 85/88, 22/829 =
+2.7 %; BLIND_SET.md has every score).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """

@@ -31,6 +31,7 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str]:
 _NEGATION_UNDONE = _any_of(lex.NEGATION_UNDONE_AFTER)
 _RESOLVED_LATER = _any_of(lex.RESOLVED_LATER)
 _NOT_RECURRED = whole_words(lex.NOT_RECURRED)
+_WITHOUT_UNDONE = re.compile(lex.WITHOUT_UNDONE_BEFORE)
 _NOT_BEFORE = re.compile(r"(?:^|\s)(?:not|no|never|nunca|sin)(?: \S+)? ?$")  # "it has not gone away"
 _NEVER_AGAIN = whole_words(r"(?:never|not|no|nunca) (?:\S+ ){0,2}(?:again|since|otra vez|de nuevo|mas)")
 _IDIOMS = _any_of(lex.IDIOMS)
@@ -42,6 +43,7 @@ _CHRONIC = _any_of(lex.CHRONIC_AFTER)
 _CHRONIC_NOT_NOW = _any_of(lex.CHRONIC_NOT_NOW)
 _RECURRED = _any_of(lex.RECURRED)
 _PAST = _any_of(lex.PAST)
+_PAST_RIGHT_AFTER = _any_of(lex.PAST_RIGHT_AFTER)
 _NOW = _any_of(lex.NOW)
 _SEEN_BEFORE = _any_of(lex.SEEN_BEFORE)
 _FUTURE_IN_FLAG = _any_of(lex.FUTURE_IN_FLAG)
@@ -110,6 +112,10 @@ def _negated(text: Text, first: int, last: int) -> bool:
         if _PSEUDO_NEGATION.match(before, m.start()) or not (all(w in lex.NEGATION_FILLER for w in between)
                                                               or _negated_list(between)):
             continue
+        if m.group(0) in ("without", "sin"):
+            sentence = _sentence_before(text, first)  # `before` is its end
+            if _WITHOUT_UNDONE.search(sentence[:len(sentence) - len(before) + m.start()]):
+                continue  # "can barely walk across the room without gasping": the gasping is happening
         after = " ".join(text.tokens[last + 1:last + 4])
         return not _NEGATION_UNDONE.match(after)
     return False
@@ -144,7 +150,8 @@ def _past(text: Text, first: int, last: int) -> bool:
     # the red flag's last word stays in its place ("needing my appointment in March" is ahead, not past)
     clause = clause.replace("<>", text.tokens[last])
     clause += " " + " ".join(text.tokens[first + 1:last])  # "a reaction to penicillin as a kid (hives and swelling)"
-    if not _PAST.search(clause) or _NOW.search(clause):
+    right_after = " ".join(text.tokens[last + 1:last + 4])
+    if not (_PAST.search(clause) or _PAST_RIGHT_AFTER.search(right_after)) or _NOW.search(clause):
         return False
     return not _recurs(_rest_of_sentence(text, last))
 
@@ -308,13 +315,31 @@ def masked_idioms(text: Text) -> set[int]:
     return masked
 
 
+# A negation inside a match that its pattern does not ask for denies it: "my chest isn't hurting" matches "chest ...
+# hurting" four words apart, with the "not" between (issue 17, fourth round). A pattern that names a negation itself
+# ("can not breathe", "won't stop bleeding") is left alone.
+_INNER_NEGATION = frozenset({"not", "no", "never", "nunca"})
+_INNER_FILLER = frozenset({"is", "are", "was", "were", "been", "really", "even", "actually", "me", "le", "te", "nos",
+                           "les", "se", "lo", "la", "too", "that", "very", "so", "as"})
+_PATTERN_NEGATES = re.compile(r"(?<![a-z])(?:not|no|never|nunca|sin|without|n t|none|nothing|nadie|nobody)(?![a-z])")
+
+
+def _negated_inside(text: Text, first: int, last: int, pattern: re.Pattern[str]) -> bool:
+    """Only a negation of the match's last word: nothing but fillers between ("is not hurting", "no me duele"), not an
+    ability ("no puede hablar" is the red flag)."""
+    inner = text.tokens[first + 1:last]
+    negations = [i for i, t in enumerate(inner) if t in _INNER_NEGATION]
+    return (bool(negations) and all(t in _INNER_FILLER for t in inner[negations[-1] + 1:])
+            and not _PATTERN_NEGATES.search(pattern.pattern))
+
+
 def current_matches(text: Text, pattern: re.Pattern[str], masked: set[int], check: str | None,
                      *, setting_only: bool = False, kind: str = "", lasting: bool = False):
     """Matches that are about now. A setting ("pregnant", "my 3 week old", "kidney transplant last spring") only has
     to be not negated: "can I take Tylenol while pregnant" is a question, but the patient is still pregnant."""
     for m in pattern.finditer(text.joined):
         first, last = text.token_at(m.start()), text.token_at(m.end() - 1)
-        if masked.intersection(range(first, last + 1)):
+        if masked.intersection(range(first, last + 1)) or _negated_inside(text, first, last, pattern):
             continue
         # a rule's number, when the matched alternative has one, must be one that matters ("sugar 520", not "sugar 120")
         if check and m.lastindex and m.group(1) is not None and not CHECKS[check](m.group(1)):
@@ -336,5 +361,7 @@ def all_matches(text: Text, pattern: re.Pattern[str], masked: set[int], check: s
             yield first, last, "idiom"
         elif check and m.lastindex and m.group(1) is not None and not CHECKS[check](m.group(1)):
             yield first, last, "reading"
+        elif _negated_inside(text, first, last, pattern):
+            yield first, last, "negated"
         else:
             yield first, last, why_not_current(text, first, last, kind, lasting)

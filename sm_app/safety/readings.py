@@ -1,5 +1,5 @@
 """The numbers in a message that make it a red flag: blood sugar, blood pressure, oxygen saturation, heart rate,
-pills taken, rescue-inhaler puffs.
+pills taken, rescue-inhaler puffs, potassium and sodium.
 
 A lexicon rule or cue (`urgency_lexicon.py`) that captures a number names one of these checks (`check="glucose"`);
 the detector flags the match only when the number is one a nurse wants to hear about today ("sugar 520", not "sugar
@@ -45,7 +45,18 @@ def _pregnancy_pressure(value: str) -> bool:
     return 60 <= systolic <= 300 and 30 <= diastolic <= 200 and (systolic >= 140 or diastolic >= 90)
 
 
+def _potassium(value: str) -> bool:
+    """mmol/L: a critical value the lab phones about (hyperkalaemia >= 6.0, or <= 2.5)."""
+    number = float(value)
+    return 6.0 <= number <= 9.9 or 1.0 <= number <= 2.5
+
+
+def _sodium(value: str) -> bool:
+    """mmol/L: a critical value (<= 120 or >= 160)."""
+    return 90 <= int(value) <= 120 or 160 <= int(value) <= 200
+
+
 CHECKS: dict[str, Callable[[str], bool]] = {"glucose": _glucose, "blood_pressure": _blood_pressure,
                                            "oxygen": _oxygen, "pill_count": _pill_count,
                                            "pregnancy_pressure": _pregnancy_pressure, "heart_rate": _heart_rate,
-                                           "puffs": _puffs}
+                                           "puffs": _puffs, "potassium": _potassium, "sodium": _sodium}

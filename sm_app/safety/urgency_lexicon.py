@@ -125,14 +125,23 @@ FEVER = alt("fever", "fevers", "feverish", "febrile", "temp" + _NO_FEVER_AFTER, 
             r"(?:i am|he is|she is|is at|am at|estoy en|esta en) (?:3[89]\.\d|40\.\d)(?! ?(?:weeks|wks|semanas|kg|lbs|years|anos)(?!\S))",
             r"running (?:a )?(?:1\d\d|3\d|4\d)(?:\.\d)?", r"burning up",
             r"(?:it is|its|temp|temperature|thermometer|termometro) (?:is |was |reads |says |of |de |marca )?(?:a )?"
-            r"(?:10[0-6](?:\.\d)?|3[89]\.\d|40(?:\.\d)?)", r"ardiendo en (?:fiebre|calentura)")
+            r"(?:10[0-6](?:\.\d)?|3[89]\.\d|40(?:\.\d)?)", r"ardiendo en (?:fiebre|calentura)",
+            # a reading with a decimal after a symptom or "and" ("a sore throat and 38.1"; issue 17, fourth round)
+            r"(?:and|with|plus|y|con) (?:a |una )?(?:3[89]\.\d|40\.\d|10[0-4]\.\d)"
+            r"(?! ?(?:weeks|wks|semanas|kg|kgs|kilos|lbs|pounds|years|anos|cm|mm|mmol|%|percent)(?!\S))")
 PREGNANT = alt("pregnant", "pregnancy", "preg", "expecting",
                r"(?:i am|she is|at|tengo|tiene|am|estoy en|ya tengo|me|pregnant|only|and|just|im) \d+ (?:weeks|weks|wks|semanas)(?! old)",
                r"(?<!for )(?<!in )(?<!last )(?<!past )(?<!every )(?<!the )(?<!next )(?<!hace )(?<!first )\d{1,2} "
                r"(?:weeks|weks|wks|semanas)(?! (?:ago|old|late|early|after|before|from|of|de nacid\w*)(?!\S))",
                r"\d+ (?:weeks|semanas) (?:along|pregnant|de embarazo|embarazada|and|y)",
+               r"\d{1,2} (?:week|wk) (?:scan|ultrasound|anatomy|anomaly|growth scan)", r"(?:anatomy|anomaly|dating) scan",
                "trimester", "embarazada", "embarazo", r"(?:tuve|had) (?:a mi |a |mi |my |the )?(?:bebe|baby)", "postpartum",
                "post partum", r"after (?:giving birth|delivery|my c section)", "parto", "cesarea", "di a luz", "gestation", "prenatal", "ob", "obgyn", "midwife", "partera")
+
+# Not needing a refill or an appointment is a farewell only when no reason follows ("... until June because I'm
+# travelling", "... for a month while I'm away").
+NO_REASON_AFTER = (r"(?! (?:\S+ )?(?:because|since|as|now that|after all|until|till|for (?:a|the|\d+|two|three|six)|while|"
+                   r"when)(?!\S))")
 
 RULES: tuple[Rule, ...] = (
     # --- cardiac ---------------------------------------------------------------------------------------------------
@@ -399,7 +408,8 @@ RULES: tuple[Rule, ...] = (
                          r"(?:vomit\w*|cough\w*|spit\w*|phlegm|mucus|sputum|tos\w*|vomit\w*|flema)",
                          r"(?:black|tarry|tar like|maroon|negr\w*) {gap(2)}(?:stools?|poops?|poo|bowel movements?|"
                          r"heces|popo|excremento|evacuaciones)",
-                         r"bloody (?:diarr\w*|stools?|poops?|poo|bowel movements?|runs)", r"diarr\w* {gap(2)}(?:with|full of|of) "
+                         r"bloody (?:diarr\w*|stools?|poops?|poo|bowel movements?|runs)",
+                         r"(?:pooping|pooped|pooing|pooed|shitting|crapping) (?:out )?(?:\S+ )?(?:blood|sangre)", r"diarr\w* {gap(2)}(?:with|full of|of) "
                          r"(?:\S+ )?blood", r"(?:diarrea|heces|popo|evacuaciones) con sangre",
                          r"(?:stools?|poops?|heces|popo) {gap(2)}(?:black|tarry|like tar|negr\w*|full of blood|"
                          r"pure blood|con mucha sangre)",
@@ -759,11 +769,13 @@ RULES += (
                    "Mi ex compró una pistola y me sigue a mi casa"),
          near_misses=("He has never followed me home, I just feel anxious",)),
     Rule("suicidal", alt(r"if i (?:just )?(?:did not|didn t|never|would not|don t|do not) wake up", r"(?:not|won t|will not) chicken out",
-                         r"(?:drove|went|walked) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
+                         r"(?:drove|went|walk|walks|walked|walking) (?:out )?to the (?:bridge|roof|tracks|edge|overpass)", r"go through with it", r"(?:pills|meds|pastillas) counted out", r"counted out (?:my|the) pills",
                          r"how many {gap(6)}(?:it )?would (?:it )?(?:take|kill)", r"pensando (?:como|en como) hacerlo",
                          r"(?:seria )?mejor no despertar", r"saving (?:them|my \w+|up) {gap(3)}(?:in case|decide|go through)"),
          id="suicidal.plan_means",
+         # "walking to the edge" is read here, as a plan: the model leaves activity words out (urgency_model._ACTIVITY)
          examples=("I've counted out my pills and I'm going to go through with it this weekend",
+                   "I'm on the roof of the car park and I keep walking to the edge",
                    "Estoy pensando cómo hacerlo"),
          near_misses=("What should I do if my husband says he is going to go through with it?",)),
     Rule("cardiac", near(CHEST, alt("arde", "ardor", "quema\\w*"), 3), needs=alt("sudando", "sudor\\w*", "palid\\w*", "sweat\\w*",
@@ -1143,6 +1155,8 @@ RULES += (
          near_misses=("No tearing pain, just a dull ache in my lower back",)),
     Rule("pregnancy", alt(r"(?:not|has not|have not|no) (?:felt?|feel\w*) (?:her|him|the baby|el bebe) (?:kick|move)\w*",
                           r"(?:baby|bebe) {gap(4)}(?:quieter|less active|not as active|menos activ\w*|no se mueve)",
+                          r"(?:baby|bebe) {gap(2)}(?:se mueve|moving|moves|is moving) (?:mucho |muy |bastante |a lot |way )?"
+                          r"(?:menos|less)", r"(?:dejo|ha dejado) de moverse", r"(?:casi )?no (?:lo |la )?(?:siento|he sentido) moverse",
                           r"(?:belly|stomach|panza|abdomen|uterus) {gap(3)}(?:tightening|tightens|hardening|se pone dura) {gap(4)}"
                           r"(?:every|cada|minutes|minutos)", r"(?:water|fuente|bolsa) {gap(2)}(?:broke|rompio|reviento)",
                           r"(?:greenish|green|verde) {gap(4)}(?:fluid|water|liquido)|(?:fluid|water|liquido) {gap(4)}(?:greenish|"
@@ -1201,7 +1215,8 @@ RULES += (
                             r"(?:walked|ran|bumped) into (?:a |the )?(?:low )?(?:beam|door|pole|wall|shelf|cabinet)",
                             r"(?:blood|fluid|clear fluid|sangre|liquido) (?:coming )?(?:out of|from|de) (?:his|her|my|the|su|el) "
                             r"(?:ear|ears|nose|oido)", r"bruis\w* behind (?:his|her|my|the) ear", r"cayo de cabeza",
-                            r"chichon", r"(?:squishy|soft|mushy) (?:swelling|bump|lump)", r"goose egg"),
+                            r"(?<!solo tiene un )(?<!solo le salio un )chichon", r"(?:squishy|soft|mushy) (?:swelling|bump|lump)",
+                            r"goose egg"),
          needs=alt("vomit\\w*", "threw up", "thrown up", "throwing up", "sleepy", "sleep", "confus\\w*", "light", "dizzy",
                    "passed out", "blood", "bruis\\w*", "llora", "chillido", "cries", "crying", "blood thinner\\w*",
                    "eliquis", "warfarin", "xarelto", "swelling", "squishy", "head", "cabeza", "vomit\\w*", "not acting",
@@ -1445,6 +1460,72 @@ RULES += (
          examples=("She's passed out three times today",),
          near_misses=("I passed out flyers three times this week",)),
 )
+
+# Issue 17, fourth round: what the four held-out sets' misses showed once they were read (each said in general terms,
+# with examples written here, not copied from the sets).
+RULES += (
+    # A seizure or loss of consciousness after a blow to the head is a warning sign even when the person feels fine now.
+    Rule("head_injury", alt(r"(?:hit|hitting|bumped|banged|struck|smacked|whacked|knocked|cracked) (?:\S+ ){0,3}(?:head|skull|"
+                            r"forehead) {gap(12)}(?:seizure|seized|fit|convuls\w*|passed out|blacked out|knocked out|lost "
+                            r"consciousness|went unconscious)",
+                            r"(?:golpe\w*|pego|pegue|dio|cayo|cai) {gap(4)}(?:cabeza|craneo|frente) {gap(12)}(?:convuls\w*|"
+                            r"desmay\w*|perdio el conocimiento|perdio el sentido)"), lasting=True,
+         id="head_injury.seizure_or_blackout_after_blow",
+         examples=("Bumped my head on the cupboard this morning and my wife says I had a fit after, I feel alright now",
+                   "Mi hijo se golpeó la cabeza en el recreo y después convulsionó, ya está despierto"),
+         near_misses=("I hit my head on the car door in 2019 and had a seizure after, the CT was normal",
+                      "She banged her head at soccer but did not pass out, no seizure, just a headache")),
+    # Fainting during exercise is a heart warning sign (exertional syncope), even after the person has come round.
+    Rule("other", alt(r"(?<!almost )(?<!nearly )(?<!casi )(?:passed out|passes out|fainted|faints|collapsed|blacked out|"
+                      r"keeled over|se desmay\w*|desmayo|se desvanecio|perdio el conocimiento) (?:\S+ ){0,5}(?:while|during|"
+                      r"mientras|durante|at|in|en|playing|in the middle of) (?:\S+ ){0,2}(?:exercis\w*|running|a run|"
+                      r"practice|training|football|soccer|basketball|pe|gym|sports?|a game|the game|a match|race|"
+                      r"hacia ejercicio|haciendo ejercicio|ejercicio|entrenamiento|correr|corriendo|partido|educacion "
+                      r"fisica|futbol)",
+                      r"(?:while|during|mientras|durante) (?:\S+ ){0,2}(?:running|exercis\w*|practice|training|a game|"
+                      r"football|soccer|basketball|ejercicio|entrenamiento|el partido) (?:\S+ ){0,3}(?:passed out|"
+                      r"fainted|collapsed|blacked out|se desmay\w*)"), lasting=True,
+         id="other.faint_during_exercise",
+         examples=("My son fainted during basketball practice this afternoon, he came round quickly but he's pale",
+                   "Mi hija se desmayó durante el partido de fútbol, ya se recuperó"),
+         near_misses=("I almost passed out during spin class because I skipped lunch, fine after a snack",
+                      "He fainted at soccer practice when he was 12, the cardiologist found nothing")),
+    # A critical laboratory value, named by number or by the lab's own word.
+    Rule("other", r"(?:potassium|potasio) (?:level |levels |is |was |of |at |came back |result )*(\d\.\d)", check="potassium",
+         id="other.critical_potassium",
+         examples=("The lab says my potassium is 6.9 and I feel weak",),
+         near_misses=("My potassium was 4.4 at the last check, is that fine?",)),
+    Rule("other", alt(r"(?:sodium|sodio) (?:level |levels |is |was |of |at |came back |result )*(\d{3})"), check="sodium",
+         id="other.critical_sodium",
+         examples=("Her sodium came back 118 this morning and she is confused",),
+         near_misses=("My sodium was 139, normal",)),
+    Rule("other", alt(r"(?:critical|panic) (?:lab |laboratory )?(?:value|values|result|results|level|potassium|sodium)",
+                      r"(?:portal|lab|labs|result|results|report|chart) (?:\S+ ){0,3}(?:says|said|flagged|marked|shows|showed) "
+                      r"(?:it |them |my (?:\S+ ){1,2})?(?:as )?critical(?! (?:update|error|care|illness|access|thinking)(?!\S))",
+                      r"(?:resultado|valor)e?s? critic\w*"),
+         id="other.critical_lab_result",
+         examples=("The portal flagged my blood test as critical, what do I do",),
+         near_misses=("Do you cover critical illness insurance forms?",)),
+    # Glucagon given or needed: a severe low within the last day, like an EpiPen used.
+    Rule("diabetic", alt(r"(?<!to )(?:used|use|gave|give|giving|had to use|had to give|injected|jabbed|needed|administered) "
+                         r"{gap(3)}(?:glucagon|baqsimi|gvoke)",
+                         r"(?:glucagon|baqsimi|gvoke) (?:shot |injection |pen |kit |spray )?(?:was |were |had to be )?"
+                         r"(?:used|given|injected)",
+                         r"(?:le |me )?(?:puse|puso|pusieron|poner|ponerle|inyecte|inyecto|inyectar\w*|dieron|dio|di|aplique|"
+                         r"aplico|aplicar\w*|use|uso|usamos) {gap(2)}(?:glucagon|baqsimi)"), lasting=True,
+         id="diabetic.glucagon_used",
+         examples=("My daughter was too low to swallow so I gave her the glucagon an hour ago",
+                   "Anoche le tuvimos que poner glucagón a mi esposo y sigue débil"),
+         near_misses=("Can you renew my glucagon kit? It expired and I have never used it",
+                      "Could the nurse teach my husband how to use glucagon at my next visit?")),
+    # A threat to hurt others, in Spanish ("dice que va a lastimar a alguien en la escuela").
+    Rule("violence", alt(r"(?:va|voy|van|vamos|quiere|piensa|planea|amenaz\w*) (?:a |con )?(?:lastimar|herir|matar|apunalar|"
+                         r"balacear|disparar\w*|hacer(?:le|les)? dano) a (?:alguien|todos|alguno|algunos|la gente|sus "
+                         r"companeros|otros|unos|su maestr\w*|su jefe)"),
+         id="violence.threat_to_others_es",
+         examples=("Mi hermano dice que va a lastimar a alguien en su trabajo mañana",),
+         near_misses=("Mi hijo nunca ha dicho que va a lastimar a alguien, solo está triste",)),
+)
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
         "chest": near(CHEST, CHEST_PAIN + "|" + alt("burn\\w*", "fire", "ardor", "quema\\w*", "weird", "funny",
@@ -1583,10 +1664,11 @@ CUE_SETS: tuple[CueSet, ...] = (
                         r"(?:thanks|thank you) for putting up with me",
                         r"escrib\w* (?:una |unas )?cartas?", r"no se molesten en (?:llamar\w*|buscar\w*)",
                         r"(?:do not|don t) bother (?:calling|looking for|trying to reach) me",
+                        # ... unless a reason follows ("until June because I'm travelling"), as for the finality cue
                         r"(?:do not|don t) think i (?:will|ll) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|"
-                        r"prescriptions?|meds|medications?|appointments?)",
+                        r"prescriptions?|meds|medications?|appointments?)" + NO_REASON_AFTER,
                         r"(?:will not|won t|do not|don t) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|prescriptions?|meds|"
-                        r"medications?|appointments?)",
+                        r"medications?|appointments?)" + NO_REASON_AFTER,
                         r"no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los) (?:receta|recetas|medicina|medicinas|pastillas|cita|citas)",
                         r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
                         r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
@@ -1828,6 +1910,10 @@ CUE_SETS += (CueSet("suicidal", {
                     r"husband|wife|son|daughter|brother|sister) (?:soon|tonight) (?:\S+ ){0,8}(?:died|passed away|passed|dead)",
                     r"(?:ya )?no (?:voy|va) a estar (?:para|cuando)", r"disappear\w*", r"desaparec\w*",
                     r"(?:stop|end|finish) (?:all (?:of )?)?(?:this|it|everything|things)(?: \S+)? for good",
+                    # issue 17, fourth round: the same in Spanish ("ya no voy a necesitar la cita del martes")
+                    r"(?:ya )?no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los|su|sus|otra|mas) (?:\S+ )?(?:cita|citas|"
+                    r"receta|recetas|medicina|medicinas|pastillas|consulta|seguimiento|resurtido)"
+                    r"(?! (?:\S+ ){0,3}(?:porque|ya que|pues|hasta|mientras|por (?:ahora|un|una|unos|unas|el|la))(?!\S))",
                     r"(?:will not|won t|wont) (?:need|be needing) (?:the|my|that|this|any more|anymore|any further) (?:\S+ )?"
                     r"(?:appointments?|appts?|refills?|prescriptions?|meds|follow ?ups?|check ?ups?|cita|receta)"
                     r"(?! (?:\S+ )?(?:because|since|as|now that|after all|until|till|for (?:a|the|\d+|two|three|six)|while|when)"
@@ -1927,10 +2013,15 @@ plans intent suicidal self harm cp estoy pensando acute intracranial significant
 going to want wanting pienso planeo voy a de en in on from ever considering intention intentions harming hurting heart attack stroke since that this recent recently lately
 el la los las un una de del mas ningun ninguna nada fiebre tos dolor pecho sangrado sangre mareo mareos vomito
 vomitos ni o tengo tenido siento sentido he ha hemos presentado presenta
+hit bump bumped bang banged knock knocked struck
 """.split())
 # Words right after a red flag that undo a negation before it ("never been suicidal before, but now ...").
 NEGATION_UNDONE_AFTER = (r"before", r"until (?:now|today|recently|this week|tonight)", r"till now", r"antes",
                          r"hasta (?:ahora|hoy)")
+# "Without" after something the writer can barely do is the red flag happening, not denied ("can barely walk across
+# the room without gasping", "no puede hablar sin ahogarse") (issue 17, fourth round).
+WITHOUT_UNDONE_BEFORE = r"(?:can not|could not|can barely|could barely|barely|hardly|unable to|hard to|no (?:puedo|puede|podia)|" \
+    r"apenas (?:puedo|puede)?) (?:\S+ ){1,6}$"
 # Words after "no"/"not" that make it not a negation of what follows ("not sure if this is a stroke").
 PSEUDO_NEGATION = (
     r"sin sentido", r"no (?:idea|doubt|matter|better|change|relief|improvement|me deja|le deja|para|"
@@ -1961,6 +2052,10 @@ R_EVALUATED = (
     r"todo salio (?:bien|normal)", r"did all the tests", r"(?:said|told me|dijeron que|dijo que) (?:it was|it s|era|fue) "
     r"(?:just |only |solo )?(?:reflux|heartburn|anxiety|panic|muscular|a pulled|gas|nothing|normal|agruras|ansiedad|nada)",
     r"turned out to be", r"ended up being", r"resulto ser",
+    r"(?:cardiologist|neurologist|specialist|doctor|dr \S+|er|hospital|paramedics) (?:\S+ )?(?:saw|checked|examined|assessed) "
+    r"(?:him|her|me|us|them)", r"(?:put|got|had|placed) (?:in )?(?:a |two |2 )?stents?",
+    r"did (?:a |the |all the |his |her )?(?:full |whole |complete )?(?:workup|work up|tests|bloods|scans?|checks)",
+    r"(?:all|everything) (?:was |is |came back |looked )?(?:fine|normal|clear|ok|okay)(?! (?:until|till|except|but)(?!\S))",
     r"(?:troponins?|ekg|ecg|ct|mri|scan|bloods?|blood work|xray|tests?) (?:\S+ )?(?:negative|normal|clear)(?!\S)",
     r"(?:said|told (?:me|us|him|her)|dijo|dijeron) (?:that )?(?:it was|it is|all was|everything was|era|estaba|todo estaba) "
     r"(?:fine|ok|okay|normal|benign|harmless|bien)",
@@ -1975,6 +2070,11 @@ CHRONIC_NOT_NOW = (
 CHRONIC_AFTER = CHRONIC_NOT_NOW + (
     r"same as (?:always|usual|before|every)", r"as (?:always|usual)", r"like always", r"(?:igual )?(?:que|como) siempre",
     r"nothing new", r"(?:my )?baseline", r"(?:been )?the same (?:ever )?since", r"unchanged", r"(?:has not|hasn t) changed",
+    # "my voice has been hoarse 3 weeks" (issue 17, fourth round); never a pregnancy's weeks
+    r"(?:^|for |over |desde hace )(?:the (?:last|past) )?(?:about |like |almost |over )?(?:\d+|two|three|four|five|six|several|"
+    r"a few|a couple of|many|dos|tres|cuatro|varias|varios) (?:weeks|months|years|semanas|meses|anos)"
+    r"(?! (?:pregnant|along|ago|old|de embarazo|embarazada|after|post|postpartum|post op|into|since|from|out|despues|"
+    r"de (?:la|mi|su) (?:cirugia|operacion))(?!\S))",
 )
 RESOLVED_AFTER += R_EVALUATED + (
     r"(?:it )?passed in \d+", r"it passed", r"se (?:me|le) paso",
@@ -1986,6 +2086,8 @@ RESOLVED_AFTER += R_EVALUATED + (
     r"(?<!than )normal since", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
+    r"(?:esta |sigue )?(?:jugando|comiendo|corriendo) (?:normal|bien|como siempre)",
+    r"solo (?:tiene|tengo|le quedo|le salio|me salio|es) un (?:pequeno |pequenito )?(?:chichon|moreton|golpecito|raspon|bolita)",
 )
 # Kinds that stay urgent when the writer says the sign passed: a stroke sign that went away is a TIA, and chest pain
 # that went away in the last day is a same-day call (issue 17); past ("last month", "in 2019") or already evaluated
@@ -2045,9 +2147,26 @@ HISTORY_RESOLVED = (
     r"nunca volvio", r"(?:ya )?(?:esta|estoy|quedo) (?:resuelto|superado|bien)", r"(?:ya )?lo supere",
     r"(?:me )?recupere", r"sin (?:problemas|pensamientos) desde",
 )
+# A reason for asking that is not the writer's own: study or work ("asking because I am a nursing student", "for my
+# psychology essay"). A question about suicide asked for such a reason is weighed by the model at its usual bar, not
+# the lower one for suicidal cues (urgency.SUICIDAL_CUE_FACTOR). Rule red flags are untouched, and ABOUT_THE_WRITER
+# still wins ("I'm a nursing student and I've been having those thoughts myself" stays a red flag).
+ASKED_FOR_STUDY_OR_WORK = (
+    r"(?:asking|ask|i ask|pregunto) (?:because|as|since|cause|porque|ya que|como) (?:i am|soy) (?:a |an |un |una )?"
+    r"(?:\S+ ){0,2}(?:student|nurse|teacher|carer|caregiver|counsellor|counselor|social worker|pharmacist|paramedic|"
+    r"volunteer|first aider|estudiante|enfermer[oa]|maestr[oa]|profesor[a]?|cuidador[a]?)",
+    r"(?:for|para) (?:my|a|our|mi|un|una|nuestro|nuestra) (?:\S+ )?(?:class|course|coursework|essay|assignment|"
+    r"project|exam|dissertation|thesis|training|lecture|curso|tarea|proyecto|examen|tesis)",
+)
+
 # With these, a question or hypothetical about suicidal thoughts is about the writer: a false alarm is the safer error
 # ("Can antidepressants cause suicidal thoughts? I've been having them since I started").
 ABOUT_THE_WRITER = (
+    # an elliptical answer after a question about someone else: "... if a patient tells you they are going to kill
+    # themselves? Because I am, I think." (issue 17, fourth round)
+    r"(?:because|cause|cuz|coz|and|but|well|since) (?:i think )?(?:i am|i might be|i may be|i will|i might|i could)"
+    r"(?: too| also)?(?: , i think| i think)? (?:\.|,)", r"(?:so am i|me too|that is me|that would be me|i am that (?:patient|person))",
+    r"(?:porque|pues|y) (?:creo que )?yo (?:si|tambien|lo voy a hacer|lo hare)",
     r"i (?:have been|am|keep|started|have|had|have had|get|got) (?:\S+ ){0,2}(?:having|getting|feeling|thinking|"
     r"had|them|those|these|thoughts)",
     r"(?:feel|feels|feeling|felt) (?:\S+ ){0,2}(?:dark|hopeless|empty|numb|worse|like (?:that|this|dying|disappearing|it))",
@@ -2062,7 +2181,9 @@ RESOLVED_LATER = (
     r"(?:no|not any) (?:problems|symptoms|headaches|issues) since", r"sin (?:problemas|sintomas) desde",
 )
 # Results "came back" is not the problem coming back.
-NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)"
+NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)" \
+    r"|(?:the |my |his |her |old )?scars? (?:are |is )?(?:still|again)" \
+    r"|(?:trying|try|tried|buscando|intentando|intentarlo|planning|plan|hoping|ready) (?:\S+ ){0,3}(?:again|otra vez|de nuevo)"
 # ... unless the message says it is back ("it went away but came back this morning").
 RECURRED = (
     r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again",
@@ -2095,7 +2216,8 @@ PAST = (
     r"en la (?:secundaria|prepa|preparatoria|universidad)", r"(?:have not|haven t|has not|hasn t) (?:\S+ )?in \d+ (?:years|months)", r"when i was (?:a |younger|little|young|in|pregnant)", r"back in", r"previously", r"used to",
     r"(?:previous|prior|old|past) (?:heart attack|stroke|overdose|seizures?|episodes?|attempts?|injury|concussion|"
     r"reaction)", r"since (?:my|his|her|the) (?:heart attack|stroke|overdose|surgery|bypass|attack)",
-    r"after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
+    # ... but "2 weeks after my bypass" dates something happening now by a recent operation
+    r"(?<!days )(?<!day )(?<!weeks )(?<!week )(?<!wks )after (?:my|his|her|the) (?:heart attack|stroke|overdose|bypass)",
     r"(?:died|passed away|death|passed) (?:of|from)", r"runs? in (?:my|the|our) family", r"family history",
     r"survivor", r"once (?:at|in|during|while|as a|years|before|on (?:a|holiday|vacation))",
     r"hace (?:\d+|un|una|unos|unas|varios|varias|muchos|muchas|dos|tres|cuatro|cinco|seis|siete|ocho|"
@@ -2107,6 +2229,9 @@ PAST = (
     r"desde (?:chico|chica|nino|nina|joven|chiquito|chiquita)", r"(?:me|le) quedo", r"left (?:me|him|her) with", r"(?:my|mi) (?:dad|father|mom|mother|brother|sister|grandpa|"
     r"grandma|grandfather|grandmother|papa|mama|hermano|hermana|abuelo|abuela|uncle|aunt|tio|tia) (?:had|tuvo|has had)",
 )
+# Past only right after the red flag ("Mom passed out last week and the hospital found her sodium low"): further away it
+# is as likely to date something else ("fever of 101 and I had chemo last week", issue 17, fourth round).
+PAST_RIGHT_AFTER = (r"(?<!since )(?<!from )(?<!all )(?<!through )(?<!until )last week", r"(?<!desde )(?<!toda )la semana pasada")
 # Seen and treated already, earlier in the sentence ("Saw urgent care Saturday for the reaction, they gave me an
 # epipen, need a referral"): a red flag after it is what was treated, unless its clause says it is happening now.
 SEEN_BEFORE = (
@@ -2159,6 +2284,8 @@ HYPOTHETICAL_BEFORE = (
     r"sintomas de", r"riesgo de", r"prevenir", r"prevencion", r"informacion (?:sobre|de)", r"que hago si",
     r"que debo hacer si", r"como (?:se|saber|reconocer)", r"folleto", r"clase (?:sobre|de)", r"proyecto",
     r"puedo tomar", r"what if", r"y si", r"whether",
+    # right before the red flag: "how do you use an EpiPen?" (issue 17, fourth round)
+    r"how (?:do|does|should|would|can|could) (?:you|i|we|one|people|parents|someone|a person)$",
 )
 # A question about a condition in general, asked for information: it starts with one of these and names nobody
 # ("Does a stroke always cause slurred speech?", "Can stress cause chest pain?"). A question that names a person
@@ -2166,6 +2293,7 @@ HYPOTHETICAL_BEFORE = (
 GENERAL_QUESTION_START = r"^(?:what|how|why|does|do|can|could|which|(?:is|are) (?:\S+ ){1,4}(?:always|usually|normally|" \
     r"necessarily|ever)|(?:is|are) (?:\S+ ){1,4}(?:a |an )?(?:known|common|normal|usual|typical)|is (?:\S+ ){0,4}(?:a|an) (?:normal|common|typical|usual)|" \
     r"is (?:\S+ ){1,6}(?:a )?(?:real|actual) thing|is (?:\S+ ){1,10}something to worry about|" \
+    r"(?:is|are) (?:\S+ ){1,4}(?:hereditary|genetic|inherited|contagious|preventable|curable)|" \
     r"is it true|es verdad|es cierto|que|cual|cuales|como|por que|puede)(?!\S)"
 PERSONAL = frozenset("""
 i me my mine myself he him his himself she her hers herself we us our ourselves im yo mi mis tengo estoy siento
@@ -2176,7 +2304,7 @@ GENERAL_WORDS = r"(?:always|usually|typical\w*|in general|normally|generally|cau
     r"someone|anyone|women|men|personas|alguien|mujeres|hombres|la gente|real thing|actual thing|true|sometimes|called|" \
     r"something to worry about|a veces|se llama|common|often|work|works|look like|looks like|too much|known|" \
     r"increase|increases|raise|raises|adults|young adults|young people|teens|teenagers|adolescents|adolescentes|" \
-    r"jovenes|verdad|cierto|rates?|percent|tasas?)"
+    r"jovenes|verdad|cierto|rates?|percent|tasas?|hereditary|genetic|inherited|contagious|hereditari\w*|genetic\w*)"
 # Hypotheticals that reach the whole sentence before the red flag, across commas.
 HYPOTHETICAL_SENTENCE = (r"hypothetical\w*", r"in theory", r"just wondering", r"en teoria", r"por si acaso", r"just in case",
                          r"asking for a friend", r"out of curiosity", r"general knowledge", r"por curiosidad",
@@ -2246,9 +2374,13 @@ IDIOMS = (
     r"(?:will|would|is going to|gonna) (?:kill|murder) me (?:if|when) (?:i|they|she|he) (?:find|finds|see|sees|forget|"
     r"miss|am late|do not)", r"killing it", r"knock(?:ed|s)? (?:me )?out (?:the|of) (?:park)", r"knocked it out",
     r"(?:passed|pass) out (?:the|flyers|papers|candy|cookies)", r"(?:hit|hits) me (?:up|with|that)",
-    r"(?:had|have|having|got) a blast", r"out of breath (?:after|from|when|climbing|running|walking|with exercise)",
+    r"(?:had|have|having|got) a blast", r"out of breath (?:after|from|when|climbing|running|walking|with exercise)(?! (?:my |the |a |his |her )?(?:surgery|"
+    r"operation|op|procedure|delivery|c section|birth|replacement|knee|hip)(?!\S))",
     r"take (?:a|my) (?:deep )?breath", r"breathless (?:running|climbing|after|when|with)", r"(?:pass\w*|died|dying) out "
-    r"laughing", r"(?:passed|pass) out laughing", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
+    r"laughing", r"(?:passed|pass) out laughing",
+    # breathless from laughter: "I literally can't breathe, I'm laughing so hard"
+    r"(?:can not|could not) breathe (?:\S+ ){0,4}(?:laughing|laughed|laugh) (?:so|too) (?:hard|much)",
+    r"(?:laughing|laughed|laugh) so (?:hard|much) (?:\S+ ){0,3}(?:can not|could not) breathe", r"(?:going to|gonna) kill each other", r"morir(?:me)? de (?:la )?pena", r"deep breaths?", r"bad breath", r"breath mints?", r"mal aliento",
     r"my heart (?:skipped|skips) a beat (?:when|seeing|at)", r"fever pitch", r"cabin fever", r"spring fever",
     r"hay fever", r"(?:sugar|azucar) (?:free|substitute|cravings|intake|in my coffee)",
     r"kill(?:ing)? it (?:at|in|on|during|tomorrow|today|tonight|this)", r"(?:going to|gonna) (?:crush|nail) it",
@@ -2276,7 +2408,23 @@ IDIOMS = (
     r"(?:like|como si) (?:i |he |she |i had |i have |i d |me |se )?(?:swallowed|swallowing|trague|hubiera tragado|tragara) "
     r"(?:\S+ )?(?:razor ?blades?|razors|glass|broken glass|knives|sandpaper|nails|navajas|vidrio|cuchillas)",
     r"(?:nearly|almost|casi) (?:passed|pass|fainted|faint|blacked|me desmaye|me desmayo) (?:out )?(?:from|with|of|del|de) "
-    r"(?:the |el )?(?:pain|dolor)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
+    r"(?:the |el )?(?:pain|dolor)",
+    # issue 17, fourth round: a near-faint at a needle or blood (vasovagal), a portal that "ate my message", a booster that
+    # "hit me like a truck", a threat to a spouse said as a joke ("going to kill my husband lol")
+    r"(?:nearly|almost|casi|practically) (?:passed|pass|fainted|faint|blacked|keeled|me desmaye|se desmayo) (?:out |over )?"
+    r"(?:when|at|from|seeing|during|while|al ver|cuando|con) (?:\S+ ){0,5}(?:needles?|blood (?:test|draw|work)|shots?|"
+    r"injections?|jabs?|vaccines?|aguja|inyeccion|vacuna)",
+    r"(?:portal|app|site|website|computer|phone|system|it|email|printer|laptop) (?:\S+ ){0,3}ate (?:my|the) (?:whole |entire )?"
+    r"(?:message|post|reply|form|text|email|draft|work|homework|answers?)", r"breath\w* into a (?:paper )?bag",
+    r"hit (?:me|him|her|us) like a (?:truck|ton of bricks|bus|train|freight train|brick wall|mack truck)",
+    r"(?:going to|gonna|i will|i ll|i am going to|could) (?:kill|murder|strangle) (?:my \S+|him|her|them)(?: \S+)? "
+    r"(?:lol|haha|hahaha|lmao|lmfao|jk|jaja|jajaja|xd)",
+    # an "overdose" of something that is no substance
+    r"overdose of (?:\S+ )?(?:messages|emails|texts|questions|information|info|news|paperwork|meetings|calls|"
+    r"notifications|reminders|forms|homework|screen time)",
+    # a bigger supply for a trip is a refill, not a stockpile
+    r"(?:bigger|larger|extra|more|longer|bigger|90 day|three month|3 month|early) (?:supply|refill) (?:\S+ ){0,5}(?:for|before|during) "
+    r"(?:the |my |our |a |this )?(?:holidays?|trip|travel\w*|vacation|journey|abroad|christmas|summer|cruise|flight)", r"fever blisters?", r"bit (?:my|his|her) tongue (?:at|during|while|eating) (?:dinner|lunch|breakfast|a meal|eating)",
 )
 # A clear statement of safety ("I'm not going to hurt anyone", "no thoughts of harming myself"): the learned second
 # opinion does not flag a message that says one (a lexicon rule still does).

@@ -47,6 +47,19 @@ hora horas minutos ahora hoy noche dia dias semana vez veces siento sentir creo 
 ahorita rato anoche manana yesterday tomorrow morning afternoon evening tonight
 """.split())
 
+# Everyday activity and exertion words say when a symptom comes, not what it is: "my knee hurts when I climb stairs"
+# is a knee. Learnt, they took the weight of the heart attacks they appear in ("chest pressure when I climb stairs"):
+# after a retrain, "climb" alone weighed 0.20 and flagged that knee as cardiac (issue 17, the revert of issue17b).
+# The symptom is what makes exertion urgent, and the lexicon reads symptom and exertion together (chest pain on
+# exertion, fainting during exercise), so the model leaves these words out.
+_ACTIVITY = frozenset("""
+climb climbs climbing climbed stair stairs staircase steps walk walks walking walked run runs running ran jog jogs
+jogging jogged exercise exercises exercising exercised workout gym hill hills uphill hike hiking hiked lift lifting
+lifted shovel shoveling shovelling mowing bike biking cycling swim swimming dancing
+subir subo sube subiendo escalera escaleras escalon escalones caminar camino caminando camine correr corro corriendo
+corri ejercicio ejercicios gimnasio
+""".split())
+
 
 @dataclass(frozen=True)
 class Feature:
@@ -66,7 +79,7 @@ def features(tokens: Sequence[str], current: Callable[[int], bool] | None = None
         if token in _SKIP:
             previous = None
             continue
-        if token in _STOP or token in _VAGUE or len(token) < 2 or not token.isalpha():
+        if token in _STOP or token in _VAGUE or token in _ACTIVITY or len(token) < 2 or not token.isalpha():
             continue  # numbers are the lexicon's job (it knows which readings matter); "68" is not a sign
         marks[i] = "" if current is None or current(i) else "~"
         found.append(Feature(marks[i] + token, i, i))

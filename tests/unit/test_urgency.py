@@ -551,3 +551,137 @@ def test_going_to_see_a_living_relative_soon_is_no_suicidal_cue():
     assert not analyse("My sister is going to see our mum soon, can she pick up mum's prescription?").partial
     urgent("She said she's going to see her dad soon and her dad died in March. Now her phone is off", "suicidal")
     urgent("He keeps saying he's going to see his late wife tonight and he gave his dog to the neighbour", "suicidal")
+
+
+# --- issue 17, fourth round: what the four held-out sets' errors showed, once read (each written here, not copied) ---
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    # an elliptical "because I am" after a question about someone else is about the writer
+    ("What happens if someone tells their doctor they're going to kill themselves? Cause I might, I think. Tonight.",
+     "What happens if someone tells their doctor they're going to kill themselves? Asking because I am a nursing "
+     "student."),
+    # "ya no voy a necesitar la cita" is a farewell in Spanish as in English, unless a reason follows
+    ("Gracias por todo, doctora, de verdad. Ya no voy a necesitar las recetas.",
+     "Ya no voy a necesitar la cita del jueves porque ya me siento mejor, gracias por todo"),
+])
+def test_fourth_round_suicidal_intent_said_indirectly(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    # "without" after something the writer can barely do is the sign happening
+    ("I can hardly climb three stairs without gasping for air since this morning", "breathing",
+     "I can walk to the shops without getting short of breath now, the inhaler change worked"),
+    # breathlessness after an operation is not the breathlessness of exercise
+    ("Is it normal to be this out of breath after my operation? I had my hip done 9 days ago and I'm gasping "
+     "sitting up",
+     "breathing", "Out of breath after climbing the stairs like always, can I get my statin refilled?"),
+    # a negation inside the match denies it ("my chest isn't sore")
+    ("My chest is really hurting and tight, started 20 minutes ago", "cardiac",
+     "My chest isn't sore at all, it's my shoulder from the gym, can I see physio?"),
+    # a temperature said as a bare reading with a decimal, with a high-risk condition
+    ("On chemo and I've got chills and 38.6 this evening", "sepsis",
+     "On chemo, no fever, just wanted to send my weight, 38.5 kg this week"),
+    # a blow to the head followed by a seizure is urgent even when the person feels fine now
+    ("Bumped my head on a shelf at work, my colleague says I had a fit afterwards, I feel fine now", "head_injury",
+     "Bumped my head on a shelf at work this morning, no fit, no blackout, just a sore spot"),
+])
+def test_fourth_round_signs_and_their_look_alikes(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("let_through", "caught"), [
+    # "last week" right after the red flag dates it; further away it may date something else
+    ("My son fainted last week in the heat at a football match, the GP saw him, just booking his sports physical",
+     "fever of 102 and I had my chemo last week"),
+    # old scars that still show, and trying for a baby again, are not the problem coming back
+    ("I self harmed in college, the scars are still visible, can a dermatologist help with them?",
+     "I used to self harm as a teenager and I've started again this week"),
+    ("Tuve un aborto espontáneo hace dos años, ahora estamos intentando otra vez, ¿me dan cita preconcepcional?",
+     "Tengo 9 semanas de embarazo y estoy sangrando mucho con cólicos fuertes"),
+    # a question about heredity is for information
+    ("Are strokes hereditary? My grandma had one and I'm curious about my own risk",
+     "My son is having a seizure right now and won't stop shaking"),
+    # "didn't hit his head" denies the head injury of a small fall
+    ("My 6 year old tumbled off the sofa onto the rug, didn't bump her head, she was laughing a minute later",
+     "My toddler rolled off the bed, hit his head and now he's very sleepy and vomiting"),
+    ("Mi nieto se pegó en la frente con la mesa, no vomitó, está jugando normal, solo tiene un chichón",
+     "Mi nieto se pegó en la cabeza y está vomitando y muy dormido"),
+    # weeks of a symptom are not an emergency of today; weeks of a pregnancy are no duration
+    ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
+     "I'm 34 weeks pregnant and my waters just broke"),
+    ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
+     "Chest pain and short of breath 2 weeks after my knee surgery"),
+    ("My voice has been hoarse for three weeks, no pain, no trouble swallowing, can I see ENT?",
+     "My throat feels tight 3 weeks into the new blood pressure pill and my lips are puffy"),
+    # "how do you use an EpiPen?" asks for information
+    ("How do you use an EpiPen on a toddler? Asking before daycare starts next month",
+     "I just used her EpiPen, her lips are still swelling"),
+    # evaluated: a specialist saw it and put in a stent; the whole workup was fine
+    ("My husband had chest pain Sunday, the cardiologist saw him that day and put in two stents, he's recovering "
+     "at home now. Can we book a follow up?", "Everything was fine until an hour ago, now my chest is crushing"),
+])
+def test_fourth_round_past_settled_and_questions_are_let_through(let_through, caught):
+    routine(let_through)
+    urgent(caught)
+
+
+@pytest.mark.parametrize("text", [
+    "The app ate my whole message again, resending: I need a sick note for Monday",
+    "that flu shot hit me like a truck, achy today, is that normal?",
+    "I'm gonna kill my brother lol he used my insurance card at the pharmacy",
+    "My daughter almost fainted when she saw the needle at her vaccine, can we numb it next time?",
+    "Can I get an extra supply of my insulin for our cruise in March?",
+])
+def test_fourth_round_figures_of_speech(text):
+    routine(text)
+
+
+def test_a_threat_said_as_a_joke_is_no_idiom_when_it_is_not_one():
+    urgent("My brother says he is going to kill his boss, he has a gun in the car", "violence")
+
+
+def test_a_red_flag_dated_by_a_recent_operation_is_not_past():
+    """"2 weeks after my bypass" dates something happening now; "since my bypass in 2019" is a history."""
+    urgent("I have chest pain 2 weeks after my bypass surgery", "cardiac")
+    routine("I've had no chest pain since my bypass in 2019, just need my statin refilled")
+
+
+@pytest.mark.parametrize("text", [
+    "Knee pain\nMy knee hurts when I climb stairs.",
+    "Knee pain\nIt hurts when I climb stairs.",
+    "Hip pain\nMy hip aches when I walk up the stairs, worse in the mornings.",
+    "Back pain\nMy lower back hurts after climbing stairs and walking the dog.",
+    "My ankle hurts when I run, can I get a physio referral?",
+    "sore calves after my first week back at the gym, is it ok to keep exercising?",
+    "my feet hurt when I walk more than a mile, could it be plantar fasciitis",
+    "Me duele la rodilla cuando subo las escaleras, ¿me pueden dar cita?",
+])
+def test_a_sore_joint_or_muscle_on_exertion_is_routine(text):
+    """Exertion is not a heart sign by itself: musculoskeletal pain on stairs, walks, runs or at the gym is routine
+    (issue17b's retrained model had flagged the knee as a possible heart attack)."""
+    routine(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("I get chest pressure when I climb stairs and it happened again this morning", "cardiac"),
+    ("Chest tightness and sweating when I walk uphill since this afternoon", "cardiac"),
+    ("heavy feeling in my chest every time I climb the stairs since yesterday", "cardiac"),
+    ("my dad passed out while jogging this morning, he came round after a minute", "other"),
+    ("Siento presión en el pecho al subir las escaleras desde esta mañana, con sudor frío", "cardiac"),
+])
+def test_a_heart_sign_on_exertion_is_urgent(text, kind):
+    """The symptom makes exertion urgent, and the lexicon reads the two together."""
+    urgent(text, kind)
+
+
+def test_breathless_from_laughing_is_a_figure_of_speech():
+    routine("I literally can't breathe, I'm laughing so hard at the cartoon you put up in the waiting room. "
+            "Anyway, are my blood results back?")
+    urgent("I can't breathe and I'm scared, my lips are going blue", "breathing")
+
+
+def test_walking_to_the_edge_is_a_plan():
+    urgent("Top floor of the car park. I keep walking to the edge and back, cannot stop", "suicidal")

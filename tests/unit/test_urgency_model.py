@@ -3,6 +3,7 @@ hit, but never a suicidal one, and it reads negated words apart."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,53 @@ def test_words_that_are_not_about_now_are_read_apart():
     assert {"~knife", "~gun"} <= names and not {"knife", "gun"} & names
     names = {f.name for f in features(analyse("He threatened me with a knife tonight"))}
     assert "knife" in names and "~knife" not in names
+
+
+def _model_at(share_of_threshold: float, threshold: float = 0.3) -> urgency_model.Model:
+    """A model that scores every message share_of_threshold × its threshold."""
+    p = share_of_threshold * threshold
+    return urgency_model.Model(math.log(p / (1 - p)), {}, threshold, {"other": 0.0}, {"other": {}})
+
+
+def test_a_time_critical_red_flag_is_overruled_only_when_the_model_is_clearly_on_the_routine_side(monkeypatch):
+    """Between OVERRULE_FACTOR × threshold and the threshold, a breathing, cardiac, stroke, allergic or overdose red
+    flag stands (issue 17, fourth round); below it, or for another kind, the model still overrules."""
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.9))
+    assert assess("I can't breathe, my chest feels full").urgent
+    assert not assess("I have a fever of 101 and I am on chemo").urgent  # sepsis is weighed as before
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.7))
+    assert not assess("I can't breathe, my chest feels full").urgent
+
+
+def test_half_a_suicidal_cue_set_lowers_the_models_bar_and_nothing_else_does(monkeypatch):
+    """A message with a suicidal cue that made no red flag is flagged by the model from SUICIDAL_CUE_FACTOR × its
+    threshold; the same score without such a cue is let through."""
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.9))
+    decision = assess("Thank you for everything you have all done for me over the years, I will remember your kindness")
+    assert decision.urgent and decision.learned
+    assert not assess("Please send the forms for my daughter's school trip over the years ahead, kindness is "
+                      "remembered").urgent
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.7))
+    assert not assess("Thank you for everything you have all done for me over the years, I will remember your "
+                      "kindness").urgent
+
+
+def test_activity_words_are_not_read_by_the_model():
+    """"Climb", "stairs", "walking", "gym" say when a symptom comes, not what it is: after a retrain "climb" alone had
+    taken a cardiac weight from the heart attacks it appears in, and flagged a sore knee (issue 17, the revert of
+    issue17b). The symptom's words stay."""
+    names = [f.name for f in urgency_model.features(["knee", "hurts", "when", "climb", "stairs", ".", "chest",
+                                                     "tight", "walking", "uphill", ".", "subir", "escaleras"])]
+    assert names == ["knee", "hurts", "knee hurts", "chest", "tight", "chest tight"]
+
+
+def test_a_question_about_suicide_asked_for_study_or_work_gets_no_lower_bar(monkeypatch):
+    """A dismissed suicidal question lowers the model's bar, unless the writer says they ask for study or work; a
+    writer who says the thoughts are theirs makes a red flag whatever else they say."""
+    monkeypatch.setattr(urgency_model, "shipped", lambda: _model_at(0.9))
+    question = "What happens if someone tells their doctor they're going to kill themselves?"
+    assert assess(f"{question} Just wondering.").urgent
+    assert not assess(f"{question} Asking because I am a nursing student.").urgent
+    assert not assess(f"{question} It's for my psychology essay.").urgent
+    mine = assess(f"{question} Asking because I am a nursing student and I have been having those thoughts myself.")
+    assert mine.urgent and not mine.learned
