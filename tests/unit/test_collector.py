@@ -48,3 +48,16 @@ def test_starting_again_replaces_the_policy_instead_of_adding_one():
     finally:
         collector.stop()
         gc.unfreeze()
+
+
+def test_the_young_generation_is_collected_less_often_while_the_policy_is_installed():
+    before = gc.get_threshold()
+    try:
+        collector.freeze_after_full_collections()
+        collector.freeze_after_full_collections()  # started again: still one policy, and the same thresholds
+        assert gc.get_threshold() == (collector.YOUNG_THRESHOLD, *before[1:])
+        assert collector.YOUNG_THRESHOLD > before[0]
+    finally:
+        collector.stop()
+        gc.unfreeze()
+    assert gc.get_threshold() == before
