@@ -283,7 +283,8 @@ async def test_the_demo_mail_folder_holds_emails_a_mail_program_opens(make_clini
     [eml] = (clinic.system.settings.data_dir / "mail").glob("*.eml")
     stored = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     subject, body = _text(clinic, "new_message")
-    assert (stored["To"], stored["Subject"], stored["Auto-Submitted"]) == (clinic.blue_nurse.email, subject, "auto-generated")
+    assert (stored["To"], stored["Subject"], stored["Auto-Submitted"]) == (clinic.blue_nurse.email, subject,
+                                                                           "auto-generated")
     assert stored["From"].addresses[0].display_name == "Clínica San José"
     assert stored.get_content().replace("\r\n", "\n") == body
 
