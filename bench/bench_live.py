@@ -49,7 +49,8 @@ One command does everything:
    nothing sent: the session checks, timers, socket pings and acks of open pages.
 6. **Sends, open loop.** Poisson arrivals at `--rate` messages/s for `--seconds` (seeded; the schedule does not
    wait for answers), alternating sides so exactly half come from patients and half from nurses, each into a
-   conversation chosen uniformly at random. Every body carries a unique token (`ref-<12 hex>`). A send is what
+   conversation chosen uniformly at random. Every body carries a unique token (`ref-<12 digits>`: hex letters made
+   words, such as "bf", that the urgent-words check reads). A send is what
    a person does on the conversation page: click **Reply** (wait until the reply box is shown), type the whole
    text into **Message** (one `update:value` event, like a paste), click **Send**; the send is confirmed when
    the page shows the "Reply sent" notification, and failed when it shows a negative notification ("Not sent",
@@ -146,7 +147,7 @@ P95_BUDGET_MS = 150.0
 LADDER = (1, 2, 3, 5, 10, 16, 24, 32, 48, 64, 96, 128, 192)
 ROOT = Path(__file__).resolve().parent.parent
 SM_APP = Path(sys.executable).with_name("sm-app")
-TOKEN = re.compile(r"ref-[0-9a-f]{12}")
+TOKEN = re.compile(r"ref-[0-9]{12}")
 THREAD_LINK = re.compile(r"^/thread/([0-9a-f]{32})$")
 PATIENT_PASSWORD = "bench-patient-password"
 NURSE_PASSWORD = "bench-nurse-password-long"
@@ -705,7 +706,7 @@ class Bench:
             nurse.awaiting = [s for s in nurse.awaiting if s is not sent]
 
     def new_sent(self, side: str, scheduled: float) -> Sent:
-        token = f"ref-{secrets.token_hex(6)}"
+        token = f"ref-{secrets.randbelow(10 ** 12):012d}"
         c = self.rng.choice(self.conversations)
         sent = Sent(token, c, side, scheduled, (PATIENT_TEXT if side == "patient" else NURSE_TEXT).format(token=token))
         self.by_token[token] = sent
