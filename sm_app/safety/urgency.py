@@ -31,7 +31,6 @@ network, no model runtime (plain Python over a dictionary of weights), about a m
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sm_app.safety import urgency_lexicon as lex
@@ -223,7 +222,7 @@ def _quote(text: Text, original: str, spans) -> tuple[str, ...]:
     return tuple(evidence[:6])
 
 
-_ASKED_FOR_STUDY_OR_WORK = re.compile("|".join(f"(?:{p})" for p in lex.ASKED_FOR_STUDY_OR_WORK))
+_ASKED_FOR_STUDY_OR_WORK = whole_words("|".join(f"(?:{p})" for p in lex.ASKED_FOR_STUDY_OR_WORK))
 
 
 def _factor(a: Analysis) -> float:
