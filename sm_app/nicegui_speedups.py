@@ -29,6 +29,20 @@ every second: with a clinic's pages open, a large part of the server's idle CPU.
 `Outbox.stop()`, needs no timeout, since `stop` sets the event too. The outbox module is given an `asyncio` whose
 `wait_for` waits without one (everything else is asyncio itself).
 
+**An open page holding on to its whole HTTP request.** A NiceGUI client keeps the request its page was built for,
+for as long as the page is open: its address, headers, session and state, which pages do read, but also the ASGI
+`receive` and `send` of that request and the scope's per-request objects (FastAPI's exit stacks). Those reach the
+request's middleware (Starlette's `BaseHTTPMiddleware` streams and task group, the gzip responder), so every open
+page kept a finished request's machinery alive. Once the page's HTML is built, the client keeps a request made of the
+scope entries a page can read and nothing else.
+
+**A registry entry for every value of every element.** NiceGUI records each bindable property it sets (an element's
+visibility, text, value…) in a global weak dictionary, and propagates every change through the binding machinery,
+whether or not anything is bound to it. The registry answers one question, asked when a binding is made: is the
+source a bindable property (then changes are pushed) or something else (then it is polled)? The type answers it as
+well. So a property is not registered, and a change propagates only when something is bound from it; bindings work
+as before (tests/unit/test_nicegui_speedups.py).
+
 `nicegui` is pinned in pyproject.toml; tests/unit/test_nicegui_speedups.py fails if a new version stops calling these
 or the answers differ.
 """
@@ -42,11 +56,12 @@ import types
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from nicegui import helpers
+from nicegui import binding, helpers
 from nicegui import outbox as nicegui_outbox
 from nicegui.client import Client
 from nicegui.element import Element
 from nicegui.props import Props
+from starlette.requests import Request
 
 _original: Callable[[Callable], bool] = helpers.expects_arguments
 _by_function: dict[Callable, bool] = {}
@@ -103,6 +118,57 @@ class _AsyncioForTheOutbox(types.ModuleType):
         return awaitable  # the outbox awaits the event's wait itself
 
 
+# What a page may read from its request while it is open (starlette.requests.Request and NiceGUI: url, headers,
+# cookies, client address, session, state, path parameters, app). Everything else in a scope is per-request machinery.
+_PAGE_SCOPE_KEYS = frozenset({
+    "type", "asgi", "http_version", "method", "scheme", "server", "client", "root_path", "path", "raw_path",
+    "query_string", "headers", "state", "session", "path_params", "app", "router", "route", "endpoint",
+    "nicegui_page_path",
+})
+_build_response = Client.build_response
+
+
+def build_response(self: Client, request: Request, status_code: int = 200):
+    response = _build_response(self, request, status_code)
+    if self._request is request:  # noqa: SLF001 - a page's own request, not an error page's
+        self._request = Request({k: v for k, v in request.scope.items() if k in _PAGE_SCOPE_KEYS})  # noqa: SLF001
+    return response
+
+
+def _bindable_set(self: binding.BindableProperty, owner: Any, value: Any) -> None:
+    # BindableProperty.__set__ without the registry; propagation only when a binding starts here.
+    attribute = "___" + self.name
+    had = hasattr(owner, attribute)
+    changed = had and getattr(owner, attribute) != value
+    if had and not changed:
+        return
+    setattr(owner, attribute, value)
+    if (id(owner), (self.name,)) in binding.bindings:
+        binding._propagate(owner, (self.name,))  # noqa: SLF001
+    if changed and self._change_handler is not None:  # noqa: SLF001
+        self._change_handler(owner, value)  # noqa: SLF001
+
+
+def _is_bindable(obj: Any, name: tuple[str, ...]) -> bool:
+    """What `binding.bindable_properties` answered: a bindable property of `obj` that has been set."""
+    # Looked up in the classes' own dictionaries: reading a BindableProperty from the class calls its __get__.
+    return (len(name) == 1 and hasattr(obj, "___" + name[0])
+            and any(isinstance(cls.__dict__.get(name[0]), binding.BindableProperty) for cls in type(obj).__mro__))
+
+
+def _bind_one_way(source_obj: Any, source_name: tuple[str, ...], target_obj: Any, target_name: tuple[str, ...],
+                  transform: Callable[[Any], Any] | None) -> None:
+    # binding._bind_one_way with the registry lookup replaced by _is_bindable.
+    binding_key = (id(source_obj), source_name)
+    binding.bindings[binding_key].append((source_obj, target_obj, target_name, transform))
+    binding._binding_keys_by_object[id(source_obj)].add(binding_key)  # noqa: SLF001
+    binding._binding_keys_by_object[id(target_obj)].add(binding_key)  # noqa: SLF001
+    if not _is_bindable(source_obj, source_name):
+        binding.active_links.append((source_obj, source_name, target_obj, target_name, transform))
+        binding._active_links_added.set()  # noqa: SLF001
+    binding._propagate(source_obj, source_name)  # noqa: SLF001
+
+
 def install() -> None:
     """Idempotent. NiceGUI's modules call `helpers.expects_arguments` through the module, `Props.parse` through the
     class and `remove_elements` on the client, so this reaches every caller."""
@@ -110,3 +176,6 @@ def install() -> None:
     Client.remove_elements = remove_elements  # type: ignore[method-assign]
     Props.parse = staticmethod(parse_props)  # type: ignore[method-assign]
     nicegui_outbox.asyncio = _AsyncioForTheOutbox()
+    Client.build_response = build_response  # type: ignore[method-assign]
+    binding.BindableProperty.__set__ = _bindable_set  # type: ignore[method-assign]
+    binding._bind_one_way = _bind_one_way  # noqa: SLF001

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from nicegui import Client, app
 from nicegui.testing import User
+from starlette.requests import empty_receive
 
 from tests.conftest import PATIENT_PW, STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
@@ -66,6 +67,23 @@ async def test_push_subscriptions_end_with_the_page(user: User) -> None:
     assert bus.subscriber_count(clinic.pat.user_id) == 1  # one per page, whatever follows changes on it
     client.delete()
     assert bus.subscriber_count(clinic.pat.user_id) == 0
+
+
+async def test_an_open_page_keeps_only_what_it_reads_of_its_request(user: User) -> None:
+    await seeded(user)
+    await sign_in_patient(user, "pat@example.org", PATIENT_PW)
+    client = await user.open("/inbox")
+    await see(user, "No messages yet.")
+    request = client.request
+    # Not the request's ASGI callables or FastAPI's per-request exit stacks, which reach its middleware's objects
+    # (sm_app/nicegui_speedups.py) ...
+    assert request.receive is empty_receive
+    assert not [key for key in request.scope if key.startswith("fastapi_")]
+    # ... but what an open page reads: its session, the sign-in state, its address and its cookies.
+    assert request.session and request.state.sm_session is not None
+    assert request.client is not None and request.cookies
+    user.find("Sign out").click()  # and the open page still works
+    await see(user, "Sign in")
 
 
 @pytest.fixture

@@ -4,15 +4,18 @@ NiceGUI (the pinned version) still asks it through the helper that sm_app/nicegu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import inspect
 import weakref
 
-from nicegui import core, helpers, observables, ui
+from nicegui import binding, core, helpers, observables, ui
 from nicegui import outbox as nicegui_outbox
 from nicegui.client import Client
 from nicegui.page import page
 from nicegui.props import Props
+from starlette.requests import Request
+from starlette.responses import Response
 
 from sm_app import nicegui_speedups
 
@@ -145,3 +148,80 @@ async def test_an_idle_pages_outbox_waits_for_work_without_waking_every_second(m
     finally:
         loop_task.cancel()
         client.delete()
+
+
+def _request(big: object) -> Request:
+    """A page's request as the middleware hands it on: its ASGI callables and exit stack reach per-request objects."""
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False, "held": big}
+
+    async def send(message):
+        big.sent = message
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET", "scheme": "http",
+             "server": ("127.0.0.1", 8080), "client": ("10.1.2.3", 5555), "root_path": "", "path": "/probe",
+             "raw_path": b"/probe", "query_string": b"a=1", "path_params": {},
+             "headers": [(b"host", b"127.0.0.1:8080"), (b"cookie", b"sm=abc")],
+             "session": {"id": "browser"}, "state": {"sm_session": "the session"},
+             "fastapi_astack": contextlib.AsyncExitStack(), "held": big}
+    return Request(scope, receive, send)
+
+
+class _Big:
+    pass
+
+
+def test_an_open_page_keeps_what_it_reads_of_its_request_and_lets_the_rest_go(monkeypatch):
+    # NiceGUI's own response needs ui.run's configuration; the page's HTML is not what is tested here (the UI test
+    # test_an_open_page_keeps_only_what_it_reads_of_its_request runs the real one).
+    monkeypatch.setattr(nicegui_speedups, "_build_response", lambda client, request, status: Response("A page"))
+    nicegui_speedups.install()
+    assert Client.build_response is nicegui_speedups.build_response
+    big = _Big()
+    request = _request(big)
+    client = Client(page("/probe"), request=request)
+    try:
+        response = client.build_response(request)
+        assert response.body == b"A page"
+        kept = client.request
+        # What pages read while open: the address (sign-in throttling), session, state, URL and headers.
+        assert kept.client.host == "10.1.2.3"
+        assert kept.session == {"id": "browser"} and kept.state.sm_session == "the session"
+        assert str(kept.url) == "http://127.0.0.1:8080/probe?a=1" and kept.cookies == {"sm": "abc"}
+        assert "fastapi_astack" not in kept.scope and "held" not in kept.scope
+        gone = weakref.ref(big)
+        del big, request, response
+        gc.collect()
+        assert gone() is None, "an open page kept its request's per-request objects alive"
+    finally:
+        client.delete()
+
+
+def test_bindings_work_without_registering_every_value():
+    nicegui_speedups.install()
+    client = Client(page("/probe"), request=None)
+    links_before = len(binding.active_links)
+    try:
+        with client:
+            registered_before = len(binding.bindable_properties)
+            choice = ui.checkbox("Needs a place", value=False)
+            place = ui.input("Place")
+            place.bind_visibility_from(choice, "value")  # what the outcome form does
+            echo = ui.label()
+            echo.bind_text_from(place, "value")
+            assert len(binding.bindable_properties) == registered_before, "values were registered again"
+            assert len(binding.active_links) == links_before, "a binding from an element became a polled link"
+            assert place.visible is False
+            choice.set_value(True)
+            assert place.visible is True
+            place.set_value("Room 4")
+            assert echo.text == "Room 4"
+            field = {"value": "2026-12-07"}
+            date = ui.input().bind_value(field)  # a dict is not bindable: NiceGUI polls it, as before
+            assert date.value == "2026-12-07"
+            assert len(binding.active_links) == links_before + 1
+            date.set_value("2026-12-08")
+            assert field["value"] == "2026-12-08"
+    finally:
+        client.delete()
+        binding.active_links[links_before:] = []
