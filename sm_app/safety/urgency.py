@@ -233,7 +233,7 @@ def _factor(a: Analysis) -> float:
     """How far below the model's threshold this message is still flagged (1.0: not at all)."""
     if any(kind in TIME_CRITICAL_KINDS for _, kind, _ in a.found):
         return OVERRULE_FACTOR
-    if any(kind == "suicidal" for kind, _ in a.partial):
+    if any(kind == "suicidal" for kind, _ in a.partial) and not _REASON_GIVEN.search(a.text.joined):
         return SUICIDAL_CUE_FACTOR
     dismissed = {why for kind, why, _ in a.dismissed if kind == "suicidal"}
     # A question for information whose writer says why they ask (study, work) gets no lower bar: its score then sat

@@ -2284,11 +2284,13 @@ ASKED_FOR_STUDY_OR_WORK = (
 
 # A reason that says things got better or simply changed ("because the rash is gone", "now that I've switched to the
 # VA", "porque ya me siento mejor"): a farewell's words with such a reason are an errand. The learned model reads it as
-# one feature ("WHY"), weighed from the development set (issue 17, fifth round: "Ya no voy a necesitar la cita del
-# jueves porque ya me siento mejor, gracias por todo" had crossed the threshold on "gracias por todo" alone).
+# one feature ("WHY"), weighed from the development set, and half a suicidal cue set with such a reason gets no lower
+# bar (urgency.SUICIDAL_CUE_FACTOR) (issue 17, fifth round: "Ya no voy a necesitar la cita del jueves porque ya me
+# siento mejor, gracias por todo" had crossed the lower bar on "gracias por todo" alone). "Because I'm done", "it'll
+# all be over" are not such reasons.
 REASON_GIVEN = (
     r"(?:because|since|now that|as|cause) (?:i am|i have|the|my|it is|it|we|he is|she is|he|she|they) (?:\S+ ){0,4}"
-    r"(?:better|gone|stopped|switch\w*|moving|moved|changed|cured|resolved|healed|finished|done|over|cleared|fine|well)",
+    r"(?:better|gone|stopped|switch\w*|moving|moved|changed|cured|resolved|healed|cleared)",
     r"(?:porque|ya que|pues) (?:ya )?(?:me siento|estoy|esta|se me|se le|me cambi\w*|me mud\w*|termin\w*|"
     r"se (?:me |le )?quit\w*)(?: \S+){0,2} (?:mejor|bien|quit\w*|cambi\w*|mud\w*|cur\w*)",
 )
@@ -2398,6 +2400,10 @@ NOW = (
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
     r"so (?:i|we|you|they) (?:will |can )?(?:know|tell|recogni[sz]e|spot) (?:when|if|what|how)", r"know when to",
+    # asking for instructions: "a clear plan on when to use the EpiPen", "when exactly should the school use it"
+    # (issue 17, fifth round)
+    r"(?:on|about|say|says|explain\w*|tell (?:me|us|her|him|them)) when to", r"when (?:exactly )?should (?:i|we|the school|"
+    r"the teacher|the nurse|they|he|she|you)",
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
     r"could (?:i|you) (?:have|get)", r"what counts as", r"what is considered", r"cuanto es mucho", r"hereda\w*", r"hereditary",
@@ -2490,7 +2496,14 @@ IDIOMS = (
     # "at the end of my rope with this portal / the insurance / his eczema": worn out by a thing (issue 17, fifth round)
     r"(?:end of my rope|wits end|wit s end) with (?:this|these|that|those|the|my|his|her|our|your|their|all (?:the|this|these))"
     r"(?! (?:life|pain|thoughts|depression|feelings|living|world|everything)(?!\S)) \S+",
-    r"(?:is|are|was|were|been|be|s|keeps|keep) killing (?:me|us)", r"kill(?:s|ing)? me (?:with|already)",
+    r"(?:is|are|was|were|been|be|s|keeps|keep) killing (?:me|us)",
+    # suicide as a figure of speech for a bad idea, and dying of a thing that is named, with a laugh (issue 17, fifth
+    # round; like "kill myself lol" below)
+    r"(?:career|social|political|financial|professional|commercial) suicide",
+    r"(?<!death )(?<!it )is (?:pure |total |basically |literally |absolute )?suicide (?:at|on|during|in the)(?!\S)",
+    r"makes? (?:me|her|him|them|us) (?:\S+ )?want to die (?:\S+ )?(?:lol|haha|jk|lmao|jaja\w*)",
+    r"(?:me|se|nos) quier\w* morir con (?:este|esta|estos|estas|el|la|los|las|tanto|tanta) (?:\S+ ){1,4}(?:jaja\w*|jeje\w*|lol)",
+    r"kill(?:s|ing)? me (?:with|already)",
     r"dying (?:to|for|of curiosity|of embarrassment|laughing)", r"to die for", r"die (?:of|from) (?:embarrassment|"
     r"boredom|laughter|laughing|shame)", r"(?:scared|bored|worried|sick|tired|frozen|freezing) to death",
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"
