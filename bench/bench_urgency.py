@@ -35,10 +35,13 @@ were held out until branch issue17b (2026-12-07): scored last by the detector of
 203/205, 195/198, 189/192 (pooled 795/807 = 98.5 %), suicidal 102/104, false alarms 5/322, 6/283, 7/287, 3/280 (pooled
 21/1172 = 1.8 %); then their errors were read and they joined the development set on that branch, which was merged
 (fef121b) and reverted (e099cab): they waited as pending_blind_*.jsonl until branch issue17c brought them back as
-development data (BLIND_SET.md). blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) are held out, never tuned on:
-scored once at their intake by fef121b (pooled 570/580 = 98.3 %, suicidal 85/88, false alarms 23/829 = 2.8 %), once by
-main after the revert (567/580, 83/88, 19/829), and once by branch issue17c (571/580 = 98.4 %, 85/88, 22/829 =
-2.7 %; BLIND_SET.md has every score).
+development data (BLIND_SET.md). dev33/34/35_blind_2026-12-07d/e/f.jsonl (writers w10, w11, w12) were held out until
+branch issue17d (2026-12-07): scored at their intake by fef121b (pooled 570/580 = 98.3 %, suicidal 85/88, false alarms
+23/829 = 2.8 %), by main after the revert (567/580, 83/88, 19/829), by branch issue17c and last by main 2f63b58
+(571/580 = 98.4 %, 85/88, 22/829 = 2.7 %); then, new held-out sets being written, their errors were read and they
+joined the development set. dev36/37/38_blind_wf4/5/6.jsonl were written blind from the suicide-focused prompt and
+joined at once; as written, main 2f63b58 caught 320/360 (88.9 %) of their suicidal messages, with 47/450 (10.4 %)
+false alarms. Between blind sets there is no blind_*.jsonl here (BLIND_SET.md has every score).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """

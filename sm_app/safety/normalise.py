@@ -19,9 +19,17 @@ from functools import lru_cache
 
 from sm_app.safety import urgency_lexicon as lex
 
-# A code such as an order or reference number ("68a9bf38", "RX12AB34") is one opaque token: read as words its pieces
-# could say "bf" (boyfriend) or "38" (a blood sugar).
-_CODE = re.compile(r"(?<![^\W_])[^\W_]*\d[^\W\d_]+\d[^\W_]*(?![^\W_])")
+# A code such as an order or reference number ("68a9bf38", "RX12AB34", "123bf", "bf123") is one opaque token: read as
+# words its pieces could say "bf" (boyfriend) or "38" (a blood sugar). Digits glued to a unit, an ordinal or a time
+# ("10mg", "3yo", "2nd", "5pm", "102f", "2nite") and the names of measures and medicines that end in a number ("spo2",
+# "covid19", "sglt2") stay words: the lexicon reads them. A lone letter next to digits ("o2", "b12", "x2") stays too.
+_UNITS = ("th|st|nd|rd|s|mg|mgs|mcg|ug|g|gr|kg|kgs|lb|lbs|ml|mls|l|oz|cc|u|iu|units?|yo|yos|yr|yrs|y|wk|wks|w|mo|mos|m|"
+          "am|pm|hr|hrs|h|min|mins|sec|secs|d|day|days|nite|night|ish|c|f|k|x|mm|cm|ft|in|mmol|bpm|puffs?|pills?|tabs?|"
+          "am|an|a|b|e|anos|dias|meses|semanas|hs|kilos?|libras|grados")
+_NAMES_WITH_NUMBERS = "spo|sao|sglt|glp|covid|vit|hba|ldl|hdl|tsh|ft|psa|bnp|ekg|ecg|ca|type|stage|grade|level|para"
+_CODE = re.compile(r"(?<![^\W_])(?:[^\W_]*\d[^\W\d_]+\d[^\W_]*"
+                   rf"|\d+(?!(?:{_UNITS})(?![^\W_]))[^\W\d_]{{2,}}"
+                   rf"|(?!(?:{_NAMES_WITH_NUMBERS})\d)[^\W\d_]{{2,}}\d+)(?![^\W_])")
 _TOKEN = re.compile(_CODE.pattern + r"|\d+(?:[.,]\d+)?(?:/\d+)?|[^\W\d_]+(?:['’][^\W\d_]+)*|[.!?;\n…]|,|[()]")
 _EXPAND: dict[str, tuple[str, ...]] = {
     **{w: (base, "not") for w, base in {

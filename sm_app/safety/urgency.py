@@ -19,10 +19,11 @@ How it decides, in the manner of NegEx/ConText (Chapman et al.) but small enough
 
 5. Decide with one logistic regression (`urgency_model.py`, shipped as JSON, trained by
    scripts/train_urgency_model.py) over the lexicon's findings (which kinds and rules fired, which matches step 4
-   dismissed and why, which cue sets were half there) and the message's content words and word pairs, a word that is
-   not about now (in a dismissed red flag's clause, after a negation, in an idiom) counted apart ("~knife"). It can
-   flag what no rule caught (a veiled goodbye) and overrule a weak rule hit (an education question, a vivid minor
-   complaint). A suicidal red flag of the lexicon is never overruled (`HARD_KINDS`).
+   dismissed and why, which cue sets were half there, whether a reason says things got better or changed) and the
+   message's content words and word pairs, a word that is not about now (in a dismissed red flag's clause, after a
+   negation, in an idiom) counted apart ("~knife"). It can flag what no rule caught (a veiled goodbye) and overrule a
+   weak rule hit (an education question, a vivid minor complaint). A suicidal red flag of the lexicon is never
+   overruled (`HARD_KINDS`).
 
 The decision names the kind (the most time-critical red flag, or the model's naive-Bayes vote when no rule fired), the
 patient's words that triggered it (the red flags, or the words that pushed the model most) and the language. No
@@ -164,6 +165,7 @@ def analyse(original: str) -> Analysis:
     return Analysis(original, text, masked, found, fired, dismissed, partial)
 
 
+_REASON_GIVEN = whole_words("|".join(f"(?:{p})" for p in lex.REASON_GIVEN))
 _NEGATIONS = frozenset({"no", "not", "never", "without", "nor", "denies", "deny", "denied", "none", "neither", "sin",
                         "nunca", "ni", "tampoco", "ningun", "ninguna", "nada"})
 _NEGATION_REACH = 3
@@ -203,6 +205,8 @@ def features(a: Analysis) -> list[urgency_model.Feature]:
         out.append(urgency_model.Feature(f"R:{rule_id}", -1, -1))
     if a.found:
         out.append(urgency_model.Feature("LEX", -1, -1))
+    if _REASON_GIVEN.search(a.text.joined):
+        out.append(urgency_model.Feature("WHY", -1, -1))
     for kind, why, (first, last) in a.dismissed:
         out.append(urgency_model.Feature(f"D:{kind}:{why}", first, last))
         out.append(urgency_model.Feature(f"D:{why}", first, last))
@@ -229,7 +233,7 @@ def _factor(a: Analysis) -> float:
     """How far below the model's threshold this message is still flagged (1.0: not at all)."""
     if any(kind in TIME_CRITICAL_KINDS for _, kind, _ in a.found):
         return OVERRULE_FACTOR
-    if any(kind == "suicidal" for kind, _ in a.partial):
+    if any(kind == "suicidal" for kind, _ in a.partial) and not _REASON_GIVEN.search(a.text.joined):
         return SUICIDAL_CUE_FACTOR
     dismissed = {why for kind, why, _ in a.dismissed if kind == "suicidal"}
     # A question for information whose writer says why they ask (study, work) gets no lower bar: its score then sat

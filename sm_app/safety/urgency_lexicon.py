@@ -98,6 +98,21 @@ SELF = alt("myself", "himself", "herself", "themselves", "themself", "yourself")
 NOT_ = alt("can not", "could not", "can t", "unable to", "will not", "does not", "do not", "did not",
            "no (?:puedo|puede|podia|pudo)")
 
+# A plan for someone or something else ("a written plan for my daughter's asthma", "an action plan for her teacher",
+# "plan to visit my sister") is not a plan to die (issue 17, fifth round: half a suicidal cue set from such plans lowered
+# the model's bar for two education questions).
+PLAN_FOR_SOMETHING_ELSE = (
+    r"(?<!written )(?<!action )(?<!clear )(?<!asthma )(?<!allergy )(?<!emergency )(?<!diet )(?<!exercise )(?<!school )"
+    r"(?<!insurance )(?<!data )(?<!phone )(?<!travel )(?<!feeding )(?<!sleep )(?<!seizure )(?<!nutrition )(?<!health )"
+    r"(?<!dental )(?<!medical )(?<!insulin )(?<!vacation )(?<!holiday )(?<!study )(?<!discharge )(?<!food )(?<!weight loss )"
+    r"(?<!follow the )(?<!follow your )(?<!stick to the )(?<!stick with the )"
+    r"plan(?! (?:worked|went|is working|looks good|sounds good|(?:the|my|your) (?:nurse|doctor|dr|physio|therapist)\w*|you|we|she|he)(?!\S))(?! (?:for (?:\S+ ){0,2}(?:daughter|son|kids?|child|children|teacher|school|baby|trip|visit|appointment|pregnancy|"
+    r"delivery|surgery|diabetes|asthma|allerg\w*|diet|weight|coach|nanny|daycare|babysitter|camp)|in place|of care|b|to (?:visit|"
+    r"see|come|travel|switch|move|book|start|change|ask|call|attend|bring|fly|transfer|get pregnant|breastfeed))(?!\S))"
+)
+ANTICOAGULANT = alt("xarelto", "eliquis", "warfarin", "coumadin", "jantoven", "apixaban", "rivaroxaban", "dabigatran",
+                    "pradaxa", "edoxaban", "savaysa", "heparin", "lovenox", "enoxaparin", "clopidogrel", "plavix",
+                    "brilinta", "ticagrelor", "blood thinners?", "anticoagul\\w*", "sintrom", "acenocumarol")
 CHEST = alt("chest", "chests", "pecho", "pexo", "pechito", "sternum", "breastbone", "torax")
 CHEST_PAIN = alt("pain", "pains", "painful", "hurts?", "hurting", "aches?", "aching", "pressure", "tight",
                  "tightness", "tightening", "squeez\\w*", "crush\\w*", "heavy", "heaviness", "weight", "elephant",
@@ -332,6 +347,15 @@ RULES: tuple[Rule, ...] = (
                          r"fine) without me",
                          "no point (?:in )?(?:living|going on|being alive|anymore|to any of it)",
                          "can not go on", "can not do this anymore", "can not keep going",
+                         # issue 17, fifth round (the suicide-focused sets wf4-wf6)
+                         r"(?:want|wanna|wanting|wish i could|just want) to stop existing", r"(?:easier|better) (?:to not|not to) "
+                         r"(?:exist|be here|be alive|wake up)", r"ending it(?! (?:with|between|off)(?!\S))(?: (?:all|tonight|today|"
+                         r"this weekend|soon|now))", r"(?:i am|i m|im) ending it(?! (?:with|between|off)(?!\S))",
+                         r"(?:tonight|tonights) (?:is )?the night(?! (?:of|for|before|we|i|my|our)(?!\S))",
+                         # "remember when you asked me if I had a plan? now I do."
+                         r"if i (?:had|have|have got) a plan (?:\S+ ){0,3}\. (?:well |and |but |so )?(?:now |yes |yeah )?i (?:do|have"
+                         r" one|have it)(?= \.|$)",
+                         r"(?:will be|ll be|is|be) the (?:one|person) (?:who|that) (?:finds|will find|find) me",
                          r"(?:hang|shoot|drown) {SELF}", "jump (?:off|from) (?:a|the) (?:bridge|roof|building)",
                          r"(?:gun|pistol) to (?:my|his|her) head", r"goodbye (?:letters?|notes?)",
                          r"(?:giving|gave|give) (?:away )?(?:my|all my|his|her) (?:stuff|things|belongings|pets?) away",
@@ -856,11 +880,17 @@ RULES += (
          examples=("My pulse is 165 and won't come down",
                    "Heart rate 38 and I feel faint"),
          near_misses=("My resting heart rate is 62 on my watch",)),
-    Rule("cardiac", near(r"nitro\w*|nitroglicerin\w*|nitroglycerin\w*", r"twice|two|2|three|3|third|still|not budging|"
-                         r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue", 8),
+    Rule("cardiac", alt(near(r"nitro\w*|nitroglicerin\w*|nitroglycerin\w*", r"twice|two|2|three|3|third|still|not budging|"
+                             r"not helping|did not help|is not helping|no (?:me |le )?(?:ayuda|hace|sirve)|sigue|"
+                             # issue 17, fifth round: "took a nitro and it didn't do anything"
+                             r"did not do anything|is not doing anything|did nothing|(?:has not|did not|is not) touch\w*", 8),
+                        # a count of doses before the word "pills" (which alone would name a medicine, not a dose)
+                        r"(?:took|taken|used|tome|tomo|me puse|use) (?:\d+|two|three|a second|another|dos|tres|otra) "
+                        r"(?:nitro\w*|gtn|nitroglicerina\w*)(?: (?:pills?|tablets?|tabs?|sprays?|puffs?|pastillas|tabletas))?"),
          id="cardiac.nitro_not_helping",
          examples=("I took my nitro twice and the pain is still there",
-                   "Me tomé la nitroglicerina y no me ayuda"),
+                   "Me tomé la nitroglicerina y no me ayuda",
+                   "Took a nitro 10 minutes ago and it didn't do anything, the pressure is still there"),
          near_misses=("What should I do if my nitro doesn't help after 2 doses?",)),
     Rule("stroke", r"(?:same|the same) (?:sentence|thing|question|word)s? over and over",
          id="stroke.repeating_over_and_over",
@@ -1066,7 +1096,7 @@ RULES += (
          near_misses=("My dog is panting a lot in this heat",)),
     Rule("suicidal", alt(r"(?:know|figured out|worked out|looked up|counting) how (?:many|much) (?:it takes|would|to take|"
                          r"\w+ is in)", r"steer\w* into", r"(?:drive|driving|drove) (?:off|into) (?:a|the) (?:bridge|tree|wall|"
-                         r"cliff|river)", r"not (?:going to|gonna) do anything stupid", r"affairs in order",
+                         r"cliff|river)", r"not (?:going to|gonna) do anything stupid",
                          r"(?:deje|dejo|tengo) todo arreglado", r"ya no (?:me|nos) (?:va|van) a (?:tener que )?(?:volver a )?ver",
                          r"no (?:me|nos) volveran a ver", r"nadie me (?:extran\w*|estran\w*)", r"tired of fighting",
                          r"tell \w+ (?:\w+ )?i (?:tried|love)", r"after i (?:die|am gone|am dead)", r"cuando (?:yo )?(?:muera|ya no este)",
@@ -1074,7 +1104,10 @@ RULES += (
          id="suicidal.veiled_farewell",
          examples=("I've figured out how many it takes and I've put my affairs in order",
                    "Ya dejé todo arreglado"),
-         near_misses=("What should I do if my dad says he has his affairs in order?",)),
+         # "affairs in order" alone is a farewell cue (cues_means_and_farewell), not a red flag: people put their
+         # affairs in order before an operation, at 88, with a lawyer (issue 17, fifth round)
+         near_misses=("What should I do if my dad says he has his affairs in order?",
+                      "My mom is putting her affairs in order, she's 88 and very organised. Can she get a copy of her POLST?")),
     Rule("overdose", alt(r"(?:do not know|not sure|no idea|no se|unsure) how (?:many|much) (?:\w+ )?(?:ate|took|swallowed|"
                          r"he|she|they|comio|tomo|se tomo)", r"(?:most|half|all) of (?:a|the|my|his|her) (?:bottle|pack|box)",
                          r"(?:double|triple|doble|triple) {gap(2)}(?:dosed|dose|dosis)",
@@ -1526,6 +1559,68 @@ RULES += (
          examples=("Mi hermano dice que va a lastimar a alguien en su trabajo mañana",),
          near_misses=("Mi hijo nunca ha dicho que va a lastimar a alguien, solo está triste",)),
 )
+# --- issue 17, fifth round: the errors of blind_2026-12-07d/e/f, read when they joined the development set -----------
+RULES += (
+    # Intent said as a promise the writer cannot make about their own safety ("I'm not going to hurt anyone else but I
+    # can't promise anything about myself").
+    Rule("suicidal", alt(r"(?:can not|could not|will not|am not going to) promise (?:anything |nothing )?(?:about|for|with) "
+                         r"(?:myself|me|my (?:own )?safety)",
+                         r"(?:can not|could not|will not) promise (?:that )?(?:i will|i can|to) (?:stay|be|keep (?:myself )?) safe",
+                         r"(?:can not|could not) promise (?:that )?(?:i will not|not to) (?:do|act|hurt|try|take|use)",
+                         r"(?:can not|could not|do not know if i can) keep myself safe",
+                         r"no (?:puedo|puede) prometer (?:nada )?(?:sobre|de|por) (?:mi|mi misma|mi mismo|si misma|si mismo)",
+                         r"no (?:puedo|puede) prometer que (?:no (?:me )?(?:voy a hacer|hare|haga) nada|(?:voy a )?estar a salvo|"
+                         r"estare a salvo)"),
+         id="suicidal.cannot_promise_safety",
+         examples=("I won't hurt anybody else but I can't promise anything about myself tonight",
+                   "I don't know if I can keep myself safe this weekend",
+                   "No puedo prometer nada sobre mí misma ahora mismo"),
+         near_misses=("I can't promise I'll make the 9am appointment, the bus is unreliable",
+                      "Can you promise me the results will be ready by Friday?")),
+    # The means and the wish that everything would stop, in one thought ("been thinking if I took the whole bottle it
+    # would all just stop"): the "if" is the plan, not a question for information.
+    Rule("suicidal", alt(r"if i (?:just )?(?:took|take|swallowed|swallow|drank|drink|downed) (?:all|the whole|a whole|every|the rest) "
+                         r"{gap(5)}(?:it|everything|all this|all of this|the noise|things) (?:would|will|could|might) (?:all )?"
+                         r"(?:just )?(?:stop|end|be over|go quiet|go away)",
+                         r"si me (?:tomo|tomara|tomaria) (?:todo el frasco|todas las pastillas|todas|toda la caja) {gap(4)}"
+                         r"(?:se acaba\w*|se termina\w*|termina\w*|acaba\w*)"),
+         id="suicidal.whole_bottle_to_make_it_stop",
+         examples=("Been thinking if I took the whole bottle it would all just stop",
+                   "A veces pienso que si me tomo todo el frasco se acaba todo"),
+         near_misses=("If I took the whole course of antibiotics would the rash go away?",
+                      "What happens if a child swallows a whole bottle of vitamins?")),
+    # Words that would not come (expressive aphasia), even for minutes and gone now: a TIA is a same-day call.
+    Rule("stroke", alt(r"(?:could not|can not|unable to) get (?:any )?words out", r"knew what i wanted to say but "
+                       r"(?:\S+ ){0,3}(?:could not|can not|nothing|wrong|words)",
+                       r"(?:words|palabras) (?:would not|will not|did not|no (?:me |le )?(?:salian|salen|salieron)) (?:come|salir)?",
+                       r"no (?:me |le )?(?:salian|salieron) las palabras"),
+         lasting=True, id="stroke.words_would_not_come",
+         examples=("For ten minutes this morning I couldn't get any words out, fine now",
+                   "De repente no le salían las palabras, ya está bien"),
+         near_misses=("I knew what I wanted to say but I froze in the job interview, any tips for nerves?",)),
+    # Bleeding that goes on in someone on a blood thinner ("cut myself shaving... 40 mins and still dripping, on
+    # xarelto").
+    Rule("bleeding", alt(r"(?:still|keeps?|keep on) (?:dripping|bleeding|oozing|gushing|pouring)",
+                         r"(?:will not|can not|does not|is not|not) stop(?:ping)? (?:dripping|bleeding|oozing)",
+                         r"sigue sangrando", r"no (?:para|deja) de sangrar"), needs=ANTICOAGULANT,
+         id="bleeding.goes_on_on_a_blood_thinner",
+         examples=("I'm on warfarin and my cut finger is still bleeding after 30 minutes of pressure",
+                   "Tomo Xarelto y la herida sigue sangrando"),
+         near_misses=("I'm on Eliquis and I nicked my finger yesterday, it bled a bit longer than usual but stopped",)),
+    # Violence that has happened and is feared again ("he'll hurt me again like yesterday"), a child's abuser ("if her
+    # stepdad touches her again"), a threat with its plan ("I'm going to put him in the hospital"): the "if" is part of
+    # the threat, not a question.
+    Rule("violence", alt(r"(?:if (?:\S+ ){1,8})?(?:\S+ )?(?:hurt|hit|beat|choke|strangle|punch|kick|slap|touch)\w* "
+                         r"(?:me|her|him|us|them) again (?:like|the way|as (?:he|she|they) did) (?:\S+ )?(?:yesterday|last night|"
+                         r"last time|this morning|before|earlier|the other (?:day|night))",
+                         r"if (?:\S+ ){1,4}(?:touches|touched|hurts|hits|grabs|chokes) (?:her|him|me|them) again",
+                         r"(?:if (?:\S+ ){1,8})?(?:i am going to|i will|going to) put (?:him|her|them|that \w+) in (?:the )?hospital"),
+         id="violence.again_or_a_threat_with_if",
+         examples=("Please don't call my home phone, if he sees this he'll hurt me again like yesterday",
+                   "my daughter said if her stepdad touches her again she will run away",
+                   "If my neighbour parks there one more time I'm going to put him in the hospital. I mean it."),
+         near_misses=("If my son hits his head again on the coffee table I'm buying corner guards",)),
+)
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
         "chest": near(CHEST, CHEST_PAIN + "|" + alt("burn\\w*", "fire", "ardor", "quema\\w*", "weird", "funny",
@@ -1640,7 +1735,9 @@ CUE_SETS: tuple[CueSet, ...] = (
                      r"(?<!out the )(?<!out my )(?<!clean the )(?<!cleaning the )(?<!cleaned the )(?<!tidy the )(?<!tidying the )garage",
                      "exhaust", "razor", "pistola", "arma", "soga",
                      "cuerda", "puente", "azotea", "vias del tren", "cuerda lista", "tree", r"pills? {gap(2)}(?:saved|stockpil\w*|collected|"
-                     r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*) {gap(3)}(?:pills|meds)",
+                     r"hoard\w*|ready)", r"(?:saved|saving|stockpil\w*|collect\w*|hoard\w*|putting aside|put aside|setting aside|set aside) {gap(3)}"
+                     r"(?:pills|meds|tablets|morphine|oxy\w*|opioids|painkillers|sleeping pills)",
+                     r"(?:i have|i ve got|i got|i have got|got) (?:the|all the) means", r"tengo (?:los|el) medios?",
                      r"pastillas (?:juntadas|guardadas)", r"junt\w* (?:las )?pastillas", r"stockpil\w*",
                      r"multi ?stor(?:e)?y", r"car park roof",
                      r"(?:staring|looking|stare|look) at (?:\S+ ){0,5}(?:pills|tablets|rope|gun|bridge|pastillas)", r"top (?:floor )?of the (?:car park|parking garage|parking)",
@@ -1669,12 +1766,15 @@ CUE_SETS: tuple[CueSet, ...] = (
                         r"prescriptions?|meds|medications?|appointments?)" + NO_REASON_AFTER,
                         r"(?:will not|won t|do not|don t) (?:need|be needing) (?:my|the|any more|more|any) (?:refills?|prescriptions?|meds|"
                         r"medications?|appointments?)" + NO_REASON_AFTER,
-                        r"no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los) (?:receta|recetas|medicina|medicinas|pastillas|cita|citas)",
+                        r"no (?:voy|va) a necesitar (?:la|las|mi|mis|el|los) (?:receta|recetas|medicina|medicinas|pastillas|cita|citas)"
+                        # ... unless a reason follows, as in English (issue 17, fifth round)
+                        r"(?! (?:\S+ ){0,3}(?:porque|ya que|pues|hasta|mientras|por (?:ahora|un|una|unos|unas|el|la))(?!\S))",
                         r"(?:everything|all) (?:is )?(?:sorted|taken care of|arranged|settled)(?: now)?",
                         r"this is (?:my )?(?:goodbye|farewell|my last message)", r"my last message",
                         r"(?:say|said|saying) (?:bye|goodbye) to (?:everyone|everybody|all|you all)",
 
-                        "for the last time", "like it was the last time", "loves? them"),
+                        "for the last time", "like it was the last time", "loves? them",
+                        r"sorry (?:for|about) (?:all )?(?:the|my|these) (?:messages|trouble|bother|mess)"),
         "giving_away": alt("giving away", "gave away", "given away", "regalando", r"regal\w* (?:mis|sus|todas mis|todas sus) cosas",
                            r"regal\w* (?:mi|su|mis|sus) (?:perro|perrita|gato|gata|cosas|ropa|coche|carro|anillos?|joyas)",
                            r"(?:found|finding|find) (?:a )?(?:new )?homes? for (?:my|his|her) (?:cat|cats|dog|dogs|pets?)",
@@ -1687,6 +1787,9 @@ CUE_SETS: tuple[CueSet, ...] = (
                            r"(?:will|can|is going to) (?:have|keep|take|look after) (?:him|her|them) (?:from (?:now on|tomorrow|today|"
                            r"tonight)|for good)", r"(?:dropped|dropping) (?:\S+ ){1,3}off (?:\S+ ){0,3}for good"),
         "ending": alt(r"(?:will not|am not going to|is not going to) be (?:here|around)",
+                      # "after tonight there won't be any more to miss", "after this week I won't be in the picture"
+                      r"after (?:tonight|today|this week(?:end)?|tomorrow) (?:\S+ ){0,3}(?:too late|(?:there|i) (?:will not|won t) be)",
+                      r"(?:will not|won t) be in the picture", r"(?:this is|this will be) (?:my|the) last one(?= \.|$)",
                       r"(?:nobody|no one) (?:will|would) (?:have|need) to (?:worry|deal|put up) (?:about|with) me",
                       r"(?:ya )?no (?:van|va|vas) a tener que preocupar\w* por mi",
                       r"(?:will not|won t) (?:need|have) to see me (?:again|anymore|any more)",
@@ -1714,7 +1817,7 @@ CUE_SETS: tuple[CueSet, ...] = (
         "despair": alt("burden", "carga", r"calm for the first time", "no aguanto mas", "ya no aguanto", r"(?:weirdly|strangely|oddly|so) calm", "at peace", "en paz",
                        r"would (?:honestly |really )?be a relief", r"mejor sin (?:el|ella|mi)", r"(?:se|me) canso de todo",
                        "join (?:her|him|them|my wife|my husband|mom|dad)", "reunirme con", r"(?:do not|don t) see the point", r"easier (?:on|for) everyone",
-                       "mejor para todos", "depression", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
+                       "mejor para todos", "depression", r"(?:want|need) (?:someone|somebody) to stop me", "depresion", "noise to stop", "tired of fighting", "dark thoughts", r"(?:nobody|no one) (?:will|would) miss", "better off without",
                        "fine without me", "world would keep spinning", r"(?:better|fine|happier) off (?:once|when|if|after)",
                        r"estar\w* mejor si", "made (?:my|his|her) peace", "end of my rope", "no light", "hopeless",
                        "no way out", "sin salida", "sin esperanza", "no hay salida", "tired of (?:existing|living|it all)",
@@ -1724,7 +1827,7 @@ CUE_SETS: tuple[CueSet, ...] = (
                        r"(?:ir|irme|irse|se va a ir|me voy a ir) con (?:mi|su) \S+ que (?:fallecio|murio)"),
         "cancel": alt(r"cancel (?:all )?(?:my|the) (?:follow ups?|appointments?|appts?|therapy|sessions?|refills?)",
                       r"(?:do not|don t) bother (?:rescheduling|booking|calling)"),
-        "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )plan", "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
+        "plan": alt(r"(?:picked|chosen|chose) the day", r"(?:set|made|picked) a date (?:for it|to do it)",r"(?<!safety )(?<!care )(?<!treatment )(?<!meal )(?<!payment )(?<!birth )" + PLAN_FOR_SOMETHING_ELSE, "planned", "planning", r"(?:finally )?have enough", r"para cuando llegue el momento",
                     r"ya (?:llego|es) el momento", r"(?:ya )?tengo todo listo", r"everything (?:is )?ready", r"pensando en (?:eso|hacerlo)",
                     r"(?:already )?(?:got|have) (?:everything|what|all) i need", r"(?:made|making) (?:the |my |all the )?arrangements",
                     r"(?:found|made|at) peace with (?:my|the|this) decision", r"(?:got|have) it all (?:figured|worked|planned|sorted) out", r"(?:tengo|tiene) todo (?:planeado|pensado|decidido)",
@@ -1958,6 +2061,26 @@ CUE_SETS += (CueSet("suicidal", {
                 "My brother is going to see our mum soon and will bring her the new inhaler",
                 "We're going to see my dad soon, could I collect his repeat prescription for him?")),)
 
+# Arrangements for after the writer's own death that must be done now: "what happens to my account when I'm gone...
+# asking for this week", "donate my body to science, it needs to be set up by tomorrow", "custody if something happens
+# to me, after tonight it'll be too late" (issue 17, fifth round: the suicide-focused sets wf4-wf6). Either alone is an
+# ordinary question or an ordinary deadline.
+CUE_SETS += (CueSet("suicidal", {
+    "after_me": alt(  # a setting: "what happens to my account when I'm gone" is a question and still the arrangement
+r"(?:when|after|once|if) (?:i am|i m|im) (?:gone|dead|no longer (?:here|around))",
+                    r"(?:when|after|once|if) i (?:die|pass|pass away)", r"(?:if|when) (?:something|anything) (?:happens|were to happen) to me",
+                    r"donat\w* my (?:body|organs)", r"(?:access|handle|take over) (?:to )?(?:everything|things) after(?= \.|$)",
+                    r"(?:cuando|si) (?:yo )?(?:ya no este|me muera|muera|me pasa algo)", r"donar mi cuerpo"),
+    "soon": alt(r"(?:before|by|after) (?:tonight|tomorrow)", r"(?:asking|need|needs|needed|set up|signed|done) (?:\S+ ){0,4}"
+                r"(?:today|tonight|this week|by tomorrow|before tomorrow)", r"(?:for|by|before the end of) this week(?:end)?",
+                r"(?:antes de|para) (?:esta noche|manana|hoy)", r"soon(?= \.|$)"),
+}, anchors=("after_me",), settings=("after_me",),
+   id="suicidal.cues_after_me_soon",
+   examples=("what happens to my portal account when I'm gone? asking for this week",
+             "I want to donate my body to science and it needs to be set up by tomorrow"),
+   near_misses=("What happens to my medical records when I die? Doing estate planning with my lawyer next spring.",
+                "My mom wants to donate her body to science one day, is there a form?")),)
+
 _SUICIDE = next(c for c in CUE_SETS if c.kind == "suicidal" and "means" in c.cues)
 # A time ("tonight", "this weekend") makes an ending, a plan or despair a red flag; with only a place or an object
 # ("cleaning the garage this weekend", "my dental bridge came off tonight") it does not.
@@ -2159,6 +2282,18 @@ ASKED_FOR_STUDY_OR_WORK = (
     r"project|exam|dissertation|thesis|training|lecture|curso|tarea|proyecto|examen|tesis)",
 )
 
+# A reason that says things got better or simply changed ("because the rash is gone", "now that I've switched to the
+# VA", "porque ya me siento mejor"): a farewell's words with such a reason are an errand. The learned model reads it as
+# one feature ("WHY"), weighed from the development set, and half a suicidal cue set with such a reason gets no lower
+# bar (urgency.SUICIDAL_CUE_FACTOR) (issue 17, fifth round: "Ya no voy a necesitar la cita del jueves porque ya me
+# siento mejor, gracias por todo" had crossed the lower bar on "gracias por todo" alone). "Because I'm done", "it'll
+# all be over" are not such reasons.
+REASON_GIVEN = (
+    r"(?:because|since|now that|as|cause) (?:i am|i have|the|my|it is|it|we|he is|she is|he|she|they) (?:\S+ ){0,4}"
+    r"(?:better|gone|stopped|switch\w*|moving|moved|changed|cured|resolved|healed|cleared)",
+    r"(?:porque|ya que|pues) (?:ya )?(?:me siento|estoy|esta|se me|se le|me cambi\w*|me mud\w*|termin\w*|"
+    r"se (?:me |le )?quit\w*)(?: \S+){0,2} (?:mejor|bien|quit\w*|cambi\w*|mud\w*|cur\w*)",
+)
 # With these, a question or hypothetical about suicidal thoughts is about the writer: a false alarm is the safer error
 # ("Can antidepressants cause suicidal thoughts? I've been having them since I started").
 ABOUT_THE_WRITER = (
@@ -2173,6 +2308,11 @@ ABOUT_THE_WRITER = (
     r"(?:my|these|those|the) (?:own )?(?:dark )?(?:thoughts|urges|feelings) (?:are|have been|keep|got|get)",
     r"(?:tengo|he tenido|estoy teniendo|me (?:siento|he sentido)) (?:\S+ ){0,2}(?:pensamientos|ideas|asi|mal|"
     r"oscur\w*|sin esperanza)",
+    # the hypothetical answered: "my psych said to tell her if the thoughts came back. they did yesterday" (issue 17,
+    # fifth round)
+    r"(?:they|it|which they|which it) (?:did|have|has)(?: (?:come|came) back)? (?:\S+ )?(?:yesterday|today|tonight|last night|"
+    r"this (?:week|weekend|morning|evening|afternoon)|again|now)",
+    r"(?:they|the thoughts|those thoughts) (?:are|have been) back", r"(?:y |pues )?(?:volvieron|han vuelto) (?:ayer|hoy|anoche)",
 )
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
@@ -2260,6 +2400,10 @@ NOW = (
 # Hypotheticals, questions for information and resources, in the same clause before the red flag.
 HYPOTHETICAL_BEFORE = (
     r"so (?:i|we|you|they) (?:will |can )?(?:know|tell|recogni[sz]e|spot) (?:when|if|what|how)", r"know when to",
+    # asking for instructions: "a clear plan on when to use the EpiPen", "when exactly should the school use it"
+    # (issue 17, fifth round)
+    r"(?:on|about|say|says|explain\w*|tell (?:me|us|her|him|them)) when to", r"when (?:exactly )?should (?:i|we|the school|"
+    r"the teacher|the nurse|they|he|she|you)",
     r"if", r"in case", r"what (?:are|is) (?:the )?(?:warning )?signs", r"signs? of", r"symptoms? of", r"warning signs",
     r"risk of", r"risks? for", r"risk", r"is it possible", r"possible to", r"can (?:you|a person|someone|people) (?:have|get)",
     r"could (?:i|you) (?:have|get)", r"what counts as", r"what is considered", r"cuanto es mucho", r"hereda\w*", r"hereditary",
@@ -2349,7 +2493,17 @@ DOCUMENT_AFTER = (
 )
 # Idioms and senses unrelated to health: masked before any red flag is looked for.
 IDIOMS = (
-    r"(?:is|are|was|were|been|be|s|keeps|keep) killing (?:me|us)", r"kill(?:s|ing)? me (?:with|already)",
+    # "at the end of my rope with this portal / the insurance / his eczema": worn out by a thing (issue 17, fifth round)
+    r"(?:end of my rope|wits end|wit s end) with (?:this|these|that|those|the|my|his|her|our|your|their|all (?:the|this|these))"
+    r"(?! (?:life|pain|thoughts|depression|feelings|living|world|everything)(?!\S)) \S+",
+    r"(?:is|are|was|were|been|be|s|keeps|keep) killing (?:me|us)",
+    # suicide as a figure of speech for a bad idea, and dying of a thing that is named, with a laugh (issue 17, fifth
+    # round; like "kill myself lol" below)
+    r"(?:career|social|political|financial|professional|commercial) suicide",
+    r"(?<!death )(?<!it )is (?:pure |total |basically |literally |absolute )?suicide (?:at|on|during|in the)(?!\S)",
+    r"makes? (?:me|her|him|them|us) (?:\S+ )?want to die (?:\S+ )?(?:lol|haha|jk|lmao|jaja\w*)",
+    r"(?:me|se|nos) quier\w* morir con (?:este|esta|estos|estas|el|la|los|las|tanto|tanta) (?:\S+ ){1,4}(?:jaja\w*|jeje\w*|lol)",
+    r"kill(?:s|ing)? me (?:with|already)",
     r"dying (?:to|for|of curiosity|of embarrassment|laughing)", r"to die for", r"die (?:of|from) (?:embarrassment|"
     r"boredom|laughter|laughing|shame)", r"(?:scared|bored|worried|sick|tired|frozen|freezing) to death",
     r"worried sick", r"could (?:kill|strangle|murder) (?:for|him|her|them|my)", r"(?:gave|give|giving|gives) (?:me|him|"

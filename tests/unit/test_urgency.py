@@ -685,3 +685,57 @@ def test_breathless_from_laughing_is_a_figure_of_speech():
 
 def test_walking_to_the_edge_is_a_plan():
     urgent("Top floor of the car park. I keep walking to the edge and back, cannot stop", "suicidal")
+
+
+# --- issue 17, fifth round: after the held-out sets d/e/f were read and the suicide-focused sets wf4-wf6 taken in ----
+
+@pytest.mark.parametrize(("caught", "let_through"), [
+    # a safety the writer cannot promise; the bottle and the wish that it would all stop, in one thought
+    ("I'm not going to hurt anyone else but I can't promise anything about myself tonight",
+     "I can't promise I'll be on time for the 8am appointment, the bus is unreliable"),
+    ("Some nights I think if I took the whole bottle it would all just stop",
+     "If I took the whole course of antibiotics would the rash go away?"),
+    # a hypothetical the writer answers: it is theirs, now
+    ("My psychiatrist said to call if the suicidal thoughts came back. They did last night.",
+     "My psychiatrist said to call if the suicidal thoughts ever came back. They haven't, I'm doing well."),
+    # arrangements for after one's own death, needed now
+    ("what happens to my portal account when I'm gone? I need it sorted by tomorrow",
+     "What happens to my medical records when I die? Doing estate planning with my lawyer next spring."),
+    # a plan, asked about before and there now
+    ("remember when you asked me if I had a plan? now I do.",
+     "We made a plan at the visit to taper the prednisone. Which day do I drop to 5 mg?"),
+])
+def test_fifth_round_suicidal_intent_said_indirectly(caught, let_through):
+    urgent(caught, "suicidal")
+    routine(let_through)
+
+
+@pytest.mark.parametrize("text", [
+    # a plan for someone or something else is not a plan to die
+    "how do you know when asthma is bad enough for the ER? I want a written plan for my daughter",
+    "My son has a peanut allergy. Could you write a clear plan for his teacher on when to use the EpiPen?",
+    # affairs in order alone: a will before an operation or at 88
+    "My mom is putting her affairs in order, she's 88 and very organised. Can she get a copy of her advance directive?",
+    # worn out by a thing, suicide as a figure of speech, dying of a named thing with a laugh
+    "I'm at the end of my rope with this portal, it won't let me upload the form. Can I email it?",
+    "Parking at your clinic is suicide at noon. Any later slots?",
+    "Booking a 6am appointment would be career suicide for me, anything in the afternoon?",
+    "My son says chemistry makes him want to die lol, he's fine, just need the camp form signed.",
+    "me quiero morir con este dolor de espalda jaja, ¿me dan cita con el fisio?",
+    # a reason that things got better or changed
+    "Ya no voy a necesitar las recetas porque ya me siento mejor, gracias por todo",
+])
+def test_fifth_round_look_alikes_stay_routine(text):
+    routine(text)
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("I want to die. I'm at the end of my rope with everything", "suicidal"),
+    ("me quiero morir con esta tristeza, no puedo más", "suicidal"),
+    ("Took two nitro pills 10 minutes apart and the pressure in my chest is still there", "cardiac"),
+    ("For a few minutes at lunch I couldn't get any words out, it passed", "stroke"),
+    ("I'm on Eliquis and the cut on my hand is still bleeding through the towel", "bleeding"),
+    ("If he reads this he will hit me again like last night", "violence"),
+])
+def test_fifth_round_the_same_words_about_now_are_urgent(text, kind):
+    urgent(text, kind)

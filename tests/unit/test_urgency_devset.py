@@ -98,15 +98,34 @@ def _overlap(a: list[str], b: list[str]) -> float:
 NEAR_DUPLICATE = 0.6
 
 
-def test_no_held_out_message_repeats_a_development_message():
+def _held_out_files() -> list[str]:
+    """check4_set.jsonl and every blind_*.jsonl; when no blind set is held out (between blind sets, BLIND_SET.md: the
+    last ones joined the development set and the new ones are not taken in yet), a "blind_*.jsonl" entry that the
+    tests below skip with a notice saying so, rather than passing as if a blind set had been checked."""
+    names = [path.name for path in sorted(DATA.glob(HELD_OUT))]
+    return names if any(n.startswith("blind_") for n in names) else [*names, "blind_*.jsonl"]
+
+
+def _held_out(name: str) -> list[dict]:
+    if not (DATA / name).exists():
+        pytest.skip(f"no blind held-out set in tests/data/urgency now ({name} matches no file): between blind sets, "
+                    "only check4_set.jsonl is held out (BLIND_SET.md)")
+    rows = load(name)
+    assert rows, f"{name} has no rows"
+    return rows
+
+
+@pytest.mark.parametrize("name", _held_out_files())
+def test_no_held_out_message_repeats_a_development_message(name):
     """A held-out row that repeats a development row, verbatim or reworded, measures memory, not the detector (issue
     17 removed 77 such rows from check4_set.jsonl)."""
+    held_out = _held_out(name)
     dev = [_tokens(r["text"]) for r in load("dev*.jsonl")]
     index: dict[str, list[int]] = {}
     for i, toks in enumerate(dev):
         for w in set(toks):
             index.setdefault(w, []).append(i)
-    for row in load(HELD_OUT):
+    for row in held_out:
         toks = _tokens(row["text"])
         shared = Counter(i for w in set(toks) for i in index.get(w, ()))
         for i, n in shared.items():
@@ -116,9 +135,9 @@ def test_no_held_out_message_repeats_a_development_message():
                 raise AssertionError(f"{row['where']} repeats a development message: {row['text']}")
 
 
-def test_the_held_out_sets_are_well_formed():
-    rows = load(HELD_OUT)
-    assert rows
+@pytest.mark.parametrize("name", _held_out_files())
+def test_the_held_out_sets_are_well_formed(name):
+    rows = _held_out(name)
     assert all(r["label"] in ("urgent", "routine") for r in rows)
     assert all((r["kind"] in KINDS) if r["label"] == "urgent" else (r["kind"] == "") for r in rows)
     assert {r["lang"] for r in rows} <= {"en", "es"}

@@ -129,3 +129,30 @@ def test_a_question_about_suicide_asked_for_study_or_work_gets_no_lower_bar(monk
     assert not assess(f"{question} It's for my psychology essay.").urgent
     mine = assess(f"{question} Asking because I am a nursing student and I have been having those thoughts myself.")
     assert mine.urgent and not mine.learned
+
+
+def test_a_thank_you_with_a_short_reference_code_stays_routine_by_a_wide_margin():
+    """"Thank you, that answers my question about the lab letter. Ref ref-123bf" was flagged suicidal (0.312 against a
+    threshold of 0.307): "question about" had learnt a weight from urgent messages buried in a question, and "123bf"
+    was read as "123 boyfriend" (issue 17, fifth round). How a message is put and what its reference code spells say
+    nothing about an emergency: the message, with any short code, stays well under the threshold."""
+    model = urgency_model.shipped()
+    assert model is not None
+    for ref in ("ref-123bf", "REF-77GF", "ref 9ab", "#4521kx", "bf123", "ref-12bf34", "ABC123", "order 68a9bf38"):
+        text = f"Thank you, that answers my question about the lab letter. Ref {ref}"
+        assert not assess(text).urgent, text
+        assert model.probability(f.name for f in features(analyse(text))) < model.threshold / 2, text
+    # a code is one opaque token; "bf" on its own is still text-speak, and units, ordinals and times stay words
+    assert "boyfriend" not in analyse("Ref ref-123bf").text.tokens
+    assert "boyfriend" in analyse("my bf hit me last night").text.tokens
+    assert analyse("took 10mg at 5pm, my 3yo, 2nd dose, temp 102F").text.tokens == [
+        "took", "10", "mg", "at", "5", "pm", ",", "my", "3", "year", "old", ",", "2", "nd", "dose", ",", "temp", "102",
+        "f"]
+
+
+def test_the_words_that_frame_a_request_are_not_read_by_the_model():
+    """Greetings, please, "quick question about", "asking": writers bury urgent messages in a request, so learnt
+    these words take the weight of what they frame. The request's own words stay."""
+    names = [f.name for f in urgency_model.features(["hi", ".", "quick", "question", "about", "my", "refill", "please",
+                                                     ".", "asking", "for", "my", "mum", ".", "voy", "a", "necesitar"])]
+    assert names == ["about", "refill", "about refill", "mum", "necesitar"]
