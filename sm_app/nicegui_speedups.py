@@ -130,7 +130,7 @@ _build_response = Client.build_response
 
 def build_response(self: Client, request: Request, status_code: int = 200):
     response = _build_response(self, request, status_code)
-    if self._request is request:  # noqa: SLF001 - a page's own request, not an error page's
+    if self._request is request:  # noqa: SLF001 - the request the client was made for (one made without keeps none)
         self._request = Request({k: v for k, v in request.scope.items() if k in _PAGE_SCOPE_KEYS})  # noqa: SLF001
     return response
 
