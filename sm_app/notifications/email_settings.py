@@ -14,9 +14,8 @@ import re
 import ssl
 from dataclasses import dataclass, replace
 from datetime import datetime
-from email.message import EmailMessage, Message
-from email.policy import SMTP
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.message import Message
+from email.utils import formataddr, make_msgid, parseaddr
 
 import aiosmtplib
 
@@ -26,7 +25,15 @@ from sm_app.adapters.db import Database
 from sm_app.adapters.models import SmtpSettings
 from sm_app.config import Settings
 from sm_app.identity.accounts import Actor
-from sm_app.notifications.outbox import SMTP_SECURITY, FileMailer, Mailer, PermanentFailure, SmtpMailer, make_mailer
+from sm_app.notifications.outbox import (
+    SMTP_SECURITY,
+    FileMailer,
+    Mailer,
+    PermanentFailure,
+    SmtpMailer,
+    build_email,
+    make_mailer,
+)
 from sm_app.shared.audit import AuditLog
 from sm_app.shared.errors import NotAllowed, ValidationError, every_problem
 
@@ -214,14 +221,9 @@ class EmailSettings:
         effective, _ = await self._read()
         mailer, sender = await self.mailer()
         clinic = _CONTROL.sub(" ", self._settings.clinic_name)[:100] or "your clinic"
-        message = EmailMessage(policy=SMTP)
-        message["From"] = formataddr((clinic, sender))
-        message["To"] = to
-        message["Subject"] = f"Test email from {clinic}"
-        message["Message-ID"] = make_msgid(domain="sm-app.test")
-        message["Date"] = format_datetime(self._clock.now())
-        message["Auto-Submitted"] = "auto-generated"
-        message.set_content(f"This is a test email from {clinic}'s secure messaging. The email settings work.\n")
+        message = build_email(clinic=clinic, sender=sender, to=to, subject=f"Test email from {clinic}",
+                              body=f"This is a test email from {clinic}'s secure messaging. The email settings work.",
+                              message_id=make_msgid(domain="sm-app.test"), date=self._clock.now())
         if isinstance(mailer, SmtpMailer):
             mailer = SmtpMailer(replace(effective, smtp_timeout=min(effective.smtp_timeout, TEST_TIMEOUT)))
         try:

@@ -88,6 +88,23 @@ def _header(text: str) -> str | Header:
     return text if text.isascii() else Header(text, "utf-8")
 
 
+def build_email(*, clinic: str, sender: str, to: str, subject: str, body: str, message_id: str,
+                date: datetime) -> Message:
+    """Every email the app sends (the outbox's and the admin's test email), from the app's own checked text.
+
+    The classic (compat32) message: the modern EmailMessage parses each header back through its header registry,
+    which made building an email cost more CPU than writing and sending it (docs/benchmarks.md). Non-ASCII text is
+    RFC 2047-encoded; bodies beyond ASCII are quoted-printable."""
+    message = _text_part(body)
+    message["From"] = formataddr((clinic, sender))
+    message["To"] = to
+    message["Subject"] = _header(_one_line(subject))
+    message["Message-ID"] = message_id
+    message["Date"] = format_datetime(date)
+    message["Auto-Submitted"] = "auto-generated"
+    return message
+
+
 class PermanentFailure(Exception):
     """The server refused for good (5xx) or the email cannot be built: do not retry."""
 
@@ -365,17 +382,8 @@ class Notifications:
         to = row.to_address or ""
         if _UNSAFE.search(to) or len(to) > 254 or "@" not in to:
             raise PermanentFailure("the recipient address is not usable")
-        # The classic (compat32) message: every header here is the app's own, already checked text, and the modern
-        # EmailMessage parses each one back through its header registry, which made building an email cost more
-        # CPU than writing and sending it (docs/benchmarks.md). Non-ASCII text is RFC 2047-encoded as before.
-        message = _text_part(self.body_of(row))
-        message["From"] = formataddr((self._clinic, self._settings.smtp_from))
-        message["To"] = to
-        message["Subject"] = _header(_one_line(row.subject))
-        message["Message-ID"] = row.message_id
-        message["Date"] = format_datetime(as_utc(row.created_at))
-        message["Auto-Submitted"] = "auto-generated"
-        return message
+        return build_email(clinic=self._clinic, sender=self._settings.smtp_from, to=to, subject=row.subject,
+                           body=self.body_of(row), message_id=row.message_id, date=as_utc(row.created_at))
 
     def _lease(self) -> timedelta:
         # Long enough for one send to finish; a crashed dispatcher's claims come back after it.

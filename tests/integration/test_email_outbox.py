@@ -289,6 +289,21 @@ async def test_the_demo_mail_folder_holds_emails_a_mail_program_opens(make_clini
     assert stored.get_content().replace("\r\n", "\n") == body
 
 
+async def test_the_admins_test_email_is_built_like_every_other(make_clinic):
+    clinic = await make_clinic(clinic_name="Clínica San José", smtp_host="")  # no SMTP server: the demo's folder
+    result = await clinic.system.email_settings.send_test(clinic.admin, "ada@example.org")
+    assert result.ok and "mail folder" in result.message
+    [eml] = (clinic.system.settings.data_dir / "mail").glob("*.eml")
+    raw = eml.read_bytes()
+    assert raw.isascii()  # encoded words and quoted-printable, as the outbox's emails
+    stored = email.message_from_bytes(raw, policy=email.policy.default)
+    assert (stored["To"], stored["Subject"], stored["Auto-Submitted"]) == (
+        "ada@example.org", "Test email from Clínica San José", "auto-generated")
+    assert stored["From"].addresses[0].display_name == "Clínica San José"
+    assert stored.get_content().replace("\r\n", "\n") == (
+        "This is a test email from Clínica San José's secure messaging. The email settings work.\n")
+
+
 async def test_starttls_to_a_server_with_a_private_ca(make_clinic, mail_server, tmp_path):
     ca, cert, key = _tls_files(tmp_path)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
