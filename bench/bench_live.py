@@ -32,9 +32,10 @@ One command does everything:
    `/login?redirect_to=<kept page>`, type email and password (`update:value` events), click **Sign in**, follow
    the `open` navigation to `/login/finish?ticket=…`, whose 303 sets the fresh session cookie and points to the
    kept page. At most 4 sign-ins run at once (the server checks 2 passwords at a time, refuses beyond 32 waiting).
-   Kept pages: a patient their conversation (`/thread/<id>`); a nurse their **Worklist** (`/worklist`) in one tab
-   and, in a second tab, a conversation to reply from (opened on their first patient's conversation).
-   Connected clients = every open page: 9N/10 + 2·N/10 (110 for N = 100).
+   Kept pages: a patient their conversation (`/thread/<id>`); a nurse their **Worklist** (`/worklist`), with their
+   first patient's conversation opened inside it (a plain click on its row, below). Connected clients = every open
+   page: 9N/10 + N/10 (100 for N = 100). (Until 2026-12-07 a nurse answered from a second tab, a conversation page of
+   its own: 110 pages for N = 100; docs/benchmarks.md compares the two.)
 4. **Memory.** Warm-up: one nurse and 3 patients sign in, open their pages once and leave (first-use costs: imports,
    caches, templates). Then everyone signs in, and the browsers stop at the redirect of /login/finish, holding their
    session cookie; 5 s later (the server deletes a closed page's client 3 s after its socket went) the server's VmRSS
@@ -55,10 +56,12 @@ One command does everything:
    text into **Message** (one `update:value` event, like a paste), click **Send**; the send is confirmed when
    the page shows the "Reply sent" notification, and failed when it shows a negative notification ("Not sent",
    "That did not go through", …), a field error, or nothing within 10 s. A patient sends from the conversation
-   page they keep open. **Staff sending:** a nurse replies from their second tab: when the conversation to answer
-   is not the one that tab shows, the tab first navigates to `/thread/<id>` (a full page load and socket
-   connect, which marks the patient's messages read, as opening it in a browser does), then Reply, type, Send.
-   That navigation is part of the server CPU measured, but not of the send→update time. One page sends one
+   page they keep open. **Staff sending:** a nurse replies from their Worklist: when the conversation to answer is
+   not the one open inside it, they click **Back to Worklist** (when another is open), wait until the list is
+   shown, and click the conversation's row, which a browser sends as the row's `open` event (worklist_row.js:
+   the conversation is drawn inside the page, no page load, and its patient's messages are marked read, as
+   opening it does); once its Reply button is shown: Reply, type, Send. That opening is part of the server CPU
+   measured, but not of the send→update time. One page sends one
    message at a time (the Send button is disabled while a send runs), so a second send to the same page waits;
    the wait shows as "start lag" (click time − scheduled time).
 7. **Update detection** (time = arrival of the socket message at the recipient's page − the moment the Send
@@ -69,10 +72,10 @@ One command does everything:
      "Reply sent" confirmation (an update received earlier may come from an older change: the server publishes to
      recipients after the send's commit, but the recipient's socket may be written before the sender's is) — or
      after the click when no other send to that conversation was unconfirmed within 1 s before it, or when the only
-     such sends were patients' messages whose row update had already come, the nurse's conversation tab shows
-     another conversation and no send of the nurse's to this one has started (then nothing else changes the row;
-     with several processes the nurse's process may also show the message before the sender's has confirmed it) —
-     that creates or changes an element inside that conversation's row. The row is found structurally on the
+     such sends were patients' messages whose row update had already come, the nurse's Worklist does not have this
+     conversation open and no send of the nurse's to this one has started (then nothing else changes the row; with
+     several processes the nurse's process may also show the message before the sender's has confirmed it) — that
+     creates or changes an element inside that conversation's row. The row is found structurally on the
      mirrored tree, whatever the page does: the nearest ancestor of the updated element whose subtree links to
      exactly one `/thread/<id>`. A full list rebuild counts (each new row's elements lie in their own row), and so
      would a one-row update or a changed label in the row; a container whose subtree links to several
@@ -83,14 +86,14 @@ One command does everything:
      conversation's Worklist row changed: a change between the click and the confirmation that the rule above cannot
      tell from another send's is not counted.
    - exactly once: after every update that carries a token, the tokens are counted over the elements rendered
-     (reachable from the layout) on that conversation page; a token seen more than once at one time is "shown
-     twice". After the run, each patient page must show each confirmed token of its conversation exactly once, and
-     the database must hold exactly the seeded message + the confirmed sends of each conversation. A confirmed
-     send whose update did not come within 10 s of the click is lost.
+     (reachable from the layout) on that page (a conversation, or a Worklist with one open); a token seen more than
+     once at one time is "shown twice". After the run, each patient page must show each confirmed token of its
+     conversation exactly once, and the database must hold exactly the seeded message + the confirmed sends of each
+     conversation. A confirmed send whose update did not come within 10 s of the click is lost.
 8. **CPU per delivered message** = server utime+stime from the first scheduled send until every send has been
    confirmed and delivered (or given up after 10 s), divided by the messages delivered; also given net of the
-   idle rate over the same window. It covers everything a message costs: the send, the nurse's page load to
-   answer, every page it updates, read receipts, the email outbox and search index.
+   idle rate over the same window. It covers everything a message costs: the send, the nurse opening the
+   conversation to answer, every page it updates, read receipts, the email outbox and search index.
 9. **Highest rate** (`--find-max`): after the fixed-rate run, steps of `--step-seconds` (default `--seconds`) at
    1, 2, 3, 5, 10, 16, 24, 32, 48, 64, 96, 128, 192 msg/s on the same server and pages (conversations keep
    growing), up to the first step that fails; a step passes when send→update p95 ≤ 150 ms, no errors, nothing
@@ -213,7 +216,7 @@ class Person:
     team: int
     browser: Browser | None = None
     main: Tab = field(default_factory=lambda: Tab("main"))
-    reply_tab: Tab = field(default_factory=lambda: Tab("reply"))  # nurses: the conversation they answer from
+    reading: str | None = None  # nurses: the conversation open inside their Worklist, if any
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     awaiting: list[Sent] = field(default_factory=list)  # nurses: patient messages their Worklist must show
     # nurses: (arrival, conversation id) of each update that touched a row of their Worklist, for the lost-send notes
@@ -460,13 +463,12 @@ class Bench:
 
     # -- pages ------------------------------------------------------------------------------------
     def open_pages(self) -> list[Page]:
-        tabs = [p.main for p in self.patients] + [n.main for n in self.nurses] + [n.reply_tab for n in self.nurses]
+        tabs = [p.main for p in self.patients] + [n.main for n in self.nurses]
         return [t.page for t in tabs if t.page is not None and t.page.connected]
 
     def element_counts(self) -> str:
         kinds = {"patient's conversation": [p.main for p in self.patients],
-                 "nurse's Worklist": [n.main for n in self.nurses],
-                 "nurse's conversation": [n.reply_tab for n in self.nurses]}
+                 "nurse's Worklist with a conversation open in it": [n.main for n in self.nurses]}
         means = {k: sum(sum(1 for _ in t.page.reachable()) for t in tabs) / len(tabs) for k, tabs in kinds.items()}
         return ", ".join(f"{k} {v:.0f}" for k, v in means.items())
 
@@ -541,8 +543,7 @@ class Bench:
             first = next(c for c in self.conversations if c.nurse == i)
             async with gate:
                 await self.open_kept(n, n.main, n.landing, worklist_of=n, expect="/worklist")
-            async with gate:
-                await self.open_kept(n, n.reply_tab, f"/thread/{first.id}", expect=f"/thread/{first.id}")
+                await self.open_in_worklist(n, first)
 
         async def patient(c: Conversation) -> None:
             p = self.patients[c.patient]
@@ -555,13 +556,37 @@ class Bench:
         if self._ack_task is not None:
             self._ack_task.cancel()
         for person in self.nurses + self.patients:
-            for tab in (person.main, person.reply_tab):
-                if tab.page is not None:
-                    await tab.page.close()
-                    tab.page = None
+            if person.main.page is not None:
+                await person.main.page.close()
+                person.main.page = None
+            person.reading = None
             if person.browser is not None:
                 await person.browser.close()
                 person.browser = None
+
+    async def open_in_worklist(self, nurse: Person, c: Conversation) -> None:
+        """The nurse opens conversation `c` inside their Worklist, as a plain click on its row does in a browser
+        (the row's "open" event; worklist_row.js): back to the list first when another conversation is open there,
+        waiting, as a person does, until the list is shown."""
+        page = nurse.main.page
+        if nurse.reading == c.id:
+            return
+        href = f"/thread/{c.id}"
+
+        def row() -> list[tuple[str, dict]]:
+            return page.find(lambda e: (e.get("props") or {}).get("href") == href and any(
+                ev["type"] == "open" for ev in e.get("events") or ()))
+
+        if nurse.reading is not None:
+            back, _ = page.button("Back to Worklist")
+            await page.click(back)
+            nurse.reading = None
+        if not await page.wait_for(lambda: len(row()) == 1 and page.visible(row()[0][0]), CONFIRM_SECONDS):
+            raise PageError(f"{nurse.email}: the Worklist never showed the row of {c.id}")
+        await page.emit(row()[0][0], "open")
+        nurse.reading = c.id
+        if not await page.wait_for(lambda: len(page.find(is_button("Reply"))) == 1, CONFIRM_SECONDS):
+            raise PageError(f"{nurse.email}: the conversation {c.id} never opened in the Worklist")
 
     async def warm_up(self) -> None:
         """A nurse and 3 of their patients sign in, open their kept pages once and leave: first-use costs (imports,
@@ -574,7 +599,8 @@ class Bench:
 
         async def nurse() -> None:
             await self.sign_in(n, n.main, "/worklist", worklist_of=n)
-            await self.open_kept(n, n.reply_tab, f"/thread/{mine[0].id}")
+            await self.open_in_worklist(n, mine[0])
+            await self.open_in_worklist(n, mine[1])
 
         await asyncio.gather(nurse(), *(patient(c) for c in mine))
         await asyncio.sleep(1.0)
@@ -609,12 +635,11 @@ class Bench:
     def _alone_in_flight(self, sent: Sent) -> bool:
         """No other change to this conversation can still be on its way to the Worklist: every other send to it
         was confirmed (or failed) at least OVERLAP_SECONDS before this click, or was a patient's message whose own
-        update of the row came before this click while the nurse's conversation tab shows another conversation and
+        update of the row came before this click while the nurse's Worklist shows another conversation (or none) and
         no send of the nurse's to this one has started (opening it there, or reading a message on it there, marks
         messages read, which changes the row again)."""
         c = sent.conversation
-        tab = self.nurses[c.nurse].reply_tab.page
-        reading = tab is not None and tab.path == f"/thread/{c.id}"
+        reading = self.nurses[c.nurse].reading == c.id
         for other in self.all_sent:
             if other is sent or other.conversation is not c:
                 continue
@@ -635,6 +660,7 @@ class Bench:
         # After "Reply sent" an update of the row can only come from this send or a later one. Before it, it
         # counts too when nothing else was under way in that conversation: with several processes the nurse's
         # process may show the message before the sender's process has told the sender.
+        self.on_conversation_update(page, msg, now)  # a conversation open in the Worklist shows each message once
         touched = rows_touched(page, msg)
         nurse.row_updates.extend((now, c) for c in touched)
         armed = [s for s in nurse.awaiting if s.delivered is None and s.clicked is not None
@@ -695,11 +721,8 @@ class Bench:
             else:
                 nurse = self.nurses[c.nurse]
                 async with nurse.lock:
-                    page = nurse.reply_tab.page
-                    if page is None or page.path != f"/thread/{c.id}":
-                        page = await self.open_kept(nurse, nurse.reply_tab, f"/thread/{c.id}",
-                                                    expect=f"/thread/{c.id}")
-                    await self._reply(page, sent)
+                    await self.open_in_worklist(nurse, c)
+                    await self._reply(nurse.main.page, sent)
         except (PageError, socketio.exceptions.SocketIOError, aiohttp.ClientError, TimeoutError) as exc:
             sent.error = f"{exc.__class__.__name__}: {exc}"
         if sent.error is None and sent.delivered is None and sent.clicked is not None:
@@ -947,7 +970,7 @@ async def run(args: argparse.Namespace) -> int:
         problems = server.log_problems()
         print("summary")
         print(f"  connected clients (open pages): {pages} for {args.clients} people "
-              f"({len(nurses)} nurses × 2 pages, {len(patients)} patients × 1 page)")
+              f"({len(nurses)} nurses × 1 page, the Worklist, {len(patients)} patients × 1 page)")
         print(f"  memory per connected client: {per_page:.0f} KiB (second half of the pages alone: {marginal:.0f} KiB)")
         print(f"  idle server CPU with every page open: {idle * 1000:.1f} ms/s")
         print(f"  at {args.rate:g} msg/s: send→update p50/p95/p99 {fmt_ms(main_result.latencies)}; "

@@ -387,6 +387,14 @@ class Page:
             # nicegui.js: with loopback false the browser sets the value itself (the server sends no update).
             element.setdefault("props", {})[event_type.split(":", 1)[1]] = text
 
+    async def emit(self, element_id: str, event_type: str) -> float:
+        """An event the page's own script sends for a person's action (a plain click on a worklist row sends
+        "open"); returns the moment it left (perf_counter)."""
+        await self._activity()
+        t0 = time.perf_counter()
+        await self._emit_event(element_id, event_type, [])
+        return t0
+
     async def click(self, element_id: str) -> float:
         """A click on a button; returns the moment the event left (perf_counter)."""
         await self._activity()

@@ -24,6 +24,11 @@ class KeyedList(Generic[Row]):
         self._key = key
         self._drawn: dict[Hashable, tuple[Row, ui.element]] = {}
 
+    def element(self, key: Hashable) -> ui.element | None:
+        """The element drawn for the row with this key, if it is shown."""
+        drawn = self._drawn.get(key)
+        return drawn[1] if drawn is not None else None
+
     def show(self, rows: Sequence[Row]) -> None:
         wanted = {self._key(r) for r in rows}
         for key in [k for k in self._drawn if k not in wanted]:

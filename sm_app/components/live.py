@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, TypeVar
 
 from nicegui import context
@@ -58,6 +60,17 @@ class PageLive:
     def add(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
+    def remove(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    @asynccontextmanager
+    async def between_deliveries(self):
+        """No push is being drawn on this page while inside: a part of the page can be built or taken away without
+        a delivery drawing on it half-way."""
+        async with self._one_at_a_time:
+            yield
+
     async def _deliver(self, event: ThreadChanged) -> None:
         async with self._one_at_a_time:
             client = self._client()
@@ -72,7 +85,9 @@ class PageLive:
                     return
                 if event.kind == "session":
                     return
-                for listener in self._listeners:
+                for listener in tuple(self._listeners):
+                    if listener not in self._listeners:
+                        continue  # its region was closed by an earlier listener of this push
                     try:
                         await listener(event)
                     except Exception:  # one failing part must not keep the others of the page stale
@@ -108,6 +123,35 @@ def page_gone() -> bool:
     return context.client.is_deleted
 
 
+class LiveRegion:
+    """A part of a page that is built and taken away while the page stays (a conversation opened inside the
+    Worklist): what follows changes inside it stops following when it is closed, so a closed part is neither drawn
+    on nor kept in memory by the page's subscription."""
+
+    def __init__(self, page: PageContext):
+        self._page = page
+        self._listeners: list[Listener] = []
+
+    @contextmanager
+    def building(self) -> Iterator[None]:
+        """Every `follow` made while inside (across awaits of the same task) belongs to this region."""
+        token = _region.set(self._listeners)
+        try:
+            yield
+        finally:
+            _region.reset(token)
+
+    def close(self) -> None:
+        live = self._page.live
+        if live is not None:
+            for listener in self._listeners:
+                live.remove(listener)
+        self._listeners.clear()
+
+
+_region: ContextVar[list[Listener] | None] = ContextVar("sm_live_region", default=None)
+
+
 def follow(page: PageContext, listener: Listener) -> None:
     """Call `listener` in this page's UI context whenever the signed-in user's threads change.
 
@@ -121,3 +165,6 @@ def follow(page: PageContext, listener: Listener) -> None:
     if page.live is None:
         page.live = PageLive(page)
     page.live.add(listener)
+    region = _region.get()
+    if region is not None:
+        region.append(listener)

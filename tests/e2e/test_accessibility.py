@@ -35,6 +35,7 @@ from .browser_steps import (
     retype,
     sign_in,
     tab_to,
+    thread_links,
     type_into,
     visible,
     visible_texts,
@@ -340,6 +341,14 @@ def test_staff_pages(clinic, browser):
     base = clinic.base_url
     sign_in(nurse, base, *NURSE, home="/worklist")
     found.check(nurse, "nurse worklist")
+    # A conversation opened inside the Worklist (a plain click on its row), then the list again.
+    thread_links(nurse, "Since tonight")[0].click()
+    wait_for_heading(nurse, "Since tonight")
+    wait_for_path(nurse, re.escape(f"/thread/{clinic.urgent}"))
+    found.check(nurse, "nurse conversation opened inside the worklist")
+    click_button(nurse, "Back to Worklist")
+    wait_for_heading(nurse, "Worklist")
+    found.check(nurse, "nurse worklist after a conversation opened in it")
     _open(nurse, base, f"/thread/{clinic.urgent}", "Since tonight")
     found.check(nurse, "nurse conversation with the care-team panel")
     for path, heading in (("/alerts", "Alerts"), ("/dashboard", "Workload"), ("/sent", "Sent"),

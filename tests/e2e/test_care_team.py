@@ -34,6 +34,7 @@ from .browser_steps import (
     selected,
     sign_in,
     thread_id_of,
+    thread_links,
     type_into,
     visible_texts,
     wait,
@@ -161,6 +162,67 @@ def test_worklist_updates_live_and_claiming_moves_the_thread(shared_server, brow
     wait(nurse).until(lambda d: message_bodies(d) == [body], "the opened conversation never showed the message")
     wait(nurse).until(lambda d: _panel(d, ".triage-with") == [f"With: {NURSE_NAME}"],
                       "the conversation's care-team panel does not say it is with the nurse")
+
+
+def test_a_conversation_opens_inside_the_worklist_and_the_browsers_buttons_follow(shared_server, browser):
+    """A plain click on a row draws the conversation in place of the list (no page load: the document's marker
+    survives), the address bar says /thread/<id>, a reply goes from there, and the browser's Back and Forward move
+    between the list and the conversation; a reload of that address is the conversation's own page."""
+    base = shared_server.base_url
+    subject = _unique("Blood pressure log")
+    body = "Here are this week's readings: 128/82 in the mornings."
+    other = _unique("Parking on Tuesday")
+    thread_id = asyncio.run(_patient_starts_thread(shared_server.data_dir, subject, body, category="General"))
+    asyncio.run(_patient_starts_thread(shared_server.data_dir, other, "Where do I park?", category="General"))
+
+    nurse = browser("nurse")
+    sign_in(nurse, base, *NURSE, home="/worklist")
+    wait(nurse).until(lambda d: row_texts(d, subject), "the conversation is not on the worklist")
+    mark_page(nurse, "the worklist, loaded once")
+
+    thread_links(nurse, subject)[0].click()
+    wait_for_heading(nurse, subject)
+    wait_for_path(nurse, re.escape(f"/thread/{thread_id}"))
+    wait(nurse).until(lambda d: message_bodies(d) == [body], "the conversation's message never showed")
+    assert not row_texts(nurse, other), "the list still shows beside the conversation"
+    assert nurse.title.startswith("Conversation ·"), nurse.title
+    assert nurse.execute_script("return document.activeElement.getAttribute('role')") == "heading"
+    assert_not_reloaded(nurse, "the worklist, loaded once")
+
+    click_button(nurse, "Reply")
+    type_into(nurse, "Message", "Thank you, these look good.")
+    click_button(nurse, "Send")
+    _wait_for_notification(nurse, "Reply sent")
+    wait(nurse).until(lambda d: message_bodies(d) == [body, "Thank you, these look good."],
+                      "the reply never showed in the conversation")
+    assert_not_reloaded(nurse, "the worklist, loaded once")
+
+    nurse.back()
+    wait_for_path(nurse, "/worklist")
+    wait_for_heading(nurse, "Worklist")
+    wait(nurse).until(lambda d: row_texts(d, other), "Back did not bring the list")
+    assert not message_bodies(nurse)
+    assert_not_reloaded(nurse, "the worklist, loaded once")
+
+    nurse.forward()
+    wait_for_path(nurse, re.escape(f"/thread/{thread_id}"))
+    wait_for_heading(nurse, subject)
+    wait(nurse).until(lambda d: message_bodies(d) == [body, "Thank you, these look good."],
+                      "Forward did not bring the conversation back")
+    assert_not_reloaded(nurse, "the worklist, loaded once")
+
+    click_button(nurse, "Back to Worklist")
+    wait_for_path(nurse, "/worklist")
+    wait(nurse).until(lambda d: row_texts(d, other), "Back to Worklist did not bring the list")
+    focused = nurse.execute_script("return document.activeElement.textContent.trim()")
+    assert focused == subject, f"the focus is on {focused!r}, not on the row of the conversation just left"
+
+    nurse.refresh()  # the address is a real one: a reload is the worklist's own page
+    wait_for_heading(nurse, "Worklist")
+    nurse.get(f"{base}/thread/{thread_id}")  # and the conversation's address its own page
+    wait_for_heading(nurse, subject)
+    wait(nurse).until(lambda d: message_bodies(d) == [body, "Thank you, these look good."],
+                      "the conversation's own page does not show it")
 
 
 # Notes down every secret that ever shows in the patient's document (even hidden), from now until it is

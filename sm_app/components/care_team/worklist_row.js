@@ -10,7 +10,7 @@ export default {
           <q-badge v-if="urgent" color="red-9" class="urgent-marker">Urgent</q-badge>
           <q-badge v-if="overdue" color="deep-orange-10" class="overdue-marker">Overdue</q-badge>
           <q-badge v-if="unread" color="blue-9" class="unread-marker">Unread</q-badge>
-          <a :href="computed_href" :target="target"
+          <a :href="computed_href" :target="target" @click="open_here"
             :class="['nicegui-link', 'text-body1', 'row-link', { 'text-bold': unread }]"><slot></slot></a>
         </div>
         <div class="text-caption text-grey-8">{{ about }}</div>
@@ -37,6 +37,7 @@ export default {
     holder: String,
     received: String,
     due: String,
+    opens_here: Boolean,
   },
   // As link.js does: a path on this server gets the app's path prefix, which is known once the app is mounted.
   data() {
@@ -51,6 +52,15 @@ export default {
   methods: {
     compute_href() {
       this.computed_href = (this.href.startsWith("/") ? window.path_prefix || "" : "") + this.href;
+    },
+    // A plain click opens the conversation inside the Worklist (the server draws it there: no page load); a click
+    // with a modifier key, a middle click or the browser's "open in new tab" follows the link as any link.
+    open_here(event) {
+      if (!this.opens_here || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+        return;
+      }
+      event.preventDefault();
+      this.$emit("open");
     },
   },
 };

@@ -7,7 +7,8 @@ a real button so keyboards, screen readers and its click handler work as for any
 
 The row is a `ui.link` to its conversation, as it acts in a browser (the subject is a real link stretched over the
 row): its text is the subject, which NiceGUI renders inside the <a> as a text node; in NiceGUI's simulated `User`,
-clicking the row's subject follows the link as it would for any link.
+clicking the row's subject follows the link as it would for any link. On the Worklist a plain click in a browser
+opens the conversation inside the page instead (`open_here`); the link stays for a new tab, a bookmark or a reload.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ _CAPTIONS = ("about", "status", "holder", "received", "due")
 
 
 class WorklistRowView(ui.link, component="worklist_row.js"):
-    def __init__(self, t: WorklistRow, *, tz: str, claim: Callable[[str], Awaitable[None]]) -> None:
+    def __init__(self, t: WorklistRow, *, tz: str, claim: Callable[[str], Awaitable[None]],
+                 open_here: Callable[[str], Awaitable[None]] | None = None) -> None:
         super().__init__(t.subject, f"/thread/{t.id}")
         # `replace` also drops ui.link's own "nicegui-link" class, which belongs on the <a>, not on the row.
         self.classes(replace="thread-row worklist-row" + (" bg-blue-1" if t.unread else ""))
@@ -37,6 +39,10 @@ class WorklistRowView(ui.link, component="worklist_row.js"):
             received=f"Received {clinic_time(t.received_at, tz)}",
             due=f"Due {clinic_time(t.due_at, tz)}" if t.due_at else "No reply owed",
         )
+        if open_here is not None:
+            # The browser sends "open" for a plain click instead of following the link (worklist_row.js).
+            self._props["opens_here"] = True
+            self.on("open", lambda _e, i=t.id: open_here(i))
         if not t.assignee_name and t.status != "completed":
             with self.add_slot("claim"):
                 ui.button("Claim", on_click=lambda _e, i=t.id: claim(i)).props("dense flat size=sm")

@@ -44,6 +44,16 @@ class ReplyBox:
         self._place.set_visibility(True)
         self._body.run_method("focus")
 
+    def open_with(self, text: str) -> None:
+        """Open the form with a reply typed earlier and not sent (the Worklist keeps it while a nurse looks away)."""
+        self.open()
+        self._body.set_value(text)
+
+    @property
+    def typed(self) -> str:
+        """What is in the message field now, sent or not."""
+        return (self._body.value or "") if self._body is not None else ""
+
     def hide(self) -> None:
         self._place.set_visibility(False)
 
@@ -81,7 +91,8 @@ class ReplyBox:
                     replies.update({q.name: q.text for q in await system.quick_replies.in_use(actor)})
                 except Unavailable:
                     return
-                choose.set_options(list(replies))
+                if not choose.is_deleted:  # the form may be gone (a conversation in the Worklist closed meanwhile)
+                    choose.set_options(list(replies))
 
             background_tasks.create(fill_quick_replies(), name="quick replies")
         self._body = length_limit(ui.textarea("Message").props("autogrow"), "Message", BODY_MAX).classes("w-full")

@@ -13,6 +13,7 @@ from sm_app.components.keyed_list import KeyedList
 from sm_app.components.live import follow, page_gone
 from sm_app.messaging.mailbox import PAGE_SIZES
 from sm_app.messaging.threads import CATEGORIES
+from sm_app.pages.care_team.worklist_reader import WorklistReader
 from sm_app.shared.errors import NotFound
 from sm_app.shared.wording import plural
 
@@ -61,8 +62,16 @@ def register(system: System) -> None:
                 return
             ui.notify("You have this one now", type="positive")
 
+        async def open_here(thread_id: str) -> None:
+            await reader.open(thread_id)
+
         def row(t: WorklistRow) -> WorklistRowView:
-            return WorklistRowView(t, tz=tz, claim=claim)
+            return WorklistRowView(t, tz=tz, claim=claim, open_here=open_here)
+
+        def focus_row(thread_id: str) -> None:
+            drawn = rows.element(thread_id)
+            if drawn is not None:
+                ui.run_javascript(f"getHtmlElement({drawn.id})?.querySelector('a')?.focus()")
 
         @ui.refreshable
         def footer(result) -> None:
@@ -96,7 +105,7 @@ def register(system: System) -> None:
             view.update(kwargs)
             await threads()
 
-        with ui.column().classes("w-full max-w-5xl mx-auto q-pa-md"):
+        with ui.column().classes("w-full max-w-5xl mx-auto q-pa-md") as list_view:
             ui.label("Worklist").classes("text-h5").props("role=heading aria-level=1")
             with ui.row().classes("items-center gap-4"):
                 ui.select(SHOW, label="Show", value="all",
@@ -112,6 +121,7 @@ def register(system: System) -> None:
             empty = ui.label("").classes("text-grey-7 q-pa-md")
             rows = KeyedList(ui.list().props("bordered separator").classes("w-full thread-list worklist"), row)
             await threads()
+        reader = WorklistReader(ctx, list_view, title=system.settings.clinic_name, focus_row=focus_row)
 
         async def on_change(event) -> None:
             # A patient reading the team's messages changes nothing on the worklist (its rows show what the team
