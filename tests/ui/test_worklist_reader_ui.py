@@ -164,3 +164,27 @@ async def test_another_teams_conversation_is_not_opened_by_a_forged_address(user
     await user.should_not_see("Only for the Green team.")
     await user.should_not_see("Green team matter")
     await see(user, "Parking question")  # still the list
+
+
+async def test_back_pressed_while_a_reply_is_sending_sends_it_once_and_keeps_nothing(user: User) -> None:
+    """Send and at once Back to Worklist: the send finishes first, so the reply goes once and is not kept as unsent
+    text to be sent again when the conversation is opened next."""
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    renewal = await _start(clinic, "Inhaler renewal", "May I have a renewal of my inhaler?")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Inhaler renewal")
+    user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
+    await see(user, "May I have a renewal of my inhaler?")
+    user.find("Reply").click()
+    user.find("Message").type("Renewed for three months.")
+    user.find("Send").click()
+    user.find("Back to Worklist").click()
+    await see(user, "Reply sent")
+    await _until(lambda: not [e for e in user.current_layout.descendants() if isinstance(e, MessageCard)],
+                 "the list is back")
+    user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
+    await see(user, "Renewed for three months.")
+    assert _reply_texts(user) == []  # nothing kept: the form is not even made
+    bodies = [m.body for m in (await system.mailbox.view_thread(clinic.blue_nurse, renewal)).messages]
+    assert bodies == ["May I have a renewal of my inhaler?", "Renewed for three months."]

@@ -7,6 +7,7 @@ made on every page load. Until Reply is pressed the page holds one empty column 
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from nicegui import background_tasks, ui
@@ -36,6 +37,7 @@ class ReplyBox:
         self._urgent_dialog: UrgentCheckDialog | None = None
         # The form's send key (one reply, however often Send is pressed); drawn again after a reply is sent.
         self._key = secrets.token_urlsafe(16)
+        self._sending = asyncio.Lock()  # held while a send is under way (see `settled`)
 
     def open(self) -> None:
         if self._body is None:
@@ -108,12 +110,19 @@ class ReplyBox:
                 self._urgent_dialog = UrgentCheckDialog(notice)
         return self._urgent_dialog
 
+    async def settled(self) -> None:
+        """Wait until no send of this form is under way: then the form says how it ended (emptied when sent, the
+        text still there when not), so whoever takes the form away keeps exactly what was not sent."""
+        async with self._sending:
+            pass
+
     async def _send_once(self) -> None:
         # A double click must not send the reply twice: the button is off until this send is done.
         if self._send_button.enabled:
             self._send_button.disable()
             try:
-                await self._send()
+                async with self._sending:
+                    await self._send()
             finally:
                 self._send_button.enable()
 

@@ -81,6 +81,7 @@ class WorklistReader:
         live = ctx.live
         if live is None:  # the page has been closed meanwhile
             return
+        await self._settled()
         async with live.between_deliveries():
             self._take_away()
             region = LiveRegion(ctx)
@@ -102,6 +103,7 @@ class WorklistReader:
     async def close(self, *, remember: bool = True) -> None:
         """Back to the list, which was kept up to date while hidden; the focus returns to the conversation's row."""
         was_open = self._open_id
+        await self._settled()
         live = self._ctx.live
         if live is not None:
             async with live.between_deliveries():
@@ -115,6 +117,11 @@ class WorklistReader:
         ui.page_title(f"Worklist · {self._title}")
         if was_open is not None:
             self._focus_row(was_open)
+
+    async def _settled(self) -> None:
+        """A reply being sent finishes first: its text is then either sent (not kept) or still in the form (kept)."""
+        if self._reply_box is not None:
+            await self._reply_box.settled()
 
     def _take_away(self) -> None:
         """The conversation shown is removed with what it followed; a reply typed in it is kept for its return."""
