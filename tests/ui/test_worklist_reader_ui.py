@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import weakref
 
 from nicegui import app, ui
 from nicegui.testing import User
@@ -17,6 +18,7 @@ from nicegui.testing.user_interaction import UserInteraction
 from sm_app.components.care_team.worklist_row import WorklistRowView
 from sm_app.components.live import PageLive
 from sm_app.components.messaging.message_card import MessageCard
+from sm_app.components.messaging.reply_box import ReplyBox
 from tests.conftest import STAFF_PW
 from tests.ui.helpers import see, seeded, sign_in
 
@@ -188,3 +190,34 @@ async def test_back_pressed_while_a_reply_is_sending_sends_it_once_and_keeps_not
     assert _reply_texts(user) == []  # nothing kept: the form is not even made
     bodies = [m.body for m in (await system.mailbox.view_thread(clinic.blue_nurse, renewal)).messages]
     assert bodies == ["May I have a renewal of my inhaler?", "Renewed for three months."]
+
+
+async def test_a_conversation_closed_in_the_worklist_leaves_nothing_behind(user: User) -> None:
+    """An open Worklist is kept all day: every conversation opened and closed in it must give back its elements and
+    its objects, or the page would grow with each one (memory per open page is what issue 12 measures)."""
+    clinic = await seeded(user)
+    await _start(clinic, "Rash on arm", "A small rash since Monday.")
+    await _start(clinic, "Flu shot", "When can I get my flu shot?")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Flu shot")
+
+    forms: list[weakref.ref] = []  # the reply form of every conversation opened
+
+    async def open_and_close(subject: str, body: str) -> None:
+        user.find(kind=WorklistRowView, content=subject).trigger("open")
+        await see(user, body)
+        user.find("Reply").click()  # the reply form too, its pickers and its quick replies
+        await _until(lambda: _reply_texts(user) == [""], "the reply form is made")
+        forms.extend(weakref.ref(o) for o in gc.get_objects() if isinstance(o, ReplyBox))
+        user.find("Back to Worklist").click()
+        await _until(lambda: not _shown_bodies(user), "the list is back")
+
+    await open_and_close("Rash on arm", "A small rash since Monday.")
+    elements, following = len(user.client.elements), _listeners(user)
+    for _ in range(3):
+        await open_and_close("Flu shot", "When can I get my flu shot?")
+        await open_and_close("Rash on arm", "A small rash since Monday.")
+    assert len(user.client.elements) == elements
+    assert _listeners(user) == following
+    gc.collect()
+    assert len(forms) >= 7 and all(form() is None for form in forms)
