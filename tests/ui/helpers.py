@@ -16,6 +16,16 @@ async def see(user: User, text: str) -> None:
     await user.should_see(text, retries=200)
 
 
+async def until(condition, what: str) -> None:
+    """Wait for something the page shows or the server did (a live change pushed after another person's commit, a
+    handler still running), failing with `what` when it never comes."""
+    for _ in range(200):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
 async def table_rows(user: User, css_class: str) -> list[dict]:
     """The rows of the table marked `css_class`, waiting for them: a page renders its parts one after another."""
     for _ in range(200):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 
 import pytest
@@ -12,7 +11,7 @@ from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import press, see, seeded, sign_in, sign_in_patient, until
 
 
 def _click(user: User, element: ui.element) -> None:
@@ -22,14 +21,6 @@ def _click(user: User, element: ui.element) -> None:
 
 def _element(user: User, kind, label: str):
     return next(e for e in user.find(kind=kind, content=label).elements)
-
-
-async def _until(check, what: str) -> None:
-    for _ in range(200):
-        if check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def _sign_in_admin(user: User) -> None:
@@ -121,7 +112,7 @@ async def test_admin_adds_and_retires_quick_replies_and_the_reply_box_follows(us
     text.set_value("The lab is open 8 to 4 on weekdays.")
     user.find("Add quick reply").click()
     await see(user, "Added Lab hours")
-    await _until(lambda: name.value == "", "the add form emptied")
+    await until(lambda: name.value == "", "the add form emptied")
 
     cards = [e for e in user.current_layout.descendants() if "reply-card" in e.classes]
     call_card = next(c for c in cards if any(isinstance(e, ui.input) and e.value == "Call the clinic"
@@ -231,8 +222,8 @@ async def test_admin_sets_smtp_and_a_test_email_arrives_without_a_restart(user: 
     password = _element(user, ui.input, "Password")
     password.set_value("Sm7p-Secret-Word")
     user.find("Save email settings").click()
-    await _until(lambda: password.props.get("hint") == "A password is stored. Leave this empty to keep it.",
-                 "the password stored")
+    await until(lambda: password.props.get("hint") == "A password is stored. Leave this empty to keep it.",
+                "the password stored")
     assert password.value == ""
     user.find("Send test email").click()
     await see(user, f"Not sent: 127.0.0.1:{controller.port} does not take a user name and password over this "
@@ -243,7 +234,7 @@ async def test_admin_sets_smtp_and_a_test_email_arrives_without_a_restart(user: 
     _element(user, ui.input, "User name").set_value("")
     _element(user, ui.number, "Port").set_value(closed)
     user.find("Save email settings").click()
-    await _until(lambda: "hint" not in password.props, "the password forgotten with the user name")
+    await until(lambda: "hint" not in password.props, "the password forgotten with the user name")
     user.find("Send test email").click()
     await see(user, f"Not sent: Could not connect to 127.0.0.1:{closed}")
 
@@ -276,7 +267,7 @@ async def test_privacy_officer_filters_pages_verifies_and_exports(user: User) ->
     _element(user, ui.select, "Person").set_value(clinic.blue_nurse.user_id)
     _element(user, ui.select, "Action").set_value("thread.read")
     user.find("Apply filters").click()
-    await _until(lambda: table.rows and all(r["person"] == "Nina Blue" for r in table.rows), "filtered rows")
+    await until(lambda: table.rows and all(r["person"] == "Nina Blue" for r in table.rows), "filtered rows")
     assert {r["action"] for r in table.rows} == {"thread.read"}
     export = next(e for e in user.current_layout.descendants() if "export-link" in e.classes)
     assert export.props["href"] == f"/audit/export.csv?person={clinic.blue_nurse.user_id}&action=thread.read"

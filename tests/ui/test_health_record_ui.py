@@ -10,7 +10,7 @@ from nicegui import app, ui
 from nicegui.testing import User
 
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import follow_header_link, press, see, seeded, sign_in, sign_in_patient, table_rows
+from tests.ui.helpers import follow_header_link, press, see, seeded, sign_in, sign_in_patient, table_rows, until
 
 
 def _field(user: User, label: str):
@@ -174,15 +174,6 @@ async def test_entry_text_with_quotes_is_shown_as_text_not_attributes(user: User
     assert injected == []
 
 
-async def _until(check, what: str) -> None:
-    """Wait for a live change to reach the page (pushed after another person's commit)."""
-    for _ in range(200):
-        if check():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(what)
-
-
 def _labels(user: User) -> list[str]:
     return [e.text for e in user.current_layout.descendants() if isinstance(e, ui.label)]
 
@@ -200,7 +191,7 @@ async def test_a_correction_being_typed_survives_someone_else_changing_the_entry
     _field(user, "Since").clear().type("1999")
     # Meanwhile the nurse corrects the same entry: the patient's list redraws that entry from the push.
     await system.health_record.edit(clinic.blue_nurse, entry.id, {"name": "Asthma", "since": "2002"}, version=1)
-    await _until(lambda: "Since: 2002" in _labels(user), "the nurse's correction never reached the open page")
+    await until(lambda: "Since: 2002" in _labels(user), "the nurse's correction never reached the open page")
     # The form is still open with what the patient typed, and saving it says why it was not saved.
     assert next(iter(_field(user, "Since").elements)).value == "1999"
     await press(user, "Save")
@@ -230,8 +221,8 @@ async def test_a_grant_changed_while_the_record_is_open_applies_at_once(user: Us
     await press(user, "History")
     await see(user, "History of Asthma")
     await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "none")
-    await _until(lambda: not any(t.startswith(("History of", "Asthma")) for t in _labels(user)),
-                 "the record stayed on the page after the grant was withdrawn")
+    await until(lambda: not any(t.startswith(("History of", "Asthma")) for t in _labels(user)),
+                "the record stayed on the page after the grant was withdrawn")
     await user.should_not_see("Shared with Blue Team")
     assert not [t for t in _labels(user) if entry.id in t or "Condition: Asthma" in t]
 
@@ -241,8 +232,8 @@ async def test_a_grant_changed_while_the_record_is_open_applies_at_once(user: Us
     await see(user, "Shared with Blue Team: Read")
     await see(user, "Asthma")
     await system.record_sharing.set_grant(clinic.pat, clinic.blue_id, "none")
-    await _until(lambda: "This health record is no longer shared with your care team." in _labels(user),
-                 "the whole-page record stayed after the grant was withdrawn")
+    await until(lambda: "This health record is no longer shared with your care team." in _labels(user),
+                "the whole-page record stayed after the grant was withdrawn")
     assert not [t for t in _labels(user) if "Asthma" in t]
     assert not [e for e in user.current_layout.descendants() if isinstance(e, ui.link)
                 and e.text.startswith("Download")]

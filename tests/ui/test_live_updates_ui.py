@@ -17,7 +17,7 @@ from sm_app.components.live import follow
 from sm_app.components.messaging.message_card import MessageCard
 from sm_app.components.messaging.thread_list import ThreadRowView
 from tests.conftest import PATIENT_PW, STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in, sign_in_patient
+from tests.ui.helpers import see, seeded, sign_in, sign_in_patient, until
 
 
 def _cards(user: User) -> list[MessageCard]:
@@ -33,14 +33,6 @@ def _worklist_rows(user: User) -> list[WorklistRowView]:
     """The worklist's rows: one element each, a link (its text the subject) whose markers and captions are props."""
     return [e for e in user.current_layout.descendants()
             if isinstance(e, WorklistRowView) and "worklist-row" in e.classes]
-
-
-async def _until(condition, what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_new_message_is_appended_to_the_open_conversation(user: User) -> None:
@@ -112,7 +104,7 @@ async def test_a_message_redraws_only_its_own_worklist_row(user: User) -> None:
     assert set(before) == set(threads)
 
     await system.messaging.reply(clinic.pat, threads[1], "The lab called me too.")
-    await _until(lambda: "Unread" in rows()[threads[1]].texts(), "the row shows the new message")
+    await until(lambda: "Unread" in rows()[threads[1]].texts(), "the row shows the new message")
     after = {thread_id: item.id for thread_id, item in rows().items()}
     assert after[threads[0]] == before[threads[0]] and after[threads[2]] == before[threads[2]]
     assert after[threads[1]] != before[threads[1]]
@@ -174,8 +166,8 @@ async def test_a_patients_read_does_not_wake_the_worklist(user: User, monkeypatc
     await system.mailbox.open_thread(clinic.pat, sent.thread_id)
     await system.messaging.reply(clinic.pat, sent.thread_id, "Photo attached tomorrow.")
     # Pushes reach a page in the order they were sent: once the message shows, the read's push was handled too.
-    await _until(lambda: any("Unread" in item.texts() for item in _worklist_rows(user)),
-                 "the row shows the patient's new message")
+    await until(lambda: any("Unread" in item.texts() for item in _worklist_rows(user)),
+                "the row shows the patient's new message")
     assert reads == [clinic.blue_nurse.user_id]  # once, for the message; not for the read
 
 

@@ -7,7 +7,6 @@ the simulated `User` follows links, so these tests send that event as the browse
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import weakref
 
@@ -20,7 +19,7 @@ from sm_app.components.live import PageLive
 from sm_app.components.messaging.message_card import MessageCard
 from sm_app.components.messaging.reply_box import ReplyBox
 from tests.conftest import STAFF_PW
-from tests.ui.helpers import see, seeded, sign_in
+from tests.ui.helpers import see, seeded, sign_in, until
 
 
 async def _start(clinic, subject: str, body: str, *, patient=None, team_id=None) -> str:
@@ -55,14 +54,6 @@ def _listeners(user: User) -> int:
 def _browser_at(user: User, path: str) -> None:
     """The browser's Back or Forward button brought the address to `path` (worklist_reader.py's popstate hook)."""
     UserInteraction(user, {user.current_layout}, None).trigger("sm_worklist_at", path)
-
-
-async def _until(condition, what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_nurse_reads_answers_and_goes_back_without_leaving_the_worklist(user: User) -> None:
@@ -104,7 +95,7 @@ async def test_a_nurse_reads_answers_and_goes_back_without_leaving_the_worklist(
     # The conversation and what it followed are gone with it: a later message reaches the list only.
     assert _listeners(user) == following
     await system.messaging.reply(clinic.pat, renewal, "One more thing about the spacer.")
-    await _until(lambda: "bg-blue-1" in _row(user, "Inhaler renewal").classes, "the row shows the unread message")
+    await until(lambda: "bg-blue-1" in _row(user, "Inhaler renewal").classes, "the row shows the unread message")
     assert _shown_bodies(user) == []
 
 
@@ -183,8 +174,8 @@ async def test_back_pressed_while_a_reply_is_sending_sends_it_once_and_keeps_not
     user.find("Send").click()
     user.find("Back to Worklist").click()
     await see(user, "Reply sent")
-    await _until(lambda: not [e for e in user.current_layout.descendants() if isinstance(e, MessageCard)],
-                 "the list is back")
+    await until(lambda: not [e for e in user.current_layout.descendants() if isinstance(e, MessageCard)],
+                "the list is back")
     user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
     await see(user, "Renewed for three months.")
     assert _reply_texts(user) == []  # nothing kept: the form is not even made
@@ -207,10 +198,10 @@ async def test_a_conversation_closed_in_the_worklist_leaves_nothing_behind(user:
         user.find(kind=WorklistRowView, content=subject).trigger("open")
         await see(user, body)
         user.find("Reply").click()  # the reply form too, its pickers and its quick replies
-        await _until(lambda: _reply_texts(user) == [""], "the reply form is made")
+        await until(lambda: _reply_texts(user) == [""], "the reply form is made")
         forms.extend(weakref.ref(o) for o in gc.get_objects() if isinstance(o, ReplyBox))
         user.find("Back to Worklist").click()
-        await _until(lambda: not _shown_bodies(user), "the list is back")
+        await until(lambda: not _shown_bodies(user), "the list is back")
 
     await open_and_close("Rash on arm", "A small rash since Monday.")
     elements, following = len(user.client.elements), _listeners(user)
