@@ -2555,7 +2555,12 @@ HYPOTHETICAL_BEFORE = (
     r"once (?:i|he|she|we)", r"what (?:temperature|number|reading|level)", r"debo", r"deberia", r"should (?:i|we)",
     r"what (?:should|do|would|can) (?:i|we|he|she|they) do", r"letter (?:about|for)", r"same as", r"the same thing as", r"is that", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
     r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
-    r"afraid of getting", r"what happens", r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|tell|recogni[sz]e)",
+    r"afraid of getting", r"what happens",
+    # "how do I tell (if / whether / when)" asks how to recognise a sign; "how do I tell my therapist / my mum ..." asks
+    # how to say what is happening, and is no hypothetical (issue 17, branch issue17e)
+    r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|recogni[sz]e|tell(?! (?:my|his|her|our|their|the|him|them|"
+    r"someone|anyone|somebody|anybody|people|mum|mom|dad|parents|doctor|therapist|family|friends?|partner|husband|wife|"
+    r"boyfriend|girlfriend|you)(?!\S)))",
     r"information (?:on|about)", r"info (?:on|about)", r"learn(?:ing)? about", r"read(?:ing)? about", r"pamphlets?",
     r"brochures?", r"handouts?", r"class(?:es)? (?:on|about)", r"article", r"video", r"project", r"paper (?:on|about)",
     r"essay", r"research", r"statistics", r"training", r"course", r"awareness", r"support group", r"screen(?:ing)? for",

@@ -829,3 +829,18 @@ def test_issue17e_still_in_a_question_about_what_to_do_is_not_now():
     routine("I had a stroke in 2018, do I still need the aspirin?")
     urgent("I had a seizure in 2019 and I still have them every week", "other")
     urgent("Had chest pain in 2015 and I'm still getting it today", "cardiac")
+
+
+@pytest.mark.parametrize(("let_through", "caught", "kind"), [
+    # "how do I tell my therapist / my mum ..." asks how to say what is happening; "how do I tell if ..." asks how to
+    # recognise a sign
+    ("how do you tell if a teenager is self-harming? it's for my training as a youth worker",
+     "how do I tell my therapist I've been self-harming again?", "self_harm"),
+    ("How do I tell if chest pain is serious or just a pulled muscle?",
+     "How do I tell my mum about my self-harm? I did it again last night", "self_harm"),
+    ("how do we know if a fever is too high for a toddler?",
+     "How do I tell my husband I want to die?", "suicidal"),
+])
+def test_issue17e_telling_someone_is_not_a_hypothetical(let_through, caught, kind):
+    routine(let_through)
+    urgent(caught, kind)
