@@ -41,9 +41,11 @@ branch issue17d (2026-12-07): scored at their intake by fef121b (pooled 570/580 
 (571/580 = 98.4 %, 85/88, 22/829 = 2.7 %); then, new held-out sets being written, their errors were read and they
 joined the development set. dev36/37/38_blind_wf4/5/6.jsonl were written blind from the suicide-focused prompt and
 joined at once; as written, main 2f63b58 caught 320/360 (88.9 %) of their suicidal messages, with 47/450 (10.4 %)
-false alarms. blind_2026-12-07g/h/i.jsonl (writers w13, w14, w15) are held out, never tuned on: taken in and scored
-once at main b728355 (the merge of issue17d), recall 556/562 (98.9 %), suicidal 75/75, false alarms 17/749 (2.3 %)
-as kept (BLIND_SET.md has every score).
+false alarms. dev40/41/42_blind_2026-12-07g/h/i.jsonl (writers w13, w14, w15) were held out until branch issue17e
+(2026-12-07): taken in and scored once at main b728355 (the merge of issue17d) and once more, the same, by main
+3855270: recall 556/562 (98.9 %), suicidal 75/75, false alarms 17/749 (2.3 %) as kept; then, new held-out sets being
+written, their errors were read and they joined the development set (BLIND_SET.md has every score).
+dev43_issue17e.jsonl was written by the engineer of that branch, not blind (its first line says so).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """

@@ -62,6 +62,11 @@ _HISTORY_DENIED_NOW = _any_of(lex.HISTORY_DENIED_NOW)
 _HISTORY_RESOLVED = _any_of(lex.HISTORY_RESOLVED)
 _ABOUT_THE_WRITER = _any_of(lex.ABOUT_THE_WRITER)
 _HISTORY_MARK = _any_of(lex.PAST)
+_NEGATED_AFTER = re.compile(lex.NEGATED_AFTER)
+_INFO_TOPIC = re.compile(lex.INFO_QUESTION_TOPIC)
+_INFO_MARKERS = _any_of(lex.INFO_QUESTION_MARKERS)
+_INFO_EXPERIENCER = _any_of(lex.INFO_QUESTION_EXPERIENCER)
+_INFO_NOT = _any_of(lex.INFO_QUESTION_NOT)
 
 
 # --- context ---
@@ -118,7 +123,7 @@ def _negated(text: Text, first: int, last: int) -> bool:
                 continue  # "can barely walk across the room without gasping": the gasping is happening
         after = " ".join(text.tokens[last + 1:last + 4])
         return not _NEGATION_UNDONE.match(after)
-    return False
+    return bool(_NEGATED_AFTER.match(_rest_of_sentence(text, last)))
 
 
 def _resolved(text: Text, last: int) -> bool:
@@ -258,6 +263,16 @@ def _history(text: Text, first: int, last: int) -> bool:
             and not _present_again(text))
 
 
+def _information_question(text: Text, first: int, last: int) -> bool:
+    """A question asked for information about suicide, naming nobody who has the thoughts ("Is 988 only for people who
+    are suicidal?", "How do I talk to my teenager about suicide?"): the red flag's words are the topic, not a state."""
+    if not all(_INFO_TOPIC.fullmatch(t) for t in text.tokens[first:last + 1]) or not _ends_in_question(text, first):
+        return False
+    sentence = _sentence(text, first, last)
+    return (bool(_INFO_MARKERS.search(sentence) or _GENERAL_WORDS.search(sentence))
+            and not _INFO_EXPERIENCER.search(sentence) and not _INFO_NOT.search(sentence))
+
+
 def _history_kind_check(text: Text, first: int, last: int, why: str) -> str:
     """For the kinds of `lex.HISTORY_KINDS`, the general checks' answer read against the whole message: a history
     stays one only when nothing says it is present again; a question or hypothetical only when the writer does not
@@ -270,6 +285,8 @@ def _history_kind_check(text: Text, first: int, last: int, why: str) -> str:
         return ""
     if not why and _history(text, first, last):
         return "history"
+    if not why and _information_question(text, first, last) and not _ABOUT_THE_WRITER.search(text.joined):
+        return "question"
     return why
 
 

@@ -165,6 +165,8 @@ RULES: tuple[Rule, ...] = (
          examples=("My chest hurts and feels really tight, it started half an hour ago",
                    "Me duele mucho el pecho desde hace rato"),
          near_misses=("No chest pain since I started the new blood pressure pill, just checking in",
+                      # a denial after the red flag (NEGATED_AFTER)
+                      "Chest pain is the first thing you'll ask so to be clear I don't have any, my ribs are sore from coughing",
                       "The chest pain I had in 2019 turned out to be reflux")),
     Rule("cardiac", alt("heart attack", "heart attak", "hart attack", "infarto", "ataque (?:al|del) corazon",
                         "ataque cardiaco", "cardiac arrest", "paro cardiaco", "heart is stopping"),
@@ -290,7 +292,11 @@ RULES: tuple[Rule, ...] = (
          near_misses=("No trouble breathing, just a stuffy nose",
                       "My nose is so blocked I can't breathe through it at all, it's a cold",
                       "Tengo la nariz tapada y no puedo respirar por la nariz")),
-    Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)", "breathless\\w*", "winded (?:just|sitting|at rest)",
+    # ... only on exertion (hills, stairs, long walks) is a question for a visit, not an emergency; at rest or on a few
+    # steps it is (issue 17, branch issue17e)
+    Rule("breathing", alt(r"short(?:ness)? (?:of|on) (?:breath|breth|breathe)(?! (?:\S+ ){0,2}(?:on|going up|climbing|walking up|up|"
+                          r"after|during) (?:big |steep |the |long |a few |brisk |my )?(?:hills?|stairs|steps|inclines?|flights?|"
+                          r"walks|runs|exercise|workouts?|hikes?)(?!\S))", "breathless\\w*", "winded (?:just|sitting|at rest)",
                           "gasp\\w*", "suffocat\\w*", "choking", "chocking", "air hunger", "turning blue",
                           "stopped breathing", "not breathing", "no respira", "dejo de respirar",
                           r"falta (?:de )?(?:el )?aire", r"(?:me|le|nos) falta (?:el )?aire",
@@ -355,7 +361,11 @@ RULES: tuple[Rule, ...] = (
                          # "remember when you asked me if I had a plan? now I do."
                          r"if i (?:had|have|have got) a plan (?:\S+ ){0,3}\. (?:well |and |but |so )?(?:now |yes |yeah )?i (?:do|have"
                          r" one|have it)(?= \.|$)",
-                         r"(?:will be|ll be|is|be) the (?:one|person) (?:who|that) (?:finds|will find|find) me",
+                         # "finds me" with nothing after it, or a time or state: "she'll be the one who finds me (dead / in
+                         # the morning)", never an errand done for the writer ("she's the one who finds me cheap pharmacies")
+                         r"(?:will be|ll be|is|be) the (?:one|person) (?:who|that) (?:finds|will find|find) me"
+                         r"(?= (?:\.|,|and|dead|first|like this|like that|when|after|if|tomorrow|tonight|in the morning|"
+                         r"there|here|alone|so|because)(?!\S)|$)",
                          r"(?:hang|shoot|drown) {SELF}", "jump (?:off|from) (?:a|the) (?:bridge|roof|building)",
                          r"(?:gun|pistol) to (?:my|his|her) head", r"goodbye (?:letters?|notes?)",
                          r"(?:giving|gave|give) (?:away )?(?:my|all my|his|her) (?:stuff|things|belongings|pets?) away",
@@ -377,8 +387,21 @@ RULES: tuple[Rule, ...] = (
                    "I've had suicidal thoughts since 2019, same as always, can you renew my sertraline",
                    "Hace años intenté quitarme la vida y últimamente lo estoy pensando otra vez",
                    # a question about them from someone who has them (ABOUT_THE_WRITER)
-                   "Can sertraline cause suicidal thoughts? I started it two weeks ago and I've been having them"),
+                   "Can sertraline cause suicidal thoughts? I started it two weeks ago and I've been having them",
+                   "Is it true that this pill can make you suicidal? Because I feel that way since I started it",
+                   # a question for information that says whose thoughts they are (INFO_QUESTION_EXPERIENCER)
+                   "What do I do when I feel suicidal at night?",
+                   "Is it normal that my son is suicidal after a breakup?",
+                   # a question about the means is never one for information (INFO_QUESTION_NOT)
+                   "What is the most painless way to commit suicide?",
+                   "I don't want my kids to be the one who finds me"),
          near_misses=("Where can I find the suicide hotline number to give to my students?",
+                      # an errand someone does for the writer, not a body found
+                      "My daughter is the one who finds me the cheapest pharmacies, can you send it to the one on Elm St?",
+                      # questions for information that name nobody who has the thoughts (INFO_QUESTION_MARKERS)
+                      "Is the crisis line only for people who are suicidal or can I call about my brother?",
+                      "How do I talk to my 14 year old about suicide? They had an assembly on it and she seems fine",
+                      "I heard that acne pills can cause suicidal thoughts, is that accurate? Just reading up before I start",
                       "I'm not suicidal, just really stressed about work",
                       # a history said to be settled (HISTORY_RESOLVED, HISTORY_SETTLED)
                       "I was suicidal in 2019, all resolved now, asking about my refill",
@@ -711,7 +734,7 @@ RULES: tuple[Rule, ...] = (
     # --- head injury -----------------------------------------------------------------------------------------------
     Rule("head_injury", alt(r"(?:hit|hitting|hits|bumped|banged|struck|smacked|whacked|cracked|slammed|knocked) "
                             r"{gap(4)}(?:head|heads|skull|noggin|forehead)",
-                            r"(?:fell|fall|falls|falling|tripped|slipped|fallen|flew|thrown) {gap(6)}(?:on|onto|hit|"
+                            r"(?:fell|fall|falls|falling|tripped|slipped|fallen|flew|thrown) (?:(?!not |no |never |without )[^\s.]+ ){0,6}(?:on|onto|hit|"
                             r"hitting|landed on|banged|struck) {gap(2)}(?:head|skull|forehead|face)",
                             r"head (?:injury|injuries|trauma|wound|laceration|gash)", r"concuss\w*",
                             r"knocked (?:out|unconscious|himself out|herself out|myself out)",
@@ -1119,7 +1142,12 @@ RULES += (
                    "He took most of the bottle of Tylenol",
                    "Se tomó doble dosis"),
          near_misses=("The pharmacist said never to double dose if I miss one",)),
-    Rule("bleeding", alt(r"crime scene", r"(?:toilet|bowl|taza) {gap(3)}(?:full of|filled with|lleno de|red|roj\w*) ?(?:blood|sangre)?",
+    # "crime scene" for a room, desk or car that is only a mess is an idiom (issue 17, branch issue17e); a bathroom is not
+    Rule("bleeding", alt(r"(?<!bedroom looks like a )(?<!kitchen looks like a )(?<!house looks like a )(?<!car looks like a )"
+                         r"(?<!desk looks like a )(?<!garage looks like a )(?<!office looks like a )(?<!playroom looks like a )"
+                         r"(?<!living room looks like a )(?<!son room looks like a )(?<!daughter room looks like a )"
+                         r"(?<!his room looks like a )(?<!her room looks like a )(?<!their room looks like a )"
+                         r"(?<!kids room looks like a )(?<!my room looks like a )crime scene", r"(?:toilet|bowl|taza) {gap(3)}(?:full of|filled with|lleno de|red|roj\w*) ?(?:blood|sangre)?",
                          r"mouthful of (?:\w+ )?blood", r"(?:gauze|pad|pads|bandage|towel|towels|toalla\w*) {gap(2)}(?:soak\w*|"
                          r"empapad\w*)", r"(?:filling|fills|llena) (?:up )?(?:with )?(?:blood|sangre)", r"mouth keeps filling",
                          r"(?:pee|urine|orina|pipi) (?:is |es |esta |looks )?(?:red|bright red|roja|brown|like cola)",
@@ -1129,7 +1157,8 @@ RULES += (
          examples=("The toilet bowl is full of blood after I went",
                    "My pee is bright red",
                    "Me sale sangre de la herida sin parar"),
-         near_misses=("My pee was red in 2020 from a kidney stone, all clear since",)),
+         near_misses=("The kids' playroom looks like a crime scene after the paint party, can I book their flu shots?",
+                      "My pee was red in 2020 from a kidney stone, all clear since",)),
     Rule("allergic", alt(r"(?:golf ball|lump|ball) {gap(4)}(?:throat|garganta)", r"(?:throat|garganta) {gap(5)}(?:tight|tite|"
                          r"closing|cerrando|swell\w*|hinch\w*)", r"voice {gap(3)}(?:weird|hoarse|funny|different|strange)",
                          r"left (?:my|his|her) (?:epi ?)?pen"),
@@ -1510,7 +1539,7 @@ RULES += (
                       "She banged her head at soccer but did not pass out, no seizure, just a headache")),
     # Fainting during exercise is a heart warning sign (exertional syncope), even after the person has come round.
     Rule("other", alt(r"(?<!almost )(?<!nearly )(?<!casi )(?:passed out|passes out|fainted|faints|collapsed|blacked out|"
-                      r"keeled over|se desmay\w*|desmayo|se desvanecio|perdio el conocimiento) (?:\S+ ){0,5}(?:while|during|"
+                      r"keeled over|se desmay\w*|desmayo|se desvanecio|perdio el conocimiento) (?:\S+ ){0,7}(?:while|during|"
                       r"mientras|durante|at|in|en|playing|in the middle of) (?:\S+ ){0,2}(?:exercis\w*|running|a run|"
                       r"practice|training|football|soccer|basketball|pe|gym|sports?|a game|the game|a match|race|"
                       r"hacia ejercicio|haciendo ejercicio|ejercicio|entrenamiento|correr|corriendo|partido|educacion "
@@ -1621,6 +1650,61 @@ RULES += (
                    "If my neighbour parks there one more time I'm going to put him in the hospital. I mean it."),
          near_misses=("If my son hits his head again on the coffee table I'm buying corner guards",)),
 )
+# --- issue 17, branch issue17e: the errors of blind_2026-12-07g/h/i, read when they joined the development set -------
+RULES += (
+    # Speaking only in short bursts between breaths is severe breathing difficulty, said in the patient's words ("can
+    # only talk in short phrases", "a few words at a time"); only with a breathing word, so a language or a shy child
+    # ("she only speaks in short sentences in English") is not it.
+    Rule("breathing", alt(r"(?:only|barely|just|hardly) (?:able to |manage to )?(?:talk|speak|say|get out|talking|speaking|"
+                          r"saying) (?:\S+ ){0,2}(?:in )?(?:short|little|tiny) (?:phrases|sentences|bursts|gasps)",
+                          r"(?:talk\w*|speak\w*|say\w*) (?:only )?(?:in )?(?:short|little) (?:phrases|bursts|gasps) "
+                          r"(?:\S+ ){0,3}(?:breath\w*|air)",
+                          r"(?:a |one |two |three |a couple of |a few )(?:words?) (?:at a time|before (?:i|he|she|they) "
+                          r"(?:need|needs|have|has) (?:to )?(?:another |a )?breath\w*)",
+                          r"(?:solo|apenas) (?:puedo|puede) (?:decir|hablar) (?:\S+ ){0,2}(?:frases cortas|pocas palabras|"
+                          r"palabra por palabra)"),
+         needs=alt("breath\\w*", "breathing", "asthma\\w*", "copd", "wheez\\w*", "inhaler", "air", "chest", "lungs?",
+                   "respir\\w*", "aire", "asma", "pecho", "puffer", "nebuli\\w*"),
+         id="breathing.short_phrases",
+         examples=("my breathing is really bad tonight, I can only talk in short phrases",
+                   "Asthma's bad, can only say a few words at a time",
+                   "Tengo asma y solo puedo decir frases cortas"),
+         near_misses=("My dad only speaks in short sentences in English, can you book a Spanish interpreter?",
+                      "Her speech therapist says she can say two words at a time now, so proud")),
+    # A venomous bite (snake, spider that the writer names as dangerous, scorpion) in the last hours is an emergency.
+    Rule("other", alt(r"(?:bit|bitten|bite|stung|sting) (?:\S+ ){0,4}(?:by )?(?:a |an |the )?(?:rattle ?snake|snake|viper|"
+                      r"copperhead|cottonmouth|adder|scorpion|black widow|brown recluse)",
+                      r"(?:rattle ?snake|snake|viper|copperhead|cottonmouth|adder|scorpion|black widow|brown recluse) "
+                      r"(?:\S+ )?(?:bit|bite|stung|sting)",
+                      r"(?:mordio|pico|mordida|picadura) (?:\S+ ){0,3}(?:una |un |de |la |el )?(?:vibora|serpiente|vibora de "
+                      r"cascabel|alacran|escorpion|vibora)", r"(?:vibora|serpiente|alacran|escorpion) (?:\S+ )?(?:me|le|lo|la) "
+                      r"(?:mordio|pico)"),
+         id="other.venomous_bite",
+         examples=("Bitten by a rattlesnake on my ankle half an hour ago, it's swelling up fast",
+                   "A snake bit my son on the trail, his leg is swelling",
+                   "Una víbora le mordió la pierna a mi papá hace rato"),
+         near_misses=("What should we do if a snake bites someone on our camping trip?",
+                      "Got bitten by my neighbour's dog in 2019, do I need a tetanus booster now?")),
+    # Dark brown or cola-coloured urine with muscle pain or confusion after hard exercise or heat (rhabdomyolysis, heat
+    # illness): "probably just dehydrated" does not make it routine.
+    Rule("other", alt(r"(?:pee|urine|wee|orina|pipi) (?:is |was |looks |es |esta )?(?:\S+ )?(?:like cola|like coke|like coca cola|"
+                      r"like tea|dark brown|brown|cola colou?red|tea colou?red|color cafe|cafe oscuro|como coca)"),
+         needs=alt("muscles? (?:\\S+ ){0,3}(?:sore|ache|aching|pain\\w*|hurt\\w*|tender|weak)", "confus\\w*",
+                   "disoriented", "marathon", "heat stroke", "musculos?"),
+         id="other.dark_urine_with_muscle_pain_or_confusion",
+         examples=("Ran a marathon today and now my pee is dark brown and my muscles are so sore I can barely move",
+                   "after the hike he's confused and his urine looks like cola"),
+         near_misses=("My pee is a bit dark in the mornings, I think I don't drink enough water, should I test it?",)),
+    # A blow to the head in someone on a blood thinner is a same-day scan whatever the bump looks like ("just a small
+    # bump but I'm on Eliquis"), unless a clinician or a test has looked at it since.
+    Rule("head_injury", alt(r"(?:hit|bumped|banged|struck|smacked|whacked|knocked) (?:\S+ ){0,3}(?:head|skull|forehead)",
+                            r"(?:golpe\w*|pego|pegue) (?:\S+ ){0,3}(?:cabeza|frente)"), needs=ANTICOAGULANT, lasting=True,
+         id="head_injury.blow_on_a_blood_thinner",
+         examples=("Fell and hit my head on the bathroom floor, I'm on Eliquis, just a small bump but my head aches",
+                   "Me pegué en la cabeza con la puerta y tomo Xarelto"),
+         near_misses=("I'm on warfarin and I did not hit my head when I slipped, just bruised my knee",
+                      "Banged my head on the cupboard last week, I'm on Eliquis, the CT was normal, all fine")),
+)
 CUE_SETS: tuple[CueSet, ...] = (
     CueSet("cardiac", {
         "chest": near(CHEST, CHEST_PAIN + "|" + alt("burn\\w*", "fire", "ardor", "quema\\w*", "weird", "funny",
@@ -1701,9 +1785,13 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"words? {gap(2)}(?:wrong|jumbled|mixed|gibberish)", "confused speech"),
         "vision": alt("curtain", r"(?:half|mitad) (?:of )?(?:everything|what i see|my vision|the clock|it)", "shade",
                       r"went dark", r"walking into (?:stuff|things) on (?:my|his|her) (?:right|left)", r"partido a la mitad", r"{NOT_} see", "lost (?:my |his |her )?vision", "vision loss", "double vision",
-                      "seeing double", r"ve(?:o)? doble", r"no (?:veo|ve) (?:nada|bien)", "se me fue la vista",
+                      "seeing double", r"vision (?:has been |is |went |gone |going )?(?:all )?(?:double|doubled)",
+                      r"(?:seeing|see|seeing) (?:two|2) of everything", r"everything (?:looks |is |went )?doubled",
+                      # half the field gone in both eyes (issue 17, branch issue17e)
+                      r"half (?:my|his|her|the) (?:vision|sight) (?:is |has )?gone", r"ve(?:o)? doble", r"no (?:veo|ve) (?:nada|bien)", "se me fue la vista",
                       "blind\\w*", "vista borrosa", "blurry vision", "blurred vision"),
-        "balance": alt("leaning", r"se (?:me|le) va (?:para|hacia) un lado", r"sin agarrarme de la pared", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight",
+        "balance": alt("leaning", r"se (?:me|le) va (?:para|hacia) un lado", r"sin agarrarme de la pared", "room (?:is )?spinning", "spinning", "vertigo", r"{NOT_} walk (?:a )?straight", r"(?:barely|hardly) (?:walk|stand) (?:a )?straight",
+                       r"can not keep (?:my|his|her) balance", "wobbly on (?:my|his|her) feet",
                        "straight line", "lean\\w* to (?:the|one)", "off balance", "lost (?:my |his |her )?balance",
                        "can not walk straight", "stumbl\\w*", "se va de lado", "no puede caminar", "veering",
                        r"walking (?:weird|funny|strange|oddly|wrong)"),
@@ -1716,13 +1804,19 @@ CUE_SETS: tuple[CueSet, ...] = (
                       r"estaba bien (?:en la manana|hace rato|ayer)", "woke up", "amanecio",
                       r"for the (?:last|past) (?:hour|half hour|\d+ minutes)", "since lunch", "this time",
                       r"for (?:over |more than |about |almost )?(?:an|a|\d+|half an?) (?:hour|hours|minutes)", "since this morning",
-                      "an hour ago", "desde hace una hora", r"since (?:breakfast|dinner|supper|i woke up|i got up)"),
+                      "an hour ago", "desde hace una hora",
+                      r"(?:about |like |maybe )?(?:\d+|two|three|a couple of|a few) (?:hours|hrs|minutes|mins) ago", r"since (?:breakfast|dinner|supper|i woke up|i got up)"),
         "history": alt("mini stroke", "mini strokes", "stroke", "derrame", "embolia"),
     }, anchors=("limb", "face", "face_side", "speech", "vision"), settings=("history",),
            id="stroke.cues",
            examples=("All of a sudden my arm feels clumsy and the room is spinning",
-                     "De repente tiene la mano torpe y se le va para un lado"),
-           near_misses=("My arm feels clumsy after my flu shot",)),
+                     "De repente tiene la mano torpe y se le va para un lado",
+                     # double vision and balance said in lay words (issue 17, branch issue17e)
+                     "My vision went double about 3 hours ago and I can barely walk straight",
+                     "Seeing two of everything since lunch and I'm wobbly on my feet"),
+           near_misses=("My arm feels clumsy after my flu shot",
+                        "I've had double vision when I'm tired for years, the optometrist says it's a lazy eye",
+                        "What does double vision with dizziness mean? Asking for my first aid course")),
     CueSet("suicidal", {
         "unreachable": alt(r"(?:is not|isn t|not|will not|won t) answer\w*", r"no contesta", r"(?:can not|cant) find (?:him|her)",
                            r"locked in (?:his|her|their|the) (?:room|bedroom|bathroom)",
@@ -2201,12 +2295,16 @@ CHRONIC_AFTER = CHRONIC_NOT_NOW + (
 )
 RESOLVED_AFTER += R_EVALUATED + (
     r"(?:it )?passed in \d+", r"it passed", r"se (?:me|le) paso",
-    r"(?:just|only) a (?:small |little |tiny |minor )?(?:bump|bruise|scrape|scratch)",
+    r"(?:just|only) a (?:small |little |tiny |minor )?(?:bump|bruise|scrape|scratch|sore spot|lump)",
     r"(?:is|are) (?:totally|completely|perfectly) (?:fine|normal|ok|okay|clear)", r"mostly better",
     r"(?:running|playing|acting) (?:around )?(?:fine|normal\w*)", r"back to (?:eating|playing|normal|school|work)",
     r"(?:feeling|feel|felt) (?:good|fine|great|well|better) now", r"doing (?:great|well|fine|good|much better)",
     r"gone (?:since|now|away|completely|for good)", r"broke", r"went down to \d+", r"went back down", r"came (?:back )?down to \d+", r"(?:have|has) gone down", r"(?:a bit|a little|much|way) better now", r"acting (?:totally |completely )?normal",
-    r"(?<!than )normal since", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
+    r"(?<!than )normal since", r"acting (?:totally |completely |just )?(?:like )?(?:himself|herself|themselves|themself|"
+    r"myself)", r"(?:his|her|their) (?:usual|normal|old) self",
+    # checked where it happened ("me revisaron ahí mismo y estuve bien": fainting at a blood donation)
+    r"(?:me|le|lo|la|nos) (?:revisaron|checaron|atendieron) (?:ahi|alli|ahi mismo|alli mismo)",
+    r"(?:they|the nurses?|staff|paramedics) checked (?:me|him|her) (?:out )?(?:right )?there", r"fine since", r"(?:se|me) recuper\w*", r"(?:en|in) rehab\w*",
     r"ya no (?:sangra|duele|me duele|le duele)", r"ya me siento bien", r"me siento bien (?:ya|ahora)", r"va muy bien",
     r"ha estado (?:normal|bien)",
     r"(?:esta |sigue )?(?:jugando|comiendo|corriendo) (?:normal|bien|como siempre)",
@@ -2312,8 +2410,48 @@ ABOUT_THE_WRITER = (
     # fifth round)
     r"(?:they|it|which they|which it) (?:did|have|has)(?: (?:come|came) back)? (?:\S+ )?(?:yesterday|today|tonight|last night|"
     r"this (?:week|weekend|morning|evening|afternoon)|again|now)",
-    r"(?:they|the thoughts|those thoughts) (?:are|have been) back", r"(?:y |pues )?(?:volvieron|han vuelto) (?:ayer|hoy|anoche)",
+    r"(?:they|the thoughts|those thoughts) (?:are|have been) back",
+    # "is it true this pill can make you suicidal? because I feel that way" (issue 17, branch issue17e)
+    r"(?:i|i have|i have been|i am|i have been feeling) (?:\S+ )?(?:feel|feeling|felt) (?:like )?(?:that|this) way",
+    r"that is how i (?:feel|have been feeling)",
+    # "what do I do when I feel suicidal at night?": a "when" that says it happens to the writer, not a hypothetical
+    r"when i (?:feel|get|start feeling|start to feel|am|keep feeling) (?:\S+ )?(?:suicid\w*|like (?:dying|ending it))", r"(?:y |pues )?(?:volvieron|han vuelto) (?:ayer|hoy|anoche)",
 )
+# A question for information about suicide (issue 17, branch issue17e: "is 988 only for people who are suicidal", "how
+# do I talk to my teenager about suicide?", "I read that suicidal thoughts can be a side effect, is that true?"): the
+# red flag's word is the topic ("suicide", "suicidal"), its sentence ends in a question mark, says it asks for
+# information (INFO_QUESTION_MARKERS or GENERAL_WORDS), and names nobody who has the thoughts
+# (INFO_QUESTION_EXPERIENCER) or the means (INFO_QUESTION_NOT). Then the red flag is dismissed as a question, and the
+# learned model weighs the message at the lower bar for suicidal cues (urgency.SUICIDAL_CUE_FACTOR); ABOUT_THE_WRITER
+# anywhere in the message still makes it a red flag. "kill myself", "want to die" and the like are never a topic.
+INFO_QUESTION_TOPIC = r"(?:suicid\w*|sucid\w*|suiside|suicde)"
+INFO_QUESTION_MARKERS = (
+    r"(?:talk|speak|bring (?:it |this )?up|explain|discuss|chat) (?:\S+ ){0,5}(?:about|regarding|on)",
+    r"(?:read|heard|saw|seen|learned|learnt|told|says|said|leaflet|article|online) (?:\S+ ){0,3}that",
+    r"(?:is|are) (?:that|this|it) (?:true|accurate|right|correct|a myth|real)", r"true that", r"a myth", r"only for",
+    r"side effects?", r"warning signs?", r"(?:educate|prepare|prepared|proactive|curious|understand)",
+    r"(?:es|sera) (?:verdad|cierto)", r"solo (?:es )?para", r"efectos? secundarios?",
+)
+_PERSON = (r"(?:i|im|me|myself|he|she|they|him|them|you|u|son|daughter|teen|teenager|kid|child|husband|wife|partner|mom|"
+           r"mum|dad|mother|father|brother|sister|friend|boyfriend|girlfriend|yo|el|ella|hijo|hija|esposo|esposa)")
+_STATE = (r"(?:am|is|are|was|were|be|been|being|feel\w*|felt|seem\w*|get\w*|got|have|has|had|having|keep\w*|become|"
+          r"became|sound\w*|still|so|really|very|too|also|always|often|sometimes|ever|might|may|could|would|will|turn\w*|"
+          r"going|think\w*|thought|consider\w*|plan\w*|esta|estoy|siente|siento|tiene|tengo)")
+INFO_QUESTION_EXPERIENCER = (
+    rf"{_PERSON} (?:{_STATE} )+(?:\S+ ){{0,2}}{INFO_QUESTION_TOPIC}",
+    rf"(?:is|am|are|esta) (?:my |your |our |his |her |their |mi |su )?{_PERSON} (?:\S+ )?{INFO_QUESTION_TOPIC}",
+    rf"(?:my|his|her|their|our|your|mis|sus) (?:own )?{INFO_QUESTION_TOPIC}",
+)
+INFO_QUESTION_NOT = (
+    r"commit\w*", r"painless\w*", r"fastest", r"quickest", r"easiest", r"best way", r"(?:a|the|what) way to", r"method\w*",
+    r"how (?:many|much)", r"lethal", r"enough to", r"kill", r"die", r"dying", r"dead",
+)
+
+# A denial after the red flag, in its sentence ("I know chest pain is a big deal so let me say I DON'T have any"):
+# only a bare "have any / have it / have that", so "I don't have any nitro" is not one (issue 17, branch issue17e).
+NEGATED_AFTER = r"^(?:\S+ ){0,14}(?:i|he|she|we|they) (?:do not|does not|did not|don t|doesn t|didn t) (?:have|get|feel) " \
+    r"(?:any|it|that|one)(?= (?:\.|,|but|just|it|i|at)(?!\S)|$)"
+
 # Resolution said in the next sentence ("She cried for a minute. Since then she has been completely normal.").
 RESOLVED_LATER = (
     r"(?:since then|ever since|desde entonces) {gap(4)}(?:normal|fine|ok|okay|bien|good|great)",
@@ -2324,12 +2462,18 @@ RESOLVED_LATER = (
 NOT_RECURRED = r"(?:came|come|comes|coming) back (?:normal|negative|fine|clear|ok|okay|good)" \
     r"|(?:the |my |his |her |old )?scars? (?:are |is )?(?:still|again)" \
     r"|(?:trying|try|tried|buscando|intentando|intentarlo|planning|plan|hoping|ready) (?:\S+ ){0,3}(?:again|otra vez|de nuevo)"
+# "still" says a red flag is going on now ("still having chest pain"), except in a question about what to do, which
+# asks whether a past event's advice holds ("the seizure I had in 2019 - should I still be avoiding driving?", issue 17,
+# branch issue17e).
+STILL_NOW = (r"(?<!should i )(?<!can i )(?<!do i )(?<!should we )(?<!can we )(?<!do we )(?<!should he )(?<!should she )"
+             r"(?<!can he )(?<!can she )(?<!does he )(?<!does she )(?<!is it ok to )(?<!is it safe to )still"
+             r"(?! (?:need|needs|be avoiding|avoid|have to|has to|allowed|ok|okay|safe|on schedule|due)(?!\S))")
 # ... unless the message says it is back ("it went away but came back this morning").
 RECURRED = (
     r"came back", r"comes back", r"is back", r"are back", r"back (?:again|this|today|now)", r"coming back", r"returned", r"started again",
     r"(?:happening|happened|started|starting|is|are|it is|back|came|coming|hit|hits|doing it|did it) (?:\S+ )?again",
     r"again (?:today|tonight|this|now|just|right)",
-    r"worse", r"keeps coming", r"still", r"otra vez", r"de nuevo", r"volvio", r"regreso", r"todavia", r"sigue",
+    r"worse", r"keeps coming", STILL_NOW, r"otra vez", r"de nuevo", r"volvio", r"regreso", r"todavia", r"sigue",
     r"peor",
 )
 # Past events, in the same clause ("the chest pain I had in 2019", "after my stroke three years ago").
@@ -2389,7 +2533,7 @@ FUTURE_IN_FLAG = (r"soon", r"tonight", r"tomorrow", r"going to", r"will", r"won 
 # ... unless the same clause also says it is happening now.
 NOW = (
     r"right now", r"today", r"tonight", r"this morning", r"this afternoon", r"this evening", r"currently",
-    r"again", r"still", r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
+    r"again", STILL_NOW, r"just now", r"minutes ago", r"an hour ago", r"hours ago", r"ahora", r"ahorita", r"hoy",
     r"esta manana", r"esta tarde", r"esta noche", r"otra vez", r"de nuevo", r"todavia", r"sigue", r"ahora mismo",
     r"en este momento", r"happening", r"acaba de", r"de repente", r"suddenly", r"all of a sudden",
     # "fever since lunch": started within the day, whatever else the clause says happened years ago
@@ -2411,7 +2555,12 @@ HYPOTHETICAL_BEFORE = (
     r"once (?:i|he|she|we)", r"what (?:temperature|number|reading|level)", r"debo", r"deberia", r"should (?:i|we)",
     r"what (?:should|do|would|can) (?:i|we|he|she|they) do", r"letter (?:about|for)", r"same as", r"the same thing as", r"is that", r"(?:fact )?sheet (?:on|about|for)", r"(?:guide|guidelines|material|materials|poster) "
     r"(?:on|about|for)", r"if ever", r"ever", r"algun dia", r"alguna vez", r"que pasa si", r"si se", r"chance of", r"chances of", r"odds of", r"prevent\w*", r"worried about getting",
-    r"afraid of getting", r"what happens", r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|tell|recogni[sz]e)",
+    r"afraid of getting", r"what happens",
+    # "how do I tell (if / whether / when)" asks how to recognise a sign; "how do I tell my therapist / my mum ..." asks
+    # how to say what is happening, and is no hypothetical (issue 17, branch issue17e)
+    r"how (?:do|would|can|will) (?:i|we|you|they) (?:know|recogni[sz]e|tell(?! (?:my|his|her|our|their|the|him|them|"
+    r"someone|anyone|somebody|anybody|people|mum|mom|dad|parents|doctor|therapist|family|friends?|partner|husband|wife|"
+    r"boyfriend|girlfriend|you)(?!\S)))",
     r"information (?:on|about)", r"info (?:on|about)", r"learn(?:ing)? about", r"read(?:ing)? about", r"pamphlets?",
     r"brochures?", r"handouts?", r"class(?:es)? (?:on|about)", r"article", r"video", r"project", r"paper (?:on|about)",
     r"essay", r"research", r"statistics", r"training", r"course", r"awareness", r"support group", r"screen(?:ing)? for",
@@ -2493,6 +2642,11 @@ DOCUMENT_AFTER = (
 )
 # Idioms and senses unrelated to health: masked before any red flag is looked for.
 IDIOMS = (
+    # a haircut, a trim, a lawn mowed: "cut" in another sense, so "got my hair cut again today" does not read as cutting
+    # again (issue 17, branch issue17e: the retrained model put it over the line on "cut again" alone)
+    r"(?:hair|haircut|bangs|fringe|beard|nails|lawn|grass|hedge|hedges) (?:\S+ )?(?:cut|cuts|trimmed|done)(?: again)?",
+    r"(?:cut|cutting|trim|trimmed|trimming) (?:my|his|her|their|the|our) (?:own )?(?:hair|bangs|fringe|beard|nails|lawn|grass|"
+    r"hedges?)(?: again)?",
     # "at the end of my rope with this portal / the insurance / his eczema": worn out by a thing (issue 17, fifth round)
     r"(?:end of my rope|wits end|wit s end) with (?:this|these|that|those|the|my|his|her|our|your|their|all (?:the|this|these))"
     r"(?! (?:life|pain|thoughts|depression|feelings|living|world|everything)(?!\S)) \S+",

@@ -739,3 +739,108 @@ def test_fifth_round_look_alikes_stay_routine(text):
 ])
 def test_fifth_round_the_same_words_about_now_are_urgent(text, kind):
     urgent(text, kind)
+
+
+# --- issue 17, branch issue17e: what the errors of blind_2026-12-07g/h/i showed, each with its look-alikes ------------
+
+@pytest.mark.parametrize(("caught", "kind", "let_through"), [
+    # stroke said in lay words: double vision and balance, sudden
+    ("Everything's been double for about two hours and I'm so off balance I can barely walk straight", "stroke",
+     "I've had double vision when I'm tired for years, the optometrist says it's a lazy eye. New referral please"),
+    ("My dad's smile only goes up on one side since his nap and he keeps dropping his cup", "stroke",
+     "What are the signs of a stroke? My dad is 70 and I want to know what to look for"),
+    # severe breathing difficulty said in the patient's words
+    ("Need my refill too, but my breathing is awful tonight, I can only talk in short phrases", "breathing",
+     "My mum only speaks in short sentences in English, can we have an interpreter at her visit?"),
+    ("Asthma's bad, I can only say a few words at a time", "breathing",
+     "I get breathless climbing the stairs, have done for years, it's my weight. Dietitian referral?"),
+    ("My son's ribs are pulling in with every breath and he's breathing really fast", "breathing",
+     "I've got a stuffy nose and can't breathe through it at night, any spray you'd recommend?"),
+    # breathless on exertion only, for months, is a visit; at rest it is not
+    ("I'm short of breath just sitting on the sofa and it's getting worse", "breathing",
+     "still a bit short of breath on big hills since my pneumonia in the spring, can I get a lung test?"),
+    # a venomous bite
+    ("A rattlesnake bit my ankle half an hour ago and it's swelling fast", "other",
+     "What do we do if a snake bites someone on our camping trip?"),
+    # dark urine with sore muscles or confusion after a marathon or heat
+    ("Ran a half marathon, now he's confused and his pee looks like cola", "other",
+     "My pee is a bit dark in the mornings, probably not drinking enough, should I get it tested?"),
+    # fainting during exercise, a few words apart
+    ("Passed out twice today, the second time in the middle of my run. I have a heart murmur", "other",
+     "He fainted at soccer practice when he was 12 and the cardiologist found nothing, please sign his sports form"),
+    # a blow to the head on a blood thinner, whatever the bump looks like
+    ("Hit my head on the cupboard, I take warfarin, just a small bump but it aches", "head_injury",
+     "Slipped on the ice, didn't hit my head, just a bruised hip. Can I be seen this week?"),
+    ("My toddler hit his head and has thrown up twice since", "head_injury",
+     "Kid bumped his head on the table, cried straight away, no vomiting, acting totally himself"),
+])
+def test_issue17e_signs_in_lay_words_and_their_look_alikes(caught, kind, let_through):
+    urgent(caught, kind)
+    routine(let_through)
+
+
+@pytest.mark.parametrize(("let_through", "caught"), [
+    # a question for information about suicide that names nobody who has the thoughts; the same question from someone
+    # who has them stays urgent
+    ("Is 988 only for people who are suicidal, or can I call about my brother?",
+     "Is 988 only for people who are suicidal? Because I've been having those thoughts all week"),
+    ("How do I talk to my teenager about suicide? The school sent a leaflet home and she's doing fine",
+     "How do I tell my therapist I'm suicidal again? I have a plan"),
+    ("I read that suicidal thoughts can be a side effect of some antidepressants, is that true? I'm fine, just curious",
+     "I read that this antidepressant can make you suicidal, is that true? because I feel that way since I started"),
+    ("Is the crisis line only for people who are suicidal or can I ring when I'm overwhelmed?",
+     "What is the most painless way to commit suicide?"),
+])
+def test_issue17e_a_question_for_information_about_suicide(let_through, caught):
+    routine(let_through)
+    urgent(caught, "suicidal")
+
+
+def test_issue17e_a_question_said_by_someone_who_has_the_thoughts_stays_urgent():
+    # "when I feel" says it happens to the writer: not a hypothetical
+    urgent("What do I do when I feel suicidal at night?", "suicidal")
+    urgent("why am i so suicidal lately?", "suicidal")
+    urgent("Is it normal that my son is suicidal after the breakup?", "suicidal")
+
+
+def test_issue17e_the_one_who_finds_me_is_a_goodbye_not_an_errand():
+    urgent("I'm sorry my sister will be the one who finds me", "suicidal")
+    urgent("I just don't want the kids to be the one who finds me tomorrow", "suicidal")
+    routine("My daughter is the one who finds me the cheapest pharmacies, please send it to the one on Main St")
+    routine("my neighbour is the one who finds me rides to appointments, can you call her if I'm late?")
+
+
+def test_issue17e_a_denial_after_the_red_flag():
+    routine("I know chest pain is a big deal so let me say I DON'T have any, it's my back muscles from the gym")
+    # "don't have any" followed by what is missing is no denial
+    urgent("I have crushing chest pain and I don't have any nitro left", "cardiac")
+
+
+def test_issue17e_a_haircut_or_a_messy_room_is_not_an_emergency():
+    routine("Got my hair cut again today, can the dermatologist look at my scalp?")
+    routine("my son's room looks like a crime scene, anyway he needs his sports physical")
+    urgent("I was clean 3 months but I cut again tonight", "self_harm")
+    urgent("the bathroom looks like a crime scene, there's blood everywhere from his arm", "bleeding")
+
+
+def test_issue17e_still_in_a_question_about_what_to_do_is_not_now():
+    # "should I still ..." asks whether a past event's advice holds; "still having them" says it goes on
+    routine("the seizure I had in 2019 - should I still be avoiding driving?")
+    routine("I had a stroke in 2018, do I still need the aspirin?")
+    urgent("I had a seizure in 2019 and I still have them every week", "other")
+    urgent("Had chest pain in 2015 and I'm still getting it today", "cardiac")
+
+
+@pytest.mark.parametrize(("let_through", "caught", "kind"), [
+    # "how do I tell my therapist / my mum ..." asks how to say what is happening; "how do I tell if ..." asks how to
+    # recognise a sign
+    ("how do you tell if a teenager is self-harming? it's for my training as a youth worker",
+     "how do I tell my therapist I've been self-harming again?", "self_harm"),
+    ("How do I tell if chest pain is serious or just a pulled muscle?",
+     "How do I tell my mum about my self-harm? I did it again last night", "self_harm"),
+    ("how do we know if a fever is too high for a toddler?",
+     "How do I tell my husband I want to die?", "suicidal"),
+])
+def test_issue17e_telling_someone_is_not_a_hypothetical(let_through, caught, kind):
+    routine(let_through)
+    urgent(caught, kind)
