@@ -46,6 +46,8 @@ false alarms. dev40/41/42_blind_2026-12-07g/h/i.jsonl (writers w13, w14, w15) we
 3855270: recall 556/562 (98.9 %), suicidal 75/75, false alarms 17/749 (2.3 %) as kept; then, new held-out sets being
 written, their errors were read and they joined the development set (BLIND_SET.md has every score).
 dev43_issue17e.jsonl was written by the engineer of that branch, not blind (its first line says so).
+blind_2026-12-07j/k/l.jsonl (writers w16, w17, w18) are held out: taken in and scored once at main c85de20 (the merge
+of issue17e): recall 557/565 (98.6 %), suicidal 74/76, false alarms 9/764 (1.2 %) as kept (BLIND_SET.md).
 bench/cv_urgency.py measures the detector on the blind-written development files by grouped cross-validation, and
 never reads blind_*.jsonl.
 """
