@@ -212,3 +212,33 @@ async def test_a_conversation_closed_in_the_worklist_leaves_nothing_behind(user:
     assert _listeners(user) == following
     gc.collect()
     assert len(forms) >= 7 and all(form() is None for form in forms)
+
+
+async def test_a_kept_reply_waits_while_its_conversation_is_closed(user: User) -> None:
+    """The reply kept for a conversation comes back only when a reply can be sent there: closed meanwhile, the
+    conversation shows no form holding it; reopened, the text is back."""
+    clinic = await seeded(user)
+    system = app.state.sm_system
+    rash = await _start(clinic, "Rash on arm", "A small rash since Monday.")
+    await sign_in(user, "nina@example.org", STAFF_PW)
+    await see(user, "Rash on arm")
+    user.find(kind=WorklistRowView, content="Rash on arm").trigger("open")
+    await see(user, "A small rash since Monday.")
+    user.find("Reply").click()
+    user.find("Message").type("Please send a photo of the")
+    user.find("Back to Worklist").click()
+    await until(lambda: not _shown_bodies(user), "the list is back")
+
+    await system.messaging.close_thread(clinic.blue_provider, rash, "Seen in clinic today.")
+    _browser_at(user, f"/thread/{rash}")  # Forward: a closed conversation leaves the list of open ones
+    await see(user, "A small rash since Monday.")
+    await until(lambda: not any(isinstance(e, ui.button) and e.text == "Reply" and e.visible
+                                for e in user.current_layout.descendants()), "no Reply on a closed conversation")
+    assert _reply_texts(user) == []
+    user.find("Back to Worklist").click()
+    await until(lambda: not _shown_bodies(user), "the list is back")
+
+    await system.messaging.reopen_thread(clinic.blue_provider, rash)
+    _browser_at(user, f"/thread/{rash}")
+    await see(user, "A small rash since Monday.")
+    await until(lambda: _reply_texts(user) == ["Please send a photo of the"], "the kept reply is back")

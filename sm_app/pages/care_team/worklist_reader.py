@@ -58,10 +58,6 @@ class WorklistReader:
         context.client.on_connect(lambda: ui.run_javascript(_HISTORY_JS))
         ui.on("sm_worklist_at", lambda e: self._follow_address(e.args))
 
-    @property
-    def open_id(self) -> str | None:
-        return self._open_id
-
     async def open(self, thread_id: str, *, remember: bool = True) -> None:
         """Show this conversation in place of the list. `remember`: a new entry in the browser's history (a click);
         not when the browser's own Back or Forward brought the address here."""
@@ -89,8 +85,10 @@ class WorklistReader:
                 self._reply_box = await conversation_view(ctx, first)
             self._region, self._open_id = region, thread_id
             kept = self._unsent.pop(thread_id, "")
-            if kept:
+            if kept and first.can_reply:
                 self._reply_box.open_with(kept)
+            elif kept:  # closed meanwhile, say: the text waits, not in a form that cannot send it
+                self._unsent[thread_id] = kept
         self._list_view.set_visibility(False)
         self._view.set_visibility(True)
         path = f"/thread/{thread_id}"
