@@ -56,6 +56,17 @@ def _browser_at(user: User, path: str) -> None:
     UserInteraction(user, {user.current_layout}, None).trigger("sm_worklist_at", path)
 
 
+async def _open_here(user: User, subject: str, body: str) -> None:
+    """A plain click on the row of `subject` (the row's "open" event), then the conversation's first message shown."""
+    user.find(kind=WorklistRowView, content=subject).trigger("open")
+    await see(user, body)
+
+
+async def _back_to_worklist(user: User) -> None:
+    user.find("Back to Worklist").click()
+    await until(lambda: not _shown_bodies(user), "the list is back")
+
+
 async def test_a_nurse_reads_answers_and_goes_back_without_leaving_the_worklist(user: User) -> None:
     clinic = await seeded(user)
     system = app.state.sm_system
@@ -66,8 +77,7 @@ async def test_a_nurse_reads_answers_and_goes_back_without_leaving_the_worklist(
     page = user.client
     following = _listeners(user)
 
-    user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
-    await see(user, "May I have a renewal of my inhaler?")
+    await _open_here(user, "Inhaler renewal", "May I have a renewal of my inhaler?")
     assert user.client is page  # the same page: nothing was loaded
     await user.should_not_see("Parking question")  # the list is out of the way
     await see(user, "Back to Worklist")
@@ -106,21 +116,18 @@ async def test_a_reply_typed_and_not_sent_is_back_when_the_conversation_is_opene
     await sign_in(user, "nina@example.org", STAFF_PW)
     await see(user, "Flu shot")
 
-    user.find(kind=WorklistRowView, content="Rash on arm").trigger("open")
-    await see(user, "A small rash since Monday.")
+    await _open_here(user, "Rash on arm", "A small rash since Monday.")
     user.find("Reply").click()
     user.find("Message").type("Please send a photo of the")
     user.find("Back to Worklist").click()
     await see(user, "Flu shot")
 
-    user.find(kind=WorklistRowView, content="Flu shot").trigger("open")
-    await see(user, "When can I get my flu shot?")
+    await _open_here(user, "Flu shot", "When can I get my flu shot?")
     assert _reply_texts(user) == []  # another conversation: its reply form is not even made yet
 
     _browser_at(user, "/worklist")
     await see(user, "Rash on arm")
-    user.find(kind=WorklistRowView, content="Rash on arm").trigger("open")
-    await see(user, "A small rash since Monday.")
+    await _open_here(user, "Rash on arm", "A small rash since Monday.")
     assert _reply_texts(user) == ["Please send a photo of the"]
 
 
@@ -167,17 +174,13 @@ async def test_back_pressed_while_a_reply_is_sending_sends_it_once_and_keeps_not
     renewal = await _start(clinic, "Inhaler renewal", "May I have a renewal of my inhaler?")
     await sign_in(user, "nina@example.org", STAFF_PW)
     await see(user, "Inhaler renewal")
-    user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
-    await see(user, "May I have a renewal of my inhaler?")
+    await _open_here(user, "Inhaler renewal", "May I have a renewal of my inhaler?")
     user.find("Reply").click()
     user.find("Message").type("Renewed for three months.")
     user.find("Send").click()
-    user.find("Back to Worklist").click()
+    await _back_to_worklist(user)  # pressed while the send is under way
     await see(user, "Reply sent")
-    await until(lambda: not [e for e in user.current_layout.descendants() if isinstance(e, MessageCard)],
-                "the list is back")
-    user.find(kind=WorklistRowView, content="Inhaler renewal").trigger("open")
-    await see(user, "Renewed for three months.")
+    await _open_here(user, "Inhaler renewal", "Renewed for three months.")
     assert _reply_texts(user) == []  # nothing kept: the form is not even made
     bodies = [m.body for m in (await system.mailbox.view_thread(clinic.blue_nurse, renewal)).messages]
     assert bodies == ["May I have a renewal of my inhaler?", "Renewed for three months."]
@@ -195,13 +198,11 @@ async def test_a_conversation_closed_in_the_worklist_leaves_nothing_behind(user:
     forms: list[weakref.ref] = []  # the reply form of every conversation opened
 
     async def open_and_close(subject: str, body: str) -> None:
-        user.find(kind=WorklistRowView, content=subject).trigger("open")
-        await see(user, body)
+        await _open_here(user, subject, body)
         user.find("Reply").click()  # the reply form too, its pickers and its quick replies
         await until(lambda: _reply_texts(user) == [""], "the reply form is made")
         forms.extend(weakref.ref(o) for o in gc.get_objects() if isinstance(o, ReplyBox))
-        user.find("Back to Worklist").click()
-        await until(lambda: not _shown_bodies(user), "the list is back")
+        await _back_to_worklist(user)
 
     await open_and_close("Rash on arm", "A small rash since Monday.")
     elements, following = len(user.client.elements), _listeners(user)
@@ -222,12 +223,10 @@ async def test_a_kept_reply_waits_while_its_conversation_is_closed(user: User) -
     rash = await _start(clinic, "Rash on arm", "A small rash since Monday.")
     await sign_in(user, "nina@example.org", STAFF_PW)
     await see(user, "Rash on arm")
-    user.find(kind=WorklistRowView, content="Rash on arm").trigger("open")
-    await see(user, "A small rash since Monday.")
+    await _open_here(user, "Rash on arm", "A small rash since Monday.")
     user.find("Reply").click()
     user.find("Message").type("Please send a photo of the")
-    user.find("Back to Worklist").click()
-    await until(lambda: not _shown_bodies(user), "the list is back")
+    await _back_to_worklist(user)
 
     await system.messaging.close_thread(clinic.blue_provider, rash, "Seen in clinic today.")
     _browser_at(user, f"/thread/{rash}")  # Forward: a closed conversation leaves the list of open ones
@@ -235,8 +234,7 @@ async def test_a_kept_reply_waits_while_its_conversation_is_closed(user: User) -
     await until(lambda: not any(isinstance(e, ui.button) and e.text == "Reply" and e.visible
                                 for e in user.current_layout.descendants()), "no Reply on a closed conversation")
     assert _reply_texts(user) == []
-    user.find("Back to Worklist").click()
-    await until(lambda: not _shown_bodies(user), "the list is back")
+    await _back_to_worklist(user)
 
     await system.messaging.reopen_thread(clinic.blue_provider, rash)
     _browser_at(user, f"/thread/{rash}")
